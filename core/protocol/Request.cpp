@@ -1,0 +1,68 @@
+#include "Request.h"
+
+namespace sb {
+
+ContentPart ContentPart::makeText(const QString &text)
+{
+    ContentPart part;
+    part.kind = Kind::Text;
+    part.text = text;
+    return part;
+}
+
+ContentPart ContentPart::makeThinking(const QString &text, const QString &signature)
+{
+    ContentPart part;
+    part.kind = Kind::Thinking;
+    part.text = text;
+    part.signature = signature;
+    return part;
+}
+
+ContentPart ContentPart::makeToolUse(const QString &id, const QString &name, const QJsonObject &input)
+{
+    ContentPart part;
+    part.kind = Kind::ToolUse;
+    part.toolId = id;
+    part.toolName = name;
+    part.toolInput = input;
+    return part;
+}
+
+ContentPart ContentPart::makeToolResult(const QString &toolUseId, const QString &text, bool isError)
+{
+    ContentPart part;
+    part.kind = Kind::ToolResult;
+    part.toolId = toolUseId;
+    part.isError = isError;
+    part.resultParts.push_back(makeText(text));
+    return part;
+}
+
+QString ContentPart::resultText() const
+{
+    QString joined;
+    for (const ContentPart &part : resultParts) {
+        if (part.kind != Kind::Text)
+            continue;
+        if (!joined.isEmpty())
+            joined += QLatin1Char('\n');
+        joined += part.text;
+    }
+    return joined;
+}
+
+QString Request::systemText() const
+{
+    QString joined;
+    for (const ContentPart &part : system) {
+        if (part.kind != ContentPart::Kind::Text)
+            continue;
+        if (!joined.isEmpty())
+            joined += QStringLiteral("\n\n");
+        joined += part.text;
+    }
+    return joined;
+}
+
+} // namespace sb
