@@ -1,0 +1,587 @@
+#include "ConfigLoader.h"
+
+#include "ConfigSchema.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+
+namespace sb {
+
+namespace {
+
+QString qs(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+int lineOf(const YAML::Node &node)
+{
+    const YAML::Mark mark = node.Mark();
+    return mark.line >= 0 ? mark.line + 1 : 0;
+}
+
+// Walks the YAML tree once, checking each key against the schema, then extracts values.
+class Loader
+{
+public:
+    Loader(const QString &fileName, const SecretResolver &secrets, ConfigLoadResult &result)
+        : m_file(fileName), m_secrets(secrets), m_result(result)
+    {
+    }
+
+    void load(const YAML::Node &root);
+
+private:
+    void issue(ConfigIssue::Severity severity, const YAML::Node &node, const QString &key,
+               const QString &message)
+    {
+        m_result.issues.append({severity, m_file, lineOf(node), key, message});
+    }
+    void warn(const YAML::Node &node, const QString &key, const QString &message)
+    {
+        issue(ConfigIssue::Severity::Warning, node, key, message);
+    }
+    void error(const YAML::Node &node, const QString &key, const QString &message)
+    {
+        issue(ConfigIssue::Severity::Error, node, key, message);
+    }
+
+    void validate(const YAML::Node &node, const QString &schemaPath, const QString &shownPath);
+    bool typeMatches(const YAML::Node &node, ConfigSchema::Type type) const;
+
+    std::optional<QString> resolveString(const YAML::Node &node, const QString &key);
+    std::optional<qint64> resolveInt(const YAML::Node &node, const QString &key);
+    std::optional<double> resolveNumber(const YAML::Node &node, const QString &key);
+
+    void loadDeployment(const YAML::Node &item, int index);
+    void loadAliases(const YAML::Node &aliases);
+
+    QString m_file;
+    const SecretResolver &m_secrets;
+    ConfigLoadResult &m_result;
+};
+
+bool Loader::typeMatches(const YAML::Node &node, ConfigSchema::Type type) const
+{
+    using T = ConfigSchema::Type;
+    if (node.IsNull())
+        return true;  // an empty value means "not set"
+    switch (type) {
+    case T::Any: return true;
+    case T::Map: return node.IsMap();
+    case T::List: return node.IsSequence();
+    case T::StringMap:
+        if (!node.IsMap())
+            return false;
+        for (const auto &entry : node) {
+            if (!entry.second.IsScalar())
+                return false;
+        }
+        return true;
+    case T::StringList:
+        if (node.IsScalar())
+            return true;  // one string where a list is expected: LiteLLM accepts it
+        if (!node.IsSequence())
+            return false;
+        for (const auto &entry : node) {
+            if (!entry.IsScalar())
+                return false;
+        }
+        return true;
+    case T::String: return node.IsScalar();
+    case T::Bool: {
+        if (!node.IsScalar())
+            return false;
+        bool value = false;
+        return YAML::convert<bool>::decode(node, value);
+    }
+    case T::Int:
+    case T::Number: {
+        if (!node.IsScalar())
+            return false;
+        const QString text = qs(node.Scalar());
+        if (text.contains(QStringLiteral("${")) || text.startsWith(QStringLiteral("os.environ/")))
+            return true;  // checked after resolution
+        bool ok = false;
+        if (type == T::Int)
+            text.toLongLong(&ok);
+        else
+            text.toDouble(&ok);
+        return ok;
+    }
+    }
+    return false;
+}
+
+void Loader::validate(const YAML::Node &node, const QString &schemaPath, const QString &shownPath)
+{
+    const ConfigSchema::Key *key = ConfigSchema::find(schemaPath);
+    if (!key) {
+        warn(node, shownPath, QStringLiteral("unknown key, ignored"));
+        return;
+    }
+    if (!typeMatches(node, key->type)) {
+        error(node, shownPath,
+              QStringLiteral("expected %1").arg(ConfigSchema::typeName(key->type)));
+        return;
+    }
+    if (key->status != ConfigSchema::Status::Active && !node.IsNull())
+        warn(node, shownPath, QLatin1String(key->note));
+
+    if (key->type == ConfigSchema::Type::Map && node.IsMap()) {
+        for (const auto &entry : node) {
+            const QString name = qs(entry.first.as<std::string>(""));
+            validate(entry.second, schemaPath + QLatin1Char('.') + name,
+                     shownPath + QLatin1Char('.') + name);
+        }
+    } else if (key->type == ConfigSchema::Type::List && node.IsSequence()
+               && ConfigSchema::find(schemaPath + QStringLiteral("[]"))) {
+        int index = 0;
+        for (const auto &item : node) {
+            validate(item, schemaPath + QStringLiteral("[]"),
+                     shownPath + QLatin1Char('[') + QString::number(index) + QLatin1Char(']'));
+            ++index;
+        }
+    }
+}
+
+std::optional<QString> Loader::resolveString(const YAML::Node &node, const QString &key)
+{
+    if (!node || node.IsNull() || !node.IsScalar())
+        return std::nullopt;
+    QString value = qs(node.Scalar());
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (value.startsWith(QStringLiteral("os.environ/"))) {
+        const QString name = value.mid(11);
+        if (!env.contains(name)) {
+            warn(node, key, QStringLiteral("environment variable %1 is not set").arg(name));
+            return std::nullopt;
+        }
+        return env.value(name);
+    }
+    if (value.startsWith(QStringLiteral("keychain/"))) {
+        const QString name = value.mid(9);
+        std::optional<QString> secret = m_secrets ? m_secrets(name) : std::nullopt;
+        if (!secret)
+            warn(node, key, QStringLiteral("secret %1 is not in the secret store").arg(name));
+        return secret;
+    }
+    static const QRegularExpression reference(QStringLiteral("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}"));
+    if (!value.contains(QStringLiteral("${")))
+        return value;
+    QString resolved;
+    qsizetype last = 0;
+    bool missing = false;
+    for (auto it = reference.globalMatch(value); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        resolved += value.mid(last, match.capturedStart() - last);
+        const QString name = match.captured(1);
+        if (!env.contains(name)) {
+            warn(node, key, QStringLiteral("environment variable %1 is not set").arg(name));
+            missing = true;
+        }
+        resolved += env.value(name);
+        last = match.capturedEnd();
+    }
+    resolved += value.mid(last);
+    if (missing && resolved.isEmpty())
+        return std::nullopt;
+    return resolved;
+}
+
+std::optional<qint64> Loader::resolveInt(const YAML::Node &node, const QString &key)
+{
+    const std::optional<QString> text = resolveString(node, key);
+    if (!text)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 value = text->toLongLong(&ok);
+    if (!ok) {
+        error(node, key, QStringLiteral("expected an integer, got \"%1\"").arg(*text));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<double> Loader::resolveNumber(const YAML::Node &node, const QString &key)
+{
+    const std::optional<QString> text = resolveString(node, key);
+    if (!text)
+        return std::nullopt;
+    bool ok = false;
+    const double value = text->toDouble(&ok);
+    if (!ok || !std::isfinite(value)) {
+        error(node, key, QStringLiteral("expected a number, got \"%1\"").arg(*text));
+        return std::nullopt;
+    }
+    return value;
+}
+
+struct ProviderPrefix
+{
+    const char *prefix;
+    Provider provider;
+    const char *defaultBase;  // empty: api_base is required
+};
+
+constexpr ProviderPrefix kProviders[] = {
+    {"ollama", Provider::Ollama, "http://localhost:11434"},
+    {"ollama_chat", Provider::Ollama, "http://localhost:11434"},
+    {"openai", Provider::OpenAiCompatible, "https://api.openai.com/v1"},
+    {"hosted_vllm", Provider::OpenAiCompatible, ""},
+    {"lm_studio", Provider::OpenAiCompatible, "http://localhost:1234/v1"},
+    {"anthropic", Provider::Anthropic, "https://api.anthropic.com"},
+};
+
+void Loader::loadDeployment(const YAML::Node &item, int index)
+{
+    const QString where = QStringLiteral("model_list[%1]").arg(index);
+    if (!item.IsMap())
+        return;  // already reported by validate()
+    Deployment deployment;
+    deployment.line = lineOf(item);
+
+    const std::optional<QString> name = resolveString(item["model_name"], where + QStringLiteral(".model_name"));
+    if (!name || name->isEmpty()) {
+        error(item, where + QStringLiteral(".model_name"), QStringLiteral("field required"));
+        return;
+    }
+    deployment.modelName = *name;
+
+    const YAML::Node params = item["litellm_params"];
+    if (!params || !params.IsMap()) {
+        error(item, where + QStringLiteral(".litellm_params"), QStringLiteral("field required"));
+        return;
+    }
+    const QString paramsKey = where + QStringLiteral(".litellm_params");
+    const std::optional<QString> model = resolveString(params["model"], paramsKey + QStringLiteral(".model"));
+    if (!model || model->isEmpty()) {
+        error(params, paramsKey + QStringLiteral(".model"), QStringLiteral("field required"));
+        return;
+    }
+    deployment.model = *model;
+
+    const qsizetype slash = model->indexOf(QLatin1Char('/'));
+    QString prefix = slash > 0 ? model->left(slash) : QString();
+    const ProviderPrefix *provider = nullptr;
+    for (const ProviderPrefix &candidate : kProviders) {
+        if (prefix == QLatin1String(candidate.prefix))
+            provider = &candidate;
+    }
+    if (provider) {
+        deployment.upstreamModel = model->mid(slash + 1);
+    } else if (model->startsWith(QStringLiteral("claude-"))) {
+        provider = &kProviders[5];  // LiteLLM infers Anthropic for bare claude ids
+        deployment.upstreamModel = *model;
+    } else if (model->startsWith(QStringLiteral("gpt-")) || model->startsWith(QStringLiteral("o1"))
+               || model->startsWith(QStringLiteral("o3")) || model->startsWith(QStringLiteral("o4"))) {
+        provider = &kProviders[2];
+        deployment.upstreamModel = *model;
+    } else {
+        error(params["model"], paramsKey + QStringLiteral(".model"),
+              QStringLiteral("provider \"%1\" is not supported; use ollama/, ollama_chat/, openai/, "
+                             "hosted_vllm/, lm_studio/ or anthropic/ followed by the model name")
+                  .arg(prefix.isEmpty() ? *model : prefix));
+        return;
+    }
+    deployment.provider = provider->provider;
+
+    const QString baseKey = paramsKey + QStringLiteral(".api_base");
+    QString base = resolveString(params["api_base"], baseKey).value_or(QString());
+    if (base.isEmpty()) {
+        if (*provider->defaultBase == '\0') {
+            error(params, baseKey,
+                  QStringLiteral("%1 needs api_base, e.g. http://localhost:8000/v1").arg(prefix));
+            return;
+        }
+        base = QLatin1String(provider->defaultBase);
+    }
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    const QUrl url(base);
+    if (!url.isValid() || (url.scheme() != QStringLiteral("http") && url.scheme() != QStringLiteral("https"))
+        || url.host().isEmpty()) {
+        error(params["api_base"], baseKey,
+              QStringLiteral("expected an http:// or https:// URL, got \"%1\"").arg(base));
+        return;
+    }
+    if ((deployment.provider == Provider::Anthropic || deployment.provider == Provider::Ollama)
+        && base.endsWith(QStringLiteral("/v1"))) {
+        base.chop(3);
+        warn(params["api_base"], baseKey,
+             QStringLiteral("ends with /v1; Switchboard adds the API path itself and uses %1").arg(base));
+    } else if (deployment.provider == Provider::OpenAiCompatible && url.path().isEmpty()) {
+        warn(params["api_base"], baseKey,
+             QStringLiteral("has no path; requests go to %1/chat/completions (most OpenAI-compatible "
+                            "servers want %1/v1)").arg(base));
+    }
+    deployment.apiBase = QUrl(base);
+
+    if (const auto key = resolveString(params["api_key"], paramsKey + QStringLiteral(".api_key")))
+        deployment.apiKey = *key;
+    if (const auto ctx = resolveInt(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx")))
+        deployment.contextLength = int(*ctx);
+    const YAML::Node info = item["model_info"];
+    if (info && info.IsMap()) {
+        if (!params["num_ctx"]) {
+            if (const auto ctx = resolveInt(info["max_input_tokens"], where + QStringLiteral(".model_info.max_input_tokens")))
+                deployment.contextLength = int(*ctx);
+        }
+        for (const char *field : {"max_output_tokens", "max_tokens"}) {
+            if (const auto cap = resolveInt(info[field], where + QStringLiteral(".model_info.") + QLatin1String(field)))
+                deployment.maxOutputTokens = int(*cap);
+        }
+        if (const auto id = resolveString(info["id"], where + QStringLiteral(".model_info.id")))
+            deployment.id = *id;
+    }
+    if (deployment.contextLength < 256 || deployment.contextLength > 10'000'000) {
+        error(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"),
+              QStringLiteral("context length %1 is out of range (256 to 10000000)").arg(deployment.contextLength));
+        return;
+    }
+    if (deployment.provider == Provider::Ollama && deployment.contextLength < 16384)
+        warn(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"),
+             QStringLiteral("a context of %1 tokens is too small for Claude Code, whose prompts "
+                            "start near 15K tokens; use 32768 or more").arg(deployment.contextLength));
+    if (const auto cap = resolveInt(params["max_tokens"], paramsKey + QStringLiteral(".max_tokens")))
+        deployment.maxOutputTokens = int(*cap);
+    if (const auto keep = resolveString(params["keep_alive"], paramsKey + QStringLiteral(".keep_alive")))
+        deployment.keepAlive = *keep;
+    if (const auto timeout = resolveNumber(params["timeout"], paramsKey + QStringLiteral(".timeout")))
+        deployment.timeoutSeconds = *timeout;
+    if (const auto timeout = resolveNumber(params["stream_timeout"], paramsKey + QStringLiteral(".stream_timeout")))
+        deployment.streamTimeoutSeconds = *timeout;
+    if (deployment.id.isEmpty())
+        deployment.id = deployment.modelName + QLatin1Char('#') + QString::number(index);
+    m_result.config.deployments.push_back(deployment);
+}
+
+void Loader::loadAliases(const YAML::Node &aliases)
+{
+    if (!aliases || !aliases.IsMap())
+        return;
+    const QStringList names = m_result.config.modelNames();
+    for (const auto &entry : aliases) {
+        const QString alias = qs(entry.first.as<std::string>(""));
+        const QString key = QStringLiteral("router_settings.model_group_alias.") + alias;
+        const QString target = resolveString(entry.second, key).value_or(QString());
+        if (names.contains(target)) {
+            m_result.config.groupAliases.insert(alias, target);
+            continue;
+        }
+        // Guides often name the upstream model ("ollama/qwen2.5:7b") instead of a
+        // model_name; follow it to the group that serves that model.
+        QString group;
+        for (const Deployment &deployment : m_result.config.deployments) {
+            if (deployment.model == target) {
+                group = deployment.modelName;
+                break;
+            }
+        }
+        if (!group.isEmpty()) {
+            m_result.config.groupAliases.insert(alias, group);
+            warn(entry.second, key,
+                 QStringLiteral("\"%1\" is not a model_name; using the group \"%2\" that serves it")
+                     .arg(target, group));
+        } else {
+            warn(entry.second, key,
+                 QStringLiteral("\"%1\" is neither a model_name nor a configured model; alias ignored")
+                     .arg(target));
+        }
+    }
+}
+
+void Loader::load(const YAML::Node &root)
+{
+    GatewayConfig &config = m_result.config;
+    if (!root || root.IsNull()) {
+        issue(ConfigIssue::Severity::Error, root, QString(), QStringLiteral("the file is empty"));
+        return;
+    }
+    if (!root.IsMap()) {
+        error(root, QString(), QStringLiteral("expected a mapping at the top level (model_list: …)"));
+        return;
+    }
+    const int errorsBefore = int(m_result.errors().size());
+    for (const auto &entry : root) {
+        const QString name = qs(entry.first.as<std::string>(""));
+        validate(entry.second, name, name);
+    }
+    if (int(m_result.errors().size()) != errorsBefore)
+        return;  // types are wrong somewhere: extracting would only repeat the errors
+
+    const YAML::Node list = root["model_list"];
+    if (!list || !list.IsSequence() || list.size() == 0) {
+        error(list ? list : root, QStringLiteral("model_list"),
+              QStringLiteral("at least one model is required"));
+    } else {
+        int index = 0;
+        for (const auto &item : list)
+            loadDeployment(item, index++);
+    }
+
+    const YAML::Node router = root["router_settings"];
+    if (router && router.IsMap()) {
+        loadAliases(router["model_group_alias"]);
+        const YAML::Node strategy = router["routing_strategy"];
+        if (strategy && strategy.IsScalar()) {
+            static const QStringList known = {
+                QStringLiteral("simple-shuffle"), QStringLiteral("least-busy"),
+                QStringLiteral("latency-based-routing"), QStringLiteral("usage-based-routing"),
+                QStringLiteral("usage-based-routing-v2"), QStringLiteral("cost-based-routing")};
+            const QString value = qs(strategy.Scalar());
+            if (value == QStringLiteral("cost-based")) {
+                warn(strategy, QStringLiteral("router_settings.routing_strategy"),
+                     QStringLiteral("\"cost-based\" is read as LiteLLM's \"cost-based-routing\""));
+            } else if (!known.contains(value)) {
+                error(strategy, QStringLiteral("router_settings.routing_strategy"),
+                      QStringLiteral("unknown strategy \"%1\"; expected one of %2")
+                          .arg(value, known.join(QStringLiteral(", "))));
+            }
+        }
+        if (const auto timeout = resolveNumber(router["timeout"], QStringLiteral("router_settings.timeout")))
+            config.requestTimeoutSeconds = *timeout;
+    }
+
+    const YAML::Node litellm = root["litellm_settings"];
+    if (litellm && litellm.IsMap()) {
+        if (const auto timeout = resolveNumber(litellm["request_timeout"], QStringLiteral("litellm_settings.request_timeout")))
+            config.requestTimeoutSeconds = *timeout;
+    }
+
+    const YAML::Node general = root["general_settings"];
+    if (general && general.IsMap()) {
+        if (const auto key = resolveString(general["master_key"], QStringLiteral("general_settings.master_key")))
+            config.masterKey = *key;
+    }
+
+    const YAML::Node own = root["switchboard"];
+    if (own && own.IsMap()) {
+        if (const auto host = resolveString(own["host"], QStringLiteral("switchboard.host")))
+            config.host = *host;
+        if (const auto port = resolveInt(own["port"], QStringLiteral("switchboard.port"))) {
+            if (*port < 0 || *port > 65535)
+                error(own["port"], QStringLiteral("switchboard.port"), QStringLiteral("expected a port from 0 to 65535"));
+            else
+                config.port = quint16(*port);
+        }
+        if (const auto mb = resolveNumber(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"))) {
+            if (*mb <= 0)
+                error(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"), QStringLiteral("must be positive"));
+            else
+                config.maxBodyBytes = qint64(*mb * 1024 * 1024);
+        }
+        if (const auto ping = resolveNumber(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"))) {
+            if (*ping <= 0)
+                error(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"), QStringLiteral("must be positive"));
+            else
+                config.pingIntervalMs = int(*ping * 1000);
+        }
+        if (const auto connect = resolveNumber(own["connect_timeout_seconds"], QStringLiteral("switchboard.connect_timeout_seconds")))
+            config.connectTimeoutMs = int(*connect * 1000);
+        if (const auto idle = resolveNumber(own["stream_idle_timeout_seconds"], QStringLiteral("switchboard.stream_idle_timeout_seconds")))
+            config.streamIdleTimeoutSeconds = *idle;
+    }
+    if (config.requestTimeoutSeconds <= 0)
+        config.requestTimeoutSeconds = 600;
+}
+
+} // namespace
+
+ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &fileName,
+                                        const SecretResolver &secrets)
+{
+    ConfigLoadResult result;
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception &e) {
+        result.issues.append({ConfigIssue::Severity::Error, fileName,
+                              e.mark.line >= 0 ? e.mark.line + 1 : 0, QString(),
+                              QStringLiteral("invalid YAML: %1").arg(qs(e.msg))});
+        return result;
+    }
+    try {
+        Loader loader(fileName, secrets, result);
+        loader.load(root);
+    } catch (const YAML::Exception &e) {
+        // yaml-cpp throws on odd shapes (e.g. a non-scalar key); report, never crash.
+        result.issues.append({ConfigIssue::Severity::Error, fileName,
+                              e.mark.line >= 0 ? e.mark.line + 1 : 0, QString(),
+                              QStringLiteral("could not read the config: %1").arg(qs(e.msg))});
+    }
+    return result;
+}
+
+ConfigLoadResult ConfigLoader::loadFile(const QString &path, const SecretResolver &secrets)
+{
+    QFile file(path);
+    const QString name = QFileInfo(path).fileName();
+    if (!file.open(QIODevice::ReadOnly)) {
+        ConfigLoadResult result;
+        result.issues.append({ConfigIssue::Severity::Error, path, 0, QString(),
+                              QStringLiteral("cannot read the file: %1").arg(file.errorString())});
+        return result;
+    }
+    return loadText(file.readAll(), path, secrets);
+}
+
+QString ConfigLoader::defaultConfigPath()
+{
+    QString base = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
+    return base + QStringLiteral("/switchboard/config.yaml");
+}
+
+QByteArray ConfigLoader::defaultConfigText()
+{
+    return QByteArrayLiteral(
+        "# Switchboard configuration. The format is LiteLLM's: a LiteLLM config.yaml loads\n"
+        "# unchanged. Switchboard's own settings live under `switchboard:`.\n"
+        "#\n"
+        "# Claude Code asks for Claude model ids (claude-opus-…, claude-sonnet-…, claude-haiku-…).\n"
+        "# The patterns below send them to local Ollama models; the most specific pattern wins.\n"
+        "model_list:\n"
+        "  - model_name: \"claude-*haiku*\"        # background and small tasks\n"
+        "    litellm_params:\n"
+        "      model: ollama/qwen2.5-coder:1.5b\n"
+        "      api_base: http://127.0.0.1:11434\n"
+        "      num_ctx: 32768                     # Ollama's own default (4096) truncates Claude Code's prompts\n"
+        "  - model_name: \"claude-*\"               # opus and sonnet: the main model\n"
+        "    litellm_params:\n"
+        "      model: ollama/qwen2.5-coder:7b\n"
+        "      api_base: http://127.0.0.1:11434\n"
+        "      num_ctx: 32768\n"
+        "\n"
+        "switchboard:\n"
+        "  host: 127.0.0.1\n"
+        "  port: 4000\n");
+}
+
+bool ConfigLoader::ensureDefaultConfig(const QString &path, QString *error)
+{
+    if (QFileInfo::exists(path))
+        return true;
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        if (error)
+            *error = QStringLiteral("cannot create %1").arg(QFileInfo(path).absolutePath());
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(defaultConfigText()) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace sb

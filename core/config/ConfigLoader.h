@@ -1,0 +1,32 @@
+#pragma once
+
+#include "GatewayConfig.h"
+
+#include <functional>
+#include <optional>
+
+namespace sb {
+
+// Reads a `keychain/NAME` reference; returns nothing when the secret is missing.
+using SecretResolver = std::function<std::optional<QString>(const QString &name)>;
+
+// Loads the LiteLLM-compatible YAML: validates every key against ConfigSchema, collects
+// every problem with its file and line, resolves secret references, and fills a
+// GatewayConfig. It never throws and never crashes on bad input.
+class ConfigLoader final
+{
+public:
+    static ConfigLoadResult loadFile(const QString &path, const SecretResolver &secrets = {});
+    static ConfigLoadResult loadText(const QByteArray &yaml, const QString &fileName,
+                                     const SecretResolver &secrets = {});
+
+    // <user config dir>/switchboard/config.yaml (QStandardPaths::AppConfigLocation).
+    static QString defaultConfigPath();
+    // The first-run config: Claude's opus/sonnet names → a tool-capable Ollama coder model,
+    // haiku names → a small one, at http://127.0.0.1:11434.
+    static QByteArray defaultConfigText();
+    // Writes the default config to `path` unless a file exists there already.
+    static bool ensureDefaultConfig(const QString &path, QString *error);
+};
+
+} // namespace sb

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <vector>
+
+namespace sb {
+
+// The kind of upstream a deployment talks to, chosen by the provider prefix of
+// litellm_params.model as LiteLLM does.
+enum class Provider { Ollama, OpenAiCompatible, Anthropic };
+
+QString providerName(Provider provider);
+
+// One entry of model_list: a client-facing name (or wildcard pattern) served by one
+// upstream model.
+struct Deployment
+{
+    QString id;             // model_info.id, else "<model_name>#<index>"
+    QString modelName;      // the client-facing name; may contain '*' wildcards
+    QString model;          // litellm_params.model as written, e.g. "ollama/qwen2.5:7b"
+    Provider provider = Provider::Ollama;
+    QString upstreamModel;  // the name after the provider prefix
+    QUrl apiBase;           // never empty after loading (provider defaults applied)
+    QString apiKey;         // resolved; never logged
+    int contextLength = 32768;  // Ollama options.num_ctx
+    QString keepAlive;          // Ollama keep_alive
+    int maxOutputTokens = 0;    // caps max_tokens sent upstream (0: no cap)
+    double timeoutSeconds = 0;        // total; 0: the global request_timeout
+    double streamTimeoutSeconds = 0;  // idle gap between stream bytes; 0: the global one
+    int line = 0;               // where it was declared (1-based)
+
+    bool isWildcard() const { return modelName.contains(QLatin1Char('*')); }
+    // "Ollama at 127.0.0.1:11434", for messages.
+    QString upstreamLabel() const;
+};
+
+// Everything the gateway needs, resolved and validated.
+struct GatewayConfig
+{
+    std::vector<Deployment> deployments;
+    QHash<QString, QString> groupAliases;  // router_settings.model_group_alias: alias → model_name
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 4000;
+    QString masterKey;                      // general_settings.master_key, resolved
+    qint64 maxBodyBytes = 32 * 1024 * 1024;
+    int pingIntervalMs = 10000;
+    double requestTimeoutSeconds = 600;     // litellm_settings.request_timeout
+    double streamIdleTimeoutSeconds = 300;  // longest silence tolerated from a streaming upstream
+    int connectTimeoutMs = 5000;
+
+    QStringList modelNames() const;  // every configured model_name, in order, without duplicates
+};
+
+struct ConfigIssue
+{
+    enum class Severity { Warning, Error };
+    Severity severity = Severity::Warning;
+    QString file;
+    int line = 0;  // 1-based; 0 when unknown
+    QString key;   // dotted path, e.g. "model_list[2].litellm_params.rpm"
+    QString message;
+
+    QString toString() const;  // "config.yaml:12: model_list[0].rpm: expected an integer"
+};
+
+struct ConfigLoadResult
+{
+    GatewayConfig config;
+    QList<ConfigIssue> issues;
+
+    bool ok() const;  // no errors (warnings allowed)
+    QStringList errors() const;
+    QStringList warnings() const;
+};
+
+} // namespace sb
