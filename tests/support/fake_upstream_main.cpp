@@ -1,0 +1,131 @@
+// switchboard-fake-upstream: one fake model server in its own process, for the benchmarks.
+// Serves the same turn forever, as fast as it can: every reply is rendered once at start-up
+// per variant (streaming or not, OpenAI usage chunk or not) and then written verbatim.
+
+#include "FakeAnthropic.h"
+#include "FakeOllama.h"
+#include "FakeOpenAi.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonDocument>
+
+#include <cstdio>
+#include <memory>
+
+using namespace sb::test;
+
+namespace {
+
+// The value of a top-level-looking boolean key, found by bytes, not by parsing the body:
+// `"key"`, optional spaces, `:`, optional spaces, then t or f. -1 when absent.
+int boolField(const QByteArray &body, const char *key)
+{
+    const QByteArray needle = QByteArray("\"") + key + '"';
+    qsizetype at = body.indexOf(needle);
+    if (at < 0)
+        return -1;
+    at += needle.size();
+    while (at < body.size() && (body.at(at) == ' ' || body.at(at) == '\t' || body.at(at) == '\n'
+                                || body.at(at) == '\r' || body.at(at) == ':'))
+        ++at;
+    if (at >= body.size())
+        return -1;
+    return body.at(at) == 't' ? 1 : body.at(at) == 'f' ? 0 : -1;
+}
+
+QString fillerText(int bytes)
+{
+    static const QByteArray words = "The quick brown fox jumps over the lazy dog while the model streams. ";
+    QByteArray text;
+    text.reserve(bytes);
+    while (text.size() < bytes)
+        text += words;
+    text.truncate(bytes);
+    return QString::fromLatin1(text);
+}
+
+QByteArray render(FakeUpstream &fake, const FakeTurn &turn, bool stream, bool usage)
+{
+    QJsonObject body{{QStringLiteral("model"), QStringLiteral("fake-model")},
+                     {QStringLiteral("stream"), stream}};
+    if (usage)
+        body.insert(QStringLiteral("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}});
+    RecordedRequest request;
+    request.method = "POST";
+    request.path = fake.turnPath();
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return fake.renderTurn(request, turn).serialize();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("switchboard-fake-upstream"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("A fake LLM upstream for Switchboard's benchmarks."));
+    parser.addHelpOption();
+    const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("openai | ollama | anthropic"),
+                                     QStringLiteral("kind"), QStringLiteral("openai"));
+    const QCommandLineOption portOpt(QStringLiteral("port"), QStringLiteral("TCP port on 127.0.0.1 (0: any free)"),
+                                     QStringLiteral("port"), QStringLiteral("0"));
+    const QCommandLineOption chunksOpt(QStringLiteral("chunks"), QStringLiteral("streamed text pieces"),
+                                       QStringLiteral("n"), QStringLiteral("50"));
+    const QCommandLineOption bytesOpt(QStringLiteral("text-bytes"), QStringLiteral("bytes of answer text"),
+                                      QStringLiteral("n"), QStringLiteral("400"));
+    parser.addOptions({kindOpt, portOpt, chunksOpt, bytesOpt});
+    parser.process(app);
+
+    const QString kind = parser.value(kindOpt);
+    bool ok = true;
+    const int port = parser.value(portOpt).toInt(&ok);
+    if (!ok || port < 0 || port > 65535) {
+        std::fprintf(stderr, "bad --port\n");
+        return 2;
+    }
+    const int chunks = qMax(1, parser.value(chunksOpt).toInt());
+    const int textBytes = qMax(1, parser.value(bytesOpt).toInt());
+
+    std::unique_ptr<FakeUpstream> fake;
+    if (kind == QLatin1String("openai"))
+        fake = std::make_unique<FakeOpenAi>();
+    else if (kind == QLatin1String("ollama"))
+        fake = std::make_unique<FakeOllama>();
+    else if (kind == QLatin1String("anthropic"))
+        fake = std::make_unique<FakeAnthropic>();
+    if (!fake) {
+        std::fprintf(stderr, "unknown --kind %s (openai, ollama, anthropic)\n", qPrintable(kind));
+        return 2;
+    }
+    FakeHttpServer &server = fake->server();
+    server.setRecording(false);
+    if (port != 0 && !server.listenOn(quint16(port))) {
+        std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", port);
+        return 1;
+    }
+
+    FakeTurn turn = FakeTurn::withText(fillerText(textBytes));
+    turn.textPieces = chunks;
+    turn.outputTokens = chunks;
+    const bool ollama = kind == QLatin1String("ollama");
+    const QByteArray whole = render(*fake, turn, false, false);
+    const QByteArray streamed = render(*fake, turn, true, false);
+    const QByteArray streamedUsage = render(*fake, turn, true, true);
+
+    fake->addRoute("POST", fake->turnPath(), [=](const RecordedRequest &request) {
+        FakeReply reply;
+        const int stream = boolField(request.body, "stream");
+        if (stream == 1 || (stream == -1 && ollama))
+            reply.raw = boolField(request.body, "include_usage") == 1 ? streamedUsage : streamed;
+        else
+            reply.raw = whole;
+        return reply;
+    });
+
+    std::printf("listening on 127.0.0.1:%u\n", unsigned(server.port()));
+    std::fflush(stdout);
+    return app.exec();
+}
