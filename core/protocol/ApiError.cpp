@@ -30,4 +30,34 @@ ApiError ApiError::upstream(int httpStatus, const QString &message)
     return {httpStatus, type, message, -1};
 }
 
+int ApiError::statusForType(const QString &type)
+{
+    struct Entry
+    {
+        const char *type;
+        int status;
+    };
+    static constexpr Entry kStatuses[] = {
+        {"invalid_request_error", 400}, {"authentication_error", 401}, {"permission_error", 403},
+        {"not_found_error", 404},       {"request_too_large", 413},    {"rate_limit_error", 429},
+        {"api_error", 500},             {"timeout_error", 504},        {"overloaded_error", 529},
+    };
+    for (const Entry &entry : kStatuses) {
+        if (type == QLatin1String(entry.type))
+            return entry.status;
+    }
+    return 500;
+}
+
+ApiError ApiError::fromType(const QString &type, const QString &message)
+{
+    return {statusForType(type), type.isEmpty() ? QStringLiteral("api_error") : type, message, -1};
+}
+
+ApiError ApiError::truncatedStream()
+{
+    return {502, QStringLiteral("api_error"),
+            QStringLiteral("upstream stream ended before it was complete"), -1};
+}
+
 } // namespace sb

@@ -18,6 +18,12 @@ struct ApiError
     static ApiError invalidRequest(const QString &message);
     static ApiError notFound(const QString &message);
     static ApiError upstream(int httpStatus, const QString &message);
+    // An error whose Anthropic type is known (an SSE error event, an error body): the status
+    // that type is sent with (overloaded_error → 529 …; unknown types → 500).
+    static ApiError fromType(const QString &type, const QString &message);
+    static int statusForType(const QString &type);
+    // An upstream body that ended before its final event (502 api_error).
+    static ApiError truncatedStream();
 };
 
 } // namespace sb

@@ -52,6 +52,11 @@ QString ContentPart::resultText() const
     return joined;
 }
 
+bool ContentPart::isBillingHeader() const
+{
+    return kind == Kind::Text && text.startsWith(QLatin1String("x-anthropic-billing-header:"));
+}
+
 QString Request::systemText() const
 {
     QString joined;

@@ -36,6 +36,10 @@ struct ContentPart
 
     // The plain text of a ToolResult (its text parts joined by "\n").
     QString resultText() const;
+    // A Text part holding Claude Code's per-request "x-anthropic-billing-header:" line. Its
+    // suffix changes every request, so translators to local upstreams drop it to keep their
+    // prompt prefix cacheable.
+    bool isBillingHeader() const;
 };
 
 struct Message

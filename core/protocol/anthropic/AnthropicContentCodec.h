@@ -1,0 +1,29 @@
+#pragma once
+
+#include "protocol/FieldPath.h"
+#include "protocol/Request.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+
+#include <optional>
+#include <vector>
+
+namespace sb {
+
+// Anthropic content blocks ⇄ canonical content parts, shared by the request and response
+// codecs. cache_control and other per-block extras are accepted and not kept.
+class AnthropicContentCodec final
+{
+public:
+    // `content` is a string (one text part) or an array of blocks.
+    static std::optional<ApiError> decodeContent(const QJsonValue &content, const FieldPath &path,
+                                                 std::vector<ContentPart> &out);
+    static std::optional<ApiError> decodeBlock(const QJsonObject &block, const FieldPath &path,
+                                               ContentPart &out);
+    static QJsonObject encodePart(const ContentPart &part);
+    static QJsonArray encodeParts(const std::vector<ContentPart> &parts);
+};
+
+} // namespace sb

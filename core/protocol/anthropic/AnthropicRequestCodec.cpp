@@ -1,0 +1,365 @@
+#include "AnthropicRequestCodec.h"
+
+#include "AnthropicContentCodec.h"
+#include "protocol/FieldPath.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace sb {
+
+namespace {
+
+std::optional<ApiError> decodeSystem(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (value.isString()) {
+        if (!value.toString().isEmpty())
+            out.system.push_back(ContentPart::makeText(value.toString()));
+        return std::nullopt;
+    }
+    if (!value.isArray())
+        return path.wrongType("a string or an array of text blocks");
+    const QJsonArray blocks = value.toArray();
+    out.system.reserve(size_t(blocks.size()));
+    for (qsizetype i = 0; i < blocks.size(); ++i) {
+        const FieldPath blockPath(path, i);
+        const QJsonObject block = blocks.at(i).toObject();
+        if (!blocks.at(i).isObject() || block.value(QLatin1String("type")).toString() != QLatin1String("text"))
+            return blockPath.error(QStringLiteral("system blocks must be text blocks"));
+        const QJsonValue text = block.value(QLatin1String("text"));
+        if (!text.isString())
+            return FieldPath(blockPath, "text").wrongType("a string");
+        out.system.push_back(ContentPart::makeText(text.toString()));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return path.missing();
+    if (!value.isArray())
+        return path.wrongType("an array");
+    const QJsonArray messages = value.toArray();
+    out.messages.reserve(size_t(messages.size()));
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const FieldPath messagePath(path, i);
+        if (!messages.at(i).isObject())
+            return messagePath.wrongType("an object");
+        const QJsonObject object = messages.at(i).toObject();
+        Message message;
+        const QString role = object.value(QLatin1String("role")).toString();
+        if (role == QLatin1String("user"))
+            message.role = Message::Role::User;
+        else if (role == QLatin1String("assistant"))
+            message.role = Message::Role::Assistant;
+        else if (role == QLatin1String("system"))
+            message.role = Message::Role::System;
+        else if (role.isEmpty())
+            return FieldPath(messagePath, "role").missing();
+        else
+            return FieldPath(messagePath, "role").error(QStringLiteral("unknown role \"%1\"").arg(role));
+        if (auto error = AnthropicContentCodec::decodeContent(object.value(QLatin1String("content")),
+                                                              FieldPath(messagePath, "content"),
+                                                              message.content))
+            return error;
+        out.messages.push_back(std::move(message));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeTools(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isArray())
+        return path.wrongType("an array");
+    const QJsonArray tools = value.toArray();
+    out.tools.reserve(size_t(tools.size()));
+    for (qsizetype i = 0; i < tools.size(); ++i) {
+        const FieldPath toolPath(path, i);
+        if (!tools.at(i).isObject())
+            return toolPath.wrongType("an object");
+        const QJsonObject object = tools.at(i).toObject();
+        const QJsonValue schema = object.value(QLatin1String("input_schema"));
+        const QString type = object.value(QLatin1String("type")).toString();
+        // Server tools (web_search_…, code_execution_…) run at Anthropic; no other upstream
+        // can execute them.
+        if (!type.isEmpty() && type != QLatin1String("custom") && schema.isUndefined())
+            continue;
+        Tool tool;
+        const QJsonValue name = object.value(QLatin1String("name"));
+        if (!name.isString() || name.toString().isEmpty())
+            return FieldPath(toolPath, "name").missing();
+        tool.name = name.toString();
+        const QJsonValue description = object.value(QLatin1String("description"));
+        if (!description.isUndefined() && !description.isNull() && !description.isString())
+            return FieldPath(toolPath, "description").wrongType("a string");
+        tool.description = description.toString();
+        if (schema.isUndefined() || schema.isNull())
+            return FieldPath(toolPath, "input_schema").missing();
+        if (!schema.isObject())
+            return FieldPath(toolPath, "input_schema").wrongType("an object");
+        tool.inputSchema = schema.toObject();
+        out.tools.push_back(std::move(tool));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isObject())
+        return path.wrongType("an object");
+    const QJsonObject object = value.toObject();
+    ToolChoice choice;
+    const QString type = object.value(QLatin1String("type")).toString();
+    if (type == QLatin1String("auto")) {
+        choice.mode = ToolChoice::Mode::Auto;
+    } else if (type == QLatin1String("any")) {
+        choice.mode = ToolChoice::Mode::Any;
+    } else if (type == QLatin1String("none")) {
+        choice.mode = ToolChoice::Mode::None;
+    } else if (type == QLatin1String("tool")) {
+        choice.mode = ToolChoice::Mode::Tool;
+        const QJsonValue name = object.value(QLatin1String("name"));
+        if (!name.isString() || name.toString().isEmpty())
+            return FieldPath(path, "name").missing();
+        choice.name = name.toString();
+    } else {
+        return FieldPath(path, "type").error(QStringLiteral("unknown tool_choice type \"%1\"").arg(type));
+    }
+    const QJsonValue disable = object.value(QLatin1String("disable_parallel_tool_use"));
+    if (!disable.isUndefined() && !disable.isNull()) {
+        if (!disable.isBool())
+            return FieldPath(path, "disable_parallel_tool_use").wrongType("a boolean");
+        choice.disableParallel = disable.toBool();
+    }
+    out.toolChoice = choice;
+    return std::nullopt;
+}
+
+std::optional<ApiError> readInteger(const QJsonValue &value, const FieldPath &path, int &out)
+{
+    const double number = value.toDouble();
+    if (!value.isDouble() || std::floor(number) != number || number < std::numeric_limits<int>::min()
+        || number > std::numeric_limits<int>::max())
+        return path.wrongType("an integer");
+    out = int(number);
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isObject())
+        return path.wrongType("an object");
+    const QJsonObject object = value.toObject();
+    const QString type = object.value(QLatin1String("type")).toString();
+    if (type == QLatin1String("enabled")) {
+        out.thinking.mode = ThinkingConfig::Mode::Enabled;
+        const QJsonValue budget = object.value(QLatin1String("budget_tokens"));
+        if (!budget.isUndefined() && !budget.isNull()) {
+            if (auto error = readInteger(budget, FieldPath(path, "budget_tokens"), out.thinking.budgetTokens))
+                return error;
+        }
+    } else if (type == QLatin1String("adaptive")) {
+        out.thinking.mode = ThinkingConfig::Mode::Adaptive;
+    } else if (type == QLatin1String("disabled")) {
+        out.thinking.mode = ThinkingConfig::Mode::Off;
+    } else {
+        return FieldPath(path, "type").error(QStringLiteral("unknown thinking type \"%1\"").arg(type));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> readOptionalNumber(const QJsonObject &body, const char *key, const FieldPath &root,
+                                           std::optional<double> &out)
+{
+    const QJsonValue value = body.value(QLatin1String(key));
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isDouble())
+        return FieldPath(root, key).wrongType("a number");
+    out = value.toDouble();
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, Request &out)
+{
+    const FieldPath root;
+
+    const QJsonValue model = body.value(QLatin1String("model"));
+    if (model.isUndefined() || model.isNull())
+        return FieldPath(root, "model").missing();
+    if (!model.isString())
+        return FieldPath(root, "model").wrongType("a string");
+    out.model = model.toString();
+
+    if (auto error = decodeSystem(body.value(QLatin1String("system")), FieldPath(root, "system"), out))
+        return error;
+    if (auto error = decodeMessages(body.value(QLatin1String("messages")), FieldPath(root, "messages"), out))
+        return error;
+    if (auto error = decodeTools(body.value(QLatin1String("tools")), FieldPath(root, "tools"), out))
+        return error;
+    if (auto error = decodeToolChoice(body.value(QLatin1String("tool_choice")), FieldPath(root, "tool_choice"), out))
+        return error;
+
+    // Required by Anthropic for /v1/messages, but count_tokens bodies carry none: absent means 0.
+    const QJsonValue maxTokens = body.value(QLatin1String("max_tokens"));
+    if (!maxTokens.isUndefined() && !maxTokens.isNull()) {
+        const FieldPath path(root, "max_tokens");
+        int value = 0;
+        if (readInteger(maxTokens, path, value) || value <= 0)
+            return path.error(QStringLiteral("must be a positive integer"));
+        out.maxTokens = value;
+    }
+
+    if (auto error = readOptionalNumber(body, "temperature", root, out.temperature))
+        return error;
+    if (auto error = readOptionalNumber(body, "top_p", root, out.topP))
+        return error;
+    const QJsonValue topK = body.value(QLatin1String("top_k"));
+    if (!topK.isUndefined() && !topK.isNull()) {
+        int value = 0;
+        if (auto error = readInteger(topK, FieldPath(root, "top_k"), value))
+            return error;
+        out.topK = value;
+    }
+
+    const QJsonValue stops = body.value(QLatin1String("stop_sequences"));
+    if (!stops.isUndefined() && !stops.isNull()) {
+        const FieldPath path(root, "stop_sequences");
+        if (!stops.isArray())
+            return path.wrongType("an array of strings");
+        const QJsonArray array = stops.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!array.at(i).isString())
+                return FieldPath(path, i).wrongType("a string");
+            out.stopSequences.append(array.at(i).toString());
+        }
+    }
+
+    const QJsonValue stream = body.value(QLatin1String("stream"));
+    if (!stream.isUndefined() && !stream.isNull()) {
+        if (!stream.isBool())
+            return FieldPath(root, "stream").wrongType("a boolean");
+        out.stream = stream.toBool();
+    }
+
+    if (auto error = decodeThinking(body.value(QLatin1String("thinking")), FieldPath(root, "thinking"), out))
+        return error;
+
+    const QJsonValue metadata = body.value(QLatin1String("metadata"));
+    if (metadata.isObject()) {
+        const QJsonValue userId = metadata.toObject().value(QLatin1String("user_id"));
+        if (!userId.isUndefined() && !userId.isNull()) {
+            if (!userId.isString())
+                return FieldPath(FieldPath(root, "metadata"), "user_id").wrongType("a string");
+            out.userId = userId.toString();
+        }
+    } else if (!metadata.isUndefined() && !metadata.isNull()) {
+        return FieldPath(root, "metadata").wrongType("an object");
+    }
+    return std::nullopt;
+}
+
+QJsonObject AnthropicRequestCodec::encode(const Request &request)
+{
+    QJsonObject body;
+    body.insert(QLatin1String("model"), request.model);
+
+    QJsonArray system;
+    for (const ContentPart &part : request.system)
+        system.append(AnthropicContentCodec::encodePart(part));
+
+    QJsonArray messages;
+    for (const Message &message : request.messages) {
+        if (message.role == Message::Role::System) {
+            for (const ContentPart &part : message.content) {
+                if (part.kind == ContentPart::Kind::Text)
+                    system.append(AnthropicContentCodec::encodePart(part));
+            }
+            continue;
+        }
+        QJsonObject object;
+        object.insert(QLatin1String("role"), message.role == Message::Role::Assistant
+                                                 ? QLatin1String("assistant")
+                                                 : QLatin1String("user"));
+        object.insert(QLatin1String("content"), AnthropicContentCodec::encodeParts(message.content));
+        messages.append(object);
+    }
+    if (!system.isEmpty())
+        body.insert(QLatin1String("system"), system);
+    body.insert(QLatin1String("messages"), messages);
+    body.insert(QLatin1String("max_tokens"), request.maxTokens > 0 ? request.maxTokens : kDefaultMaxTokens);
+
+    if (!request.tools.empty()) {
+        QJsonArray tools;
+        for (const Tool &tool : request.tools) {
+            QJsonObject object;
+            object.insert(QLatin1String("name"), tool.name);
+            if (!tool.description.isEmpty())
+                object.insert(QLatin1String("description"), tool.description);
+            object.insert(QLatin1String("input_schema"), tool.inputSchema);
+            tools.append(object);
+        }
+        body.insert(QLatin1String("tools"), tools);
+    }
+    if (request.toolChoice) {
+        const ToolChoice &choice = *request.toolChoice;
+        QJsonObject object;
+        switch (choice.mode) {
+        case ToolChoice::Mode::Auto: object.insert(QLatin1String("type"), QLatin1String("auto")); break;
+        case ToolChoice::Mode::Any: object.insert(QLatin1String("type"), QLatin1String("any")); break;
+        case ToolChoice::Mode::None: object.insert(QLatin1String("type"), QLatin1String("none")); break;
+        case ToolChoice::Mode::Tool:
+            object.insert(QLatin1String("type"), QLatin1String("tool"));
+            object.insert(QLatin1String("name"), choice.name);
+            break;
+        }
+        if (choice.disableParallel && choice.mode != ToolChoice::Mode::None)
+            object.insert(QLatin1String("disable_parallel_tool_use"), true);
+        body.insert(QLatin1String("tool_choice"), object);
+    }
+
+    if (request.temperature)
+        body.insert(QLatin1String("temperature"), *request.temperature);
+    if (request.topP)
+        body.insert(QLatin1String("top_p"), *request.topP);
+    if (request.topK)
+        body.insert(QLatin1String("top_k"), *request.topK);
+    if (!request.stopSequences.isEmpty())
+        body.insert(QLatin1String("stop_sequences"), QJsonArray::fromStringList(request.stopSequences));
+    if (request.stream)
+        body.insert(QLatin1String("stream"), true);
+
+    if (request.thinking.mode == ThinkingConfig::Mode::Enabled) {
+        QJsonObject thinking;
+        thinking.insert(QLatin1String("type"), QLatin1String("enabled"));
+        // Anthropic rejects budgets below 1024 tokens.
+        thinking.insert(QLatin1String("budget_tokens"), std::max(1024, request.thinking.budgetTokens));
+        body.insert(QLatin1String("thinking"), thinking);
+    } else if (request.thinking.mode == ThinkingConfig::Mode::Adaptive) {
+        QJsonObject thinking;
+        thinking.insert(QLatin1String("type"), QLatin1String("adaptive"));
+        body.insert(QLatin1String("thinking"), thinking);
+    }
+    if (!request.userId.isEmpty()) {
+        QJsonObject metadata;
+        metadata.insert(QLatin1String("user_id"), request.userId);
+        body.insert(QLatin1String("metadata"), metadata);
+    }
+    return body;
+}
+
+} // namespace sb

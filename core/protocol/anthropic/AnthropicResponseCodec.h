@@ -1,0 +1,22 @@
+#pragma once
+
+#include "protocol/ApiError.h"
+#include "protocol/Response.h"
+
+#include <QJsonObject>
+
+#include <optional>
+
+namespace sb {
+
+// Non-streaming Anthropic message bodies ⇄ the canonical Response.
+class AnthropicResponseCodec final
+{
+public:
+    static QJsonObject encode(const Response &response);
+    // An upstream's answer. A `{"type":"error"}` body yields its error; content blocks this
+    // gateway cannot represent (server tool results …) are skipped.
+    static std::optional<ApiError> decode(const QJsonObject &body, Response &out);
+};
+
+} // namespace sb
