@@ -1,0 +1,16 @@
+#pragma once
+
+#include "HardwareParsers.h"
+
+namespace sb::hardware {
+
+// NVIDIA's management library loaded at run time (libnvidia-ml.so.1 / nvml.dll), so the
+// build never depends on it. An empty result with an error when it is absent.
+GpuParseResult readNvmlGpus();
+
+// Windows display adapters through DXGI, software adapters skipped. Empty elsewhere.
+GpuParseResult readDxgiAdapters();
+// Windows RAM through GlobalMemoryStatusEx; all -1 elsewhere.
+MemoryInfo readWindowsMemory();
+
+} // namespace sb::hardware

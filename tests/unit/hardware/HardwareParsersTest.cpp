@@ -1,0 +1,188 @@
+#include "HardwareTestFixtures.h"
+#include "hardware/HardwareParsers.h"
+
+#include <catch2/catch.hpp>
+
+using namespace sb;
+using namespace sb::hardware;
+
+constexpr qint64 MiB = 1024 * 1024;
+
+TEST_CASE("nvidia-smi CSV: one device per line, memory in MiB", "[hardware][nvidia]")
+{
+    const QByteArray csv = hardwareFixture(QStringLiteral("nvidia-smi-two-a40.csv"));
+    REQUIRE_FALSE(csv.isEmpty());
+    const GpuParseResult result = parseNvidiaSmiCsv(csv);
+    CHECK(result.error.isEmpty());
+    REQUIRE(result.gpus.size() == 2);
+    CHECK(result.gpus[0].name == QStringLiteral("NVIDIA A40"));
+    CHECK(result.gpus[0].vendor == GpuVendor::Nvidia);
+    CHECK(result.gpus[0].memoryTotalBytes == 46068 * MiB);
+    CHECK(result.gpus[0].memoryUsedBytes == 1 * MiB);
+    CHECK(result.gpus[1].memoryUsedBytes == 517 * MiB);
+    CHECK(result.gpus[1].utilizationPercent == 38);
+    CHECK(result.gpus[1].index == 1);
+    CHECK(result.gpus[1].driverVersion == QStringLiteral("550.127.05"));
+}
+
+TEST_CASE("nvidia-smi CSV: [N/A] and [Not Supported] become unknown, not zero", "[hardware][nvidia]")
+{
+    const GpuParseResult result = parseNvidiaSmiCsv(hardwareFixture(QStringLiteral("nvidia-smi-na-fields.csv")));
+    REQUIRE(result.gpus.size() == 2);
+    CHECK(result.gpus[0].name == QStringLiteral("NVIDIA GeForce RTX 3060 Laptop GPU"));
+    CHECK(result.gpus[0].memoryTotalBytes == 6144 * MiB);
+    CHECK(result.gpus[0].memoryUsedBytes == -1);
+    CHECK(result.gpus[0].utilizationPercent == -1);
+    CHECK(result.gpus[1].memoryUsedBytes == -1);
+    CHECK(result.gpus[1].utilizationPercent == 12);
+}
+
+TEST_CASE("A failing or missing tool is reported as such", "[hardware]")
+{
+    SECTION("nvidia-smi exit 9: the driver message is kept")
+    {
+        ProbeOutput output;
+        output.started = true;
+        output.exitCode = 9;
+        output.standardOutput = hardwareFixture(QStringLiteral("nvidia-smi-driver-failed.txt"));
+        const ProbeStatus status = commandStatus(QStringLiteral("nvidia-smi"), output);
+        CHECK(status.state == ProbeStatus::State::Failed);
+        CHECK(status.detail.contains(QStringLiteral("code 9")));
+        CHECK(status.detail.contains(QStringLiteral("couldn't communicate with the NVIDIA driver")));
+    }
+    SECTION("a tool that is not installed is not present, not an error")
+    {
+        const ProbeStatus status = commandStatus(QStringLiteral("rocm-smi"), ProbeOutput{});
+        CHECK(status.state == ProbeStatus::State::NotPresent);
+    }
+    SECTION("a tool that hung is a failure that says so")
+    {
+        ProbeOutput output;
+        output.started = true;
+        output.timedOut = true;
+        const ProbeStatus status = commandStatus(QStringLiteral("npu-smi"), output);
+        CHECK(status.state == ProbeStatus::State::Failed);
+        CHECK(status.detail.contains(QStringLiteral("in time")));
+    }
+    SECTION("garbage does not produce devices")
+    {
+        CHECK(parseNvidiaSmiCsv("No devices were found\n").gpus.isEmpty());
+        CHECK_FALSE(parseRocmSmiJson("WARNING: no AMD GPUs").error.isEmpty());
+    }
+}
+
+TEST_CASE("rocm-smi JSON: string numbers, both key casings, the driver from 'system'", "[hardware][amd]")
+{
+    const GpuParseResult result = parseRocmSmiJson(hardwareFixture(QStringLiteral("rocm-smi-two-cards.json")));
+    CHECK(result.error.isEmpty());
+    REQUIRE(result.gpus.size() == 2);
+    CHECK(result.gpus[0].name == QStringLiteral("AMD Instinct MI300X"));
+    CHECK(result.gpus[0].memoryTotalBytes == 206141652992LL);
+    CHECK(result.gpus[0].memoryUsedBytes == 301989888LL);
+    CHECK(result.gpus[0].driverVersion == QStringLiteral("6.10.5"));
+    CHECK(result.gpus[1].name == QStringLiteral("Radeon RX 7900 XTX"));
+    CHECK(result.gpus[1].memoryUsedBytes == 0);
+
+    const GpuParseResult older = parseRocmSmiJson(hardwareFixture(QStringLiteral("rocm-smi-older-casing.json")));
+    REQUIRE(older.gpus.size() == 1);
+    CHECK(older.gpus[0].index == 1);
+    CHECK(older.gpus[0].name == QStringLiteral("Navi 31 [Radeon RX 7900 XT]"));
+    CHECK(older.gpus[0].memoryTotalBytes == 21458059264LL);
+    CHECK(older.gpus[0].memoryUsedBytes == -1);
+}
+
+TEST_CASE("npu-smi info: 910B with HBM, process table ignored", "[hardware][ascend]")
+{
+    const GpuParseResult result = parseNpuSmiInfo(hardwareFixture(QStringLiteral("npu-smi-910b-two.txt")));
+    CHECK(result.error.isEmpty());
+    REQUIRE(result.gpus.size() == 2);
+    CHECK(result.gpus[0].name == QStringLiteral("Ascend 910B"));
+    CHECK(result.gpus[0].vendor == GpuVendor::Ascend);
+    CHECK(result.gpus[0].busId == QStringLiteral("0000:C1:00.0"));
+    CHECK(result.gpus[0].memoryTotalBytes == 32768 * MiB);  // HBM, not the 13553 MB DDR
+    CHECK(result.gpus[0].memoryUsedBytes == 2048 * MiB);
+    CHECK(result.gpus[0].utilizationPercent == 3);
+    CHECK(result.gpus[0].driverVersion == QStringLiteral("24.1.0"));
+    CHECK(result.gpus[1].index == 1);
+    CHECK(result.gpus[1].memoryUsedBytes == 4 * MiB);
+}
+
+TEST_CASE("npu-smi info: ids that do not start at 0 are kept", "[hardware][ascend]")
+{
+    const GpuParseResult result = parseNpuSmiInfo(hardwareFixture(QStringLiteral("npu-smi-910b4-starts-at-2.txt")));
+    REQUIRE(result.gpus.size() == 2);
+    CHECK(result.gpus[0].index == 2);
+    CHECK(result.gpus[1].index == 5);
+    CHECK(result.gpus[0].name == QStringLiteral("Ascend 910B4"));
+    CHECK(result.gpus[0].memoryTotalBytes == 32768 * MiB);
+    CHECK(result.gpus[1].utilizationPercent == 12);
+}
+
+TEST_CASE("npu-smi info: 310P3 and 310 have no HBM column and a Device column", "[hardware][ascend]")
+{
+    const GpuParseResult p3 = parseNpuSmiInfo(hardwareFixture(QStringLiteral("npu-smi-310p3.txt")));
+    REQUIRE(p3.gpus.size() == 1);
+    CHECK(p3.gpus[0].index == 6);
+    CHECK(p3.gpus[0].name == QStringLiteral("Ascend 310P3"));
+    CHECK(p3.gpus[0].memoryTotalBytes == 21525 * MiB);
+    CHECK(p3.gpus[0].memoryUsedBytes == 1750 * MiB);
+    CHECK(p3.gpus[0].busId == QStringLiteral("0000:84:00.0"));
+
+    // The name "310" is numeric: the Health column, not the name, marks the device row.
+    const GpuParseResult plain = parseNpuSmiInfo(hardwareFixture(QStringLiteral("npu-smi-310.txt")));
+    REQUIRE(plain.gpus.size() == 1);
+    CHECK(plain.gpus[0].name == QStringLiteral("Ascend 310"));
+    CHECK(plain.gpus[0].memoryTotalBytes == 7759 * MiB);
+}
+
+TEST_CASE("macOS: sysctl and system_profiler", "[hardware][apple]")
+{
+    const QHash<QString, QString> m2 = parseSysctl(hardwareFixture(QStringLiteral("sysctl-apple-m2-pro.txt")));
+    CHECK(memoryFromSysctl(m2) == 34359738368LL);
+    const CpuInfo cpu = cpuFromSysctl(m2);
+    CHECK(cpu.model == QStringLiteral("Apple M2 Pro"));
+    CHECK(cpu.physicalCores == 12);
+
+    const GpuParseResult apple = parseSystemProfilerDisplays(hardwareFixture(QStringLiteral("system-profiler-apple.json")), 34359738368LL);
+    REQUIRE(apple.gpus.size() == 1);
+    CHECK(apple.gpus[0].vendor == GpuVendor::Apple);
+    CHECK(apple.gpus[0].unifiedMemory);
+    CHECK(apple.gpus[0].memoryTotalBytes == 34359738368LL);
+
+    const GpuParseResult intelMac = parseSystemProfilerDisplays(hardwareFixture(QStringLiteral("system-profiler-intel-amd.json")), 17179869184LL);
+    REQUIRE(intelMac.gpus.size() == 2);
+    CHECK(intelMac.gpus[0].vendor == GpuVendor::Intel);
+    CHECK(intelMac.gpus[0].memoryTotalBytes == 1536 * MiB);
+    CHECK(intelMac.gpus[1].vendor == GpuVendor::Amd);
+    CHECK(intelMac.gpus[1].memoryTotalBytes == 8LL * 1024 * MiB);
+    CHECK_FALSE(intelMac.gpus[1].unifiedMemory);
+
+    const CpuInfo intelCpu = cpuFromSysctl(parseSysctl(hardwareFixture(QStringLiteral("sysctl-intel-mac.txt"))));
+    CHECK(intelCpu.logicalCores == 16);
+    CHECK(intelCpu.physicalCores == 8);
+}
+
+TEST_CASE("xpu-smi discovery JSON", "[hardware][intel]")
+{
+    const GpuParseResult result = parseXpuSmiDiscoveryJson(hardwareFixture(QStringLiteral("xpu-smi-discovery.json")));
+    REQUIRE(result.gpus.size() == 2);
+    CHECK(result.gpus[0].name == QStringLiteral("Intel(R) Data Center GPU Max 1100"));
+    CHECK(result.gpus[0].busId == QStringLiteral("0000:29:00.0"));
+    CHECK(result.gpus[1].index == 1);
+    CHECK(result.gpus[1].memoryTotalBytes == -1);
+}
+
+TEST_CASE("Linux memory and cgroup parsers", "[hardware][cpu]")
+{
+    const MemoryInfo memory = parseProcMeminfo("MemTotal:       65742384 kB\nMemFree: 1 kB\nMemAvailable:   48122880 kB\n");
+    CHECK(memory.physicalBytes == 65742384LL * 1024);
+    CHECK(memory.availableBytes == 48122880LL * 1024);
+    CHECK(parseCgroupMemoryLimit("max\n") == -1);
+    CHECK(parseCgroupMemoryLimit("9223372036854771712\n") == -1);
+    CHECK(parseCgroupMemoryLimit("17179869184\n") == 17179869184LL);
+    CHECK(parseCgroupCpuMax("max 100000\n") == -1);
+    CHECK(parseCgroupCpuMax("150000 100000\n") == Approx(1.5));
+    CHECK(parseCgroupV2Path("12:memory:/\n0::/system.slice/x.service\n") == QStringLiteral("/system.slice/x.service"));
+    CHECK(parseSizeWithUnit(QStringLiteral("32768.00 MiB")) == 32768 * MiB);
+    CHECK(parseSizeWithUnit(QStringLiteral("lots")) == -1);
+}
