@@ -1,11 +1,181 @@
+#include "GatewayLauncher.h"
 #include "MainWindow.h"
+#include "server/ProxyService.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+namespace {
+
+// Each stream holds a client socket and an upstream socket: 1,000 streams need more than
+// the usual 1,024 descriptors.
+void raiseFileLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+#endif
+}
+
+#ifdef Q_OS_UNIX
+int g_signalPipe[2] = {-1, -1};
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+// SIGINT/SIGTERM become a Qt event through a self-pipe, so the stop runs on the event loop.
+void installStopSignals(QCoreApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app, notifier] {
+        notifier->setEnabled(false);
+        char byte = 0;
+        [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
+        app.quit();
+    });
+    struct sigaction action {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+#else
+void installStopSignals(QCoreApplication &) {}
+#endif
+
+bool hasDisplay()
+{
+#ifdef Q_OS_LINUX
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    if (!platform.isEmpty())
+        return platform != "minimal";
+    return !qgetenv("DISPLAY").isEmpty() || !qgetenv("WAYLAND_DISPLAY").isEmpty();
+#else
+    return true;
+#endif
+}
+
+bool wantsHeadless(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--headless") == 0)
+            return true;
+    }
+    return false;
+}
+
+int runHeadless(QCoreApplication &app, const sb::GatewayLaunch &launch)
+{
+    QTextStream err(stderr);
+    sb::ProxyService service;
+    QString error;
+    if (!service.start(launch.loaded.config, launch.tokens, &error)) {
+        err << "switchboard: " << error << Qt::endl;
+        return 3;
+    }
+    err << "Switchboard " << SWITCHBOARD_VERSION << " listening on " << service.baseUrl() << Qt::endl;
+    err << "  config: " << launch.configPath << Qt::endl;
+    err << "  token:  stored in " << (launch.secretsInFile ? "the 0600 secrets file (no keyring service found)" : "the system keyring")
+        << "; `switchboard token` prints it" << Qt::endl;
+    err << "  Claude Code: ANTHROPIC_BASE_URL=" << service.baseUrl() << " (no /v1), ANTHROPIC_AUTH_TOKEN=<token>" << Qt::endl;
+    QObject::connect(&service, &sb::ProxyService::requestFinished, &app, [](const sb::RequestRecord &record) {
+        QTextStream out(stderr);
+        out << record.logLine() << Qt::endl;
+    });
+    installStopSignals(app);
+    const int code = app.exec();
+    err << "switchboard: stopping" << Qt::endl;
+    service.stop(3000);
+    return code;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
+    raiseFileLimit();
+    const bool headless = wantsHeadless(argc, argv) || !hasDisplay();
+    std::unique_ptr<QCoreApplication> app;
+    if (headless)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
+    QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Switchboard: run Claude Code on your own models.\n\n"
+                                                    "Commands: token (print the gateway token)"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run the gateway without a window."));
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("Config file (default: %1).").arg(QStringLiteral("~/.config/switchboard/config.yaml")), QStringLiteral("file"));
+    const QCommandLineOption hostOption(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"));
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Port to listen on (default 4000)."), QStringLiteral("port"));
+    parser.addOptions({headlessOption, configOption, hostOption, portOption});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional command."), QStringLiteral("[command]"));
+    parser.process(*app);
+
+    QTextStream err(stderr);
+    int port = -1;
+    if (parser.isSet(portOption)) {
+        bool ok = false;
+        port = parser.value(portOption).toInt(&ok);
+        if (!ok || port < 0 || port > 65535) {
+            err << "switchboard: --port takes a number from 0 to 65535" << Qt::endl;
+            return 2;
+        }
+    }
+
+    const QStringList positional = parser.positionalArguments();
+    const sb::GatewayLaunch launch = sb::GatewayLaunch::prepare(parser.value(configOption), parser.value(hostOption), port);
+    for (const QString &warning : launch.loaded.warnings())
+        err << warning << Qt::endl;
+    if (!launch.error.isEmpty()) {
+        err << "switchboard: " << launch.error << Qt::endl;
+        return 2;
+    }
+    if (!positional.isEmpty()) {
+        if (positional.first() == QStringLiteral("token")) {
+            QTextStream(stdout) << launch.gatewayToken << Qt::endl;
+            return 0;
+        }
+        err << "switchboard: unknown command \"" << positional.first() << "\" (see --help)" << Qt::endl;
+        return 2;
+    }
+    if (headless) {
+        if (!parser.isSet(headlessOption))
+            err << "switchboard: no display found, running headless" << Qt::endl;
+        return runHeadless(*app, launch);
+    }
+
+    sb::ProxyService service;
     sb::MainWindow window;
     window.show();
-    return app.exec();
+    QString error;
+    if (!service.start(launch.loaded.config, launch.tokens, &error))
+        err << "switchboard: " << error << Qt::endl;
+    const int code = app->exec();
+    service.stop(3000);
+    return code;
 }

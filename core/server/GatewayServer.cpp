@@ -1,0 +1,445 @@
+#include "GatewayServer.h"
+
+#include "ClientConnection.h"
+#include "GuardedTcpServer.h"
+#include "UpstreamProbe.h"
+#include "protocol/anthropic/AnthropicErrorCodec.h"
+#include "protocol/openai/OpenAiErrorCodec.h"
+#include "upstream/HttpClientPool.h"
+
+#include <QDateTime>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace sb {
+
+namespace {
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// Claude Code with a base URL ending in /v1 calls /v1/v1/messages; accept it.
+QString normalisedPath(const QUrl &url)
+{
+    QString path = url.path();
+    while (path.startsWith(QStringLiteral("/v1/v1/")))
+        path.remove(0, 3);
+    while (path.size() > 1 && path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    return path;
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return diff == 0;
+}
+
+QString methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return QStringLiteral("GET");
+    case QHttpServerRequest::Method::Post: return QStringLiteral("POST");
+    case QHttpServerRequest::Method::Head: return QStringLiteral("HEAD");
+    case QHttpServerRequest::Method::Put: return QStringLiteral("PUT");
+    case QHttpServerRequest::Method::Delete: return QStringLiteral("DELETE");
+    case QHttpServerRequest::Method::Options: return QStringLiteral("OPTIONS");
+    case QHttpServerRequest::Method::Patch: return QStringLiteral("PATCH");
+    default: return QStringLiteral("OTHER");
+    }
+}
+
+} // namespace
+
+GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tokens, QObject *parent)
+    : QAbstractHttpServer(parent), m_config(config), m_routes(std::make_unique<RoutingTable>(config)),
+      m_tokens(tokens), m_pool(new HttpClientPool(this))
+{
+    qRegisterMetaType<sb::RequestRecord>();
+    m_uptime.start();
+}
+
+GatewayServer::~GatewayServer()
+{
+    const QSet<ProxyExchange *> exchanges = m_exchanges;
+    m_exchanges.clear();
+    for (ProxyExchange *exchange : exchanges) {
+        exchange->disconnect(this);
+        delete exchange;
+    }
+}
+
+bool GatewayServer::listenOn(const QString &host, quint16 port, QString *error)
+{
+    QHostAddress address;
+    if (host == QStringLiteral("localhost"))
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(host)) {
+        if (error)
+            *error = QStringLiteral("cannot listen on \"%1\": not an IP address (use 127.0.0.1)").arg(host);
+        return false;
+    }
+    m_tcp = new GuardedTcpServer(m_config.maxBodyBytes, this);
+    if (!m_tcp->listen(address, port)) {
+        if (error) {
+            if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)
+                *error = QStringLiteral("port %1 on %2 is already in use — stop the program using it "
+                                        "or start Switchboard with --port <another port>")
+                             .arg(port).arg(host);
+            else
+                *error = QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(m_tcp->errorString());
+        }
+        delete m_tcp;
+        m_tcp = nullptr;
+        return false;
+    }
+    bind(m_tcp);
+    return true;
+}
+
+quint16 GatewayServer::serverPort() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+void GatewayServer::applyConfig(const GatewayConfig &config)
+{
+    m_config = config;
+    m_routes = std::make_unique<RoutingTable>(config);
+    if (m_tcp)
+        m_tcp->setMaxBodyBytes(config.maxBodyBytes);
+}
+
+void GatewayServer::setTokens(const QStringList &tokens)
+{
+    m_tokens = tokens;
+}
+
+void GatewayServer::stopListening()
+{
+    if (m_tcp)
+        m_tcp->close();
+}
+
+void GatewayServer::cutAll(const QString &reason)
+{
+    const QSet<ProxyExchange *> exchanges = m_exchanges;
+    for (ProxyExchange *exchange : exchanges)
+        exchange->cut(reason);
+}
+
+void GatewayServer::missingHandler(const QHttpServerRequest &, QTcpSocket *)
+{
+    // Never reached: handleRequest answers every request.
+}
+
+bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    GuardedTcpServer::requestHandled(socket);
+    const bool closeAfter = request.value(QByteArrayLiteral("connection")).toLower() == "close";
+    auto *client = new ClientConnection(socket, closeAfter, this);
+    RequestRecord record;
+    record.startedAt = QDateTime::currentDateTimeUtc();
+    record.requestId = QStringLiteral("req_sb%1_%2")
+                           .arg(QDateTime::currentMSecsSinceEpoch(), 0, 36)
+                           .arg(++m_requestCounter, 0, 36);
+    record.method = methodName(request.method());
+    record.path = request.url().path();
+    record.sessionId = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-session-id")));
+    record.userAgent = QString::fromUtf8(request.value(QByteArrayLiteral("user-agent")));
+    handle(request, client, record);
+    return true;
+}
+
+bool GatewayServer::authorized(const QHttpServerRequest &request) const
+{
+    QByteArray presented = request.value(QByteArrayLiteral("x-api-key"));
+    const QByteArray authorization = request.value(QByteArrayLiteral("authorization"));
+    if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
+        presented = authorization.mid(7).trimmed();
+    if (presented.isEmpty())
+        return false;
+    bool match = false;
+    for (const QString &token : m_tokens) {
+        if (!token.isEmpty() && constantTimeEquals(token.toUtf8(), presented))
+            match = true;
+    }
+    return match;
+}
+
+void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record)
+{
+    const QString path = normalisedPath(request.url());
+    const auto method = request.method();
+    const bool post = method == QHttpServerRequest::Method::Post;
+    const bool get = method == QHttpServerRequest::Method::Get || method == QHttpServerRequest::Method::Head;
+    const ClientDialect dialect = path.endsWith(QStringLiteral("/chat/completions")) || path.endsWith(QStringLiteral("/models"))
+                                      ? ClientDialect::OpenAi
+                                      : ClientDialect::Anthropic;
+
+    // Unauthenticated: the liveness probe and Claude Code's harmless connectivity check.
+    if (path == QStringLiteral("/health/liveliness") || path == QStringLiteral("/health/liveness")) {
+        respondJson(client, record, 200, QByteArrayLiteral("\"I'm alive!\""));
+        return;
+    }
+    if (path == QStringLiteral("/api/hello") && method == QHttpServerRequest::Method::Head) {
+        client->respond(200, {}, {});
+        record.status = 200;
+        finishRecord(record);
+        return;
+    }
+
+    if (!authorized(request)) {
+        ApiError error;
+        error.httpStatus = 401;
+        error.type = QStringLiteral("authentication_error");
+        error.message = QStringLiteral("missing or invalid token: send the Switchboard gateway token as "
+                                       "`Authorization: Bearer <token>` or `x-api-key` (ANTHROPIC_AUTH_TOKEN "
+                                       "in Claude Code's settings)");
+        respondError(client, record, dialect, error);
+        return;
+    }
+
+    if (path == QStringLiteral("/v1/messages") && post) {
+        proxy(request, client, record, ClientDialect::Anthropic);
+    } else if ((path == QStringLiteral("/v1/chat/completions") || path == QStringLiteral("/chat/completions")) && post) {
+        proxy(request, client, record, ClientDialect::OpenAi);
+    } else if (path == QStringLiteral("/v1/messages/count_tokens") && post) {
+        countTokens(request, client, record);
+    } else if ((path == QStringLiteral("/v1/models") || path == QStringLiteral("/models")) && get) {
+        listModels(request, client, record);
+    } else if (path == QStringLiteral("/health") && get) {
+        health(client, record);
+    } else if (path == QStringLiteral("/health/readiness") && get) {
+        const QJsonObject body{{QStringLiteral("status"), QStringLiteral("ready")},
+                               {QStringLiteral("version"), QStringLiteral(SWITCHBOARD_VERSION)},
+                               {QStringLiteral("models"), int(m_config.deployments.size())}};
+        respondJson(client, record, 200, compact(body));
+    } else {
+        const bool known = path == QStringLiteral("/v1/messages") || path.endsWith(QStringLiteral("/chat/completions"))
+                           || path == QStringLiteral("/v1/messages/count_tokens") || path.endsWith(QStringLiteral("/models"))
+                           || path.startsWith(QStringLiteral("/health"));
+        ApiError error;
+        if (known) {
+            error.httpStatus = 405;
+            error.type = QStringLiteral("invalid_request_error");
+            error.message = QStringLiteral("%1 is not allowed on %2").arg(record.method, path);
+        } else {
+            error = ApiError::notFound(QStringLiteral("no endpoint %1 %2; Switchboard serves POST /v1/messages, "
+                                                      "POST /v1/messages/count_tokens, POST /v1/chat/completions, "
+                                                      "GET /v1/models and GET /health").arg(record.method, path));
+        }
+        respondError(client, record, dialect, error);
+    }
+}
+
+std::optional<QJsonObject> GatewayServer::parseBody(const QHttpServerRequest &request, ClientConnection *client,
+                                                    RequestRecord &record, ClientDialect dialect)
+{
+    const QByteArray body = request.body();
+    if (body.size() > m_config.maxBodyBytes) {
+        ApiError error;
+        error.httpStatus = 413;
+        error.type = QStringLiteral("request_too_large");
+        error.message = QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes (switchboard.max_body_mb)")
+                            .arg(body.size()).arg(m_config.maxBodyBytes);
+        respondError(client, record, dialect, error);
+        return std::nullopt;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        // Say where: line and column as well as the byte offset.
+        const QByteArray upTo = body.left(parseError.offset);
+        const int line = int(upTo.count('\n')) + 1;
+        const int column = int(parseError.offset - (upTo.lastIndexOf('\n') + 1)) + 1;
+        respondError(client, record, dialect,
+                     ApiError::invalidRequest(QStringLiteral("malformed JSON at line %1, column %2 (byte %3): %4")
+                                                  .arg(line).arg(column).arg(parseError.offset)
+                                                  .arg(parseError.errorString())));
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        respondError(client, record, dialect, ApiError::invalidRequest(QStringLiteral("the body must be a JSON object")));
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record,
+                          ClientDialect dialect)
+{
+    std::optional<QJsonObject> body = parseBody(request, client, record, dialect);
+    if (!body)
+        return;
+    const QJsonValue model = body->value(QStringLiteral("model"));
+    if (!model.isString() || model.toString().isEmpty()) {
+        respondError(client, record, dialect,
+                     ApiError::invalidRequest(model.isUndefined() ? QStringLiteral("model: field required")
+                                                                  : QStringLiteral("model: must be a non-empty string")));
+        return;
+    }
+    record.clientModel = model.toString();
+    const QJsonValue stream = body->value(QStringLiteral("stream"));
+    if (!stream.isUndefined() && !stream.isBool() && !stream.isNull()) {
+        respondError(client, record, dialect, ApiError::invalidRequest(QStringLiteral("stream: must be a boolean")));
+        return;
+    }
+    const std::vector<const Deployment *> candidates = m_routes->candidates(record.clientModel);
+    if (candidates.empty()) {
+        respondError(client, record, dialect,
+                     ApiError::notFound(QStringLiteral("model \"%1\" has no deployment; configured model names: %2")
+                                            .arg(record.clientModel, m_config.modelNames().join(QStringLiteral(", ")))));
+        return;
+    }
+    ClientRequest clientRequest;
+    clientRequest.dialect = dialect;
+    clientRequest.body = std::move(*body);
+    clientRequest.bodyBytes = request.body().size();
+    clientRequest.anthropicVersion = request.value(QByteArrayLiteral("anthropic-version"));
+    clientRequest.anthropicBeta = request.value(QByteArrayLiteral("anthropic-beta"));
+
+    ExchangeSettings settings;
+    settings.pingIntervalMs = m_config.pingIntervalMs;
+    settings.connectTimeoutMs = m_config.connectTimeoutMs;
+    settings.requestTimeoutSeconds = m_config.requestTimeoutSeconds;
+    settings.streamIdleTimeoutSeconds = m_config.streamIdleTimeoutSeconds;
+    auto *exchange = new ProxyExchange(m_pool, settings, client, record, this);
+    m_exchanges.insert(exchange);
+    connect(exchange, &ProxyExchange::finished, this, [this, exchange](const RequestRecord &done) {
+        m_exchanges.remove(exchange);
+        Q_EMIT requestFinished(done);
+    });
+    exchange->start(clientRequest, *candidates.front());
+}
+
+void GatewayServer::countTokens(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record)
+{
+    std::optional<QJsonObject> body = parseBody(request, client, record, ClientDialect::Anthropic);
+    if (!body)
+        return;
+    if (!body->value(QStringLiteral("messages")).isArray()) {
+        respondError(client, record, ClientDialect::Anthropic,
+                     ApiError::invalidRequest(QStringLiteral("messages: field required")));
+        return;
+    }
+    record.clientModel = body->value(QStringLiteral("model")).toString();
+    // An estimate from the size of what the model would read: about four bytes a token.
+    qint64 bytes = 0;
+    for (const char *key : {"system", "messages", "tools"}) {
+        const QJsonValue value = body->value(QLatin1String(key));
+        if (value.isString())
+            bytes += value.toString().toUtf8().size();
+        else if (value.isArray())
+            bytes += QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact).size();
+    }
+    const qint64 tokens = qMax<qint64>(1, bytes / 4);
+    record.inputTokens = tokens;
+    record.tokensEstimated = true;
+    respondJson(client, record, 200, compact(QJsonObject{{QStringLiteral("input_tokens"), tokens}}));
+}
+
+void GatewayServer::listModels(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record)
+{
+    QStringList ids;
+    for (const Deployment &deployment : m_config.deployments) {
+        if (!deployment.isWildcard() && !ids.contains(deployment.modelName))
+            ids.append(deployment.modelName);
+    }
+    for (auto it = m_config.groupAliases.constBegin(); it != m_config.groupAliases.constEnd(); ++it) {
+        if (!ids.contains(it.key()))
+            ids.append(it.key());
+    }
+    const bool anthropicShape = !request.value(QByteArrayLiteral("anthropic-version")).isEmpty();
+    QJsonArray data;
+    const qint64 created = QDateTime::currentSecsSinceEpoch() - m_uptime.elapsed() / 1000;
+    for (const QString &id : ids) {
+        if (anthropicShape)
+            data.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("model")},
+                                    {QStringLiteral("id"), id},
+                                    {QStringLiteral("display_name"), id},
+                                    {QStringLiteral("created_at"),
+                                     QDateTime::fromSecsSinceEpoch(created, Qt::UTC).toString(Qt::ISODate)}});
+        else
+            data.append(QJsonObject{{QStringLiteral("id"), id},
+                                    {QStringLiteral("object"), QStringLiteral("model")},
+                                    {QStringLiteral("created"), created},
+                                    {QStringLiteral("owned_by"), QStringLiteral("switchboard")}});
+    }
+    QJsonObject body;
+    if (anthropicShape) {
+        body.insert(QStringLiteral("data"), data);
+        body.insert(QStringLiteral("has_more"), false);
+        body.insert(QStringLiteral("first_id"), ids.isEmpty() ? QJsonValue() : QJsonValue(ids.first()));
+        body.insert(QStringLiteral("last_id"), ids.isEmpty() ? QJsonValue() : QJsonValue(ids.last()));
+    } else {
+        body.insert(QStringLiteral("object"), QStringLiteral("list"));
+        body.insert(QStringLiteral("data"), data);
+    }
+    respondJson(client, record, 200, compact(body));
+}
+
+void GatewayServer::health(ClientConnection *client, RequestRecord &record)
+{
+    auto *probe = new UpstreamProbe(m_config.deployments, m_config.connectTimeoutMs < 2000 ? m_config.connectTimeoutMs : 2000, client);
+    QPointer<ClientConnection> target(client);
+    const qint64 uptime = m_uptime.elapsed() / 1000;
+    connect(probe, &UpstreamProbe::finished, this, [this, target, record, uptime](const QJsonArray &upstreams) mutable {
+        bool allUp = true;
+        for (const QJsonValue &upstream : upstreams)
+            allUp = allUp && upstream.toObject().value(QStringLiteral("reachable")).toBool();
+        const QJsonObject body{{QStringLiteral("status"), allUp ? QStringLiteral("ok") : QStringLiteral("degraded")},
+                               {QStringLiteral("version"), QStringLiteral(SWITCHBOARD_VERSION)},
+                               {QStringLiteral("uptime_seconds"), uptime},
+                               {QStringLiteral("upstreams"), upstreams}};
+        if (target) {
+            respondJson(target, record, 200, compact(body));
+            target->deleteLater();
+        }
+    });
+    probe->start();
+}
+
+void GatewayServer::respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body)
+{
+    client->respond(status, {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                             {QByteArrayLiteral("request-id"), record.requestId.toUtf8()}},
+                    body);
+    record.status = status;
+    finishRecord(record);
+    if (!client->parent() || client->parent() == this)
+        client->deleteLater();
+}
+
+void GatewayServer::respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
+                                 const ApiError &error)
+{
+    const QByteArray body = dialect == ClientDialect::Anthropic ? AnthropicErrorCodec::encode(error, record.requestId)
+                                                                : OpenAiErrorCodec::encode(error);
+    ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                                         {QByteArrayLiteral("request-id"), record.requestId.toUtf8()}};
+    if (error.retryAfterSeconds >= 0)
+        headers.append({QByteArrayLiteral("retry-after"), QByteArray::number(error.retryAfterSeconds)});
+    client->respond(error.httpStatus, headers, body);
+    record.status = error.httpStatus;
+    record.errorType = error.type;
+    finishRecord(record);
+    client->deleteLater();
+}
+
+void GatewayServer::finishRecord(RequestRecord &record)
+{
+    record.totalMs = qMax<qint64>(0, record.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    Q_EMIT requestFinished(record);
+}
+
+} // namespace sb

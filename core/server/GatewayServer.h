@@ -1,0 +1,76 @@
+#pragma once
+
+#include "ProxyExchange.h"
+#include "RequestRecord.h"
+#include "config/GatewayConfig.h"
+#include "routing/RoutingTable.h"
+
+#include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QSet>
+
+#include <memory>
+
+class QTcpServer;
+
+namespace sb {
+
+class ClientConnection;
+class HttpClientPool;
+class GuardedTcpServer;
+
+// The gateway: QHttpServer's parser in front, the endpoints of the Anthropic and OpenAI
+// APIs behind, each proxied request handed to a ProxyExchange. Lives on the gateway thread.
+class GatewayServer final : public QAbstractHttpServer
+{
+    Q_OBJECT
+public:
+    GatewayServer(const GatewayConfig &config, const QStringList &tokens, QObject *parent = nullptr);
+    ~GatewayServer() override;
+
+    // Binds host:port; on failure `error` says why and what to do.
+    bool listenOn(const QString &host, quint16 port, QString *error);
+    quint16 serverPort() const;
+    void applyConfig(const GatewayConfig &config);
+    void setTokens(const QStringList &tokens);
+    int inFlight() const { return int(m_exchanges.size()); }
+    // Stops accepting connections; in-flight requests go on.
+    void stopListening();
+    // Ends every in-flight request now (streams get an error event).
+    void cutAll(const QString &reason);
+
+Q_SIGNALS:
+    void requestFinished(const sb::RequestRecord &record);
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Route;
+    void handle(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record);
+    void proxy(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record,
+               ClientDialect dialect);
+    void countTokens(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record);
+    void listModels(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record);
+    void health(ClientConnection *client, RequestRecord &record);
+    bool authorized(const QHttpServerRequest &request) const;
+    void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
+                      const ApiError &error);
+    void respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body);
+    void finishRecord(RequestRecord &record);
+    std::optional<QJsonObject> parseBody(const QHttpServerRequest &request, ClientConnection *client,
+                                         RequestRecord &record, ClientDialect dialect);
+
+    GatewayConfig m_config;
+    std::unique_ptr<RoutingTable> m_routes;
+    QStringList m_tokens;
+    HttpClientPool *m_pool;
+    GuardedTcpServer *m_tcp = nullptr;
+    QSet<ProxyExchange *> m_exchanges;
+    QElapsedTimer m_uptime;
+    quint64 m_requestCounter = 0;
+};
+
+} // namespace sb

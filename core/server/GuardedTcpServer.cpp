@@ -1,0 +1,124 @@
+#include "GuardedTcpServer.h"
+
+#include "protocol/ApiError.h"
+#include "protocol/anthropic/AnthropicErrorCodec.h"
+#include "protocol/openai/OpenAiErrorCodec.h"
+
+#include <QPointer>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace sb {
+
+namespace {
+constexpr qsizetype kMaxHeadBytes = 64 * 1024;
+
+class RequestHeadGuard final : public QObject
+{
+public:
+    RequestHeadGuard(QTcpSocket *socket, qint64 maxBody)
+        : QObject(socket), m_socket(socket), m_maxBody(maxBody)
+    {
+        setObjectName(QStringLiteral("RequestHeadGuard"));
+        connect(socket, &QTcpSocket::readyRead, this, &RequestHeadGuard::inspect);
+    }
+
+    void reset()
+    {
+        m_head.clear();
+        m_headComplete = false;
+    }
+
+private:
+    void inspect()
+    {
+        if (m_headComplete || m_refused)
+            return;
+        // Peek: the HTTP server reads these same bytes right after this slot.
+        const qint64 available = m_socket->bytesAvailable();
+        const QByteArray fresh = m_socket->peek(qMin<qint64>(available, kMaxHeadBytes + 4 - m_head.size()));
+        m_head += fresh;
+        qsizetype end = m_head.indexOf("\r\n\r\n");
+        if (end < 0) {
+            if (m_head.size() > kMaxHeadBytes)
+                refuse(431, QStringLiteral("request headers exceed %1 KiB").arg(kMaxHeadBytes / 1024));
+            return;
+        }
+        m_headComplete = true;
+        const QByteArray head = m_head.left(end).toLower();
+        m_path = m_head.left(m_head.indexOf("\r\n"));
+        qint64 length = -1;
+        bool expectContinue = false;
+        for (const QByteArray &line : head.split('\n')) {
+            if (line.startsWith("content-length:"))
+                length = line.mid(15).trimmed().toLongLong();
+            else if (line.startsWith("expect:") && line.contains("100-continue"))
+                expectContinue = true;
+        }
+        if (length > m_maxBody) {
+            refuse(413, QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes "
+                                       "(switchboard.max_body_mb)").arg(length).arg(m_maxBody));
+            return;
+        }
+        if (expectContinue)
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+
+    void refuse(int status, const QString &message)
+    {
+        m_refused = true;
+        // Nothing more goes to the HTTP parser; what the client still sends is drained.
+        QObject::disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
+        connect(m_socket, &QTcpSocket::readyRead, this, [this] { m_socket->readAll(); });
+        ApiError error;
+        error.httpStatus = status;
+        error.type = status == 413 ? QStringLiteral("request_too_large") : QStringLiteral("invalid_request_error");
+        error.message = message;
+        const bool openAi = m_path.contains("/chat/completions");
+        const QByteArray body = openAi ? OpenAiErrorCodec::encode(error) : AnthropicErrorCodec::encode(error, QString());
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(status)
+                         + (status == 413 ? " Payload Too Large" : " Request Header Fields Too Large")
+                         + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                         + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        m_socket->write(out);
+        QPointer<QTcpSocket> socket(m_socket);
+        // Give the client a moment to read the answer, then close.
+        QTimer::singleShot(2000, m_socket, [socket] {
+            if (socket)
+                socket->disconnectFromHost();
+        });
+    }
+
+    QTcpSocket *m_socket;
+    qint64 m_maxBody;
+    QByteArray m_head;
+    QByteArray m_path;
+    bool m_headComplete = false;
+    bool m_refused = false;
+};
+} // namespace
+
+GuardedTcpServer::GuardedTcpServer(qint64 maxBodyBytes, QObject *parent)
+    : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes)
+{
+}
+
+void GuardedTcpServer::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    new RequestHeadGuard(socket, m_maxBodyBytes);
+    addPendingConnection(socket);
+}
+
+void GuardedTcpServer::requestHandled(QTcpSocket *socket)
+{
+    if (auto *guard = socket->findChild<QObject *>(QStringLiteral("RequestHeadGuard"), Qt::FindDirectChildrenOnly))
+        static_cast<RequestHeadGuard *>(guard)->reset();
+}
+
+} // namespace sb

@@ -1,0 +1,551 @@
+#include "ProxyExchange.h"
+
+#include "ClientConnection.h"
+#include "protocol/IdGenerator.h"
+#include "protocol/StreamAggregator.h"
+#include "protocol/anthropic/AnthropicErrorCodec.h"
+#include "protocol/anthropic/AnthropicRequestCodec.h"
+#include "protocol/anthropic/AnthropicResponseCodec.h"
+#include "protocol/anthropic/AnthropicSseDecoder.h"
+#include "protocol/anthropic/AnthropicSseEncoder.h"
+#include "protocol/ollama/OllamaErrorCodec.h"
+#include "protocol/ollama/OllamaNdjsonDecoder.h"
+#include "protocol/ollama/OllamaRequestCodec.h"
+#include "protocol/ollama/OllamaResponseCodec.h"
+#include "protocol/openai/OpenAiErrorCodec.h"
+#include "protocol/openai/OpenAiRequestCodec.h"
+#include "protocol/openai/OpenAiResponseCodec.h"
+#include "protocol/openai/OpenAiSseDecoder.h"
+#include "protocol/openai/OpenAiSseEncoder.h"
+
+#include <QJsonDocument>
+
+namespace sb {
+
+namespace {
+constexpr qsizetype kMaxErrorBody = 1024 * 1024;
+
+QByteArray json(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// Rough token count of a request body: about four bytes of JSON per token.
+qint64 estimateTokens(qint64 bytes)
+{
+    return qMax<qint64>(1, bytes / 4);
+}
+} // namespace
+
+ProxyExchange::ProxyExchange(HttpClientPool *pool, const ExchangeSettings &settings,
+                             ClientConnection *client, RequestRecord record, QObject *parent)
+    : QObject(parent), m_pool(pool), m_settings(settings), m_client(client), m_record(std::move(record))
+{
+    m_clock.start();
+    client->setParent(this);
+    connect(client, &ClientConnection::clientGone, this, &ProxyExchange::onClientGone);
+    m_ping.setInterval(m_settings.pingIntervalMs);
+    connect(&m_ping, &QTimer::timeout, this, &ProxyExchange::onPing);
+}
+
+ProxyExchange::~ProxyExchange()
+{
+    if (m_upstreamId && !m_done)
+        m_pool->cancel(m_upstreamId);
+}
+
+void ProxyExchange::start(const ClientRequest &request, const Deployment &deployment)
+{
+    m_deployment = deployment;
+    m_dialect = request.dialect;
+    m_stream = request.body.value(QStringLiteral("stream")).toBool(false);
+    m_record.stream = m_stream;
+    m_record.deployment = deployment.id;
+    m_record.upstreamModel = deployment.upstreamModel;
+    m_estimatedInputTokens = estimateTokens(request.bodyBytes);
+    m_messageId = IdGenerator::messageId();
+
+    HttpRequest upstream;
+    if (!buildUpstreamRequest(request, upstream))
+        return;  // an error was sent
+    if (m_stream) {
+        if (m_passthrough)
+            m_decoder = std::make_unique<AnthropicSseDecoder>();
+        else if (deployment.provider == Provider::Ollama)
+            m_decoder = std::make_unique<OllamaNdjsonDecoder>();
+        else if (deployment.provider == Provider::OpenAiCompatible)
+            m_decoder = std::make_unique<OpenAiSseDecoder>();
+        else
+            m_decoder = std::make_unique<AnthropicSseDecoder>();
+        if (m_dialect == ClientDialect::Anthropic)
+            m_encoder = std::make_unique<AnthropicSseEncoder>();
+        else
+            m_encoder = std::make_unique<OpenAiSseEncoder>(
+                m_record.clientModel,
+                request.body.value(QStringLiteral("stream_options")).toObject()
+                    .value(QStringLiteral("include_usage")).toBool(false));
+        m_ping.start();
+    }
+    m_upstreamId = m_pool->send(upstream, this);
+}
+
+bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpRequest &out)
+{
+    const Deployment &d = m_deployment;
+    out.method = QByteArrayLiteral("POST");
+    out.connectTimeoutMs = m_settings.connectTimeoutMs;
+    const double total = d.timeoutSeconds > 0 ? d.timeoutSeconds : m_settings.requestTimeoutSeconds;
+    out.totalTimeoutMs = int(qMin(total * 1000.0, 2147483647.0));
+    if (m_stream) {
+        const double idle = d.streamTimeoutSeconds > 0 ? d.streamTimeoutSeconds : m_settings.streamIdleTimeoutSeconds;
+        out.idleTimeoutMs = int(qMin(idle * 1000.0, 2147483647.0));
+    }
+    out.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    out.headers.append({QByteArrayLiteral("Accept"),
+                        m_stream ? QByteArrayLiteral("text/event-stream, application/x-ndjson, application/json")
+                                 : QByteArrayLiteral("application/json")});
+    const QString base = d.apiBase.toString(QUrl::StripTrailingSlash);
+
+    if (d.provider == Provider::Anthropic) {
+        out.url = QUrl(base + QStringLiteral("/v1/messages"));
+        out.headers.append({QByteArrayLiteral("anthropic-version"),
+                            request.anthropicVersion.isEmpty() ? QByteArrayLiteral("2023-06-01")
+                                                               : request.anthropicVersion});
+        if (!request.anthropicBeta.isEmpty())
+            out.headers.append({QByteArrayLiteral("anthropic-beta"), request.anthropicBeta});
+        if (!d.apiKey.isEmpty())
+            out.headers.append({QByteArrayLiteral("x-api-key"), d.apiKey.toUtf8()});
+        if (m_dialect == ClientDialect::Anthropic) {
+            // Pass-through: only the model changes, so every field and beta Claude Code
+            // relies on reaches the upstream intact.
+            m_passthrough = true;
+            QJsonObject body = request.body;
+            body.insert(QStringLiteral("model"), d.upstreamModel);
+            out.body = json(body);
+            return true;
+        }
+    }
+
+    Request canonical;
+    std::optional<ApiError> error = m_dialect == ClientDialect::Anthropic
+                                        ? AnthropicRequestCodec::decode(request.body, canonical)
+                                        : OpenAiRequestCodec::decode(request.body, canonical);
+    if (error) {
+        sendError(*error);
+        return false;
+    }
+    canonical.model = d.upstreamModel;
+    canonical.stream = m_stream;
+    if (d.maxOutputTokens > 0 && canonical.maxTokens > d.maxOutputTokens)
+        canonical.maxTokens = d.maxOutputTokens;
+
+    switch (d.provider) {
+    case Provider::Anthropic:
+        out.body = json(AnthropicRequestCodec::encode(canonical));
+        break;
+    case Provider::OpenAiCompatible: {
+        out.url = QUrl(base + QStringLiteral("/chat/completions"));
+        if (!d.apiKey.isEmpty())
+            out.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + d.apiKey.toUtf8()});
+        OpenAiEncodeOptions options;
+        options.maxTokensCap = d.maxOutputTokens;
+        out.body = json(OpenAiRequestCodec::encode(canonical, options));
+        break;
+    }
+    case Provider::Ollama: {
+        out.url = QUrl(base + QStringLiteral("/api/chat"));
+        OllamaOptions options;
+        options.numCtx = d.contextLength;
+        options.keepAlive = d.keepAlive;
+        out.body = json(OllamaRequestCodec::encode(canonical, options));
+        break;
+    }
+    }
+    return true;
+}
+
+void ProxyExchange::commitStream()
+{
+    if (!m_client || m_client->headSent())
+        return;
+    ClientConnection::Headers headers = {
+        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream; charset=utf-8")},
+        {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
+        {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+        {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()},
+    };
+    m_client->beginStream(200, headers);
+    if (m_passthrough)
+        return;  // the upstream's own message_start follows
+    Usage usage;
+    usage.inputTokens = m_estimatedInputTokens;
+    usage.outputTokens = 0;
+    usage.estimated = true;
+    m_out.clear();
+    m_encoder->encode(StreamEvent::messageStart(m_messageId, m_record.clientModel, usage), m_out);
+    m_client->writeChunk(m_out);
+}
+
+void ProxyExchange::onPing()
+{
+    if (m_done || !m_client)
+        return;
+    if (m_passthrough && !m_client->headSent())
+        return;  // an Anthropic upstream sends its own message_start promptly
+    // A local model prefilling a long prompt can stay silent for minutes; commit the
+    // stream and ping so the client does not give up.
+    commitStream();
+    m_out.clear();
+    m_encoder->encode(StreamEvent::ping(), m_out);
+    m_client->writeChunk(m_out);
+}
+
+void ProxyExchange::httpResponseHead(int status, const HttpHeaders &headers)
+{
+    m_upstreamStatus = status;
+    m_upstreamHeaders = headers;
+    if (status >= 300)
+        return;  // the error body is collected, then mapped
+    if (m_stream)
+        commitStream();
+}
+
+void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
+{
+    if (m_done)
+        return;
+    if (m_upstreamStatus >= 300 || !m_stream) {
+        if (m_upstreamStatus >= 300 && m_body.size() + size > kMaxErrorBody)
+            return;
+        m_body.append(data, size);
+        return;
+    }
+    if (m_record.firstTokenMs < 0)
+        m_record.firstTokenMs = m_clock.elapsed();
+    m_events.clear();
+    if (m_passthrough) {
+        m_client->writeChunk(QByteArray(data, size));
+        m_decoder->feed(data, size, m_events);  // the usage tap
+        for (const StreamEvent &event : m_events)
+            noteEvent(event);
+        return;
+    }
+    m_decoder->feed(data, size, m_events);
+    handleEvents(m_events);
+}
+
+void ProxyExchange::noteEvent(const StreamEvent &event)
+{
+    if (event.type == StreamEvent::Type::MessageStart || event.type == StreamEvent::Type::MessageDelta) {
+        if (event.usage.inputTokens >= 0)
+            m_record.inputTokens = event.usage.inputTokens + event.usage.cacheReadTokens
+                                   + event.usage.cacheWriteTokens;
+        if (event.usage.outputTokens >= 0)
+            m_record.outputTokens = event.usage.outputTokens;
+    } else if (event.type == StreamEvent::Type::Error) {
+        m_record.errorType = event.error.type;
+    }
+}
+
+void ProxyExchange::handleEvents(StreamEvents &events)
+{
+    if (events.empty() || !m_client)
+        return;
+    m_out.clear();
+    bool ended = false;
+    for (StreamEvent &event : events) {
+        noteEvent(event);
+        if (event.type == StreamEvent::Type::MessageStart) {
+            continue;  // ours went out when the upstream answered
+        }
+        if (event.type == StreamEvent::Type::MessageDelta && event.usage.inputTokens < 0) {
+            event.usage.inputTokens = m_estimatedInputTokens;
+            event.usage.estimated = true;
+            m_record.tokensEstimated = true;
+            m_record.inputTokens = m_estimatedInputTokens;
+        }
+        m_encoder->encode(event, m_out);
+        if (event.type == StreamEvent::Type::MessageStop || event.type == StreamEvent::Type::Error) {
+            ended = true;
+            break;
+        }
+    }
+    m_client->writeChunk(m_out);
+    if (ended) {
+        m_client->endStream();
+        const bool failed = events.back().type == StreamEvent::Type::Error;
+        if (failed && m_upstreamId) {
+            m_pool->cancel(m_upstreamId);
+            m_upstreamId = 0;
+        }
+        complete(200);
+    } else if (m_client->headSent()) {
+        m_ping.start();  // silence is measured from the last write
+    }
+}
+
+void ProxyExchange::httpResponseEnd()
+{
+    m_upstreamId = 0;
+    if (m_done)
+        return;
+    if (m_upstreamStatus >= 300) {
+        finishUpstreamError();
+        return;
+    }
+    if (!m_stream) {
+        finishNonStreaming();
+        return;
+    }
+    m_events.clear();
+    m_decoder->finish(m_events);
+    if (m_passthrough) {
+        for (const StreamEvent &event : m_events)
+            noteEvent(event);
+        // A stream that ended without message_stop gets an error event from the
+        // decoder: relay it rather than letting the client see a truncated answer.
+        if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error && m_client) {
+            m_out.clear();
+            AnthropicSseEncoder encoder;
+            encoder.encode(m_events.back(), m_out);
+            m_client->writeChunk(m_out);
+        }
+        if (m_client)
+            m_client->endStream();
+        complete(200);
+        return;
+    }
+    handleEvents(m_events);
+    if (!m_done) {
+        // The decoder produced no terminal event: never end silently.
+        ApiError error = ApiError::upstream(502, QStringLiteral("%1 ended the stream before it was complete")
+                                                     .arg(m_deployment.upstreamLabel()));
+        sendError(error);
+    }
+}
+
+void ProxyExchange::finishNonStreaming()
+{
+    if (m_passthrough) {
+        QByteArray contentType = headerValue(m_upstreamHeaders, QByteArrayLiteral("content-type"));
+        if (contentType.isEmpty())
+            contentType = QByteArrayLiteral("application/json");
+        QJsonParseError parseError{};
+        const QJsonObject answer = QJsonDocument::fromJson(m_body, &parseError).object();
+        const QJsonObject usage = answer.value(QStringLiteral("usage")).toObject();
+        if (!usage.isEmpty()) {
+            m_record.inputTokens = usage.value(QStringLiteral("input_tokens")).toInteger()
+                                   + usage.value(QStringLiteral("cache_read_input_tokens")).toInteger()
+                                   + usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
+            m_record.outputTokens = usage.value(QStringLiteral("output_tokens")).toInteger();
+        }
+        if (m_client)
+            m_client->respond(m_upstreamStatus, {{QByteArrayLiteral("Content-Type"), contentType},
+                                                 {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+                                                 {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
+                              m_body);
+        complete(m_upstreamStatus);
+        return;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(m_body, &parseError);
+    Response response;
+    std::optional<ApiError> error;
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        error = ApiError::upstream(502, QStringLiteral("%1 answered with invalid JSON: %2")
+                                            .arg(m_deployment.upstreamLabel(), parseError.errorString()));
+    } else {
+        const QJsonObject object = document.object();
+        switch (m_deployment.provider) {
+        case Provider::Ollama: error = OllamaResponseCodec::decode(object, response); break;
+        case Provider::OpenAiCompatible: error = OpenAiResponseCodec::decode(object, response); break;
+        case Provider::Anthropic: error = AnthropicResponseCodec::decode(object, response); break;
+        }
+    }
+    if (error) {
+        sendError(*error);
+        return;
+    }
+    response.model = m_record.clientModel;
+    if (response.id.isEmpty() || m_dialect == ClientDialect::Anthropic)
+        response.id = m_messageId;
+    if (response.usage.inputTokens < 0) {
+        response.usage.inputTokens = m_estimatedInputTokens;
+        response.usage.estimated = true;
+        m_record.tokensEstimated = true;
+    }
+    m_record.inputTokens = response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
+    m_record.outputTokens = response.usage.outputTokens;
+    const QByteArray body = m_dialect == ClientDialect::Anthropic ? json(AnthropicResponseCodec::encode(response))
+                                                                  : json(OpenAiResponseCodec::encode(response));
+    if (m_client)
+        m_client->respond(200, {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                                {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+                                {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
+                          body);
+    complete(200);
+}
+
+void ProxyExchange::finishUpstreamError()
+{
+    if (m_passthrough && m_client && !m_client->headSent()) {
+        // Anthropic-format errors reach Claude Code unchanged: its recovery matches them.
+        ClientConnection::Headers headers = {
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+            {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+            {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}};
+        const QByteArray retryAfter = headerValue(m_upstreamHeaders, QByteArrayLiteral("retry-after"));
+        if (!retryAfter.isEmpty())
+            headers.append({QByteArrayLiteral("retry-after"), retryAfter});
+        const ApiError decoded = AnthropicErrorCodec::decode(m_upstreamStatus, m_body);
+        m_record.errorType = decoded.type;
+        m_client->respond(m_upstreamStatus, headers, m_body);
+        complete(m_upstreamStatus);
+        return;
+    }
+    ApiError error;
+    switch (m_deployment.provider) {
+    case Provider::Ollama: error = OllamaErrorCodec::decode(m_upstreamStatus, m_body); break;
+    case Provider::OpenAiCompatible: error = OpenAiErrorCodec::decode(m_upstreamStatus, m_body); break;
+    case Provider::Anthropic: error = AnthropicErrorCodec::decode(m_upstreamStatus, m_body); break;
+    }
+    const QByteArray retryAfter = headerValue(m_upstreamHeaders, QByteArrayLiteral("retry-after"));
+    if (m_upstreamStatus == 429) {
+        bool ok = false;
+        const int seconds = retryAfter.trimmed().toInt(&ok);
+        error.retryAfterSeconds = ok && seconds >= 0 ? seconds : 1;
+    }
+    if (error.message.isEmpty())
+        error.message = QStringLiteral("HTTP %1").arg(m_upstreamStatus);
+    error.message = m_deployment.upstreamLabel() + QStringLiteral(" answered ") + QString::number(m_upstreamStatus)
+                    + QStringLiteral(": ") + error.message;
+    if (m_deployment.provider == Provider::Ollama && m_upstreamStatus == 404)
+        error.message += QStringLiteral(" — run `ollama pull %1`").arg(m_deployment.upstreamModel);
+    sendError(error);
+}
+
+QString ProxyExchange::describeFailure(const HttpFailure &failure) const
+{
+    const QString who = m_deployment.upstreamLabel();
+    switch (failure.kind) {
+    case HttpFailure::Kind::ConnectionRefused:
+        if (m_deployment.provider == Provider::Ollama)
+            return who + QStringLiteral(" refused the connection — is `ollama serve` running?");
+        return who + QStringLiteral(" refused the connection — is the server running and is api_base (%1) right?")
+                         .arg(m_deployment.apiBase.toString());
+    case HttpFailure::Kind::HostNotFound:
+        return who + QStringLiteral(": ") + failure.detail + QStringLiteral(" — check api_base in the config");
+    case HttpFailure::Kind::ConnectTimeout:
+        return who + QStringLiteral(" did not accept a connection in time (%1)").arg(failure.detail);
+    case HttpFailure::Kind::FirstByteTimeout:
+    case HttpFailure::Kind::IdleTimeout:
+    case HttpFailure::Kind::TotalTimeout:
+        return who + QStringLiteral(" timed out: ") + failure.detail
+               + QStringLiteral(" (raise `timeout`/`stream_timeout` for slow models)");
+    case HttpFailure::Kind::Tls:
+        return who + QStringLiteral(": ") + failure.detail;
+    case HttpFailure::Kind::ConnectionClosed:
+    case HttpFailure::Kind::Protocol:
+        break;
+    }
+    return who + QStringLiteral(" ") + failure.detail;
+}
+
+void ProxyExchange::httpFailed(const HttpFailure &failure)
+{
+    m_upstreamId = 0;
+    if (m_done)
+        return;
+    ApiError error;
+    error.message = describeFailure(failure);
+    if (failure.isTimeout()) {
+        error.httpStatus = 504;
+        error.type = QStringLiteral("timeout_error");
+    } else {
+        error.httpStatus = 502;
+        error.type = QStringLiteral("api_error");
+    }
+    sendError(error);
+}
+
+QByteArray ProxyExchange::encodeClientError(const ApiError &error) const
+{
+    return m_dialect == ClientDialect::Anthropic ? AnthropicErrorCodec::encode(error, m_record.requestId)
+                                                 : OpenAiErrorCodec::encode(error);
+}
+
+void ProxyExchange::sendError(const ApiError &error)
+{
+    if (m_done)
+        return;
+    m_record.errorType = error.type;
+    if (!m_client) {
+        complete(499);
+        return;
+    }
+    if (m_client->headSent()) {
+        // Mid-stream: an error event, never a silently truncated stream.
+        m_out.clear();
+        if (m_encoder) {
+            m_encoder->encode(StreamEvent::failure(error), m_out);
+        } else {
+            AnthropicSseEncoder encoder;
+            encoder.encode(StreamEvent::failure(error), m_out);
+        }
+        m_client->writeChunk(m_out);
+        m_client->endStream();
+        complete(m_client->status());
+        return;
+    }
+    ClientConnection::Headers headers = {
+        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+        {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()}};
+    if (!m_deployment.id.isEmpty())
+        headers.append({QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()});
+    if (error.retryAfterSeconds >= 0)
+        headers.append({QByteArrayLiteral("retry-after"), QByteArray::number(error.retryAfterSeconds)});
+    m_client->respond(error.httpStatus, headers, encodeClientError(error));
+    complete(error.httpStatus);
+}
+
+void ProxyExchange::cut(const QString &reason)
+{
+    if (m_done)
+        return;
+    if (m_upstreamId) {
+        m_pool->cancel(m_upstreamId);
+        m_upstreamId = 0;
+    }
+    ApiError error;
+    error.httpStatus = 529;
+    error.type = QStringLiteral("overloaded_error");
+    error.message = reason;
+    sendError(error);
+}
+
+void ProxyExchange::onClientGone()
+{
+    if (m_done)
+        return;
+    // Abort the upstream at once: closing its connection makes the model stop generating.
+    if (m_upstreamId) {
+        m_pool->cancel(m_upstreamId);
+        m_upstreamId = 0;
+    }
+    m_record.errorType = QStringLiteral("client_closed");
+    complete(499);
+}
+
+void ProxyExchange::complete(int status)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_ping.stop();
+    m_record.status = status;
+    m_record.totalMs = m_clock.elapsed();
+    Q_EMIT finished(m_record);
+    deleteLater();
+}
+
+} // namespace sb

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "HttpClientPool.h"
+
+#include <QAbstractSocket>
+#include <QPointer>
+
+class QTcpSocket;
+
+namespace sb {
+
+// One keep-alive connection of the pool: writes a request, parses the response (status,
+// headers, Content-Length / chunked / until-close bodies) and hands the body to the handler
+// without copying. One request at a time.
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+public:
+    HttpConnection(HttpClientPool *pool, const QUrl &url);
+    ~HttpConnection() override;
+
+    static QString keyFor(const QUrl &url);
+    const QString &key() const { return m_key; }
+
+    void start(quint64 id, const HttpRequest &request, HttpResponseHandler *handler, bool reused);
+    void abort();  // closes the socket; the handler is not called again
+    bool isBusy() const { return m_handler != nullptr; }
+    quint64 requestId() const { return m_id; }
+    qint64 deadline() const { return m_deadline; }
+    void deadlinePassed();
+
+private:
+    enum class BodyMode { None, Length, Chunked, UntilClose };
+    enum class ChunkState { Size, Data, DataEnd, Trailer };
+
+    void connectSocket();
+    void onConnected();
+    void onReadyRead();
+    void onDisconnected();
+    void onError(QAbstractSocket::SocketError error);
+    void writeRequest();
+    bool parseHead();
+    void feedBody(const char *data, qsizetype size);
+    void finishResponse();
+    void fail(HttpFailure::Kind kind, const QString &detail);
+    void armDeadline();
+    void close();
+
+    HttpClientPool *m_pool;
+    QString m_key;
+    QUrl m_url;
+    QTcpSocket *m_socket = nullptr;
+    bool m_connected = false;
+    bool m_triedIpv6 = false;
+
+    quint64 m_id = 0;
+    HttpRequest m_request;
+    HttpResponseHandler *m_handler = nullptr;
+    bool m_reused = false;
+    bool m_headDone = false;
+    bool m_gotBytes = false;
+    QByteArray m_head;
+    int m_status = 0;
+    bool m_keepAlive = true;
+    BodyMode m_bodyMode = BodyMode::None;
+    qint64 m_remaining = 0;
+    ChunkState m_chunkState = ChunkState::Size;
+    QByteArray m_chunkLine;
+    qint64 m_startedMs = 0;
+    qint64 m_lastByteMs = 0;
+    qint64 m_deadline = 0;  // 0: none
+    QByteArray m_readBuffer;
+};
+
+} // namespace sb
