@@ -92,6 +92,11 @@ void ThinkTagSplitter::finish(std::vector<ThinkSegment> &out)
 {
     if (m_held.isEmpty())
         return;
+    // Whitespace still waiting to see whether a tag follows is not worth a block of its own.
+    if (m_state == State::Start && leadingSpace(m_held) == m_held.size()) {
+        m_held.clear();
+        return;
+    }
     push(m_state == State::Thinking, m_held, out);
     m_held.clear();
 }

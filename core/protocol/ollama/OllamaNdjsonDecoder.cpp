@@ -1,0 +1,123 @@
+#include "OllamaNdjsonDecoder.h"
+
+#include "OllamaErrorCodec.h"
+#include "OllamaResponseCodec.h"
+#include "protocol/IdGenerator.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace sb {
+
+void OllamaNdjsonDecoder::feed(const char *data, qsizetype size, StreamEvents &out)
+{
+    if (m_complete)
+        return;
+    m_lines.clear();
+    m_parser.feed(data, size, m_lines);
+    for (const QByteArray &line : std::as_const(m_lines)) {
+        if (m_complete)
+            break;
+        handleLine(line, out);
+    }
+}
+
+void OllamaNdjsonDecoder::finish(StreamEvents &out)
+{
+    if (!m_complete) {
+        const QByteArray rest = m_parser.takeRemainder();
+        if (!rest.isEmpty())
+            handleLine(rest, out);
+    }
+    if (!m_complete)
+        fail(ApiError::truncatedStream(), out);
+}
+
+void OllamaNdjsonDecoder::fail(const ApiError &error, StreamEvents &out)
+{
+    out.push_back(StreamEvent::failure(error));
+    m_complete = true;
+}
+
+void OllamaNdjsonDecoder::appendContent(const QString &text, StreamEvents &out)
+{
+    m_segments.clear();
+    m_thinkTags.feed(text, m_segments);
+    for (const ThinkSegment &segment : m_segments) {
+        if (segment.thinking)
+            m_blocks.appendThinking(segment.text, out);
+        else
+            m_blocks.appendText(segment.text, out);
+    }
+}
+
+void OllamaNdjsonDecoder::flushText(StreamEvents &out)
+{
+    m_segments.clear();
+    m_thinkTags.finish(m_segments);
+    for (const ThinkSegment &segment : m_segments) {
+        if (segment.thinking)
+            m_blocks.appendThinking(segment.text, out);
+        else
+            m_blocks.appendText(segment.text, out);
+    }
+}
+
+void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
+    if (!document.isObject()) {
+        fail(ApiError::upstream(502, QStringLiteral("Ollama sent a malformed stream line: %1").arg(parseError.errorString())),
+             out);
+        return;
+    }
+    const QJsonObject object = document.object();
+    if (object.contains(QLatin1String("error"))) {
+        fail(OllamaErrorCodec::decode(500, line), out);
+        return;
+    }
+
+    if (!m_started) {
+        m_started = true;
+        out.push_back(StreamEvent::messageStart(IdGenerator::messageId(), object.value(QLatin1String("model")).toString(), Usage{}));
+    }
+
+    const QJsonObject message = object.value(QLatin1String("message")).toObject();
+    const QString thinking = message.value(QLatin1String("thinking")).toString();
+    if (!thinking.isEmpty())
+        m_blocks.appendThinking(thinking, out);
+    const QString content = message.value(QLatin1String("content")).toString();
+    if (!content.isEmpty())
+        appendContent(content, out);
+
+    const QJsonArray toolCalls = message.value(QLatin1String("tool_calls")).toArray();
+    if (!toolCalls.isEmpty())
+        flushText(out);
+    for (const QJsonValue &value : toolCalls) {
+        const QJsonObject function = value.toObject().value(QLatin1String("function")).toObject();
+        m_blocks.startToolUse(IdGenerator::toolUseId(), function.value(QLatin1String("name")).toString(), out);
+        const QJsonObject arguments = function.value(QLatin1String("arguments")).toObject();
+        m_blocks.appendToolInput(QString::fromUtf8(QJsonDocument(arguments).toJson(QJsonDocument::Compact)), out);
+        m_blocks.closeBlock(out);
+    }
+
+    if (!object.value(QLatin1String("done")).toBool())
+        return;
+    flushText(out);
+    m_blocks.closeBlock(out);
+    Usage usage;
+    const QJsonValue promptCount = object.value(QLatin1String("prompt_eval_count"));
+    const QJsonValue evalCount = object.value(QLatin1String("eval_count"));
+    if (promptCount.isDouble())
+        usage.inputTokens = qint64(promptCount.toDouble());
+    if (evalCount.isDouble())
+        usage.outputTokens = qint64(evalCount.toDouble());
+    out.push_back(StreamEvent::messageDelta(
+        OllamaResponseCodec::stopReason(object.value(QLatin1String("done_reason")).toString(), m_blocks.sawToolUse()), usage));
+    out.push_back(StreamEvent::messageStop());
+    m_complete = true;
+}
+
+} // namespace sb

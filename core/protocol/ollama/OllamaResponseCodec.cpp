@@ -1,0 +1,60 @@
+#include "OllamaResponseCodec.h"
+
+#include "OllamaErrorCodec.h"
+#include "protocol/IdGenerator.h"
+#include "protocol/ThinkTagSplitter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace sb {
+
+StopReason OllamaResponseCodec::stopReason(const QString &doneReason, bool sawToolCalls)
+{
+    if (sawToolCalls)
+        return StopReason::ToolUse;
+    if (doneReason == QLatin1String("length"))
+        return StopReason::MaxTokens;
+    return StopReason::EndTurn;
+}
+
+std::optional<ApiError> OllamaResponseCodec::decode(const QJsonObject &body, Response &out)
+{
+    if (body.contains(QLatin1String("error")))
+        return OllamaErrorCodec::decode(500, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (!body.value(QLatin1String("message")).isObject())
+        return ApiError::upstream(502, QStringLiteral("Ollama's answer has no message"));
+
+    const QJsonObject message = body.value(QLatin1String("message")).toObject();
+    out.id = IdGenerator::messageId();
+    out.model = body.value(QLatin1String("model")).toString();
+
+    const QString thinking = message.value(QLatin1String("thinking")).toString();
+    if (!thinking.isEmpty())
+        out.content.push_back(ContentPart::makeThinking(thinking));
+    for (const ThinkSegment &segment : ThinkTagSplitter::split(message.value(QLatin1String("content")).toString())) {
+        if (segment.thinking)
+            out.content.push_back(ContentPart::makeThinking(segment.text));
+        else
+            out.content.push_back(ContentPart::makeText(segment.text));
+    }
+
+    const QJsonArray toolCalls = message.value(QLatin1String("tool_calls")).toArray();
+    for (const QJsonValue &value : toolCalls) {
+        const QJsonObject function = value.toObject().value(QLatin1String("function")).toObject();
+        out.content.push_back(ContentPart::makeToolUse(IdGenerator::toolUseId(),
+                                                       function.value(QLatin1String("name")).toString(),
+                                                       function.value(QLatin1String("arguments")).toObject()));
+    }
+
+    out.stopReason = stopReason(body.value(QLatin1String("done_reason")).toString(), !toolCalls.isEmpty());
+    const QJsonValue promptCount = body.value(QLatin1String("prompt_eval_count"));
+    const QJsonValue evalCount = body.value(QLatin1String("eval_count"));
+    if (promptCount.isDouble())
+        out.usage.inputTokens = qint64(promptCount.toDouble());
+    if (evalCount.isDouble())
+        out.usage.outputTokens = qint64(evalCount.toDouble());
+    return std::nullopt;
+}
+
+} // namespace sb

@@ -1,0 +1,110 @@
+#include "OpenAiErrorCodec.h"
+
+#include "protocol/JsonStringWriter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <iterator>
+
+namespace sb {
+
+namespace {
+constexpr qsizetype kMaxPlainMessage = 1000;
+
+struct TypeNames
+{
+    const char *canonical;
+    const char *type;
+    const char *code;  // nullptr: JSON null
+};
+constexpr TypeNames kNames[] = {
+    {"invalid_request_error", "invalid_request_error", nullptr},
+    {"authentication_error", "authentication_error", "invalid_api_key"},
+    {"permission_error", "permission_error", "insufficient_permissions"},
+    {"not_found_error", "not_found_error", "model_not_found"},
+    {"request_too_large", "invalid_request_error", "request_too_large"},
+    {"rate_limit_error", "rate_limit_exceeded", "rate_limit_exceeded"},
+    {"overloaded_error", "server_error", "overloaded"},
+    {"timeout_error", "timeout_error", "timeout"},
+    {"api_error", "server_error", nullptr},
+};
+
+const TypeNames &namesFor(const QString &canonicalType)
+{
+    for (const TypeNames &names : kNames) {
+        if (canonicalType == QLatin1String(names.canonical))
+            return names;
+    }
+    return kNames[std::size(kNames) - 1];
+}
+
+QString messageOf(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isObject() || value.isArray())
+        return QString::fromUtf8(value.isObject() ? QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact)
+                                                  : QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    return {};
+}
+} // namespace
+
+QString OpenAiErrorCodec::openAiType(const QString &canonicalType)
+{
+    return QLatin1String(namesFor(canonicalType).type);
+}
+
+QString OpenAiErrorCodec::openAiCode(const QString &canonicalType)
+{
+    const char *code = namesFor(canonicalType).code;
+    return code ? QString(QLatin1String(code)) : QString();
+}
+
+QByteArray OpenAiErrorCodec::encode(const ApiError &error)
+{
+    const TypeNames &names = namesFor(error.type);
+    QByteArray out;
+    out.reserve(96 + error.message.size());
+    out.append(R"({"error":{"message":)");
+    JsonStringWriter::append(out, error.message);
+    out.append(R"(,"type":")");
+    out.append(names.type);
+    out.append(R"(","param":null,"code":)");
+    if (names.code) {
+        out.append('"');
+        out.append(names.code);
+        out.append('"');
+    } else {
+        out.append("null");
+    }
+    out.append("}}");
+    return out;
+}
+
+ApiError OpenAiErrorCodec::decode(int httpStatus, const QByteArray &body)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (document.isObject()) {
+        const QJsonObject object = document.object();
+        const QJsonValue error = object.value(QLatin1String("error"));
+        QString message;
+        if (error.isObject())
+            message = error.toObject().value(QLatin1String("message")).toString();
+        else if (error.isString())
+            message = error.toString();
+        if (message.isEmpty())
+            message = object.value(QLatin1String("message")).toString();  // vLLM
+        if (message.isEmpty())
+            message = messageOf(object.value(QLatin1String("detail")));  // FastAPI servers
+        if (!message.isEmpty())
+            return ApiError::upstream(httpStatus, message);
+    }
+    const QString text = QString::fromUtf8(body.trimmed()).left(kMaxPlainMessage);
+    return ApiError::upstream(httpStatus, text.isEmpty()
+                                              ? QStringLiteral("upstream answered HTTP %1 with an empty body").arg(httpStatus)
+                                              : text);
+}
+
+} // namespace sb

@@ -1,0 +1,564 @@
+#include "OpenAiRequestCodec.h"
+
+#include "protocol/FieldPath.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cmath>
+#include <limits>
+
+namespace sb {
+
+namespace {
+
+const QLatin1String kRole("role");
+const QLatin1String kContent("content");
+const QLatin1String kType("type");
+const QLatin1String kText("text");
+
+// ---- decoding -------------------------------------------------------------------------
+
+std::optional<ApiError> readPositiveInt(const QJsonValue &value, const FieldPath &path, int &out)
+{
+    const double number = value.toDouble();
+    if (!value.isDouble() || std::floor(number) != number || number <= 0 || number > std::numeric_limits<int>::max())
+        return path.error(QStringLiteral("must be a positive integer"));
+    out = int(number);
+    return std::nullopt;
+}
+
+void decodeImageUrl(const QString &url, ContentPart &part)
+{
+    part.kind = ContentPart::Kind::Image;
+    // data:<media type>;base64,<payload>
+    if (url.startsWith(QLatin1String("data:"))) {
+        const qsizetype comma = url.indexOf(QLatin1Char(','));
+        const qsizetype marker = url.lastIndexOf(QLatin1String(";base64"), comma);
+        if (comma > 0 && marker > 0) {
+            part.mediaType = url.mid(5, marker - 5);
+            part.imageData = url.mid(comma + 1);
+            return;
+        }
+    }
+    part.imageUrl = url;
+}
+
+// Text-only content (system, developer, tool): a string or an array of text parts.
+std::optional<ApiError> decodeTextContent(const QJsonValue &content, const FieldPath &path, std::vector<ContentPart> &out)
+{
+    if (content.isString()) {
+        out.push_back(ContentPart::makeText(content.toString()));
+        return std::nullopt;
+    }
+    if (content.isNull() || content.isUndefined())
+        return std::nullopt;
+    if (!content.isArray())
+        return path.wrongType("a string or an array of content parts");
+    const QJsonArray parts = content.toArray();
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const FieldPath partPath(path, i);
+        const QJsonObject part = parts.at(i).toObject();
+        const QString type = part.value(kType).toString();
+        if (type != kText && type != QLatin1String("refusal"))
+            return partPath.error(QStringLiteral("unsupported content part type \"%1\" here").arg(type));
+        const QJsonValue text = part.value(type == kText ? kText : QLatin1String("refusal"));
+        if (!text.isString())
+            return FieldPath(partPath, type == kText ? "text" : "refusal").wrongType("a string");
+        out.push_back(ContentPart::makeText(text.toString()));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeUserContent(const QJsonValue &content, const FieldPath &path, std::vector<ContentPart> &out)
+{
+    if (content.isUndefined() || content.isNull())
+        return path.missing();
+    if (content.isString()) {
+        out.push_back(ContentPart::makeText(content.toString()));
+        return std::nullopt;
+    }
+    if (!content.isArray())
+        return path.wrongType("a string or an array of content parts");
+    const QJsonArray parts = content.toArray();
+    out.reserve(out.size() + size_t(parts.size()));
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const FieldPath partPath(path, i);
+        if (!parts.at(i).isObject())
+            return partPath.wrongType("an object");
+        const QJsonObject part = parts.at(i).toObject();
+        const QString type = part.value(kType).toString();
+        if (type == kText) {
+            const QJsonValue text = part.value(kText);
+            if (!text.isString())
+                return FieldPath(partPath, "text").wrongType("a string");
+            out.push_back(ContentPart::makeText(text.toString()));
+        } else if (type == QLatin1String("image_url")) {
+            const QJsonValue image = part.value(QLatin1String("image_url"));
+            const QString url = image.isString() ? image.toString()
+                                                 : image.toObject().value(QLatin1String("url")).toString();
+            if (url.isEmpty())
+                return FieldPath(FieldPath(partPath, "image_url"), "url").missing();
+            ContentPart imagePart;
+            decodeImageUrl(url, imagePart);
+            out.push_back(std::move(imagePart));
+        } else {
+            return partPath.error(QStringLiteral("unsupported content part type \"%1\"").arg(type));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeToolCalls(const QJsonValue &value, const FieldPath &path, std::vector<ContentPart> &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isArray())
+        return path.wrongType("an array");
+    const QJsonArray calls = value.toArray();
+    for (qsizetype i = 0; i < calls.size(); ++i) {
+        const FieldPath callPath(path, i);
+        const QJsonObject call = calls.at(i).toObject();
+        const QJsonValue id = call.value(QLatin1String("id"));
+        if (!id.isString() || id.toString().isEmpty())
+            return FieldPath(callPath, "id").missing();
+        const FieldPath functionPath(callPath, "function");
+        const QJsonObject function = call.value(QLatin1String("function")).toObject();
+        const QJsonValue name = function.value(QLatin1String("name"));
+        if (!name.isString() || name.toString().isEmpty())
+            return FieldPath(functionPath, "name").missing();
+        const FieldPath argumentsPath(functionPath, "arguments");
+        const QJsonValue arguments = function.value(QLatin1String("arguments"));
+        QJsonObject input;
+        if (arguments.isObject()) {
+            input = arguments.toObject();  // lenient: some clients send the object itself
+        } else if (arguments.isString()) {
+            const QByteArray json = arguments.toString().toUtf8().trimmed();
+            if (!json.isEmpty()) {
+                QJsonParseError parseError;
+                const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+                if (!document.isObject())
+                    return argumentsPath.error(QStringLiteral("must be a JSON object encoded as a string (%1)")
+                                                   .arg(parseError.error == QJsonParseError::NoError
+                                                            ? QStringLiteral("not an object")
+                                                            : parseError.errorString()));
+                input = document.object();
+            }
+        } else if (!arguments.isUndefined() && !arguments.isNull()) {
+            return argumentsPath.wrongType("a string");
+        }
+        out.push_back(ContentPart::makeToolUse(id.toString(), name.toString(), input));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return path.missing();
+    if (!value.isArray())
+        return path.wrongType("an array");
+    const QJsonArray messages = value.toArray();
+    out.messages.reserve(size_t(messages.size()));
+    bool lastWasTool = false;
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const FieldPath messagePath(path, i);
+        if (!messages.at(i).isObject())
+            return messagePath.wrongType("an object");
+        const QJsonObject object = messages.at(i).toObject();
+        const QString role = object.value(kRole).toString();
+        const FieldPath contentPath(messagePath, "content");
+        const QJsonValue content = object.value(kContent);
+        const bool isTool = role == QLatin1String("tool");
+
+        if (role == QLatin1String("system") || role == QLatin1String("developer")) {
+            if (out.messages.empty()) {
+                if (auto error = decodeTextContent(content, contentPath, out.system))
+                    return error;
+                lastWasTool = false;
+                continue;
+            }
+            Message message;
+            message.role = Message::Role::System;
+            if (auto error = decodeTextContent(content, contentPath, message.content))
+                return error;
+            out.messages.push_back(std::move(message));
+        } else if (role == QLatin1String("user")) {
+            Message message;
+            message.role = Message::Role::User;
+            if (auto error = decodeUserContent(content, contentPath, message.content))
+                return error;
+            out.messages.push_back(std::move(message));
+        } else if (role == QLatin1String("assistant")) {
+            Message message;
+            message.role = Message::Role::Assistant;
+            const QJsonValue reasoning = object.value(QLatin1String("reasoning_content"));
+            if (reasoning.isString() && !reasoning.toString().isEmpty())
+                message.content.push_back(ContentPart::makeThinking(reasoning.toString()));
+            std::vector<ContentPart> text;
+            if (auto error = decodeTextContent(content, contentPath, text))
+                return error;
+            for (ContentPart &part : text) {
+                if (!part.text.isEmpty())
+                    message.content.push_back(std::move(part));
+            }
+            if (auto error = decodeToolCalls(object.value(QLatin1String("tool_calls")),
+                                             FieldPath(messagePath, "tool_calls"), message.content))
+                return error;
+            if (!message.content.empty())
+                out.messages.push_back(std::move(message));
+        } else if (isTool) {
+            const QJsonValue callId = object.value(QLatin1String("tool_call_id"));
+            if (!callId.isString() || callId.toString().isEmpty())
+                return FieldPath(messagePath, "tool_call_id").missing();
+            ContentPart result;
+            result.kind = ContentPart::Kind::ToolResult;
+            result.toolId = callId.toString();
+            if (auto error = decodeTextContent(content, contentPath, result.resultParts))
+                return error;
+            if (!lastWasTool) {
+                Message message;
+                message.role = Message::Role::User;
+                out.messages.push_back(std::move(message));
+            }
+            out.messages.back().content.push_back(std::move(result));
+        } else if (role.isEmpty()) {
+            return FieldPath(messagePath, "role").missing();
+        } else {
+            return FieldPath(messagePath, "role").error(QStringLiteral("unsupported role \"%1\"").arg(role));
+        }
+        lastWasTool = isTool;
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeTools(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isArray())
+        return path.wrongType("an array");
+    const QJsonArray tools = value.toArray();
+    for (qsizetype i = 0; i < tools.size(); ++i) {
+        const FieldPath toolPath(path, i);
+        const QJsonObject object = tools.at(i).toObject();
+        const QString type = object.value(kType).toString();
+        if (type != QLatin1String("function"))
+            return FieldPath(toolPath, "type").error(QStringLiteral("unsupported tool type \"%1\"").arg(type));
+        const FieldPath functionPath(toolPath, "function");
+        const QJsonObject function = object.value(QLatin1String("function")).toObject();
+        Tool tool;
+        tool.name = function.value(QLatin1String("name")).toString();
+        if (tool.name.isEmpty())
+            return FieldPath(functionPath, "name").missing();
+        tool.description = function.value(QLatin1String("description")).toString();
+        const QJsonValue parameters = function.value(QLatin1String("parameters"));
+        if (parameters.isObject())
+            tool.inputSchema = parameters.toObject();
+        else if (parameters.isUndefined() || parameters.isNull())
+            tool.inputSchema = QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                                           {QStringLiteral("properties"), QJsonObject()}};
+        else
+            return FieldPath(functionPath, "parameters").wrongType("an object");
+        out.tools.push_back(std::move(tool));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPath &path, Request &out)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    ToolChoice choice;
+    if (value.isString()) {
+        const QString mode = value.toString();
+        if (mode == QLatin1String("auto"))
+            choice.mode = ToolChoice::Mode::Auto;
+        else if (mode == QLatin1String("required"))
+            choice.mode = ToolChoice::Mode::Any;
+        else if (mode == QLatin1String("none"))
+            choice.mode = ToolChoice::Mode::None;
+        else
+            return path.error(QStringLiteral("unknown tool_choice \"%1\"").arg(mode));
+    } else if (value.isObject()) {
+        const QString name = value.toObject().value(QLatin1String("function")).toObject().value(QLatin1String("name")).toString();
+        if (name.isEmpty())
+            return FieldPath(FieldPath(path, "function"), "name").missing();
+        choice.mode = ToolChoice::Mode::Tool;
+        choice.name = name;
+    } else {
+        return path.wrongType("a string or an object");
+    }
+    out.toolChoice = choice;
+    return std::nullopt;
+}
+
+// ---- encoding -------------------------------------------------------------------------
+
+QString joinText(const std::vector<ContentPart> &parts, bool skipBilling)
+{
+    QString text;
+    for (const ContentPart &part : parts) {
+        if (part.kind != ContentPart::Kind::Text || (skipBilling && part.isBillingHeader()))
+            continue;
+        if (!text.isEmpty())
+            text += QStringLiteral("\n\n");
+        text += part.text;
+    }
+    return text;
+}
+
+QString dataUri(const ContentPart &image)
+{
+    if (!image.imageUrl.isEmpty())
+        return image.imageUrl;
+    return QStringLiteral("data:") + image.mediaType + QStringLiteral(";base64,") + image.imageData;
+}
+
+QJsonObject imagePart(const ContentPart &image)
+{
+    return QJsonObject{{QStringLiteral("type"), QStringLiteral("image_url")},
+                       {QStringLiteral("image_url"), QJsonObject{{QStringLiteral("url"), dataUri(image)}}}};
+}
+
+QJsonObject message(const char *role, const QJsonValue &content)
+{
+    return QJsonObject{{kRole, QLatin1String(role)}, {kContent, content}};
+}
+
+// Text and images of a user turn: a plain string when there are no images (the form every
+// local chat template handles), otherwise an array of parts.
+QJsonValue userContent(const std::vector<const ContentPart *> &parts)
+{
+    bool hasImage = false;
+    for (const ContentPart *part : parts)
+        hasImage = hasImage || part->kind == ContentPart::Kind::Image;
+    if (!hasImage) {
+        QString text;
+        for (const ContentPart *part : parts) {
+            if (!text.isEmpty())
+                text += QStringLiteral("\n\n");
+            text += part->text;
+        }
+        return text;
+    }
+    QJsonArray array;
+    for (const ContentPart *part : parts) {
+        if (part->kind == ContentPart::Kind::Image)
+            array.append(imagePart(*part));
+        else
+            array.append(QJsonObject{{kType, kText}, {kText, part->text}});
+    }
+    return array;
+}
+
+void encodeUser(const Message &source, QJsonArray &messages)
+{
+    std::vector<const ContentPart *> rest;
+    for (const ContentPart &part : source.content) {
+        if (part.kind == ContentPart::Kind::ToolResult) {
+            QString text = part.resultText();
+            if (part.isError)
+                text.prepend(QStringLiteral("Error: "));
+            QJsonObject tool = message("tool", text);
+            tool.insert(QLatin1String("tool_call_id"), part.toolId);
+            messages.append(tool);
+            // Tool messages carry text only: images from results follow as a user message.
+            for (const ContentPart &inner : part.resultParts) {
+                if (inner.kind == ContentPart::Kind::Image)
+                    rest.push_back(&inner);
+            }
+        } else if (part.kind == ContentPart::Kind::Text || part.kind == ContentPart::Kind::Image) {
+            rest.push_back(&part);
+        }
+    }
+    if (!rest.empty())
+        messages.append(message("user", userContent(rest)));
+}
+
+void encodeAssistant(const Message &source, QJsonArray &messages)
+{
+    QString text;
+    QJsonArray toolCalls;
+    for (const ContentPart &part : source.content) {
+        if (part.kind == ContentPart::Kind::Text) {
+            if (!text.isEmpty())
+                text += QStringLiteral("\n\n");
+            text += part.text;
+        } else if (part.kind == ContentPart::Kind::ToolUse) {
+            const QString arguments = QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact));
+            toolCalls.append(QJsonObject{
+                {QStringLiteral("id"), part.toolId},
+                {kType, QStringLiteral("function")},
+                {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), part.toolName},
+                                                         {QStringLiteral("arguments"), arguments}}}});
+        }
+    }
+    if (text.isEmpty() && toolCalls.isEmpty())
+        return;  // a turn that only held thinking
+    QJsonObject object = message("assistant", text.isEmpty() && !toolCalls.isEmpty() ? QJsonValue() : QJsonValue(text));
+    if (!toolCalls.isEmpty())
+        object.insert(QLatin1String("tool_calls"), toolCalls);
+    messages.append(object);
+}
+
+} // namespace
+
+std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Request &out)
+{
+    const FieldPath root;
+    const QJsonValue model = body.value(QLatin1String("model"));
+    if (model.isUndefined() || model.isNull())
+        return FieldPath(root, "model").missing();
+    if (!model.isString())
+        return FieldPath(root, "model").wrongType("a string");
+    out.model = model.toString();
+
+    if (auto error = decodeMessages(body.value(QLatin1String("messages")), FieldPath(root, "messages"), out))
+        return error;
+    if (auto error = decodeTools(body.value(QLatin1String("tools")), FieldPath(root, "tools"), out))
+        return error;
+    if (auto error = decodeToolChoice(body.value(QLatin1String("tool_choice")), FieldPath(root, "tool_choice"), out))
+        return error;
+
+    const QJsonValue parallel = body.value(QLatin1String("parallel_tool_calls"));
+    if (!parallel.isUndefined() && !parallel.isNull()) {
+        if (!parallel.isBool())
+            return FieldPath(root, "parallel_tool_calls").wrongType("a boolean");
+        if (!parallel.toBool()) {
+            if (!out.toolChoice)
+                out.toolChoice = ToolChoice{};
+            out.toolChoice->disableParallel = true;
+        }
+    }
+
+    const QJsonValue n = body.value(QLatin1String("n"));
+    if (!n.isUndefined() && !n.isNull() && n.toDouble() != 1.0)
+        return FieldPath(root, "n").error(QStringLiteral("only n=1 is supported"));
+
+    for (const char *key : {"max_completion_tokens", "max_tokens"}) {
+        const QJsonValue value = body.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            continue;
+        if (auto error = readPositiveInt(value, FieldPath(root, key), out.maxTokens))
+            return error;
+        break;
+    }
+
+    for (const auto &[key, target] : {std::pair{"temperature", &out.temperature}, std::pair{"top_p", &out.topP}}) {
+        const QJsonValue value = body.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            continue;
+        if (!value.isDouble())
+            return FieldPath(root, key).wrongType("a number");
+        *target = value.toDouble();
+    }
+
+    const QJsonValue stop = body.value(QLatin1String("stop"));
+    if (stop.isString()) {
+        out.stopSequences.append(stop.toString());
+    } else if (stop.isArray()) {
+        const QJsonArray array = stop.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!array.at(i).isString())
+                return FieldPath(FieldPath(root, "stop"), i).wrongType("a string");
+            out.stopSequences.append(array.at(i).toString());
+        }
+    } else if (!stop.isUndefined() && !stop.isNull()) {
+        return FieldPath(root, "stop").wrongType("a string or an array of strings");
+    }
+
+    const QJsonValue stream = body.value(QLatin1String("stream"));
+    if (!stream.isUndefined() && !stream.isNull()) {
+        if (!stream.isBool())
+            return FieldPath(root, "stream").wrongType("a boolean");
+        out.stream = stream.toBool();
+    }
+    out.includeUsage = body.value(QLatin1String("stream_options")).toObject().value(QLatin1String("include_usage")).toBool();
+
+    const QJsonValue user = body.value(QLatin1String("user"));
+    if (user.isString())
+        out.userId = user.toString();
+    return std::nullopt;
+}
+
+QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncodeOptions &options)
+{
+    QJsonArray messages;
+    const QString system = joinText(request.system, true);
+    if (!system.isEmpty())
+        messages.append(message("system", system));
+    for (const Message &source : request.messages) {
+        switch (source.role) {
+        case Message::Role::System: {
+            const QString text = joinText(source.content, true);
+            if (!text.isEmpty())
+                messages.append(message("system", text));
+            break;
+        }
+        case Message::Role::User:
+            encodeUser(source, messages);
+            break;
+        case Message::Role::Assistant:
+            encodeAssistant(source, messages);
+            break;
+        }
+    }
+
+    QJsonObject body;
+    body.insert(QLatin1String("model"), request.model);
+    body.insert(QLatin1String("messages"), messages);
+
+    int maxTokens = request.maxTokens;
+    if (options.maxTokensCap > 0 && (maxTokens <= 0 || maxTokens > options.maxTokensCap))
+        maxTokens = options.maxTokensCap;
+    if (maxTokens > 0)
+        body.insert(QLatin1String("max_tokens"), maxTokens);
+
+    if (!request.tools.empty()) {
+        QJsonArray tools;
+        for (const Tool &tool : request.tools) {
+            QJsonObject function{{QStringLiteral("name"), tool.name}, {QStringLiteral("parameters"), tool.inputSchema}};
+            if (!tool.description.isEmpty())
+                function.insert(QLatin1String("description"), tool.description);
+            tools.append(QJsonObject{{kType, QStringLiteral("function")}, {QStringLiteral("function"), function}});
+        }
+        body.insert(QLatin1String("tools"), tools);
+    }
+    if (request.toolChoice) {
+        const ToolChoice &choice = *request.toolChoice;
+        switch (choice.mode) {
+        case ToolChoice::Mode::Auto:
+            if (!request.tools.empty())
+                body.insert(QLatin1String("tool_choice"), QStringLiteral("auto"));
+            break;
+        case ToolChoice::Mode::Any:
+            body.insert(QLatin1String("tool_choice"), QStringLiteral("required"));
+            break;
+        case ToolChoice::Mode::None:
+            body.insert(QLatin1String("tool_choice"), QStringLiteral("none"));
+            break;
+        case ToolChoice::Mode::Tool:
+            body.insert(QLatin1String("tool_choice"),
+                        QJsonObject{{kType, QStringLiteral("function")},
+                                    {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), choice.name}}}});
+            break;
+        }
+        if (choice.disableParallel && !request.tools.empty())
+            body.insert(QLatin1String("parallel_tool_calls"), false);
+    }
+
+    if (request.temperature)
+        body.insert(QLatin1String("temperature"), *request.temperature);
+    if (request.topP)
+        body.insert(QLatin1String("top_p"), *request.topP);
+    if (!request.stopSequences.isEmpty())
+        body.insert(QLatin1String("stop"), QJsonArray::fromStringList(request.stopSequences));
+    if (request.stream) {
+        body.insert(QLatin1String("stream"), true);
+        body.insert(QLatin1String("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}});
+    }
+    return body;
+}
+
+} // namespace sb

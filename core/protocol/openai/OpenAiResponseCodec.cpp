@@ -1,0 +1,175 @@
+#include "OpenAiResponseCodec.h"
+
+#include "protocol/IdGenerator.h"
+#include "protocol/ThinkTagSplitter.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace sb {
+
+QString OpenAiResponseCodec::completionId(const QString &messageId)
+{
+    if (messageId.isEmpty())
+        return IdGenerator::withPrefix(QStringLiteral("chatcmpl-"));
+    if (messageId.startsWith(QLatin1String("chatcmpl")))
+        return messageId;
+    if (messageId.startsWith(QLatin1String("msg_")))
+        return QStringLiteral("chatcmpl-") + messageId.mid(4);
+    return QStringLiteral("chatcmpl-") + messageId;
+}
+
+QString OpenAiResponseCodec::finishReason(StopReason reason)
+{
+    switch (reason) {
+    case StopReason::MaxTokens: return QStringLiteral("length");
+    case StopReason::ToolUse: return QStringLiteral("tool_calls");
+    case StopReason::Refusal: return QStringLiteral("content_filter");
+    case StopReason::None:
+    case StopReason::EndTurn:
+    case StopReason::StopSequence:
+    case StopReason::PauseTurn: break;
+    }
+    return QStringLiteral("stop");
+}
+
+StopReason OpenAiResponseCodec::stopReason(const QString &finishReason)
+{
+    if (finishReason == QLatin1String("length"))
+        return StopReason::MaxTokens;
+    if (finishReason == QLatin1String("tool_calls") || finishReason == QLatin1String("function_call"))
+        return StopReason::ToolUse;
+    if (finishReason == QLatin1String("content_filter"))
+        return StopReason::Refusal;
+    return StopReason::EndTurn;
+}
+
+QJsonObject OpenAiResponseCodec::encode(const Response &response)
+{
+    QString text;
+    QString reasoning;
+    QJsonArray toolCalls;
+    for (const ContentPart &part : response.content) {
+        switch (part.kind) {
+        case ContentPart::Kind::Text:
+            text += part.text;
+            break;
+        case ContentPart::Kind::Thinking:
+            reasoning += part.text;
+            break;
+        case ContentPart::Kind::ToolUse:
+            toolCalls.append(QJsonObject{
+                {QStringLiteral("id"), part.toolId},
+                {QStringLiteral("type"), QStringLiteral("function")},
+                {QStringLiteral("function"),
+                 QJsonObject{{QStringLiteral("name"), part.toolName},
+                             {QStringLiteral("arguments"),
+                              QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact))}}}});
+            break;
+        default:
+            break;
+        }
+    }
+    QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
+                        {QStringLiteral("content"), text.isEmpty() && !toolCalls.isEmpty() ? QJsonValue() : QJsonValue(text)}};
+    if (!toolCalls.isEmpty())
+        message.insert(QLatin1String("tool_calls"), toolCalls);
+    if (!reasoning.isEmpty())
+        message.insert(QLatin1String("reasoning_content"), reasoning);
+
+    const qint64 input = std::max<qint64>(0, response.usage.inputTokens) + response.usage.cacheReadTokens
+                         + response.usage.cacheWriteTokens;
+    const qint64 output = std::max<qint64>(0, response.usage.outputTokens);
+    QJsonObject usage{{QStringLiteral("prompt_tokens"), input},
+                      {QStringLiteral("completion_tokens"), output},
+                      {QStringLiteral("total_tokens"), input + output}};
+    if (response.usage.cacheReadTokens > 0)
+        usage.insert(QLatin1String("prompt_tokens_details"),
+                     QJsonObject{{QStringLiteral("cached_tokens"), response.usage.cacheReadTokens}});
+
+    const QJsonObject choice{{QStringLiteral("index"), 0},
+                             {QStringLiteral("message"), message},
+                             {QStringLiteral("logprobs"), QJsonValue()},
+                             {QStringLiteral("finish_reason"), finishReason(response.stopReason)}};
+    return QJsonObject{{QStringLiteral("id"), completionId(response.id)},
+                       {QStringLiteral("object"), QStringLiteral("chat.completion")},
+                       {QStringLiteral("created"), QDateTime::currentSecsSinceEpoch()},
+                       {QStringLiteral("model"), response.model},
+                       {QStringLiteral("choices"), QJsonArray{choice}},
+                       {QStringLiteral("usage"), usage}};
+}
+
+std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Response &out)
+{
+    const QJsonValue error = body.value(QLatin1String("error"));
+    if (error.isObject() || error.isString()) {
+        const QString message = error.isObject() ? error.toObject().value(QLatin1String("message")).toString() : error.toString();
+        const int code = error.toObject().value(QLatin1String("code")).toInt(502);
+        return ApiError::upstream(code >= 400 && code < 600 ? code : 502, message);
+    }
+    const QJsonArray choices = body.value(QLatin1String("choices")).toArray();
+    if (choices.isEmpty())
+        return ApiError::upstream(502, QStringLiteral("upstream answer has no choices"));
+    const QJsonObject choice = choices.at(0).toObject();
+    const QJsonObject message = choice.value(QLatin1String("message")).toObject();
+
+    out.id = body.value(QLatin1String("id")).toString();
+    if (!out.id.isEmpty())
+        out.id.prepend(QStringLiteral("msg_"));
+    else
+        out.id = IdGenerator::messageId();
+    out.model = body.value(QLatin1String("model")).toString();
+
+    QString reasoning = message.value(QLatin1String("reasoning_content")).toString();
+    if (reasoning.isEmpty())
+        reasoning = message.value(QLatin1String("reasoning")).toString();
+    if (!reasoning.isEmpty())
+        out.content.push_back(ContentPart::makeThinking(reasoning));
+    for (const ThinkSegment &segment : ThinkTagSplitter::split(message.value(QLatin1String("content")).toString())) {
+        if (segment.thinking)
+            out.content.push_back(ContentPart::makeThinking(segment.text));
+        else
+            out.content.push_back(ContentPart::makeText(segment.text));
+    }
+
+    const QJsonArray toolCalls = message.value(QLatin1String("tool_calls")).toArray();
+    for (const QJsonValue &value : toolCalls) {
+        const QJsonObject call = value.toObject();
+        const QJsonObject function = call.value(QLatin1String("function")).toObject();
+        const QString name = function.value(QLatin1String("name")).toString();
+        QString id = call.value(QLatin1String("id")).toString();
+        if (id.isEmpty())
+            id = IdGenerator::toolUseId();
+        const QJsonValue arguments = function.value(QLatin1String("arguments"));
+        QJsonObject input;
+        if (arguments.isObject()) {
+            input = arguments.toObject();
+        } else if (!arguments.toString().trimmed().isEmpty()) {
+            QJsonParseError parseError;
+            const QJsonDocument document = QJsonDocument::fromJson(arguments.toString().toUtf8(), &parseError);
+            if (!document.isObject())
+                return ApiError::upstream(502, QStringLiteral("upstream sent invalid JSON arguments for tool \"%1\": %2")
+                                                   .arg(name, parseError.errorString()));
+            input = document.object();
+        }
+        out.content.push_back(ContentPart::makeToolUse(id, name, input));
+    }
+
+    out.stopReason = stopReason(choice.value(QLatin1String("finish_reason")).toString());
+    if (!toolCalls.isEmpty() && out.stopReason == StopReason::EndTurn)
+        out.stopReason = StopReason::ToolUse;
+
+    const QJsonObject usage = body.value(QLatin1String("usage")).toObject();
+    if (!usage.isEmpty()) {
+        const qint64 cached = qint64(usage.value(QLatin1String("prompt_tokens_details")).toObject()
+                                         .value(QLatin1String("cached_tokens")).toDouble());
+        // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
+        out.usage.cacheReadTokens = cached;
+        out.usage.inputTokens = qint64(usage.value(QLatin1String("prompt_tokens")).toDouble()) - cached;
+        out.usage.outputTokens = qint64(usage.value(QLatin1String("completion_tokens")).toDouble());
+    }
+    return std::nullopt;
+}
+
+} // namespace sb

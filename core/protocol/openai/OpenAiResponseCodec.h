@@ -1,0 +1,28 @@
+#pragma once
+
+#include "protocol/ApiError.h"
+#include "protocol/Response.h"
+
+#include <QJsonObject>
+
+#include <optional>
+
+namespace sb {
+
+// Non-streaming chat.completion bodies ⇄ the canonical Response.
+class OpenAiResponseCodec final
+{
+public:
+    static QJsonObject encode(const Response &response);
+    // An upstream's answer. `reasoning_content` / `reasoning`, or a leading
+    // `<think>…</think>` in the content, becomes a thinking part.
+    static std::optional<ApiError> decode(const QJsonObject &body, Response &out);
+
+    // "chatcmpl-…" for a canonical message id ("msg_…" or an upstream's own id).
+    static QString completionId(const QString &messageId);
+    // OpenAI finish_reason ⇄ canonical stop reason.
+    static QString finishReason(StopReason reason);
+    static StopReason stopReason(const QString &finishReason);
+};
+
+} // namespace sb
