@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace sb {
+
+// Reading and atomically rewriting the small JSON files Claude Code keeps. A file that is
+// missing or empty reads as {}; one that is not a JSON object is an error with its
+// line and column, and is never overwritten.
+struct JsonFileRead
+{
+    bool ok = false;
+    bool existed = false;
+    QJsonObject object;
+    QString error;  // "…/settings.json line 4, column 12: missing comma" when !ok
+};
+
+class JsonFile final
+{
+public:
+    static JsonFileRead read(const QString &path);
+    // Writes through a temporary file and a rename (QSaveFile; ReplaceFile on Windows).
+    // A symlink is followed so the link itself survives; a read-only file is refused.
+    static bool write(const QString &path, const QJsonObject &object, QString *error);
+    // The file a write to `path` really changes (the symlink's target when it is one).
+    static QString resolvedPath(const QString &path);
+    // The owner's write bit, not access(2): a file the user made read-only stays untouched
+    // even when Switchboard runs as root.
+    static bool isWritableByOwner(const QString &path);
+    static QString describeParseError(const QString &path, const QByteArray &data, int offset, const QString &message);
+};
+
+} // namespace sb
