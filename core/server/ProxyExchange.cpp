@@ -417,6 +417,11 @@ void ProxyExchange::finishUpstreamError()
     }
     if (error.message.isEmpty())
         error.message = QStringLiteral("HTTP %1").arg(m_upstreamStatus);
+    if (m_upstreamStatus == 503 || m_upstreamStatus == 529) {
+        // "Busy, come back later": Claude Code backs off and retries on 529.
+        error.httpStatus = 529;
+        error.type = QStringLiteral("overloaded_error");
+    }
     error.message = m_deployment.upstreamLabel() + QStringLiteral(" answered ") + QString::number(m_upstreamStatus)
                     + QStringLiteral(": ") + error.message;
     if (m_deployment.provider == Provider::Ollama && m_upstreamStatus == 404)

@@ -17,7 +17,10 @@ UpstreamProbe::UpstreamProbe(const std::vector<Deployment> &deployments, int tim
                 found = int(i);
         }
         if (found < 0) {
-            m_targets.push_back({host, port});
+            Target target;
+            target.host = host;
+            target.port = port;
+            m_targets.push_back(target);
             found = int(m_targets.size()) - 1;
         }
         m_targetOf.push_back(found);

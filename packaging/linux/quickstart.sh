@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# One command from a fresh clone on Debian 12 / Ubuntu:
+#   packaging/linux/quickstart.sh run    install what is needed, build, start Switchboard
+#                                        (the window when a display exists, else --headless)
+#   packaging/linux/quickstart.sh test   install what is needed, build, run every test
+#   packaging/linux/quickstart.sh build  install and build only
+# Run as root or as a user who may sudo. Extra arguments after `run` go to switchboard.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+mode="${1:-run}"
+shift || true
+build_dir="${SWITCHBOARD_BUILD_DIR:-$here/build}"
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Build and runtime: Qt 6 (Widgets, Network, HttpServer, Charts, Sql), yaml-cpp, QtKeychain,
+# Catch2, CMake. qt6-httpserver-dev needs qt6-websockets-dev or CMake does not find it.
+packages=(build-essential cmake ninja-build pkg-config
+          qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
+          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2)
+if [ "$mode" = "test" ]; then
+    # The GUI smoke test runs under Xvfb; the end-to-end tests run npm clients.
+    packages+=(xvfb xauth)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "$mode" = "test" ] && ! command -v node >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "quickstart: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"
+
+case "$mode" in
+build)
+    ;;
+run)
+    if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+        exec "$build_dir/app/switchboard" "$@"
+    fi
+    exec "$build_dir/app/switchboard" --headless "$@"
+    ;;
+test)
+    # The real clients of the end-to-end tests, pinned by package-lock.json.
+    if [ ! -x "$here/tests/e2e/node_modules/.bin/claude" ] \
+        || [ "$here/tests/e2e/package-lock.json" -nt "$here/tests/e2e/node_modules/.package-lock.json" ]; then
+        (cd "$here/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+    cd "$build_dir"
+    ctest --output-on-failure -j2 --timeout 600
+    ;;
+*)
+    echo "usage: $0 run|test|build" >&2
+    exit 2
+    ;;
+esac

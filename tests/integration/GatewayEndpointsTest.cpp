@@ -1,0 +1,158 @@
+// Endpoints other than the model turn: paths Claude Code really uses, token checks,
+// model lists in both shapes, health, count_tokens.
+#include "FakeOllama.h"
+#include "GatewayHarness.h"
+
+#include <catch2/catch.hpp>
+
+#include <QJsonArray>
+
+using namespace sb;
+using namespace sb::test;
+
+namespace {
+QByteArray configFor(const FakeOllama &ollama, const char *extra = "")
+{
+    return QStringLiteral("model_list:\n"
+                          "  - model_name: 'claude-*'\n"
+                          "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: '%1'}\n"
+                          "  - model_name: claude-3-5-sonnet-20241022\n"
+                          "    litellm_params: {model: ollama/qwen2.5:7b, api_base: '%1'}\n"
+                          "  - model_name: offline\n"
+                          "    litellm_params: {model: ollama/x, api_base: 'http://127.0.0.1:1'}\n"
+                          "router_settings: {model_group_alias: {gpt-4: claude-3-5-sonnet-20241022}}\n")
+               .arg(ollama.baseUrl())
+               .toUtf8()
+           + extra;
+}
+} // namespace
+
+TEST_CASE("?beta=true and a doubled /v1/v1 prefix reach the messages endpoint")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    for (const char *path : {"/v1/messages?beta=true", "/v1/v1/messages", "/v1/v1/messages?beta=true"}) {
+        INFO(path);
+        const HttpResult result = gateway.post(QLatin1String(path), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false));
+        CHECK(result.status == 200);
+        CHECK(result.json().value(QStringLiteral("type")).toString() == QStringLiteral("message"));
+    }
+    CHECK(ollama.turnCount() == 3);
+}
+
+TEST_CASE("every endpoint but liveness needs the token, as Bearer or x-api-key")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const QJsonObject body = claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false);
+
+    HttpResult none = gateway.post(QStringLiteral("/v1/messages"), body, {{"Content-Type", "application/json"}});
+    CHECK(none.status == 401);
+    CHECK(none.json().value(QStringLiteral("type")).toString() == QStringLiteral("error"));
+    CHECK(none.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("authentication_error"));
+
+    HttpResult wrong = gateway.post(QStringLiteral("/v1/messages"), body, {{"Content-Type", "application/json"}, {"Authorization", "Bearer nope"}});
+    CHECK(wrong.status == 401);
+    HttpResult openAiShape = gateway.post(QStringLiteral("/v1/chat/completions"), body, {{"Content-Type", "application/json"}});
+    CHECK(openAiShape.status == 401);
+    CHECK(openAiShape.json().value(QStringLiteral("error")).toObject().contains(QStringLiteral("message")));
+    CHECK_FALSE(openAiShape.json().contains(QStringLiteral("type")));
+
+    HttpResult apiKey = gateway.post(QStringLiteral("/v1/messages"), body, {{"Content-Type", "application/json"}, {"x-api-key", GatewayHarness::kToken}});
+    CHECK(apiKey.status == 200);
+    CHECK(gateway.get(QStringLiteral("/health/liveliness"), {}).status == 200);
+    CHECK(gateway.get(QStringLiteral("/health"), {}).status == 401);
+    CHECK(gateway.get(QStringLiteral("/v1/models"), {}).status == 401);
+    CHECK(ollama.turnCount() == 1);
+}
+
+TEST_CASE("HEAD /api/hello answers harmlessly without a token")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const HttpResult result = gateway.head(QStringLiteral("/api/hello"));
+    CHECK(result.status == 200);
+    CHECK(result.body.isEmpty());
+}
+
+TEST_CASE("/v1/models serves the Anthropic or the OpenAI shape by the request's headers")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+
+    const HttpResult anthropic = gateway.get(QStringLiteral("/v1/models"));
+    REQUIRE(anthropic.status == 200);
+    const QJsonArray data = anthropic.json().value(QStringLiteral("data")).toArray();
+    QStringList ids;
+    for (const QJsonValue &entry : data) {
+        CHECK(entry.toObject().value(QStringLiteral("type")).toString() == QStringLiteral("model"));
+        ids.append(entry.toObject().value(QStringLiteral("id")).toString());
+    }
+    CHECK(ids == QStringList{QStringLiteral("claude-3-5-sonnet-20241022"), QStringLiteral("offline"), QStringLiteral("gpt-4")});
+    CHECK(anthropic.json().value(QStringLiteral("has_more")).toBool() == false);
+
+    const HttpResult openai = gateway.get(QStringLiteral("/v1/models"), {{"Authorization", QByteArray("Bearer ") + GatewayHarness::kToken}});
+    REQUIRE(openai.status == 200);
+    CHECK(openai.json().value(QStringLiteral("object")).toString() == QStringLiteral("list"));
+    CHECK(openai.json().value(QStringLiteral("data")).toArray()[0].toObject().value(QStringLiteral("object")).toString() == QStringLiteral("model"));
+}
+
+TEST_CASE("/health reports version, uptime and each upstream's reachability")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const HttpResult result = gateway.get(QStringLiteral("/health"));
+    REQUIRE(result.status == 200);
+    const QJsonObject health = result.json();
+    CHECK(health.value(QStringLiteral("status")).toString() == QStringLiteral("degraded"));
+    CHECK(health.value(QStringLiteral("version")).toString() == QStringLiteral(SWITCHBOARD_VERSION));
+    CHECK(health.value(QStringLiteral("uptime_seconds")).toInt() >= 0);
+    const QJsonArray upstreams = health.value(QStringLiteral("upstreams")).toArray();
+    REQUIRE(upstreams.size() == 3);
+    CHECK(upstreams[0].toObject().value(QStringLiteral("reachable")).toBool());
+    CHECK(upstreams[1].toObject().value(QStringLiteral("reachable")).toBool());
+    CHECK_FALSE(upstreams[2].toObject().value(QStringLiteral("reachable")).toBool());
+    CHECK(upstreams[2].toObject().value(QStringLiteral("error")).toString().contains(QStringLiteral("refused"), Qt::CaseInsensitive));
+
+    const HttpResult ready = gateway.get(QStringLiteral("/health/readiness"));
+    CHECK(ready.status == 200);
+    CHECK(ready.json().value(QStringLiteral("status")).toString() == QStringLiteral("ready"));
+}
+
+TEST_CASE("count_tokens answers an estimate that grows with the prompt")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    auto count = [&gateway](const QString &text) {
+        const QJsonObject body{{QStringLiteral("model"), QStringLiteral("claude-opus-5-5")},
+                               {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                                                   {QStringLiteral("content"), text}}}}};
+        const HttpResult result = gateway.post(QStringLiteral("/v1/messages/count_tokens?beta=true"), body);
+        REQUIRE(result.status == 200);
+        return result.json().value(QStringLiteral("input_tokens")).toInt();
+    };
+    const int small = count(QStringLiteral("hi"));
+    const int large = count(QString(4000, QLatin1Char('x')));
+    CHECK(small >= 1);
+    CHECK(large >= 900);
+    CHECK(large <= 1200);
+    CHECK(ollama.turnCount() == 0);
+}
+
+TEST_CASE("unknown paths and wrong methods get errors in the client's shape")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const HttpResult missing = gateway.get(QStringLiteral("/v1/nothing"));
+    CHECK(missing.status == 404);
+    CHECK(missing.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("not_found_error"));
+    const HttpResult method = gateway.get(QStringLiteral("/v1/messages"));
+    CHECK(method.status == 405);
+}
