@@ -51,6 +51,7 @@ void AnthropicSseDecoder::feed(const char *data, qsizetype size, StreamEvents &o
 
 void AnthropicSseDecoder::finish(StreamEvents &out)
 {
+    m_finishing = true;
     if (!m_complete) {
         m_events.clear();
         m_parser.finish(m_events);
@@ -75,6 +76,10 @@ void AnthropicSseDecoder::handle(const SseEvent &event, StreamEvents &out)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(event.data, &parseError);
     if (!document.isObject()) {
+        if (m_finishing) {
+            fail(ApiError::truncatedStream(), out);
+            return;
+        }
         fail(ApiError::upstream(502, QStringLiteral("upstream sent a malformed stream event: %1")
                                          .arg(parseError.errorString())),
              out);

@@ -24,7 +24,8 @@ private:
     SseParser m_parser;
     std::vector<SseEvent> m_events;
     Usage m_usage;
-    bool m_complete = false;  // message_stop or an error was decoded
+    bool m_complete = false;   // message_stop or an error was decoded
+    bool m_finishing = false;  // decoding what the body ended with: unparsable means cut off
 };
 
 } // namespace sb

@@ -25,6 +25,7 @@ void OllamaNdjsonDecoder::feed(const char *data, qsizetype size, StreamEvents &o
 
 void OllamaNdjsonDecoder::finish(StreamEvents &out)
 {
+    m_finishing = true;
     if (!m_complete) {
         const QByteArray rest = m_parser.takeRemainder();
         if (!rest.isEmpty())
@@ -69,6 +70,10 @@ void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
     if (!document.isObject()) {
+        if (m_finishing) {
+            fail(ApiError::truncatedStream(), out);
+            return;
+        }
         fail(ApiError::upstream(502, QStringLiteral("Ollama sent a malformed stream line: %1").arg(parseError.errorString())),
              out);
         return;

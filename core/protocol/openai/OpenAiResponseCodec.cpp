@@ -13,11 +13,12 @@ QString OpenAiResponseCodec::completionId(const QString &messageId)
 {
     if (messageId.isEmpty())
         return IdGenerator::withPrefix(QStringLiteral("chatcmpl-"));
-    if (messageId.startsWith(QLatin1String("chatcmpl")))
-        return messageId;
-    if (messageId.startsWith(QLatin1String("msg_")))
-        return QStringLiteral("chatcmpl-") + messageId.mid(4);
-    return QStringLiteral("chatcmpl-") + messageId;
+    // "msg_chatcmpl-x" (an OpenAI upstream's id, as the stream decoder wraps it) → "chatcmpl-x";
+    // "msg_abc" → "chatcmpl-abc".
+    const QString bare = messageId.startsWith(QLatin1String("msg_")) ? messageId.mid(4) : messageId;
+    if (bare.startsWith(QLatin1String("chatcmpl")))
+        return bare;
+    return QStringLiteral("chatcmpl-") + bare;
 }
 
 QString OpenAiResponseCodec::finishReason(StopReason reason)

@@ -25,6 +25,7 @@ void OpenAiSseDecoder::feed(const char *data, qsizetype size, StreamEvents &out)
 
 void OpenAiSseDecoder::finish(StreamEvents &out)
 {
+    m_finishing = true;
     if (!m_complete) {
         m_events.clear();
         m_parser.finish(m_events);
@@ -57,6 +58,10 @@ void OpenAiSseDecoder::handle(const SseEvent &event, StreamEvents &out)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(event.data, &parseError);
     if (!document.isObject()) {
+        if (m_finishing) {
+            fail(ApiError::truncatedStream(), out);
+            return;
+        }
         fail(ApiError::upstream(502, QStringLiteral("upstream sent a malformed stream chunk: %1").arg(parseError.errorString())),
              out);
         return;

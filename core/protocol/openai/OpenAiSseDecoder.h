@@ -51,6 +51,7 @@ private:
     bool m_started = false;
     bool m_sawFinishReason = false;
     bool m_complete = false;
+    bool m_finishing = false;  // decoding what the body ended with: unparsable means cut off
 };
 
 } // namespace sb

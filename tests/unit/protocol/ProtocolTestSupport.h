@@ -56,9 +56,13 @@ StreamEvents decodeWhole(const DecoderFactory &factory, const QByteArray &bytes)
 StreamEvents decodeSplit(const DecoderFactory &factory, const QByteArray &bytes, qsizetype cut);
 // Feeds one byte at a time, then finish().
 StreamEvents decodeByteByByte(const DecoderFactory &factory, const QByteArray &bytes);
-// Checks that every two-piece split and the byte-by-byte feed give exactly `expected`;
-// returns the number of splits that differed (0 when all agree).
-int countSplitMismatches(const DecoderFactory &factory, const QByteArray &bytes, const QStringList &expected);
+// Replaces generated ids ("msg_"/"toolu_" + 24 alphanumerics) with "msg_*"/"toolu_*", for
+// comparing decodes of streams whose ids the gateway invents.
+QStringList normalizeIds(const QStringList &lines);
+// Checks that every two-piece split and the byte-by-byte feed give exactly `expected`
+// (after normalizeIds() when `normalize`); returns the number of splits that differed.
+int countSplitMismatches(const DecoderFactory &factory, const QByteArray &bytes, const QStringList &expected,
+                         bool normalize = false);
 
 // Encoder output parsed back: SSE events with their JSON data.
 struct ParsedSse
