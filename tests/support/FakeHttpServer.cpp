@@ -327,8 +327,13 @@ private:
         case BodyMode::Length:
             if (m_buffer.size() < m_contentLength)
                 return false;
-            m_request.body = m_buffer.left(m_contentLength);
-            m_buffer.remove(0, m_contentLength);
+            if (m_buffer.size() == m_contentLength) { // the usual case: no copy
+                m_request.body = std::move(m_buffer);
+                m_buffer = QByteArray();
+            } else {
+                m_request.body = m_buffer.left(m_contentLength);
+                m_buffer.remove(0, m_contentLength);
+            }
             return true;
         case BodyMode::Chunked:
             return readChunked();
@@ -414,6 +419,8 @@ private:
 
     void startReply()
     {
+        if (m_state != State::Responding)
+            return; // the handler closed the server (refuse() from inside a handler)
         if (m_reply.closeWithoutResponse) {
             m_state = State::Closed;
             m_socket->disconnectFromHost();

@@ -11,27 +11,78 @@
 #include <QJsonDocument>
 
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 using namespace sb::test;
 
 namespace {
 
-// The value of a top-level-looking boolean key, found by bytes, not by parsing the body:
-// `"key"`, optional spaces, `:`, optional spaces, then t or f. -1 when absent.
-int boolField(const QByteArray &body, const char *key)
+// Where the value of `key` in the top-level object of a JSON body starts, found in one pass
+// over the bytes instead of a parse (-1 when absent). Keys of nested objects (a tool schema
+// may well have a "stream" property) and string contents are skipped; long strings, like
+// the prompt, are crossed with memchr.
+qsizetype topLevelValue(const QByteArray &body, const char *key)
 {
-    const QByteArray needle = QByteArray("\"") + key + '"';
-    qsizetype at = body.indexOf(needle);
-    if (at < 0)
-        return -1;
-    at += needle.size();
-    while (at < body.size() && (body.at(at) == ' ' || body.at(at) == '\t' || body.at(at) == '\n'
-                                || body.at(at) == '\r' || body.at(at) == ':'))
-        ++at;
-    if (at >= body.size())
+    const qsizetype keyLength = qsizetype(std::strlen(key));
+    const char *const begin = body.constData();
+    const char *const end = begin + body.size();
+    auto skipSpace = [end](const char *p) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            ++p;
+        return p;
+    };
+    int depth = 0;
+    for (const char *p = begin; p < end; ++p) {
+        const char c = *p;
+        if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == '"') {
+            const char *open = p + 1;
+            // Find the closing quote: the first one not escaped by an odd run of backslashes.
+            const char *close = open;
+            for (;;) {
+                close = static_cast<const char *>(std::memchr(close, '"', size_t(end - close)));
+                if (!close)
+                    return -1;
+                const char *b = close;
+                while (b > open && b[-1] == '\\')
+                    --b;
+                if ((close - b) % 2 == 0)
+                    break;
+                ++close;
+            }
+            if (depth == 1 && close - open == keyLength && std::memcmp(open, key, size_t(keyLength)) == 0) {
+                const char *colon = skipSpace(close + 1);
+                if (colon < end && *colon == ':')
+                    return skipSpace(colon + 1) - begin;
+            }
+            p = close;
+        }
+    }
+    return -1;
+}
+
+// 1 for true, 0 for false, -1 when absent or not a boolean.
+int topLevelBool(const QByteArray &body, const char *key)
+{
+    const qsizetype at = topLevelValue(body, key);
+    if (at < 0 || at >= body.size())
         return -1;
     return body.at(at) == 't' ? 1 : body.at(at) == 'f' ? 0 : -1;
+}
+
+// stream_options.include_usage, looked up in the small object only.
+bool wantsUsage(const QByteArray &body)
+{
+    const qsizetype at = topLevelValue(body, "stream_options");
+    if (at < 0)
+        return false;
+    const qsizetype close = body.indexOf('}', at);
+    const QByteArray options = body.mid(at, close < 0 ? -1 : close - at + 1);
+    return topLevelBool(options, "include_usage") == 1;
 }
 
 QString fillerText(int bytes)
@@ -111,15 +162,16 @@ int main(int argc, char *argv[])
     turn.textPieces = chunks;
     turn.outputTokens = chunks;
     const bool ollama = kind == QLatin1String("ollama");
+    const bool openai = kind == QLatin1String("openai");
     const QByteArray whole = render(*fake, turn, false, false);
     const QByteArray streamed = render(*fake, turn, true, false);
     const QByteArray streamedUsage = render(*fake, turn, true, true);
 
     fake->addRoute("POST", fake->turnPath(), [=](const RecordedRequest &request) {
         FakeReply reply;
-        const int stream = boolField(request.body, "stream");
+        const int stream = topLevelBool(request.body, "stream");
         if (stream == 1 || (stream == -1 && ollama))
-            reply.raw = boolField(request.body, "include_usage") == 1 ? streamedUsage : streamed;
+            reply.raw = openai && wantsUsage(request.body) ? streamedUsage : streamed;
         else
             reply.raw = whole;
         return reply;

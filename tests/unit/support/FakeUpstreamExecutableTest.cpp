@@ -85,6 +85,16 @@ TEST_CASE("switchboard-fake-upstream serves the precomputed OpenAI turn", "[fake
     }
     CHECK_FALSE(client.isDisconnected());
 
+    // Only the top-level "stream" key counts, not one in a tool schema or in a string.
+    const auto nestedTrue = rawExchange(port, "POST", "/v1/chat/completions",
+        R"({"tools":[{"parameters":{"stream":true}}],"messages":[{"content":"\"stream\":true"}],"stream":false})");
+    REQUIRE(nestedTrue);
+    CHECK(nestedTrue->header("content-type") == "application/json");
+    const auto nestedFalse = rawExchange(port, "POST", "/v1/chat/completions",
+        R"({"tools":[{"parameters":{"stream":false}}],"stream": true})");
+    REQUIRE(nestedFalse);
+    CHECK(nestedFalse->header("content-type") == "text/event-stream; charset=utf-8");
+
     // Other endpoints are the regular fake's.
     const auto models = rawExchange(port, "GET", "/v1/models");
     REQUIRE(models);
