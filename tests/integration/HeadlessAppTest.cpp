@@ -1,0 +1,194 @@
+// `switchboard --headless` as a user runs it: first-run config, the token, one log line per
+// request, a clean stop on SIGTERM that ends open streams with an error event, a clear
+// message when the port is taken.
+#include "FakeOllama.h"
+#include "GatewayHarness.h"
+#include "TestWait.h"
+
+#include <catch2/catch.hpp>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+using namespace sb;
+using namespace sb::test;
+
+namespace {
+
+class HeadlessApp
+{
+public:
+    explicit HeadlessApp(const QStringList &arguments)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        env.remove(QStringLiteral("XDG_CONFIG_HOME"));
+        env.insert(QStringLiteral("SWITCHBOARD_SECRETS_BACKEND"), QStringLiteral("file"));
+        m_process.setProcessEnvironment(env);
+        m_process.setProgram(QStringLiteral(SWITCHBOARD_BINARY));
+        m_process.setArguments(QStringList{QStringLiteral("--headless")} + arguments);
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
+                         [this] { m_stderr += m_process.readAllStandardError(); });
+        m_process.start();
+    }
+    ~HeadlessApp()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    QString home() const { return m_home.path(); }
+    QProcess &process() { return m_process; }
+    QString log() const { return QString::fromUtf8(m_stderr); }
+    quint16 waitForPort()
+    {
+        static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+        QRegularExpressionMatch match;
+        waitUntil([&] {
+            match = listening.match(log());
+            return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+        }, 10000);
+        return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
+    }
+    QString token()
+    {
+        QProcess tokenProcess;
+        tokenProcess.setProcessEnvironment(m_process.processEnvironment());
+        tokenProcess.start(QStringLiteral(SWITCHBOARD_BINARY), {QStringLiteral("token")});
+        tokenProcess.waitForFinished(10000);
+        return QString::fromUtf8(tokenProcess.readAllStandardOutput()).trimmed();
+    }
+    bool waitForExit(int ms)
+    {
+        return waitUntil([this] { return m_process.state() == QProcess::NotRunning; }, ms);
+    }
+
+private:
+    QTemporaryDir m_home;
+    QProcess m_process;
+    QByteArray m_stderr;
+};
+
+QByteArray get(quint16 port, const QString &path, const QByteArray &token)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token);
+    QNetworkReply *reply = network.get(request);
+    waitUntil([reply] { return reply->isFinished(); }, 10000);
+    const QByteArray status = QByteArray::number(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
+    delete reply;
+    return status;
+}
+
+} // namespace
+
+TEST_CASE("first run writes the default config, creates a token and logs each request")
+{
+    HeadlessApp app({QStringLiteral("--port"), QStringLiteral("0")});
+    const quint16 port = app.waitForPort();
+    INFO(app.log().toStdString());
+    REQUIRE(port > 0);
+    QFile config(app.home() + QStringLiteral("/.config/switchboard/config.yaml"));
+    REQUIRE(config.open(QIODevice::ReadOnly));
+    CHECK(config.readAll().contains("ollama/qwen2.5-coder:7b"));
+
+    const QString token = app.token();
+    CHECK(token.startsWith(QStringLiteral("sb-")));
+    CHECK(get(port, QStringLiteral("/health/liveliness"), {}) == "200");
+    CHECK(get(port, QStringLiteral("/v1/models"), {}) == "401");
+    CHECK(get(port, QStringLiteral("/health/readiness"), token.toUtf8()) == "200");
+    // The token never appears in the log.
+    CHECK_FALSE(app.log().contains(token));
+    // One line per request: time, method, path, status, tokens, milliseconds.
+    REQUIRE(waitUntil([&] { return app.log().contains(QStringLiteral("GET /health/readiness 200")); }));
+    static const QRegularExpression line(QStringLiteral("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z GET /v1/models 401 authentication_error in=- out=- \\d+ms"));
+    CHECK(line.match(app.log()).hasMatch());
+
+    ::kill(app.process().processId(), SIGTERM);
+    REQUIRE(app.waitForExit(10000));
+    CHECK(app.process().exitStatus() == QProcess::NormalExit);
+    CHECK(app.process().exitCode() == 0);
+}
+
+TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
+{
+    FakeOllama ollama;
+    FakeTurn turn = FakeTurn::withText(QString(200, QLatin1Char('w')));
+    turn.textPieces = 100;
+    ollama.setTurn(turn);
+    ollama.setChunkDelay(100);  // ten seconds of streaming
+    QTemporaryDir dir;
+    const QString configPath = dir.filePath(QStringLiteral("config.yaml"));
+    QFile file(configPath);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
+                   .arg(ollama.baseUrl()).toUtf8());
+    file.close();
+
+    HeadlessApp app({QStringLiteral("--config"), configPath, QStringLiteral("--port"), QStringLiteral("0")});
+    const quint16 port = app.waitForPort();
+    REQUIRE(port > 0);
+    const QString token = app.token();
+
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/messages").arg(port)));
+    request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    request.setRawHeader("Content-Type", "application/json");
+    QNetworkReply *reply = network.post(request, QJsonDocument(claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true)).toJson());
+    QByteArray body;
+    QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { body += reply->readAll(); });
+    REQUIRE(waitUntil([&] { return body.contains("text_delta"); }, 10000));
+    ::kill(app.process().processId(), SIGTERM);
+    REQUIRE(waitUntil([reply] { return reply->isFinished(); }, 10000));
+    body += reply->readAll();
+    CHECK(body.contains("event: error"));
+    CHECK_FALSE(body.contains("message_stop"));
+    REQUIRE(app.waitForExit(10000));
+    CHECK(app.process().exitCode() == 0);
+    CHECK(app.log().contains(QStringLiteral("stopping")));
+    delete reply;
+}
+
+TEST_CASE("a taken port makes it exit non-zero, naming the port and the fix")
+{
+    QTcpServer squatter;
+    REQUIRE(squatter.listen(QHostAddress::LocalHost, 0));
+    HeadlessApp app({QStringLiteral("--port"), QString::number(squatter.serverPort())});
+    REQUIRE(app.waitForExit(10000));
+    CHECK(app.process().exitCode() == 3);
+    CHECK(app.log().contains(QStringLiteral("port %1").arg(squatter.serverPort())));
+    CHECK(app.log().contains(QStringLiteral("--port")));
+}
+
+TEST_CASE("a config with errors is refused with file and line, and nothing listens")
+{
+    QTemporaryDir dir;
+    const QString configPath = dir.filePath(QStringLiteral("bad.yaml"));
+    QFile file(configPath);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write("model_list:\n  - model_name: a\n    litellm_params: {model: ollama/x, rpm: fast}\n");
+    file.close();
+    HeadlessApp app({QStringLiteral("--config"), configPath});
+    REQUIRE(app.waitForExit(10000));
+    CHECK(app.process().exitCode() == 2);
+    CHECK(app.log().contains(configPath + QStringLiteral(":3: error: model_list[0].litellm_params.rpm: expected an integer")));
+}
+
+TEST_CASE("listening beyond loopback without a master key is refused")
+{
+    HeadlessApp app({QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"), QStringLiteral("0")});
+    REQUIRE(app.waitForExit(10000));
+    CHECK(app.process().exitCode() == 2);
+    CHECK(app.log().contains(QStringLiteral("master_key")));
+}
