@@ -1,4 +1,5 @@
 #include "GatewayLauncher.h"
+#include "MachineCommands.h"
 #include "MainWindow.h"
 #include "server/ProxyService.h"
 
@@ -113,6 +114,16 @@ int runHeadless(QCoreApplication &app, const sb::GatewayLaunch &launch)
 int main(int argc, char *argv[])
 {
     raiseFileLimit();
+    {
+        // hardware, models, claude, doctor: the machine-service commands have their own parser.
+        QStringList arguments;
+        for (int i = 0; i < argc; ++i)
+            arguments.append(QString::fromLocal8Bit(argv[i]));
+        bool handled = false;
+        const int code = sb::runMachineCommand(arguments, &handled);
+        if (handled)
+            return code;
+    }
     const bool headless = wantsHeadless(argc, argv) || !hasDisplay();
     std::unique_ptr<QCoreApplication> app;
     if (headless)
@@ -125,7 +136,8 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Switchboard: run Claude Code on your own models.\n\n"
-                                                    "Commands: token (print the gateway token)"));
+                                                    "Commands: token, hardware [--json], models list|pull NAME|rm NAME,\n"
+                                                    "claude connect|disconnect|status|verify, doctor"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run the gateway without a window."));
