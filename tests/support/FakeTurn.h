@@ -42,7 +42,8 @@ struct FakeTurn
 enum class FakeWireSplit {
     PerEvent,   // each SSE event / NDJSON line is one write
     InsideUtf8, // each event is written in two parts, cut inside a multi-byte UTF-8
-                // character when the event has one (else in its middle), as TCP may do
+                // character when the event has one (else in its middle), as TCP may do;
+                // the parts go out at least 2 ms apart so they arrive as separate reads
 };
 
 // Splits text into at most `pieces` non-empty parts on code point boundaries (never inside

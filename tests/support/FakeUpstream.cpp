@@ -215,9 +215,13 @@ FakeReply FakeUpstream::handleTurn(const RecordedRequest &request)
         }
         reply.chunks = split;
     }
-    if (stream && m_chunkDelayMs > 0) {
+    // Split writes only reach the client as separate reads if time passes between them;
+    // otherwise the halves coalesce again in the socket buffers.
+    const int delay = stream && m_split == FakeWireSplit::InsideUtf8 ? qMax(m_chunkDelayMs, 2)
+                                                                      : m_chunkDelayMs;
+    if (stream && delay > 0) {
         for (qsizetype i = 1; i < reply.chunks.size(); ++i)
-            reply.chunks[i].first = m_chunkDelayMs;
+            reply.chunks[i].first = delay;
     }
     if (m_cutAfter >= 0) {
         reply.cutAfterChunks = m_cutAfter;

@@ -300,4 +300,22 @@ TEST_CASE("FakeOpenAi streams split inside UTF-8 characters on request", "[fakes
         }
     }
     CHECK(cutInside == 1);
+
+    SECTION("a real client reads the halves separately")
+    {
+        FakeTurn turn = FakeTurn::withText(QString(8, QChar(0xE9)));
+        turn.textPieces = 8;
+        fake.setTurn(turn);
+        RawHttpClient client(fake.port());
+        REQUIRE(client.waitConnected());
+        client.sendRequest("POST", "/v1/chat/completions", body);
+        REQUIRE(client.waitForResponse());
+        // Eight events cut after the lead byte of "\u00e9", written 2 ms apart: reads end there.
+        int readsEndingInside = 0;
+        for (const QByteArray &read : client.reads()) {
+            if (read.endsWith("\xC3\r\n"))
+                ++readsEndingInside;
+        }
+        CHECK(readsEndingInside >= 1);
+    }
 }

@@ -74,7 +74,9 @@ RawHttpClient::RawHttpClient(quint16 port, QObject *parent)
     connect(m_socket, &QTcpSocket::readyRead, this, [this] {
         if (m_firstByteAt == 0)
             m_firstByteAt = FakeHttpServer::monotonicMs();
-        m_received += m_socket->readAll();
+        const QByteArray bytes = m_socket->readAll();
+        m_reads.append(bytes);
+        m_received += bytes;
     });
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         if (!m_pending.isEmpty())
@@ -124,6 +126,11 @@ void RawHttpClient::sendRequest(const QByteArray &method, const QByteArray &path
 QByteArray RawHttpClient::received() const
 {
     return m_received;
+}
+
+QList<QByteArray> RawHttpClient::reads() const
+{
+    return m_reads;
 }
 
 bool RawHttpClient::waitForResponse(int timeoutMs, bool headRequest)

@@ -44,6 +44,7 @@ public:
                      const FakeHeaders &headers = {});
 
     QByteArray received() const;
+    QList<QByteArray> reads() const; // every readyRead's bytes, in order
     bool waitForResponse(int timeoutMs = 5000, bool headRequest = false);
     std::optional<RawResponse> takeResponse(bool headRequest = false);
 
@@ -57,6 +58,7 @@ private:
     QTcpSocket *m_socket;
     QByteArray m_received;
     QByteArray m_pending;
+    QList<QByteArray> m_reads;
     bool m_disconnected = false;
     QAbstractSocket::SocketError m_error = QAbstractSocket::UnknownSocketError;
     qint64 m_firstByteAt = 0;
