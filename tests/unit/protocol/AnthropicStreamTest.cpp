@@ -76,12 +76,13 @@ TEST_CASE("Anthropic SSE decoder: a truncated stream ends with an Error from fin
 
 TEST_CASE("Anthropic SSE decoder: malformed data is an error, not silence")
 {
-    AnthropicSseDecoder decoder;
-    StreamEvents out;
-    decoder.feed(QByteArray("event: message_start\ndata: {not json\n\n"), out);
+    const QByteArray bytes("event: message_start\ndata: {not json\n\n");
+    const StreamEvents out = decodeWhole(kDecoder, bytes);
     REQUIRE(out.size() == 1);
     CHECK(out[0].type == StreamEvent::Type::Error);
     CHECK(out[0].error.httpStatus == 502);
+    CHECK(out[0].error.message.startsWith(QStringLiteral("upstream sent a malformed stream event")));
+    CHECK(countSplitMismatches(kDecoder, bytes, describe(out)) == 0);
 }
 
 TEST_CASE("Anthropic SSE encoder: every event kind in the exact wire shape")
