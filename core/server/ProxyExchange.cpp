@@ -61,7 +61,13 @@ void ProxyExchange::start(const ClientRequest &request, const Deployment &deploy
     m_stream = request.body.value(QStringLiteral("stream")).toBool(false);
     m_record.stream = m_stream;
     m_record.deployment = deployment.id;
+    m_record.modelGroup = deployment.modelName;
     m_record.upstreamModel = deployment.upstreamModel;
+    switch (deployment.provider) {
+    case Provider::Ollama: m_record.provider = QStringLiteral("ollama"); break;
+    case Provider::OpenAiCompatible: m_record.provider = QStringLiteral("openai"); break;
+    case Provider::Anthropic: m_record.provider = QStringLiteral("anthropic"); break;
+    }
     m_estimatedInputTokens = estimateTokens(request.bodyBytes);
     m_messageId = IdGenerator::messageId();
 
@@ -237,9 +243,12 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
 void ProxyExchange::noteEvent(const StreamEvent &event)
 {
     if (event.type == StreamEvent::Type::MessageStart || event.type == StreamEvent::Type::MessageDelta) {
-        if (event.usage.inputTokens >= 0)
+        if (event.usage.inputTokens >= 0) {
             m_record.inputTokens = event.usage.inputTokens + event.usage.cacheReadTokens
                                    + event.usage.cacheWriteTokens;
+            m_record.cacheReadTokens = event.usage.cacheReadTokens;
+            m_record.cacheWriteTokens = event.usage.cacheWriteTokens;
+        }
         if (event.usage.outputTokens >= 0)
             m_record.outputTokens = event.usage.outputTokens;
     } else if (event.type == StreamEvent::Type::Error) {
@@ -338,6 +347,8 @@ void ProxyExchange::finishNonStreaming()
                                    + usage.value(QStringLiteral("cache_read_input_tokens")).toInteger()
                                    + usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
             m_record.outputTokens = usage.value(QStringLiteral("output_tokens")).toInteger();
+            m_record.cacheReadTokens = usage.value(QStringLiteral("cache_read_input_tokens")).toInteger();
+            m_record.cacheWriteTokens = usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
         }
         if (m_client)
             m_client->respond(m_upstreamStatus, {{QByteArrayLiteral("Content-Type"), contentType},
@@ -375,6 +386,8 @@ void ProxyExchange::finishNonStreaming()
         m_record.tokensEstimated = true;
     }
     m_record.inputTokens = response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
+    m_record.cacheReadTokens = response.usage.cacheReadTokens;
+    m_record.cacheWriteTokens = response.usage.cacheWriteTokens;
     m_record.outputTokens = response.usage.outputTokens;
     const QByteArray body = m_dialect == ClientDialect::Anthropic ? json(AnthropicResponseCodec::encode(response))
                                                                   : json(OpenAiResponseCodec::encode(response));

@@ -20,4 +20,11 @@ QString RequestRecord::logLine() const
     return line;
 }
 
+double RequestRecord::outputTokensPerSecond() const
+{
+    if (outputTokens <= 0 || firstTokenMs < 0 || totalMs <= firstTokenMs)
+        return -1;
+    return double(outputTokens) * 1000.0 / double(totalMs - firstTokenMs);
+}
+
 } // namespace sb
