@@ -91,16 +91,26 @@ bool JsonFile::write(const QString &path, const QJsonObject &object, QString *er
             *error = QStringLiteral("cannot create the folder %1").arg(info.absolutePath());
         return false;
     }
+    const bool created = !info.exists();
     QSaveFile file(target);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
             *error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
         return false;
     }
+    // These files carry the gateway token: one we create is the owner's alone (QSaveFile would
+    // give it 0666 & ~umask). An existing file keeps the mode its owner chose.
+    if (created)
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     file.write(QJsonDocument(object).toJson(QJsonDocument::Indented));
     if (!file.commit()) {
         if (error)
             *error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
+        return false;
+    }
+    if (created && !QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        if (error)
+            *error = QStringLiteral("cannot make %1 private to its owner").arg(target);
         return false;
     }
     return true;

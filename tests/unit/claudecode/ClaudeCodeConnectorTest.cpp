@@ -350,3 +350,29 @@ TEST_CASE("The base URL loses a trailing /v1 and slash", "[claudecode]")
     cloud.localUpstreams = false;
     CHECK(cloud.environmentKeys().size() == 2);
 }
+
+TEST_CASE("Files connect creates are private to the owner; existing ones keep their mode", "[claudecode]")
+{
+    ClaudeCodeTestHome home;
+    ClaudeCodeConnector connector(home.paths());
+    const QString settingsFile = connector.paths().userSettingsFile();
+    const QString stateFile = connector.paths().globalStateFile();
+
+    SECTION("created by connect: 0600, since settings.json holds the gateway token")
+    {
+        REQUIRE(connector.connect(gatewaySettings()).ok);
+        CHECK(fileMode(settingsFile) == 0600);
+        CHECK(fileMode(stateFile) == 0600);
+    }
+    SECTION("already there: the owner's choice stays")
+    {
+        ClaudeCodeTestHome::writeBytes(settingsFile, "{\"model\": \"opus\"}");
+        ClaudeCodeTestHome::writeBytes(stateFile, "{\"numStartups\": 1}");
+        REQUIRE(QFile::setPermissions(settingsFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+                                                        | QFileDevice::ReadOther));
+        REQUIRE(QFile::setPermissions(stateFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
+        REQUIRE(connector.connect(gatewaySettings()).ok);
+        CHECK(fileMode(settingsFile) == 0644);
+        CHECK(fileMode(stateFile) == 0640);
+    }
+}
