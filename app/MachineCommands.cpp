@@ -127,7 +127,9 @@ Setup loadSetup(const CommandLine &line)
 {
     Setup setup;
     setup.configPath = line.option(QStringLiteral("--config"), ConfigLoader::defaultConfigPath());
-    setup.stateDir = QFileInfo(setup.configPath).absolutePath();
+    // The gateway keeps its token in the default config directory whatever --config names
+    // (GatewayLaunch::prepare); reading it elsewhere would mint a second token it refuses.
+    setup.stateDir = QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath();
     if (QFileInfo::exists(setup.configPath)) {
         SecretStore secrets(setup.stateDir);
         const ConfigLoadResult loaded = ConfigLoader::loadFile(setup.configPath, [&secrets](const QString &name) {
@@ -326,12 +328,31 @@ int runModels(const CommandLine &line, const Setup &setup)
         OllamaPullJob *job = client.createPullJob(name);
         const bool tty = SB_ISATTY(SB_FILENO(stderr));
         QObject context;
-        QObject::connect(job, &OllamaPullJob::progressChanged, &context, [job, tty] { drawProgress(*job, tty); });
-        QObject::connect(job, &OllamaPullJob::statusChanged, &context, [job, tty](const QString &status) {
-            if (!tty)
-                err() << status << "\n";
-            else
+        // Without a terminal (a log, a CI job): a line per status and per tenth of the download.
+        int printedTenth = -1;
+        QString printedLine;
+        const auto printLine = [job, &printedTenth, &printedLine] {
+            QString text = job->status();
+            const double fraction = job->fraction();
+            if (fraction >= 0 && job->status().startsWith(QLatin1String("pulling ")) && job->status() != QLatin1String("pulling manifest")) {
+                printedTenth = std::max(printedTenth, int(fraction * 10));
+                text += QStringLiteral("  %1% of %2").arg(int(fraction * 100)).arg(gib(job->totalBytes()));
+            }
+            if (text != printedLine)
+                err() << text << "\n";
+            printedLine = text;
+        };
+        QObject::connect(job, &OllamaPullJob::progressChanged, &context, [job, tty, &printedTenth, printLine] {
+            if (tty)
                 drawProgress(*job, tty);
+            else if (job->fraction() >= 0 && int(job->fraction() * 10) > printedTenth)
+                printLine();
+        });
+        QObject::connect(job, &OllamaPullJob::statusChanged, &context, [job, tty, printLine] {
+            if (tty)
+                drawProgress(*job, tty);
+            else
+                printLine();
         });
         bool done = false;
         QObject::connect(job, &OllamaPullJob::finished, &context, [&done] { done = true; });
@@ -467,7 +488,7 @@ Check checkGateway(const Setup &setup, const QString &token)
     reply->deleteLater();
     if (status == 401 || status == 403) {
         check.detail = QStringLiteral("it refuses Switchboard's own token (HTTP %1)").arg(status);
-        check.fix = QStringLiteral("the gateway uses another token store: start it with the same config directory (%1)").arg(setup.stateDir);
+        check.fix = QStringLiteral("the gateway keeps its token elsewhere (another user, HOME or XDG_CONFIG_HOME); this user's is in %1").arg(setup.stateDir);
     } else if (status > 0) {
         check.ok = true;
         check.detail = QStringLiteral("HTTP %1").arg(status);
@@ -535,7 +556,7 @@ int runDoctor(const CommandLine &line, const Setup &setup)
             const int context = std::min(d.contextLength, details.contextLength > 0 ? details.contextLength : d.contextLength);
             checks.append({QStringLiteral("model %1 gets a context of at least 32K").arg(d.upstreamModel), context >= kMinimumContext,
                            QStringLiteral("%1 tokens (configured %2, model maximum %3)").arg(context).arg(d.contextLength).arg(details.contextLength),
-                           QStringLiteral("set a context_length of 32768 or more for it in config.yaml, or choose a model trained for it")});
+                           QStringLiteral("set num_ctx: 32768 (or more) in its litellm_params in %1, or choose a model trained for it").arg(setup.configPath)});
         }
     }
 
