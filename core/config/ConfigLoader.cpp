@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <utility>
 
 namespace sb {
 
@@ -360,6 +361,18 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         deployment.timeoutSeconds = *timeout;
     if (const auto timeout = resolveNumber(params["stream_timeout"], paramsKey + QStringLiteral(".stream_timeout")))
         deployment.streamTimeoutSeconds = *timeout;
+    const std::pair<const char *, double *> prices[] = {{"input_cost_per_token", &deployment.inputCostPerToken},
+                                                        {"output_cost_per_token", &deployment.outputCostPerToken},
+                                                        {"input_cost_per_second", &deployment.inputCostPerSecond}};
+    for (const auto &[field, target] : prices) {
+        const QString key = paramsKey + QLatin1Char('.') + QLatin1String(field);
+        if (const auto price = resolveNumber(params[field], key)) {
+            if (*price < 0)
+                error(params[field], key, QStringLiteral("a price cannot be negative"));
+            else
+                *target = *price;
+        }
+    }
     if (deployment.id.isEmpty())
         deployment.id = deployment.modelName + QLatin1Char('#') + QString::number(index);
     m_result.config.deployments.push_back(deployment);
@@ -490,6 +503,21 @@ void Loader::load(const YAML::Node &root)
             config.connectTimeoutMs = int(*connect * 1000);
         if (const auto idle = resolveNumber(own["stream_idle_timeout_seconds"], QStringLiteral("switchboard.stream_idle_timeout_seconds")))
             config.streamIdleTimeoutSeconds = *idle;
+        if (own["usage_enabled"] && own["usage_enabled"].IsScalar())
+            config.usageEnabled = own["usage_enabled"].as<bool>(true);
+        if (own["metrics_open"] && own["metrics_open"].IsScalar())
+            config.metricsOpen = own["metrics_open"].as<bool>(false);
+        if (const auto path = resolveString(own["usage_db"], QStringLiteral("switchboard.usage_db")))
+            config.usageDbPath = *path;
+        if (const auto path = resolveString(own["pricing_file"], QStringLiteral("switchboard.pricing_file")))
+            config.pricingFile = *path;
+        if (const auto days = resolveInt(own["usage_retention_days"], QStringLiteral("switchboard.usage_retention_days"))) {
+            if (*days < 0 || *days > 36500)
+                error(own["usage_retention_days"], QStringLiteral("switchboard.usage_retention_days"),
+                      QStringLiteral("expected a number of days from 0 (keep everything) to 36500"));
+            else
+                config.usageRetentionDays = int(*days);
+        }
     }
     if (config.requestTimeoutSeconds <= 0)
         config.requestTimeoutSeconds = 600;

@@ -29,12 +29,9 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"model_list[].litellm_params.weight", T::Number, S::NotActiveYet, kRouting},
     {"model_list[].litellm_params.order", T::Int, S::NotActiveYet, kRouting},
     {"model_list[].litellm_params.max_parallel_requests", T::Int, S::NotActiveYet, kRouting},
-    {"model_list[].litellm_params.input_cost_per_token", T::Number, S::NotActiveYet,
-     "accepted; cost tracking is not active yet"},
-    {"model_list[].litellm_params.output_cost_per_token", T::Number, S::NotActiveYet,
-     "accepted; cost tracking is not active yet"},
-    {"model_list[].litellm_params.input_cost_per_second", T::Number, S::NotActiveYet,
-     "accepted; cost tracking is not active yet"},
+    {"model_list[].litellm_params.input_cost_per_token", T::Number, S::Active, ""},
+    {"model_list[].litellm_params.output_cost_per_token", T::Number, S::Active, ""},
+    {"model_list[].litellm_params.input_cost_per_second", T::Number, S::Active, ""},
     {"model_list[].litellm_params.temperature", T::Number, S::NoEffect,
      "has no effect: the client's own sampling settings are sent"},
     {"model_list[].litellm_params.drop_params", T::Bool, S::NoEffect,
@@ -112,6 +109,11 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"switchboard.ping_interval_seconds", T::Number, S::Active, ""},
     {"switchboard.connect_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.stream_idle_timeout_seconds", T::Number, S::Active, ""},
+    {"switchboard.usage_enabled", T::Bool, S::Active, ""},
+    {"switchboard.usage_db", T::String, S::Active, ""},
+    {"switchboard.usage_retention_days", T::Int, S::Active, ""},
+    {"switchboard.pricing_file", T::String, S::Active, ""},
+    {"switchboard.metrics_open", T::Bool, S::Active, ""},
 };
 } // namespace
 

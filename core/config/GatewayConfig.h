@@ -32,6 +32,10 @@ struct Deployment
     int maxOutputTokens = 0;    // caps max_tokens sent upstream (0: no cap)
     double timeoutSeconds = 0;        // total; 0: the global request_timeout
     double streamTimeoutSeconds = 0;  // idle gap between stream bytes; 0: the global one
+    // Prices set in the config (USD); -1: not set, the pricing table (or 0 for a local model) applies.
+    double inputCostPerToken = -1;
+    double outputCostPerToken = -1;
+    double inputCostPerSecond = -1;   // GPU time: charged per second of request duration
     int line = 0;               // where it was declared (1-based)
 
     bool isWildcard() const { return modelName.contains(QLatin1Char('*')); }
@@ -52,6 +56,11 @@ struct GatewayConfig
     double requestTimeoutSeconds = 600;     // litellm_settings.request_timeout
     double streamIdleTimeoutSeconds = 300;  // longest silence tolerated from a streaming upstream
     int connectTimeoutMs = 5000;
+    bool usageEnabled = true;               // switchboard.usage_enabled: stats, metrics and spend log
+    QString usageDbPath;                    // switchboard.usage_db; empty: <app data>/usage.sqlite
+    int usageRetentionDays = 90;            // switchboard.usage_retention_days; 0 keeps everything
+    QString pricingFile;                    // switchboard.pricing_file: the user's price overrides
+    bool metricsOpen = false;               // switchboard.metrics_open: /metrics without the token
 
     QStringList modelNames() const;  // every configured model_name, in order, without duplicates
 };
