@@ -1,0 +1,293 @@
+#include "SpendLog.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace sb {
+
+namespace {
+
+QAtomicInteger<quint64> g_connectionCounter;
+
+const char *const kColumns =
+    "started_ms, request_id, session_id, user_agent, method, path, client_model, model_group, deployment, "
+    "upstream_model, provider, route_rule, stream, status, error_type, input_tokens, output_tokens, "
+    "cache_read_tokens, cache_write_tokens, tokens_estimated, first_token_ms, total_ms, retries, "
+    "fallback_used, cost_usd, cost_known, claude_list_usd, saved_usd";
+
+const char *const kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS requests ("
+    " id INTEGER PRIMARY KEY,"
+    " started_ms INTEGER NOT NULL,"
+    " request_id TEXT, session_id TEXT, user_agent TEXT, method TEXT, path TEXT,"
+    " client_model TEXT, model_group TEXT, deployment TEXT, upstream_model TEXT, provider TEXT, route_rule TEXT,"
+    " stream INTEGER, status INTEGER, error_type TEXT,"
+    " input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER, cache_write_tokens INTEGER,"
+    " tokens_estimated INTEGER, first_token_ms INTEGER, total_ms INTEGER, retries INTEGER, fallback_used INTEGER,"
+    " cost_usd REAL, cost_known INTEGER, claude_list_usd REAL, saved_usd REAL)",
+    "CREATE INDEX IF NOT EXISTS requests_by_start ON requests(started_ms)",
+    "PRAGMA user_version = 1",
+};
+
+QString keyExpression(SpendGrouping grouping)
+{
+    switch (grouping) {
+    case SpendGrouping::Day: return QStringLiteral("strftime('%Y-%m-%d', started_ms / 1000, 'unixepoch')");
+    case SpendGrouping::Model: return QStringLiteral("client_model");
+    case SpendGrouping::Deployment: return QStringLiteral("deployment");
+    case SpendGrouping::Session: return QStringLiteral("session_id");
+    }
+    return QStringLiteral("client_model");
+}
+
+UsageRecord recordFrom(const QSqlQuery &query)
+{
+    UsageRecord usage;
+    RequestRecord &r = usage.request;
+    int c = 0;
+    r.startedAt = QDateTime::fromMSecsSinceEpoch(query.value(c++).toLongLong(), Qt::UTC);
+    r.requestId = query.value(c++).toString();
+    r.sessionId = query.value(c++).toString();
+    r.userAgent = query.value(c++).toString();
+    r.method = query.value(c++).toString();
+    r.path = query.value(c++).toString();
+    r.clientModel = query.value(c++).toString();
+    r.modelGroup = query.value(c++).toString();
+    r.deployment = query.value(c++).toString();
+    r.upstreamModel = query.value(c++).toString();
+    r.provider = query.value(c++).toString();
+    r.routeRule = query.value(c++).toString();
+    r.stream = query.value(c++).toBool();
+    r.status = query.value(c++).toInt();
+    r.errorType = query.value(c++).toString();
+    r.inputTokens = query.value(c++).toLongLong();
+    r.outputTokens = query.value(c++).toLongLong();
+    r.cacheReadTokens = query.value(c++).toLongLong();
+    r.cacheWriteTokens = query.value(c++).toLongLong();
+    r.tokensEstimated = query.value(c++).toBool();
+    r.firstTokenMs = query.value(c++).toLongLong();
+    r.totalMs = query.value(c++).toLongLong();
+    r.retries = query.value(c++).toInt();
+    r.fallbackUsed = query.value(c++).toBool();
+    usage.costUsd = query.value(c++).toDouble();
+    usage.costKnown = query.value(c++).toBool();
+    usage.claudeListUsd = query.value(c++).toDouble();
+    usage.savedUsd = query.value(c++).toDouble();
+    return usage;
+}
+
+} // namespace
+
+SpendLog::SpendLog()
+    : m_connection(QStringLiteral("sb-spend-log-%1").arg(++g_connectionCounter))
+{
+}
+
+SpendLog::~SpendLog()
+{
+    m_insert.reset();
+    if (QSqlDatabase::contains(m_connection)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+}
+
+bool SpendLog::isOpen() const
+{
+    return m_insert != nullptr;
+}
+
+bool SpendLog::open(const QString &path, QString *error)
+{
+    const auto fail = [&](const QString &message) {
+        if (error)
+            *error = QStringLiteral("spend log %1: %2").arg(path, message);
+        m_insert.reset();
+        return false;
+    };
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+        return fail(QStringLiteral("Qt's SQLite driver is missing (Debian: install libqt6sql6-sqlite)"));
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+        return fail(QStringLiteral("cannot create the folder %1").arg(QFileInfo(path).absolutePath()));
+    m_path = path;
+    QSqlDatabase db = QSqlDatabase::contains(m_connection) ? QSqlDatabase::database(m_connection, false)
+                                                          : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(path);
+    // Another process (the CLI reading while the app writes) waits instead of failing.
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open())
+        return fail(db.lastError().text());
+    QSqlQuery query(db);
+    // WAL: readers never block the writer, and a commit is one append to the log. NORMAL
+    // sync keeps every committed batch through a process crash (not through power loss).
+    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
+        return fail(query.lastError().text());
+    if (!query.exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
+        return fail(query.lastError().text());
+    for (const char *statement : kSchema) {
+        if (!query.exec(QLatin1String(statement)))
+            return fail(query.lastError().text());
+    }
+    m_insert = std::make_unique<QSqlQuery>(db);
+    QString placeholders;
+    for (int i = 0; i < 28; ++i)
+        placeholders += i == 0 ? QStringLiteral("?") : QStringLiteral(",?");
+    if (!m_insert->prepare(QStringLiteral("INSERT INTO requests (%1) VALUES (%2)").arg(QLatin1String(kColumns), placeholders)))
+        return fail(m_insert->lastError().text());
+    return true;
+}
+
+bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
+{
+    if (!m_insert) {
+        if (error)
+            *error = QStringLiteral("the spend log is not open");
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    if (!db.transaction()) {
+        if (error)
+            *error = db.lastError().text();
+        return false;
+    }
+    QSqlQuery &q = *m_insert;
+    for (const UsageRecord &usage : records) {
+        const RequestRecord &r = usage.request;
+        int c = 0;
+        q.bindValue(c++, r.startedAt.toMSecsSinceEpoch());
+        q.bindValue(c++, r.requestId);
+        q.bindValue(c++, r.sessionId);
+        q.bindValue(c++, r.userAgent);
+        q.bindValue(c++, r.method);
+        q.bindValue(c++, r.path);
+        q.bindValue(c++, r.clientModel);
+        q.bindValue(c++, r.modelGroup);
+        q.bindValue(c++, r.deployment);
+        q.bindValue(c++, r.upstreamModel);
+        q.bindValue(c++, r.provider);
+        q.bindValue(c++, r.routeRule);
+        q.bindValue(c++, int(r.stream));
+        q.bindValue(c++, r.status);
+        q.bindValue(c++, r.errorType);
+        q.bindValue(c++, r.inputTokens);
+        q.bindValue(c++, r.outputTokens);
+        q.bindValue(c++, r.cacheReadTokens);
+        q.bindValue(c++, r.cacheWriteTokens);
+        q.bindValue(c++, int(r.tokensEstimated));
+        q.bindValue(c++, r.firstTokenMs);
+        q.bindValue(c++, r.totalMs);
+        q.bindValue(c++, r.retries);
+        q.bindValue(c++, int(r.fallbackUsed));
+        q.bindValue(c++, usage.costUsd);
+        q.bindValue(c++, int(usage.costKnown));
+        q.bindValue(c++, usage.claudeListUsd);
+        q.bindValue(c++, usage.savedUsd);
+        if (!q.exec()) {
+            if (error)
+                *error = q.lastError().text();
+            db.rollback();
+            return false;
+        }
+    }
+    if (!db.commit()) {
+        if (error)
+            *error = db.lastError().text();
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+qint64 SpendLog::pruneBefore(qint64 beforeMsSinceEpoch)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("DELETE FROM requests WHERE started_ms < ?"));
+    query.addBindValue(beforeMsSinceEpoch);
+    if (!query.exec())
+        return -1;
+    return query.numRowsAffected();
+}
+
+qint64 SpendLog::count() const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM requests")) || !query.next())
+        return -1;
+    return query.value(0).toLongLong();
+}
+
+QVector<SpendTotal> SpendLog::totals(SpendGrouping grouping, qint64 sinceMsSinceEpoch) const
+{
+    const QString key = keyExpression(grouping);
+    const QString order = grouping == SpendGrouping::Day ? QStringLiteral("key ASC")
+                                                         : QStringLiteral("SUM(cost_usd) DESC, COUNT(*) DESC, key ASC");
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT %1 AS key, COUNT(*), SUM(status >= 400), SUM(MAX(input_tokens, 0)), "
+                                 "SUM(MAX(output_tokens, 0)), SUM(cache_read_tokens), SUM(cache_write_tokens), "
+                                 "SUM(cost_usd), SUM(claude_list_usd), SUM(saved_usd) FROM requests "
+                                 "WHERE started_ms >= ? GROUP BY key ORDER BY %2")
+                      .arg(key, order));
+    query.addBindValue(sinceMsSinceEpoch);
+    QVector<SpendTotal> totals;
+    if (!query.exec())
+        return totals;
+    while (query.next()) {
+        SpendTotal total;
+        total.key = query.value(0).toString();
+        total.requests = query.value(1).toLongLong();
+        total.errors = query.value(2).toLongLong();
+        total.inputTokens = query.value(3).toLongLong();
+        total.outputTokens = query.value(4).toLongLong();
+        total.cacheReadTokens = query.value(5).toLongLong();
+        total.cacheWriteTokens = query.value(6).toLongLong();
+        total.costUsd = query.value(7).toDouble();
+        total.claudeListUsd = query.value(8).toDouble();
+        total.savedUsd = query.value(9).toDouble();
+        totals.append(total);
+    }
+    return totals;
+}
+
+QVector<UsageRecord> SpendLog::last(int limit, qint64 sinceMsSinceEpoch) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT %1 FROM requests WHERE started_ms >= ? ORDER BY id DESC LIMIT ?")
+                      .arg(QLatin1String(kColumns)));
+    query.addBindValue(sinceMsSinceEpoch);
+    query.addBindValue(qMax(0, limit));
+    QVector<UsageRecord> records;
+    if (!query.exec())
+        return records;
+    while (query.next())
+        records.append(recordFrom(query));
+    return records;
+}
+
+QString SpendLog::integrityCheck() const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    if (!query.exec(QStringLiteral("PRAGMA integrity_check")))
+        return query.lastError().text();
+    QStringList lines;
+    while (query.next())
+        lines.append(query.value(0).toString());
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString SpendLog::journalMode() const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    if (!query.exec(QStringLiteral("PRAGMA journal_mode")) || !query.next())
+        return {};
+    return query.value(0).toString();
+}
+
+} // namespace sb

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "UsageRecord.h"
+
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+class QSqlQuery;
+
+namespace sb {
+
+// Totals of the spend log for one key (a day, a model, a deployment or a session).
+struct SpendTotal
+{
+    QString key;
+    qint64 requests = 0;
+    qint64 errors = 0;  // status >= 400
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+    qint64 cacheReadTokens = 0;
+    qint64 cacheWriteTokens = 0;
+    double costUsd = 0;
+    double claudeListUsd = 0;
+    double savedUsd = 0;
+};
+
+enum class SpendGrouping { Day, Model, Deployment, Session };
+
+// The SQLite spend log (Qt Sql, QSQLITE driver, WAL). Synchronous: one instance is used on
+// one thread only (the storage thread for writing; the CLI reads with its own instance).
+class SpendLog final
+{
+public:
+    SpendLog();
+    ~SpendLog();
+    SpendLog(const SpendLog &) = delete;
+    SpendLog &operator=(const SpendLog &) = delete;
+
+    // Opens (creating the file, its folder and the schema when missing). False with `error`.
+    bool open(const QString &path, QString *error);
+    bool isOpen() const;
+    QString path() const { return m_path; }
+
+    // Inserts in one transaction. False with `error` (nothing of the batch is kept).
+    bool insert(const QVector<UsageRecord> &records, QString *error);
+    // Deletes records started before `beforeMsSinceEpoch`; returns how many, -1 on failure.
+    qint64 pruneBefore(qint64 beforeMsSinceEpoch);
+
+    qint64 count() const;
+    // Totals per key since `sinceMsSinceEpoch` (0: everything), largest cost first; per day
+    // (UTC, "2026-11-26") in date order.
+    QVector<SpendTotal> totals(SpendGrouping grouping, qint64 sinceMsSinceEpoch = 0) const;
+    // The last `limit` records since `sinceMsSinceEpoch`, newest first.
+    QVector<UsageRecord> last(int limit, qint64 sinceMsSinceEpoch = 0) const;
+    // "ok", or what PRAGMA integrity_check reports.
+    QString integrityCheck() const;
+    QString journalMode() const;
+
+private:
+    QString m_connection;
+    QString m_path;
+    std::unique_ptr<QSqlQuery> m_insert;  // prepared once; dies before the connection
+};
+
+} // namespace sb

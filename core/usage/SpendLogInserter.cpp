@@ -1,0 +1,63 @@
+#include "SpendLogInserter.h"
+
+#include <QDateTime>
+
+namespace sb {
+
+namespace {
+constexpr qint64 kPruneEveryMs = 3600 * 1000;
+constexpr qint64 kDayMs = 24 * 3600 * 1000;
+} // namespace
+
+SpendLogInserter::SpendLogInserter(const QString &path, int retentionDays, QObject *parent)
+    : QObject(parent), m_path(path), m_retentionDays(retentionDays)
+{
+}
+
+bool SpendLogInserter::open(QString *error)
+{
+    if (!m_log.open(m_path, error))
+        return false;
+    prune();
+    return true;
+}
+
+void SpendLogInserter::append(const QVector<UsageRecord> &records)
+{
+    m_pending += records;
+    if (!m_commitQueued) {
+        // Queued behind the batches already waiting, so they all go into one transaction.
+        m_commitQueued = true;
+        QMetaObject::invokeMethod(this, &SpendLogInserter::commitPending, Qt::QueuedConnection);
+    }
+}
+
+void SpendLogInserter::commitPending()
+{
+    m_commitQueued = false;
+    if (m_pending.isEmpty())
+        return;
+    QString error;
+    if (m_log.insert(m_pending, &error)) {
+        m_committed += m_pending.size();
+        m_lastError.clear();
+        Q_EMIT committed(m_committed);
+    } else if (error != m_lastError) {
+        // Said once per distinct problem; the records of a failed batch are dropped rather
+        // than piling up in memory while the disk is full or the file is locked.
+        m_lastError = error;
+        Q_EMIT failed(QStringLiteral("spend log %1: %2").arg(m_path, error));
+    }
+    m_pending.clear();
+    if (QDateTime::currentMSecsSinceEpoch() - m_lastPruneMs > kPruneEveryMs)
+        prune();
+}
+
+void SpendLogInserter::prune()
+{
+    m_lastPruneMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_retentionDays > 0 && m_log.isOpen())
+        m_log.pruneBefore(m_lastPruneMs - qint64(m_retentionDays) * kDayMs);
+}
+
+} // namespace sb

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "UsageRecord.h"
+
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+
+namespace sb {
+
+class SpendLogInserter;
+
+// The owner's side of the spend log: collects records on the calling thread and hands them,
+// by value in batches (by size, or every flushMs), to a SpendLogInserter on a storage thread
+// of its own, so the caller never waits on the disk. Destroying it commits what is pending.
+class SpendLogWriter final : public QObject
+{
+    Q_OBJECT
+public:
+    SpendLogWriter(const QString &path, int retentionDays, int batchSize, int flushMs, QObject *parent = nullptr);
+    ~SpendLogWriter() override;
+
+    // Opens the database on the storage thread (waits for it). False with `error`.
+    bool open(QString *error);
+    void append(const UsageRecord &record);
+    // Hands the collected records to the storage thread now.
+    void flush();
+    // Waits until everything appended so far is committed (tests, shutdown, the CLI).
+    void sync();
+    qint64 appendedCount() const { return m_appended; }
+
+Q_SIGNALS:
+    void committed(qint64 total);
+    void failed(const QString &error);
+
+private:
+    QThread m_thread;
+    SpendLogInserter *m_inserter = nullptr;  // lives on m_thread
+    QVector<UsageRecord> m_batch;
+    QTimer m_flushTimer;
+    int m_batchSize;
+    qint64 m_appended = 0;
+};
+
+} // namespace sb
