@@ -24,6 +24,8 @@ packages=(build-essential cmake ninja-build pkg-config
 if [ "$mode" = "test" ]; then
     # The GUI smoke test runs under Xvfb; the end-to-end tests run npm clients.
     packages+=(xvfb xauth)
+    # promtool checks the /metrics output; the usage tests scrape it with a real Prometheus.
+    packages+=(prometheus)
 fi
 
 missing=()
