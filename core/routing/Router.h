@@ -1,0 +1,111 @@
+#pragma once
+
+#include "RoutingTable.h"
+#include "config/GatewayConfig.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <vector>
+
+namespace sb {
+
+// What the router needs to know about one request (all cheap to extract).
+struct RouteRequest
+{
+    QString model;              // the model the client asked for
+    QString sessionId;          // x-claude-code-session-id, else metadata.user_id's session_id
+    QString requestClass;       // x-claude-code-request-class hint (e.g. "background"), may be empty
+    QString agentId;            // x-claude-code-agent-id, may be empty
+    bool thinking = false;      // thinking requested (enabled / adaptive)
+    bool hasImage = false;
+    qint64 estimatedTokens = 0; // estimated prompt tokens
+    QString token;              // the credential presented (for per-token limits)
+};
+
+// The outcome of planning: which group(s) to try, in order, and why.
+struct RoutePlan
+{
+    QString group;                  // the group the request resolved to (after rules/aliases)
+    QString rule;                   // the scenario rule that fired, empty when none
+    QStringList fallbackGroups;     // tried in order once `group` is exhausted
+    QStringList contextFallbackGroups;  // used when the prompt exceeds a deployment's context
+};
+
+// Why an attempt failed, as the router's health bookkeeping sees it.
+enum class AttemptFailure {
+    Connect,         // refused, unreachable, TLS, connect timeout
+    Timeout,         // no first byte / idle / total timeout
+    RateLimited,     // upstream 429
+    Overloaded,      // upstream 503/529
+    ServerError,     // upstream 5xx
+    ContextExceeded, // upstream said the prompt is too long
+    ClientError      // upstream 4xx that another deployment would answer the same way
+};
+
+// Routing state and decisions for the whole gateway (lives on the gateway thread; not
+// thread-safe). Strategies, session affinity, cooldowns, per-deployment concurrency and
+// rpm/tpm windows, with an injectable clock and random source so tests are exact.
+class Router final
+{
+public:
+    using Clock = std::function<qint64()>;  // monotonic milliseconds
+
+    explicit Router(const GatewayConfig &config, Clock clock = {}, quint32 seed = std::random_device{}());
+    ~Router();
+    Router(const Router &) = delete;
+    Router &operator=(const Router &) = delete;
+
+    // Resolves the group (scenario rules first, then exact name, alias, wildcard) and its
+    // fallbacks. nullopt when no group serves the model.
+    std::optional<RoutePlan> plan(const RouteRequest &request) const;
+
+    // Picks the deployment for the next attempt in `group`, skipping the ids in `exclude`,
+    // cooled-down deployments, deployments at max_parallel_requests, over their rpm/tpm this
+    // minute, or whose context is smaller than the estimated prompt. nullptr when none is
+    // available now; then `retryAfterMs` says when the first one frees up (-1: never, e.g.
+    // all excluded).
+    const Deployment *pick(const QString &group, const RouteRequest &request, const QStringList &exclude,
+                           qint64 *retryAfterMs = nullptr);
+
+    // Bookkeeping around an attempt.
+    void attemptStarted(const Deployment &deployment, qint64 estimatedTokens);
+    void attemptSucceeded(const Deployment &deployment, const QString &sessionId, qint64 firstByteMs,
+                          qint64 totalMs, qint64 tokens);
+    void attemptFailed(const Deployment &deployment, AttemptFailure failure, int retryAfterSeconds = -1);
+    void attemptEnded(const Deployment &deployment);  // after succeeded/failed: in-flight count goes down
+
+    // Retry policy: how many extra attempts, and the delay before attempt `n` (1-based),
+    // exponential with jitter, at least `retryAfterSeconds` when the upstream gave one.
+    int numRetries() const;
+    qint64 backoffMs(int attempt, int retryAfterSeconds = -1);
+
+    // Per-credential rpm/tpm limits (general_settings / router limits); >= 0: over the
+    // limit, retry after that many seconds.
+    int checkTokenLimits(const QString &token, qint64 estimatedTokens);
+
+    struct DeploymentHealth
+    {
+        QString id;
+        bool healthy = true;
+        qint64 coolingForMs = 0;  // > 0 while cooling down
+        int inFlight = 0;
+        int recentFailures = 0;
+        double latencyMs = -1;    // recent (EWMA) time to first byte
+    };
+    std::vector<DeploymentHealth> health() const;
+
+    const std::vector<Deployment> &deployments() const;
+    QString strategy() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> d;
+};
+
+} // namespace sb
