@@ -568,3 +568,41 @@ TEST_CASE("doctor exits 1 and names each failure with its fix", "[cli][doctor]")
         CHECK(doctor.output().contains(str("fix: start Ollama")));
     }
 }
+
+TEST_CASE("claude verify --http sends a real request through the gateway and explains a failure",
+          "[cli][claude]")
+{
+    FakeOllama ollama;
+    ollama.setTurn(FakeTurn::withText(str("pong")));
+    SwitchboardHome home(kBinary);
+    REQUIRE(home.isValid());
+    const QString config = home.writeConfig(configFor(ollama));
+    REQUIRE_FALSE(config.isEmpty());
+
+    SECTION("a running gateway answers")
+    {
+        HeadlessGateway gateway(home, {str("--config"), config, str("--port"), str("0")});
+        const quint16 port = gateway.waitForPort();
+        INFO(gateway.log().toStdString());
+        REQUIRE(port > 0);
+        const CliResult verify =
+            home.run({str("claude"), str("verify"), str("--http"), str("--config"), config,
+                      str("--port"), QString::number(port)});
+        INFO(verify.output().toStdString() << verify.errors().toStdString());
+        CHECK(verify.exitCode == 0);
+        CHECK(verify.output().contains(str("OK (http)")));
+        CHECK(verify.output().contains(str("pong")));
+        CHECK(ollama.turnRequests().size() == 1);
+    }
+    SECTION("nothing listens")
+    {
+        const CliResult verify =
+            home.run({str("claude"), str("verify"), str("--http"), str("--config"), config,
+                      str("--port"), QString::number(closedPort())});
+        INFO(verify.output().toStdString() << verify.errors().toStdString());
+        CHECK(verify.exitCode == 1);
+        CHECK(verify.errors().contains(str("Failed (http)")));
+        CHECK(verify.errors().contains(str("start the gateway")));
+        CHECK(ollama.turnRequests().isEmpty());
+    }
+}

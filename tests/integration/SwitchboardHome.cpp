@@ -54,7 +54,13 @@ QProcessEnvironment SwitchboardHome::environment() const
     env.remove(QStringLiteral("OLLAMA_HOST"));
     env.insert(QStringLiteral("HOME"), home());
     env.insert(QStringLiteral("SWITCHBOARD_SECRETS_BACKEND"), QStringLiteral("file"));
+    env.insert(m_extra);
     return env;
+}
+
+void SwitchboardHome::setEnvironmentValue(const QString &name, const QString &value)
+{
+    m_extra.insert(name, value);
 }
 
 CliResult SwitchboardHome::run(const QStringList &arguments, int timeoutMs) const

@@ -36,6 +36,8 @@ public:
     QString workDir() const;
     QString path(const QString &relative) const; // inside HOME
     QProcessEnvironment environment() const;
+    // Set for every later run (e.g. CLAUDE_CONFIG_DIR, or a PATH that finds the real claude).
+    void setEnvironmentValue(const QString &name, const QString &value);
 
     // Runs `switchboard ARGS` to the end while this thread's event loop keeps serving fakes.
     CliResult run(const QStringList &arguments, int timeoutMs = 30000) const;
@@ -56,6 +58,7 @@ public:
 private:
     QTemporaryDir m_root;
     QString m_binary;
+    QProcessEnvironment m_extra;
 };
 
 // `switchboard --headless ARGS` running in a SwitchboardHome until destroyed.
