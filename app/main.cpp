@@ -1,5 +1,6 @@
 #include "GatewayLauncher.h"
 #include "MachineCommands.h"
+#include "UsageCommand.h"
 #include "MainWindow.h"
 #include "server/ProxyService.h"
 
@@ -123,6 +124,9 @@ int main(int argc, char *argv[])
         const int code = sb::runMachineCommand(arguments, &handled);
         if (handled)
             return code;
+        const int usageCode = sb::runUsageCommand(arguments, &handled);
+        if (handled)
+            return usageCode;
     }
     const bool headless = wantsHeadless(argc, argv) || !hasDisplay();
     std::unique_ptr<QCoreApplication> app;

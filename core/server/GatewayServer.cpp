@@ -6,6 +6,7 @@
 #include "protocol/anthropic/AnthropicErrorCodec.h"
 #include "protocol/openai/OpenAiErrorCodec.h"
 #include "upstream/HttpClientPool.h"
+#include "usage/UsageTap.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -13,6 +14,7 @@
 #include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QUrlQuery>
 
 namespace sb {
 
@@ -66,6 +68,12 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
 {
     qRegisterMetaType<sb::RequestRecord>();
     m_uptime.start();
+    if (config.usageEnabled) {
+        m_usage = new UsageTap(UsageSettings::fromConfig(config), this);
+        for (const QString &warning : m_usage->warnings())
+            qWarning("switchboard: %s", qPrintable(warning));
+        connect(this, &GatewayServer::requestFinished, m_usage, &UsageTap::requestFinished);
+    }
 }
 
 GatewayServer::~GatewayServer()
@@ -117,6 +125,8 @@ void GatewayServer::applyConfig(const GatewayConfig &config)
     m_routes = std::make_unique<RoutingTable>(config);
     if (m_tcp)
         m_tcp->setMaxBodyBytes(config.maxBodyBytes);
+    if (m_usage)
+        m_usage->applySettings(UsageSettings::fromConfig(config));
 }
 
 void GatewayServer::setTokens(const QStringList &tokens)
@@ -198,6 +208,11 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
         return;
     }
 
+    if (path == QStringLiteral("/metrics") && get && m_config.metricsOpen) {
+        observe(path, request, client);
+        return;
+    }
+
     if (!authorized(request)) {
         ApiError error;
         error.httpStatus = 401;
@@ -219,6 +234,9 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
         listModels(request, client, record);
     } else if (path == QStringLiteral("/health") && get) {
         health(client, record);
+    } else if ((path == QStringLiteral("/metrics") || path == QStringLiteral("/stats") || path == QStringLiteral("/logs"))
+               && get) {
+        observe(path, request, client);
     } else if (path == QStringLiteral("/health/readiness") && get) {
         const QJsonObject body{{QStringLiteral("status"), QStringLiteral("ready")},
                                {QStringLiteral("version"), QStringLiteral(SWITCHBOARD_VERSION)},
@@ -315,6 +333,8 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     settings.streamIdleTimeoutSeconds = m_config.streamIdleTimeoutSeconds;
     auto *exchange = new ProxyExchange(m_pool, settings, client, record, this);
     m_exchanges.insert(exchange);
+    if (m_usage)
+        m_usage->requestStarted(record.requestId, candidates.front()->id);
     connect(exchange, &ProxyExchange::finished, this, [this, exchange](const RequestRecord &done) {
         m_exchanges.remove(exchange);
         Q_EMIT requestFinished(done);
@@ -440,6 +460,28 @@ void GatewayServer::finishRecord(RequestRecord &record)
 {
     record.totalMs = qMax<qint64>(0, record.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
     Q_EMIT requestFinished(record);
+}
+
+void GatewayServer::observe(const QString &path, const QHttpServerRequest &request, ClientConnection *client)
+{
+    const ClientConnection::Headers json = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
+    if (!m_usage) {
+        client->respond(404, json,
+                        compact(QJsonObject{{QStringLiteral("error"),
+                                             QStringLiteral("usage tracking is off (switchboard.usage_enabled: false)")}}));
+    } else if (path == QStringLiteral("/metrics")) {
+        client->respond(200, {{QByteArrayLiteral("Content-Type"), UsageTap::metricsContentType()}}, m_usage->metricsText());
+    } else if (path == QStringLiteral("/stats")) {
+        client->respond(200, json, compact(m_usage->statsJson()));
+    } else {
+        bool ok = false;
+        int limit = QUrlQuery(request.url()).queryItemValue(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit <= 0)
+            limit = 50;
+        const QJsonArray logs = m_usage->recentJson(qMin(limit, 1000));
+        client->respond(200, json, compact(QJsonObject{{QStringLiteral("count"), logs.size()}, {QStringLiteral("logs"), logs}}));
+    }
+    client->deleteLater();
 }
 
 } // namespace sb

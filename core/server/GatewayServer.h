@@ -19,6 +19,7 @@ namespace sb {
 class ClientConnection;
 class HttpClientPool;
 class GuardedTcpServer;
+class UsageTap;
 
 // The gateway: QHttpServer's parser in front, the endpoints of the Anthropic and OpenAI
 // APIs behind, each proxied request handed to a ProxyExchange. Lives on the gateway thread.
@@ -35,6 +36,8 @@ public:
     void applyConfig(const GatewayConfig &config);
     void setTokens(const QStringList &tokens);
     int inFlight() const { return int(m_exchanges.size()); }
+    // Usage, cost and live stats; nullptr when switchboard.usage_enabled is false.
+    UsageTap *usage() const { return m_usage; }
     // Stops accepting connections; in-flight requests go on.
     void stopListening();
     // Ends every in-flight request now (streams get an error event).
@@ -55,6 +58,9 @@ private:
     void countTokens(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record);
     void listModels(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record);
     void health(ClientConnection *client, RequestRecord &record);
+    // GET /metrics, /stats, /logs: answered without a usage record of their own (scrapes
+    // would fill the spend log).
+    void observe(const QString &path, const QHttpServerRequest &request, ClientConnection *client);
     bool authorized(const QHttpServerRequest &request) const;
     void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
                       const ApiError &error);
@@ -71,6 +77,7 @@ private:
     QSet<ProxyExchange *> m_exchanges;
     QElapsedTimer m_uptime;
     quint64 m_requestCounter = 0;
+    UsageTap *m_usage = nullptr;
 };
 
 } // namespace sb

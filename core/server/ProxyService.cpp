@@ -1,6 +1,7 @@
 #include "ProxyService.h"
 
 #include "GatewayServer.h"
+#include "usage/UsageTap.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -62,6 +63,8 @@ bool ProxyService::start(const GatewayConfig &config, const QStringList &tokens,
     m_host = config.host;
     m_port = port;
     connect(m_server, &GatewayServer::requestFinished, this, &ProxyService::requestFinished);
+    if (UsageTap *usage = m_server->usage())
+        connect(usage, &UsageTap::snapshot, this, &ProxyService::statsSnapshot);
     Q_EMIT started(port);
     Q_EMIT runningChanged(true);
     return true;

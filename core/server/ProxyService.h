@@ -2,6 +2,7 @@
 
 #include "RequestRecord.h"
 #include "config/GatewayConfig.h"
+#include "usage/LiveStats.h"
 
 #include <QObject>
 #include <QThread>
@@ -38,6 +39,8 @@ Q_SIGNALS:
     void failed(const QString &error);
     void runningChanged(bool running);
     void requestFinished(const sb::RequestRecord &record);
+    // Live usage stats from the gateway thread, at most 4 a second (none with usage off).
+    void statsSnapshot(const sb::StatsSnapshot &snapshot);
 
 private:
     QThread m_thread;
