@@ -2,7 +2,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 
 using namespace sb;
 
@@ -115,4 +120,34 @@ TEST_CASE("promtool check metrics accepts the exposition, empty and full")
     INFO(full.output.toStdString());
     REQUIRE(full.exitCode == 0);
     CHECK(full.output.trimmed().isEmpty());  // no lint findings either
+}
+
+TEST_CASE("the shipped Grafana dashboard queries only metrics the gateway exposes")
+{
+    QFile file(QStringLiteral(SWITCHBOARD_SOURCE_DIR "/packaging/monitoring/grafana-dashboard.json"));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QJsonDocument dashboard = QJsonDocument::fromJson(file.readAll());
+    REQUIRE(dashboard.isObject());
+    PrometheusMetrics metrics;
+    metrics.observe(observed(QStringLiteral("g"), QStringLiteral("d"), 200, 100));
+    metrics.setInFlight(QStringLiteral("d"), 0);
+    metrics.setDeploymentHealth(QStringLiteral("d"), true);
+    metrics.setDeploymentCooldown(QStringLiteral("d"), 0);
+    metrics.countCacheHit(QStringLiteral("g"));
+    metrics.countCacheMiss(QStringLiteral("g"));
+    const QByteArray text = metrics.text();
+    static const QRegularExpression name(QStringLiteral("switchboard_[a-z_]+"));
+    int queries = 0;
+    for (const QJsonValue &panel : dashboard.object().value(QStringLiteral("panels")).toArray()) {
+        for (const QJsonValue &target : panel.toObject().value(QStringLiteral("targets")).toArray()) {
+            const QString expr = target.toObject().value(QStringLiteral("expr")).toString();
+            ++queries;
+            for (auto it = name.globalMatch(expr); it.hasNext();) {
+                const QString metric = it.next().captured(0);
+                INFO(metric.toStdString());
+                CHECK(text.contains('\n' + metric.toUtf8() + '{'));
+            }
+        }
+    }
+    CHECK(queries >= 15);
 }
