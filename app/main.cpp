@@ -130,10 +130,15 @@ int main(int argc, char *argv[])
     }
     const bool headless = wantsHeadless(argc, argv) || !hasDisplay();
     std::unique_ptr<QCoreApplication> app;
-    if (headless)
+    if (headless) {
+        // Qt's own event dispatcher: the GLib one takes a mutex on every loop iteration and
+        // shows up in the gateway's profile; without a GUI there is nothing to integrate.
+        if (qEnvironmentVariableIsEmpty("QT_NO_GLIB"))
+            qputenv("QT_NO_GLIB", "1");
         app = std::make_unique<QCoreApplication>(argc, argv);
-    else
+    } else {
         app = std::make_unique<QApplication>(argc, argv);
+    }
     QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
     QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));

@@ -24,9 +24,11 @@ QString IdGenerator::withPrefix(const QString &prefix, int length)
     QString id;
     id.reserve(prefix.size() + length);
     id += prefix;
-    QRandomGenerator *random = QRandomGenerator::global();
+    // Ids need to be unique, not secret: a per-thread generator seeded once from the system
+    // avoids a locked call into the global CSPRNG for every character on the hot path.
+    thread_local QRandomGenerator random(QRandomGenerator::global()->generate());
     for (int i = 0; i < length; ++i)
-        id += QLatin1Char(kAlphabet[random->bounded(kAlphabetSize)]);
+        id += QLatin1Char(kAlphabet[random.bounded(kAlphabetSize)]);
     return id;
 }
 

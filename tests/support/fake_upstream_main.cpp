@@ -96,7 +96,7 @@ QString fillerText(int bytes)
     return QString::fromLatin1(text);
 }
 
-QByteArray render(FakeUpstream &fake, const FakeTurn &turn, bool stream, bool usage)
+FakeReply renderReply(FakeUpstream &fake, const FakeTurn &turn, bool stream, bool usage)
 {
     QJsonObject body{{QStringLiteral("model"), QStringLiteral("fake-model")},
                      {QStringLiteral("stream"), stream}};
@@ -106,7 +106,12 @@ QByteArray render(FakeUpstream &fake, const FakeTurn &turn, bool stream, bool us
     request.method = "POST";
     request.path = fake.turnPath();
     request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    return fake.renderTurn(request, turn).serialize();
+    return fake.renderTurn(request, turn);
+}
+
+QByteArray render(FakeUpstream &fake, const FakeTurn &turn, bool stream, bool usage)
+{
+    return renderReply(fake, turn, stream, usage).serialize();
 }
 
 } // namespace
@@ -127,7 +132,10 @@ int main(int argc, char *argv[])
                                        QStringLiteral("n"), QStringLiteral("50"));
     const QCommandLineOption bytesOpt(QStringLiteral("text-bytes"), QStringLiteral("bytes of answer text"),
                                       QStringLiteral("n"), QStringLiteral("400"));
-    parser.addOptions({kindOpt, portOpt, chunksOpt, bytesOpt});
+    const QCommandLineOption delayOpt(QStringLiteral("stream-delay-ms"),
+                                      QStringLiteral("pause between streamed pieces (0: all at once); holds streams open"),
+                                      QStringLiteral("ms"), QStringLiteral("0"));
+    parser.addOptions({kindOpt, portOpt, chunksOpt, bytesOpt, delayOpt});
     parser.process(app);
 
     const QString kind = parser.value(kindOpt);
@@ -166,11 +174,22 @@ int main(int argc, char *argv[])
     const QByteArray whole = render(*fake, turn, false, false);
     const QByteArray streamed = render(*fake, turn, true, false);
     const QByteArray streamedUsage = render(*fake, turn, true, true);
+    const int delayMs = qMax(0, parser.value(delayOpt).toInt());
+    auto pace = [delayMs](FakeReply reply) {
+        for (qsizetype i = 1; i < reply.chunks.size(); ++i)
+            reply.chunks[i].first = delayMs;
+        return reply;
+    };
+    const FakeReply paced = pace(renderReply(*fake, turn, true, false));
+    const FakeReply pacedUsage = pace(renderReply(*fake, turn, true, true));
 
     fake->addRoute("POST", fake->turnPath(), [=](const RecordedRequest &request) {
         FakeReply reply;
         const int stream = topLevelBool(request.body, "stream");
-        if (stream == 1 || (stream == -1 && ollama))
+        const bool wantsStream = stream == 1 || (stream == -1 && ollama);
+        if (wantsStream && delayMs > 0)
+            return openai && wantsUsage(request.body) ? pacedUsage : paced;
+        if (wantsStream)
             reply.raw = openai && wantsUsage(request.body) ? streamedUsage : streamed;
         else
             reply.raw = whole;
