@@ -7,8 +7,13 @@ namespace sb {
 ClientConnection::ClientConnection(QTcpSocket *socket, bool closeAfterResponse, QObject *parent)
     : QObject(parent), m_socket(socket), m_closeAfter(closeAfterResponse)
 {
-    if (socket)
+    if (socket) {
         connect(socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);
+        connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+            if (m_socket && m_socket->bytesToWrite() == 0)
+                Q_EMIT drained();
+        });
+    }
 }
 
 bool ClientConnection::isOpen() const

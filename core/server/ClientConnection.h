@@ -39,6 +39,8 @@ public:
 Q_SIGNALS:
     // The client hung up before the response was complete.
     void clientGone();
+    // Everything queued for the client has been handed to the kernel.
+    void drained();
 
 private:
     void writeHead(int status, const Headers &headers, qint64 contentLength);

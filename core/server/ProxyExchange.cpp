@@ -44,6 +44,12 @@ ProxyExchange::ProxyExchange(HttpClientPool *pool, const ExchangeSettings &setti
     m_clock.start();
     client->setParent(this);
     connect(client, &ClientConnection::clientGone, this, &ProxyExchange::onClientGone);
+    connect(client, &ClientConnection::drained, this, [this] {
+        if (m_upstreamPaused && m_upstreamId) {
+            m_upstreamPaused = false;
+            m_pool->setPaused(m_upstreamId, false);
+        }
+    });
     m_ping.setInterval(m_settings.pingIntervalMs);
     connect(&m_ping, &QTimer::timeout, this, &ProxyExchange::onPing);
 }
@@ -234,10 +240,22 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
         m_decoder->feed(data, size, m_events);  // the usage tap
         for (const StreamEvent &event : m_events)
             noteEvent(event);
-        return;
+    } else {
+        m_decoder->feed(data, size, m_events);
+        handleEvents(m_events);
     }
-    m_decoder->feed(data, size, m_events);
-    handleEvents(m_events);
+    applyBackpressure();
+}
+
+void ProxyExchange::applyBackpressure()
+{
+    // A client that reads slower than the model writes: stop reading the upstream until
+    // the client has caught up, instead of buffering the answer in memory.
+    constexpr qint64 kHighWater = 1024 * 1024;
+    if (!m_done && m_client && m_upstreamId && !m_upstreamPaused && m_client->pendingBytes() > kHighWater) {
+        m_upstreamPaused = true;
+        m_pool->setPaused(m_upstreamId, true);
+    }
 }
 
 void ProxyExchange::noteEvent(const StreamEvent &event)

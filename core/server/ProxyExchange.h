@@ -72,6 +72,7 @@ private:
     void finishNonStreaming();
     void onPing();
     void onClientGone();
+    void applyBackpressure();
     void complete(int status);
     QString describeFailure(const HttpFailure &failure) const;
     QByteArray encodeClientError(const ApiError &error) const;
@@ -86,6 +87,7 @@ private:
     bool m_passthrough = false;
     bool m_done = false;
     bool m_sawMessageStart = false;
+    bool m_upstreamPaused = false;
     quint64 m_upstreamId = 0;
     int m_upstreamStatus = 0;
     HttpHeaders m_upstreamHeaders;

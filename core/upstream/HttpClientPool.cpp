@@ -71,6 +71,12 @@ void HttpClientPool::cancel(quint64 id)
         connection->abort();
 }
 
+void HttpClientPool::setPaused(quint64 id, bool paused)
+{
+    if (HttpConnection *connection = m_active.value(id, nullptr))
+        connection->setPaused(paused);
+}
+
 void HttpClientPool::connectionIdle(HttpConnection *connection)
 {
     m_active.remove(connection->requestId());

@@ -72,6 +72,9 @@ public:
     quint64 send(const HttpRequest &request, HttpResponseHandler *handler);
     // Aborts a request: its connection is closed at once so the upstream stops working.
     void cancel(quint64 id);
+    // Backpressure: a paused request reads nothing more from its socket, so the kernel's
+    // window fills and the upstream slows down; resuming delivers what is buffered.
+    void setPaused(quint64 id, bool paused);
 
     int openConnections() const;
     int idleConnections() const;

@@ -88,6 +88,9 @@ void HttpConnection::start(quint64 id, const HttpRequest &request, HttpResponseH
     m_chunkLine.clear();
     m_startedMs = m_pool->nowMs();
     m_lastByteMs = m_startedMs;
+    m_paused = false;
+    if (m_socket)
+        m_socket->setReadBufferSize(0);
     armDeadline();
     if (m_socket && m_connected) {
         writeRequest();
@@ -109,7 +112,7 @@ void HttpConnection::armDeadline()
         tighten(m_startedMs + m_request.totalTimeoutMs);
     if (!m_headDone && m_request.firstByteTimeoutMs > 0)
         tighten(m_startedMs + m_request.firstByteTimeoutMs);
-    if (m_headDone && m_request.idleTimeoutMs > 0)
+    if (m_headDone && m_request.idleTimeoutMs > 0 && !m_paused)
         tighten(m_lastByteMs + m_request.idleTimeoutMs);
     m_deadline = deadline;
 }
@@ -183,9 +186,22 @@ void HttpConnection::writeRequest()
     m_socket->write(out);
 }
 
+void HttpConnection::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (!m_socket)
+        return;
+    // A bounded read buffer makes Qt stop reading from the kernel while paused.
+    m_socket->setReadBufferSize(paused ? kReadChunk : 0);
+    if (!paused)
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+}
+
 void HttpConnection::onReadyRead()
 {
-    while (m_socket && m_socket->bytesAvailable() > 0) {
+    while (m_socket && !m_paused && m_socket->bytesAvailable() > 0) {
         const qint64 got = m_socket->read(m_readBuffer.data(), m_readBuffer.size());
         if (got <= 0)
             break;

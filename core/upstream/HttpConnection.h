@@ -24,6 +24,7 @@ public:
 
     void start(quint64 id, const HttpRequest &request, HttpResponseHandler *handler, bool reused);
     void abort();  // closes the socket; the handler is not called again
+    void setPaused(bool paused);
     bool isBusy() const { return m_handler != nullptr; }
     quint64 requestId() const { return m_id; }
     qint64 deadline() const { return m_deadline; }
@@ -52,6 +53,7 @@ private:
     QTcpSocket *m_socket = nullptr;
     bool m_connected = false;
     bool m_triedIpv6 = false;
+    bool m_paused = false;
 
     quint64 m_id = 0;
     HttpRequest m_request;

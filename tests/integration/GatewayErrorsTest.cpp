@@ -251,3 +251,36 @@ TEST_CASE("slow clients of a stream do not stop the gateway serving others")
     CHECK(slow->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200);
     slow->deleteLater();
 }
+
+TEST_CASE("a client that stops reading pauses the upstream instead of buffering the answer")
+{
+    ErrorEnv env;
+    GatewayHarness gateway(env.config());
+    REQUIRE(gateway.started());
+    // 48 MB of answer: far more than the socket buffers between fake, gateway and client.
+    FakeTurn turn = FakeTurn::withText(QString(48 * 1024 * 1024, QLatin1Char('q')));
+    turn.textPieces = 3000;
+    env.openai.setTurn(turn);
+
+    QTcpSocket client;
+    client.setReadBufferSize(4096);  // Qt stops reading from the kernel: a slow client
+    client.connectToHost(QHostAddress::LocalHost, gateway.port());
+    REQUIRE(client.waitForConnected(5000));
+    const QByteArray body = QJsonDocument(claudeCodeRequest(QStringLiteral("via-openai"), true)).toJson(QJsonDocument::Compact);
+    client.write("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + QByteArray(GatewayHarness::kToken)
+                 + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    REQUIRE(waitUntil([&] { return env.openai.turnCount() == 1; }));
+    spinFor(1500);
+    // The upstream could not hand its answer over: the gateway stopped reading it.
+    CHECK(env.openai.server().unsentBytes() > 16 * 1024 * 1024);
+
+    client.setReadBufferSize(0);
+    QByteArray received;
+    REQUIRE(waitUntil([&] {
+        received += client.readAll();
+        return received.endsWith("0\r\n\r\n");
+    }, 60000));
+    CHECK(received.contains("event: message_stop"));
+    CHECK(env.openai.server().unsentBytes() == 0);
+    CHECK(received.count("\"text_delta\"") == 3000);
+}

@@ -218,6 +218,8 @@ public:
         connect(socket, &QTcpSocket::disconnected, this, &FakeHttpConnection::onDisconnected);
     }
 
+    qint64 unsentBytes() const { return m_socket->bytesToWrite(); }
+
     // Our side closes (server shut down): not a client abort.
     void drop()
     {
@@ -702,6 +704,14 @@ void FakeHttpServer::clearRequests()
 int FakeHttpServer::openConnections() const
 {
     return int(m_connections.size());
+}
+
+qint64 FakeHttpServer::unsentBytes() const
+{
+    qint64 total = 0;
+    for (const FakeHttpConnection *connection : m_connections)
+        total += connection->unsentBytes();
+    return total;
 }
 
 int FakeHttpServer::acceptedConnections() const

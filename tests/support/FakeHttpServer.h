@@ -119,6 +119,9 @@ public:
     void clearRequests();
 
     int openConnections() const;
+    // Bytes written by the fake but not yet taken by the kernel: grows when the peer stops
+    // reading (backpressure).
+    qint64 unsentBytes() const;
     int acceptedConnections() const;
     int completedResponses() const;
     int abortedStreams() const;
