@@ -13,6 +13,8 @@ namespace sb {
 namespace {
 
 QAtomicInteger<quint64> g_connectionCounter;
+constexpr int kColumnCount = 28;
+constexpr int kRowsPerStatement = 32;
 
 const char *const kColumns =
     "started_ms, request_id, session_id, user_agent, method, path, client_model, model_group, deployment, "
@@ -136,32 +138,30 @@ bool SpendLog::open(const QString &path, QString *error)
         if (!query.exec(QLatin1String(statement)))
             return fail(query.lastError().text());
     }
+    QString row = QStringLiteral("(?");
+    for (int i = 1; i < kColumnCount; ++i)
+        row += QStringLiteral(",?");
+    row += QLatin1Char(')');
+    QStringList rows;
+    for (int i = 0; i < kRowsPerStatement; ++i)
+        rows.append(row);
     m_insert = std::make_unique<QSqlQuery>(db);
-    QString placeholders;
-    for (int i = 0; i < 28; ++i)
-        placeholders += i == 0 ? QStringLiteral("?") : QStringLiteral(",?");
-    if (!m_insert->prepare(QStringLiteral("INSERT INTO requests (%1) VALUES (%2)").arg(QLatin1String(kColumns), placeholders)))
+    if (!m_insert->prepare(QStringLiteral("INSERT INTO requests (%1) VALUES %2").arg(QLatin1String(kColumns), row)))
         return fail(m_insert->lastError().text());
+    // Many rows a statement: Qt Sql's cost is per exec(), not per bound value.
+    m_insertMany = std::make_unique<QSqlQuery>(db);
+    if (!m_insertMany->prepare(QStringLiteral("INSERT INTO requests (%1) VALUES %2")
+                                   .arg(QLatin1String(kColumns), rows.join(QLatin1Char(',')))))
+        return fail(m_insertMany->lastError().text());
     return true;
 }
 
-bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
+bool SpendLog::bindAndExec(QSqlQuery &q, const UsageRecord *records, int count, QString *error)
 {
-    if (!m_insert) {
-        if (error)
-            *error = QStringLiteral("the spend log is not open");
-        return false;
-    }
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    if (!db.transaction()) {
-        if (error)
-            *error = db.lastError().text();
-        return false;
-    }
-    QSqlQuery &q = *m_insert;
-    for (const UsageRecord &usage : records) {
+    int c = 0;
+    for (int i = 0; i < count; ++i) {
+        const UsageRecord &usage = records[i];
         const RequestRecord &r = usage.request;
-        int c = 0;
         q.bindValue(c++, r.startedAt.toMSecsSinceEpoch());
         q.bindValue(c++, r.requestId);
         q.bindValue(c++, r.sessionId);
@@ -190,12 +190,38 @@ bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
         q.bindValue(c++, int(usage.costKnown));
         q.bindValue(c++, usage.claudeListUsd);
         q.bindValue(c++, usage.savedUsd);
-        if (!q.exec()) {
-            if (error)
-                *error = q.lastError().text();
+    }
+    if (q.exec())
+        return true;
+    if (error)
+        *error = q.lastError().text();
+    return false;
+}
+
+bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
+{
+    if (!m_insert) {
+        if (error)
+            *error = QStringLiteral("the spend log is not open");
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    if (!db.transaction()) {
+        if (error)
+            *error = db.lastError().text();
+        return false;
+    }
+    const UsageRecord *next = records.constData();
+    qsizetype left = records.size();
+    while (left > 0) {
+        const bool many = left >= kRowsPerStatement;
+        const int rows = many ? kRowsPerStatement : 1;
+        if (!bindAndExec(many ? *m_insertMany : *m_insert, next, rows, error)) {
             db.rollback();
             return false;
         }
+        next += rows;
+        left -= rows;
     }
     if (!db.commit()) {
         if (error)

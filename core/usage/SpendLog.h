@@ -61,7 +61,10 @@ public:
 private:
     QString m_connection;
     QString m_path;
-    std::unique_ptr<QSqlQuery> m_insert;  // prepared once; dies before the connection
+    bool bindAndExec(QSqlQuery &query, const UsageRecord *records, int count, QString *error);
+
+    std::unique_ptr<QSqlQuery> m_insert;      // one row; prepared once, dies before the connection
+    std::unique_ptr<QSqlQuery> m_insertMany;  // kRowsPerStatement rows
 };
 
 } // namespace sb
