@@ -5,6 +5,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHostAddress>
+#include <QNetworkInterface>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -65,6 +67,12 @@ private:
 
     void loadDeployment(const YAML::Node &item, int index);
     void loadAliases(const YAML::Node &aliases);
+    void loadRouterSettings(const YAML::Node &root);
+    void loadFallbacks(const YAML::Node &node, const QString &key, QHash<QString, QStringList> &target);
+    QStringList loadGroupList(const YAML::Node &node, const QString &key);
+    void loadRoutes(const YAML::Node &routes);
+    bool isGroup(const QString &name) const;
+    std::optional<qint64> nonNegativeInt(const YAML::Node &node, const QString &key);
 
     QString m_file;
     const SecretResolver &m_secrets;
@@ -373,6 +381,20 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
                 *target = *price;
         }
     }
+    if (const auto rpm = nonNegativeInt(params["rpm"], paramsKey + QStringLiteral(".rpm")))
+        deployment.rpm = *rpm;
+    if (const auto tpm = nonNegativeInt(params["tpm"], paramsKey + QStringLiteral(".tpm")))
+        deployment.tpm = *tpm;
+    if (const auto order = nonNegativeInt(params["order"], paramsKey + QStringLiteral(".order")))
+        deployment.order = int(qMin<qint64>(*order, 1'000'000));
+    if (const auto parallel = nonNegativeInt(params["max_parallel_requests"], paramsKey + QStringLiteral(".max_parallel_requests")))
+        deployment.maxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
+    if (const auto weight = resolveNumber(params["weight"], paramsKey + QStringLiteral(".weight"))) {
+        if (*weight < 0)
+            error(params["weight"], paramsKey + QStringLiteral(".weight"), QStringLiteral("a weight cannot be negative"));
+        else
+            deployment.weight = *weight;
+    }
     if (deployment.id.isEmpty())
         deployment.id = deployment.modelName + QLatin1Char('#') + QString::number(index);
     m_result.config.deployments.push_back(deployment);
@@ -445,26 +467,9 @@ void Loader::load(const YAML::Node &root)
     const YAML::Node router = root["router_settings"];
     if (router && router.IsMap()) {
         loadAliases(router["model_group_alias"]);
-        const YAML::Node strategy = router["routing_strategy"];
-        if (strategy && strategy.IsScalar()) {
-            static const QStringList known = {
-                QStringLiteral("simple-shuffle"), QStringLiteral("least-busy"),
-                QStringLiteral("latency-based-routing"), QStringLiteral("usage-based-routing"),
-                QStringLiteral("usage-based-routing-v2"), QStringLiteral("cost-based-routing")};
-            const QString value = qs(strategy.Scalar());
-            if (value == QStringLiteral("cost-based")) {
-                warn(strategy, QStringLiteral("router_settings.routing_strategy"),
-                     QStringLiteral("\"cost-based\" is read as LiteLLM's \"cost-based-routing\""));
-            } else if (!known.contains(value)) {
-                error(strategy, QStringLiteral("router_settings.routing_strategy"),
-                      QStringLiteral("unknown strategy \"%1\"; expected one of %2")
-                          .arg(value, known.join(QStringLiteral(", "))));
-            }
-        }
         if (const auto timeout = resolveNumber(router["timeout"], QStringLiteral("router_settings.timeout")))
             config.requestTimeoutSeconds = *timeout;
     }
-
     const YAML::Node litellm = root["litellm_settings"];
     if (litellm && litellm.IsMap()) {
         if (const auto timeout = resolveNumber(litellm["request_timeout"], QStringLiteral("litellm_settings.request_timeout")))
@@ -519,8 +524,228 @@ void Loader::load(const YAML::Node &root)
                 config.usageRetentionDays = int(*days);
         }
     }
+    loadRouterSettings(root);
     if (config.requestTimeoutSeconds <= 0)
         config.requestTimeoutSeconds = 600;
+    if (config.port != 0)
+        m_result.issues.append(ConfigLoader::selfLoopIssues(config, config.host, config.port, m_file));
+}
+
+std::optional<qint64> Loader::nonNegativeInt(const YAML::Node &node, const QString &key)
+{
+    const std::optional<qint64> value = resolveInt(node, key);
+    if (value && *value < 0) {
+        error(node, key, QStringLiteral("cannot be negative"));
+        return std::nullopt;
+    }
+    return value;
+}
+
+bool Loader::isGroup(const QString &name) const
+{
+    return m_result.config.groupAliases.contains(name) || m_result.config.modelNames().contains(name);
+}
+
+QStringList Loader::loadGroupList(const YAML::Node &node, const QString &key)
+{
+    QStringList groups;
+    if (!node || node.IsNull())
+        return groups;
+    auto add = [&](const YAML::Node &item) {
+        const QString group = resolveString(item, key).value_or(QString());
+        if (group.isEmpty())
+            return;
+        if (!isGroup(group))
+            error(item, key, QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(group));
+        else if (!groups.contains(group))
+            groups.append(group);
+    };
+    if (node.IsScalar()) {
+        add(node);
+    } else if (node.IsSequence()) {
+        for (const auto &item : node) {
+            if (item.IsScalar())
+                add(item);
+            else
+                error(item, key, QStringLiteral("expected a group name"));
+        }
+    } else {
+        error(node, key, QStringLiteral("expected a list of group names"));
+    }
+    return groups;
+}
+
+void Loader::loadFallbacks(const YAML::Node &node, const QString &key, QHash<QString, QStringList> &target)
+{
+    // LiteLLM's shape: [{group: [fallback groups…]}, …]; one mapping with several keys works too.
+    if (!node || node.IsNull() || !node.IsSequence())
+        return;
+    int index = 0;
+    for (const auto &item : node) {
+        const QString itemKey = key + QLatin1Char('[') + QString::number(index++) + QLatin1Char(']');
+        if (!item.IsMap()) {
+            error(item, itemKey, QStringLiteral("expected {group: [fallback groups]}"));
+            continue;
+        }
+        for (const auto &entry : item) {
+            const QString group = qs(entry.first.as<std::string>(""));
+            const QString entryKey = itemKey + QLatin1Char('.') + group;
+            if (!isGroup(group)) {
+                error(entry.first, entryKey, QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(group));
+                continue;
+            }
+            QStringList groups = loadGroupList(entry.second, entryKey);
+            groups.removeAll(group);
+            target.insert(group, groups);
+        }
+    }
+}
+
+void Loader::loadRoutes(const YAML::Node &routes)
+{
+    if (!routes || !routes.IsSequence())
+        return;
+    int index = 0;
+    for (const auto &item : routes) {
+        const QString key = QStringLiteral("switchboard.routes[%1]").arg(index++);
+        if (!item.IsMap())
+            continue;  // reported by validate()
+        ScenarioRule rule;
+        rule.line = lineOf(item);
+        rule.name = resolveString(item["name"], key + QStringLiteral(".name")).value_or(QString());
+        if (rule.name.isEmpty())
+            rule.name = QStringLiteral("route%1").arg(index);
+        rule.group = resolveString(item["group"], key + QStringLiteral(".group")).value_or(QString());
+        if (rule.group.isEmpty()) {
+            error(item, key + QStringLiteral(".group"), QStringLiteral("field required"));
+            continue;
+        }
+        if (!isGroup(rule.group)) {
+            error(item["group"], key + QStringLiteral(".group"),
+                  QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(rule.group));
+            continue;
+        }
+        const YAML::Node when = item["when"];
+        if (when && when.IsMap()) {
+            const QString whenKey = key + QStringLiteral(".when.");
+            rule.model = resolveString(when["model"], whenKey + QStringLiteral("model")).value_or(QString());
+            rule.requestClass = resolveString(when["request_class"], whenKey + QStringLiteral("request_class")).value_or(QString());
+            const std::pair<const char *, std::optional<bool> *> flags[] = {
+                {"agent", &rule.agent}, {"thinking", &rule.thinking}, {"has_image", &rule.hasImage}};
+            for (const auto &[field, target] : flags) {
+                if (when[field] && when[field].IsScalar())
+                    *target = when[field].as<bool>(false);
+            }
+            if (const auto tokens = nonNegativeInt(when["min_tokens"], whenKey + QStringLiteral("min_tokens")))
+                rule.minTokens = *tokens;
+        }
+        m_result.config.router.routes.push_back(rule);
+    }
+}
+
+void Loader::loadRouterSettings(const YAML::Node &root)
+{
+    RouterSettings &settings = m_result.config.router;
+    const YAML::Node router = root["router_settings"];
+    const YAML::Node litellm = root["litellm_settings"];
+    const YAML::Node general = root["general_settings"];
+    const YAML::Node own = root["switchboard"];
+    // LiteLLM reads these from litellm_settings or router_settings; router_settings wins.
+    const std::pair<const YAML::Node *, const char *> sections[] = {{&litellm, "litellm_settings."},
+                                                                    {&router, "router_settings."}};
+    for (const auto &[section, prefix] : sections) {
+        if (!*section || !section->IsMap())
+            continue;
+        const YAML::Node &node = *section;
+        const QString p = QLatin1String(prefix);
+        if (const auto retries = nonNegativeInt(node["num_retries"], p + QStringLiteral("num_retries")))
+            settings.numRetries = int(qMin<qint64>(*retries, 100));
+        if (const auto fails = nonNegativeInt(node["allowed_fails"], p + QStringLiteral("allowed_fails")))
+            settings.allowedFails = int(qMin<qint64>(*fails, 1'000'000));
+        if (const auto cooldown = resolveNumber(node["cooldown_time"], p + QStringLiteral("cooldown_time"))) {
+            if (*cooldown < 0)
+                error(node["cooldown_time"], p + QStringLiteral("cooldown_time"), QStringLiteral("cannot be negative"));
+            else
+                settings.cooldownSeconds = *cooldown;
+        }
+        if (const auto parallel = nonNegativeInt(node["max_parallel_requests"], p + QStringLiteral("max_parallel_requests")))
+            settings.globalMaxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
+        QHash<QString, QStringList> fallbacks;
+        loadFallbacks(node["fallbacks"], p + QStringLiteral("fallbacks"), fallbacks);
+        for (auto it = fallbacks.cbegin(); it != fallbacks.cend(); ++it)
+            settings.fallbacks.insert(it.key(), it.value());
+        QHash<QString, QStringList> contextFallbacks;
+        loadFallbacks(node["context_window_fallbacks"], p + QStringLiteral("context_window_fallbacks"), contextFallbacks);
+        for (auto it = contextFallbacks.cbegin(); it != contextFallbacks.cend(); ++it)
+            settings.contextWindowFallbacks.insert(it.key(), it.value());
+        if (node["default_fallbacks"] && !node["default_fallbacks"].IsNull())
+            settings.defaultFallbacks = loadGroupList(node["default_fallbacks"], p + QStringLiteral("default_fallbacks"));
+    }
+
+    if (router && router.IsMap()) {
+        const YAML::Node strategy = router["routing_strategy"];
+        const QString strategyKey = QStringLiteral("router_settings.routing_strategy");
+        if (strategy && strategy.IsScalar()) {
+            static const QStringList known = {
+                QStringLiteral("simple-shuffle"), QStringLiteral("least-busy"),
+                QStringLiteral("latency-based-routing"), QStringLiteral("usage-based-routing"),
+                QStringLiteral("usage-based-routing-v2"), QStringLiteral("cost-based-routing")};
+            const QString value = qs(strategy.Scalar());
+            if (value == QStringLiteral("cost-based")) {
+                warn(strategy, strategyKey, QStringLiteral("\"cost-based\" is read as LiteLLM's \"cost-based-routing\""));
+                settings.routingStrategy = QStringLiteral("cost-based-routing");
+            } else if (!known.contains(value)) {
+                error(strategy, strategyKey,
+                      QStringLiteral("unknown strategy \"%1\"; expected one of %2")
+                          .arg(value, known.join(QStringLiteral(", "))));
+            } else {
+                settings.routingStrategy = value;
+            }
+        }
+        const YAML::Node args = router["routing_strategy_args"];
+        if (args && args.IsMap()) {
+            const QString key = QStringLiteral("router_settings.routing_strategy_args.lowest_latency_buffer");
+            if (const auto buffer = resolveNumber(args["lowest_latency_buffer"], key)) {
+                if (*buffer < 0)
+                    error(args["lowest_latency_buffer"], key, QStringLiteral("cannot be negative"));
+                else
+                    settings.lowestLatencyBuffer = *buffer;
+            }
+        }
+        if (const auto after = resolveNumber(router["retry_after"], QStringLiteral("router_settings.retry_after"))) {
+            if (*after < 0)
+                error(router["retry_after"], QStringLiteral("router_settings.retry_after"), QStringLiteral("cannot be negative"));
+            else
+                settings.retryAfterSeconds = *after;
+        }
+        if (const auto parallel = nonNegativeInt(router["default_max_parallel_requests"],
+                                                 QStringLiteral("router_settings.default_max_parallel_requests")))
+            settings.defaultMaxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
+    }
+
+    if (general && general.IsMap()) {
+        if (const auto parallel = nonNegativeInt(general["global_max_parallel_requests"],
+                                                 QStringLiteral("general_settings.global_max_parallel_requests")))
+            settings.globalMaxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
+    }
+
+    if (own && own.IsMap()) {
+        if (const auto timeout = resolveNumber(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"))) {
+            if (*timeout < 0)
+                error(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"), QStringLiteral("cannot be negative"));
+            else
+                settings.queueTimeoutSeconds = *timeout;
+        }
+        if (const auto size = nonNegativeInt(own["queue_size"], QStringLiteral("switchboard.queue_size")))
+            settings.queueSize = int(qMin<qint64>(*size, 1'000'000));
+        if (own["session_affinity"] && own["session_affinity"].IsScalar())
+            settings.sessionAffinity = own["session_affinity"].as<bool>(true);
+        if (const auto rpm = nonNegativeInt(own["token_rpm"], QStringLiteral("switchboard.token_rpm")))
+            settings.tokenRpm = *rpm;
+        if (const auto tpm = nonNegativeInt(own["token_tpm"], QStringLiteral("switchboard.token_tpm")))
+            settings.tokenTpm = *tpm;
+        loadRoutes(own["routes"]);
+    }
 }
 
 } // namespace
@@ -561,6 +786,73 @@ ConfigLoadResult ConfigLoader::loadFile(const QString &path, const SecretResolve
         return result;
     }
     return loadText(file.readAll(), path, secrets);
+}
+
+namespace {
+
+bool isLoopbackName(const QString &host)
+{
+    if (host.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0
+        || host.endsWith(QStringLiteral(".localhost"), Qt::CaseInsensitive))
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+bool isAnyAddress(const QString &host)
+{
+    const QHostAddress address(host);
+    return address == QHostAddress(QHostAddress::AnyIPv4) || address == QHostAddress(QHostAddress::AnyIPv6)
+        || address == QHostAddress(QHostAddress::Any);
+}
+
+// Whether `upstreamHost` names the machine address the gateway listens on.
+bool reachesGateway(const QString &upstreamHost, const QString &gatewayHost)
+{
+    if (upstreamHost.compare(gatewayHost, Qt::CaseInsensitive) == 0)
+        return true;
+    const bool gatewayLoopback = isLoopbackName(gatewayHost);
+    const bool gatewayAny = isAnyAddress(gatewayHost);
+    if (isLoopbackName(upstreamHost))
+        return gatewayLoopback || gatewayAny;
+    const QHostAddress upstream(upstreamHost);
+    if (upstream.isNull())
+        return false;  // a name other than localhost: not resolved here
+    if (isAnyAddress(upstreamHost))
+        return true;  // connecting to 0.0.0.0 reaches this machine
+    if (gatewayAny) {
+        const QList<QHostAddress> local = QNetworkInterface::allAddresses();
+        for (const QHostAddress &address : local) {
+            if (address.isEqual(upstream, QHostAddress::TolerantConversion))
+                return true;
+        }
+        return false;
+    }
+    return upstream.isEqual(QHostAddress(gatewayHost), QHostAddress::TolerantConversion);
+}
+
+} // namespace
+
+QList<ConfigIssue> ConfigLoader::selfLoopIssues(const GatewayConfig &config, const QString &host, quint16 port,
+                                                const QString &fileName)
+{
+    QList<ConfigIssue> issues;
+    if (port == 0)
+        return issues;
+    int index = 0;
+    for (const Deployment &deployment : config.deployments) {
+        const QUrl &base = deployment.apiBase;
+        const int upstreamPort = base.port(base.scheme() == QStringLiteral("https") ? 443 : 80);
+        if (upstreamPort == port && reachesGateway(base.host(), host)) {
+            issues.append({ConfigIssue::Severity::Error, fileName, deployment.line,
+                           QStringLiteral("model_list[%1].litellm_params.api_base").arg(index),
+                           QStringLiteral("%1 loops back to Switchboard itself (it listens on %2:%3); point it "
+                                          "at the model server instead")
+                               .arg(base.toString(), host, QString::number(port))});
+        }
+        ++index;
+    }
+    return issues;
 }
 
 QString ConfigLoader::defaultConfigPath()

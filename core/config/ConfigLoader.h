@@ -20,6 +20,12 @@ public:
     static ConfigLoadResult loadText(const QByteArray &yaml, const QString &fileName,
                                      const SecretResolver &secrets = {});
 
+    // Errors for every deployment whose api_base is the gateway itself (`host` as configured,
+    // `port` as bound): requests would loop back into Switchboard. The loader runs it with the
+    // configured port; the gateway runs it again with the port it actually bound (e.g. for 0).
+    static QList<ConfigIssue> selfLoopIssues(const GatewayConfig &config, const QString &host, quint16 port,
+                                             const QString &fileName = {});
+
     // <user config dir>/switchboard/config.yaml (QStandardPaths::AppConfigLocation).
     static QString defaultConfigPath();
     // The first-run config: Claude's opus/sonnet names → a tool-capable Ollama coder model,

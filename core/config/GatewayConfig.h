@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <optional>
 #include <vector>
 
 namespace sb {
@@ -36,11 +37,55 @@ struct Deployment
     double inputCostPerToken = -1;
     double outputCostPerToken = -1;
     double inputCostPerSecond = -1;   // GPU time: charged per second of request duration
+    // Routing (LiteLLM's litellm_params names). 0: not set.
+    qint64 rpm = 0;                 // requests per minute this deployment accepts
+    qint64 tpm = 0;                 // tokens per minute
+    double weight = 0;              // simple-shuffle weight
+    int order = 0;                  // lower order is tried first; 0: after every explicit order
+    int maxParallelRequests = 0;    // in flight at once; 0: router_settings.default_max_parallel_requests
     int line = 0;               // where it was declared (1-based)
 
     bool isWildcard() const { return modelName.contains(QLatin1Char('*')); }
     // "Ollama at 127.0.0.1:11434", for messages.
     QString upstreamLabel() const;
+};
+
+// One of switchboard.routes: a request matching every condition given goes to `group`.
+struct ScenarioRule
+{
+    QString name;
+    QString group;
+    QString model;                  // glob over the requested model ('*' wildcards); empty: any
+    QString requestClass;           // x-claude-code-request-class, case-insensitive; empty: any
+    std::optional<bool> agent;      // a subagent request (x-claude-code-agent-id present)
+    std::optional<bool> thinking;   // thinking requested
+    std::optional<bool> hasImage;
+    qint64 minTokens = 0;           // estimated prompt tokens at least this; 0: any
+    int line = 0;
+};
+
+// Routing, retries, fallbacks, cooldowns and limits. LiteLLM's names and defaults where
+// LiteLLM has the setting (router_settings / litellm_settings / general_settings);
+// Switchboard's own under `switchboard:`.
+struct RouterSettings
+{
+    QString routingStrategy = QStringLiteral("simple-shuffle");  // normalised LiteLLM name
+    double lowestLatencyBuffer = 0.05;  // routing_strategy_args.lowest_latency_buffer
+    int numRetries = 2;                 // LiteLLM's DEFAULT_MAX_RETRIES
+    int allowedFails = 3;               // LiteLLM's DEFAULT_ALLOWED_FAILS: more within a minute cools
+    double cooldownSeconds = 5;         // LiteLLM's DEFAULT_COOLDOWN_TIME_SECONDS
+    double retryAfterSeconds = 0;       // router_settings.retry_after: least wait before a retry
+    QHash<QString, QStringList> fallbacks;               // group → groups, tried in order
+    QHash<QString, QStringList> contextWindowFallbacks;  // group → larger-context groups
+    QStringList defaultFallbacks;                        // for groups without their own entry
+    int globalMaxParallelRequests = 0;  // whole gateway; 0: no limit
+    int defaultMaxParallelRequests = 0; // per deployment without its own; 0: no limit
+    double queueTimeoutSeconds = 30;    // switchboard.queue_timeout_seconds
+    int queueSize = 256;                // switchboard.queue_size
+    bool sessionAffinity = true;        // switchboard.session_affinity
+    qint64 tokenRpm = 0;                // switchboard.token_rpm: per credential; 0: no limit
+    qint64 tokenTpm = 0;                // switchboard.token_tpm
+    std::vector<ScenarioRule> routes;   // switchboard.routes, first match wins
 };
 
 // Everything the gateway needs, resolved and validated.
@@ -61,6 +106,7 @@ struct GatewayConfig
     int usageRetentionDays = 90;            // switchboard.usage_retention_days; 0 keeps everything
     QString pricingFile;                    // switchboard.pricing_file: the user's price overrides
     bool metricsOpen = false;               // switchboard.metrics_open: /metrics without the token
+    RouterSettings router;
 
     QStringList modelNames() const;  // every configured model_name, in order, without duplicates
 };

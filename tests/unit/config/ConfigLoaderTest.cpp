@@ -66,7 +66,12 @@ TEST_CASE("the guide's Ollama config loads unchanged, warning about every key wi
     CHECK(database->line == 27);
     CHECK(findIssue(result, QStringLiteral("litellm_settings.stream"), ConfigIssue::Severity::Warning));
     CHECK(findIssue(result, QStringLiteral("litellm_settings.cache"), ConfigIssue::Severity::Warning));
-    CHECK(findIssue(result, QStringLiteral("router_settings.routing_strategy"), ConfigIssue::Severity::Warning));
+    // Routing keys are active now: read, not warned about.
+    CHECK_FALSE(findIssue(result, QStringLiteral("router_settings.routing_strategy"), ConfigIssue::Severity::Warning));
+    CHECK_FALSE(findIssue(result, QStringLiteral("litellm_settings.num_retries"), ConfigIssue::Severity::Warning));
+    CHECK(config.router.routingStrategy == QStringLiteral("least-busy"));
+    CHECK(config.router.numRetries == 3);
+    CHECK(config.router.globalMaxParallelRequests == 10);
     const ConfigIssue *alias = findIssue(result, QStringLiteral("model_group_alias.gpt-3.5-turbo"), ConfigIssue::Severity::Warning);
     REQUIRE(alias);
     CHECK(alias->line == 24);
@@ -86,7 +91,10 @@ TEST_CASE("the guide's vLLM config loads unchanged")
     CHECK(result.config.masterKey == QStringLiteral("sk-master"));
     CHECK(result.warnings().join(QLatin1Char('\n')).contains(
         QStringLiteral("router_settings.routing_strategy: \"cost-based\" is read as LiteLLM's \"cost-based-routing\"")));
-    CHECK(findIssue(result, QStringLiteral("router_settings.allowed_fails"), ConfigIssue::Severity::Warning));
+    CHECK_FALSE(findIssue(result, QStringLiteral("router_settings.allowed_fails"), ConfigIssue::Severity::Warning));
+    CHECK(result.config.router.routingStrategy == QStringLiteral("cost-based-routing"));
+    CHECK(result.config.router.allowedFails == 2);
+    CHECK(result.config.router.cooldownSeconds == 30);
 }
 
 TEST_CASE("an unset environment variable in master_key is a warning, not an error")
