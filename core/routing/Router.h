@@ -73,7 +73,11 @@ public:
     const Deployment *pick(const QString &group, const RouteRequest &request, const QStringList &exclude,
                            qint64 *retryAfterMs = nullptr);
 
-    // Bookkeeping around an attempt.
+    // Bookkeeping around an attempt. attemptStarted counts the request and its estimated
+    // prompt tokens into the deployment's minute; attemptSucceeded's `tokens` is the exchange's
+    // total (input + output) and replaces that estimate; `firstByteMs` (< 0: unknown, then
+    // `totalMs` is used) feeds latency-based routing; `sessionId` (may be empty) is remembered
+    // for session affinity. Every started attempt must end with attemptEnded.
     void attemptStarted(const Deployment &deployment, qint64 estimatedTokens);
     void attemptSucceeded(const Deployment &deployment, const QString &sessionId, qint64 firstByteMs,
                           qint64 totalMs, qint64 tokens);
@@ -102,6 +106,14 @@ public:
 
     const std::vector<Deployment> &deployments() const;
     QString strategy() const;
+
+    // Additions beyond the first interface (nothing above changed):
+    // The settings in force (queue size and deadline, global limit, affinity…).
+    const RouterSettings &settings() const;
+    // Requests in flight across every deployment (what the global max_parallel_requests counts).
+    int inFlight() const;
+    // Called from attemptEnded(): a parallel slot may have freed up, so a queue can try pick() again.
+    void setCapacityListener(std::function<void()> listener);
 
 private:
     struct State;

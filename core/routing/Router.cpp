@@ -1,0 +1,539 @@
+#include "Router.h"
+
+#include "MinuteWindow.h"
+#include "RoutingStrategy.h"
+#include "SessionAffinityMap.h"
+#include "usage/PricingTable.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+
+namespace sb {
+
+namespace {
+
+constexpr qint64 kFailureWindowMs = 60000;       // allowed_fails counts failures within a minute
+constexpr int kAffinityCapacity = 10000;         // sessions remembered for affinity
+constexpr qint64 kParallelRetryHintMs = 1000;    // when only max_parallel_requests blocks
+constexpr qint64 kMaxUpstreamCooldownMs = 3600 * 1000;  // longest cooldown an upstream retry-after sets
+constexpr double kLatencyWeight = 0.3;           // EWMA weight of the newest TTFT sample
+constexpr qint64 kBackoffBaseMs = 500;
+constexpr qint64 kBackoffCapMs = 8000;
+constexpr double kUnknownPrice = 1e9;            // remote, not configured, not in the price table
+
+qint64 monotonicMs()
+{
+    static const QElapsedTimer timer = [] {
+        QElapsedTimer t;
+        t.start();
+        return t;
+    }();
+    return timer.elapsed();
+}
+
+bool isLocalHost(const QString &host)
+{
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    if (address.isNull())
+        return false;
+    if (address.isLoopback())
+        return true;
+    // Private networks (a GPU box on the LAN) cost nothing per token either.
+    return address.isInSubnet(QHostAddress(QStringLiteral("10.0.0.0")), 8)
+        || address.isInSubnet(QHostAddress(QStringLiteral("172.16.0.0")), 12)
+        || address.isInSubnet(QHostAddress(QStringLiteral("192.168.0.0")), 16)
+        || address.isInSubnet(QHostAddress(QStringLiteral("fc00::")), 7);
+}
+
+bool countsTowardCooldown(AttemptFailure failure)
+{
+    switch (failure) {
+    case AttemptFailure::Connect:
+    case AttemptFailure::Timeout:
+    case AttemptFailure::RateLimited:
+    case AttemptFailure::Overloaded:
+    case AttemptFailure::ServerError:
+        return true;
+    case AttemptFailure::ContextExceeded:  // another deployment with a larger context may serve it
+    case AttemptFailure::ClientError:      // the request's fault, not the deployment's
+        return false;
+    }
+    return false;
+}
+
+struct DeploymentState
+{
+    int inFlight = 0;
+    int maxParallel = 0;           // resolved; 0: no limit
+    int order = 0;                 // resolved; unset orders sort last
+    double price = 0;              // USD per input + output token, for cost-based routing
+    qint64 cooldownUntil = 0;      // clock ms; cooling while now < cooldownUntil
+    std::deque<qint64> failures;   // times of counted failures within the last minute
+    MinuteWindow usage;            // rpm / tpm this minute
+    double latencyMs = -1;         // EWMA of time to first byte; -1: no sample yet
+    qint64 estimateSum = 0;        // estimated prompt tokens of the attempts in flight
+    int estimateCount = 0;
+};
+
+} // namespace
+
+struct Router::State
+{
+    State(const GatewayConfig &config, Clock clock, quint32 seed)
+        : settings(config.router), table(config), deployments(config.deployments),
+          clock(clock ? std::move(clock) : Clock(&monotonicMs)), rng(seed), affinity(kAffinityCapacity)
+    {
+    }
+
+    qint64 now() const { return clock(); }
+    // A uniform double in [0, 1) from the seeded generator. mt19937's output is fixed by the
+    // standard (unlike std::uniform_real_distribution's), so seeded tests are exact everywhere.
+    double unit() { return double(rng() >> 8) * (1.0 / 16777216.0); }
+    int indexOf(const Deployment &deployment) const;
+    const std::vector<int> *members(const QString &group) const;
+    bool ruleMatches(const ScenarioRule &rule, const RouteRequest &request) const;
+    int choose();  // applies the strategy to `scratch`
+    int randomAmongBest(const std::vector<int> &candidates, const std::function<double(int)> &score, double tolerance);
+    void pruneFailures(DeploymentState &state, qint64 now) const;
+
+    RouterSettings settings;
+    RoutingTable table;
+    std::vector<Deployment> deployments;
+    std::vector<DeploymentState> states;
+    QHash<QString, std::vector<int>> groups;  // model_name → deployment indices, config order
+    RoutingStrategy strategy = RoutingStrategy::SimpleShuffle;
+    Clock clock;
+    std::mt19937 rng;
+    SessionAffinityMap affinity;
+    int totalInFlight = 0;
+    QHash<QString, MinuteWindow> tokenWindows;
+    std::vector<int> scratch;  // reused by pick(): no allocation per decision
+    std::function<void()> capacityListener;
+};
+
+int Router::State::indexOf(const Deployment &deployment) const
+{
+    const Deployment *first = deployments.data();
+    const Deployment *last = first + deployments.size();
+    const std::less<const Deployment *> less;
+    if (!less(&deployment, first) && less(&deployment, last))
+        return int(&deployment - first);
+    for (size_t i = 0; i < deployments.size(); ++i) {
+        if (deployments[i].id == deployment.id)
+            return int(i);
+    }
+    return -1;
+}
+
+const std::vector<int> *Router::State::members(const QString &group) const
+{
+    auto it = groups.constFind(group);
+    if (it == groups.constEnd())
+        it = groups.constFind(table.groupFor(group));
+    return it == groups.constEnd() ? nullptr : &it.value();
+}
+
+bool Router::State::ruleMatches(const ScenarioRule &rule, const RouteRequest &request) const
+{
+    if (!rule.model.isEmpty() && !RoutingTable::wildcardMatches(rule.model, request.model))
+        return false;
+    if (!rule.requestClass.isEmpty() && rule.requestClass.compare(request.requestClass, Qt::CaseInsensitive) != 0)
+        return false;
+    if (rule.agent && *rule.agent != !request.agentId.isEmpty())
+        return false;
+    if (rule.thinking && *rule.thinking != request.thinking)
+        return false;
+    if (rule.hasImage && *rule.hasImage != request.hasImage)
+        return false;
+    if (rule.minTokens > 0 && request.estimatedTokens < rule.minTokens)
+        return false;
+    return true;
+}
+
+void Router::State::pruneFailures(DeploymentState &state, qint64 now) const
+{
+    while (!state.failures.empty() && state.failures.front() <= now - kFailureWindowMs)
+        state.failures.pop_front();
+}
+
+int Router::State::randomAmongBest(const std::vector<int> &candidates, const std::function<double(int)> &score,
+                                   double tolerance)
+{
+    double best = std::numeric_limits<double>::infinity();
+    for (int index : candidates)
+        best = std::min(best, score(index));
+    const double limit = best + std::max(0.0, std::abs(best) * tolerance);
+    int ties = 0;
+    for (int index : candidates) {
+        if (score(index) <= limit)
+            ++ties;
+    }
+    int pickAt = ties > 1 ? int(unit() * ties) : 0;
+    for (int index : candidates) {
+        if (score(index) <= limit && pickAt-- == 0)
+            return index;
+    }
+    return candidates.front();
+}
+
+int Router::State::choose()
+{
+    switch (strategy) {
+    case RoutingStrategy::SimpleShuffle: {
+        // LiteLLM's order of preference: weight, then rpm, then tpm; unset counts 0.
+        auto weightOf = [this](int index, int by) -> double {
+            const Deployment &d = deployments[size_t(index)];
+            return by == 0 ? d.weight : by == 1 ? double(d.rpm) : double(d.tpm);
+        };
+        for (int by = 0; by < 3; ++by) {
+            double total = 0;
+            for (int index : scratch)
+                total += weightOf(index, by);
+            if (total <= 0)
+                continue;
+            double r = unit() * total;
+            for (int index : scratch) {
+                r -= weightOf(index, by);
+                if (r < 0)
+                    return index;
+            }
+            for (auto it = scratch.rbegin(); it != scratch.rend(); ++it) {
+                if (weightOf(*it, by) > 0)
+                    return *it;  // rounding left r at 0: the last weighted one
+            }
+        }
+        return scratch[size_t(unit() * double(scratch.size()))];
+    }
+    case RoutingStrategy::LeastBusy:
+        return randomAmongBest(scratch, [this](int i) { return double(states[size_t(i)].inFlight); }, 0);
+    case RoutingStrategy::LatencyBased:
+        // Untried deployments count as fastest, so each gets measured (LiteLLM does the same).
+        return randomAmongBest(
+            scratch, [this](int i) { return std::max(0.0, states[size_t(i)].latencyMs); },
+            settings.lowestLatencyBuffer);
+    case RoutingStrategy::UsageBased:
+        return randomAmongBest(scratch, [this](int i) { return double(states[size_t(i)].usage.tokens()); }, 0);
+    case RoutingStrategy::CostBased:
+        return randomAmongBest(scratch, [this](int i) { return states[size_t(i)].price; }, 0);
+    }
+    return scratch.front();
+}
+
+Router::Router(const GatewayConfig &config, Clock clock, quint32 seed)
+    : d(std::make_unique<State>(config, std::move(clock), seed))
+{
+    d->strategy = routingStrategyFromName(d->settings.routingStrategy).value_or(RoutingStrategy::SimpleShuffle);
+    d->states.resize(d->deployments.size());
+    std::optional<PricingTable> prices;
+    for (size_t i = 0; i < d->deployments.size(); ++i) {
+        const Deployment &deployment = d->deployments[i];
+        DeploymentState &state = d->states[i];
+        d->groups[deployment.modelName].push_back(int(i));
+        state.maxParallel = deployment.maxParallelRequests > 0 ? deployment.maxParallelRequests
+                                                               : d->settings.defaultMaxParallelRequests;
+        state.order = deployment.order > 0 ? deployment.order : std::numeric_limits<int>::max();
+        if (deployment.inputCostPerToken >= 0 || deployment.outputCostPerToken >= 0) {
+            state.price = std::max(0.0, deployment.inputCostPerToken) + std::max(0.0, deployment.outputCostPerToken);
+        } else if (deployment.provider == Provider::Ollama || isLocalHost(deployment.apiBase.host())) {
+            state.price = 0;
+        } else {
+            if (!prices)
+                prices = PricingTable::builtIn();
+            const ModelPrice *price = prices->find(deployment.upstreamModel);
+            state.price = price ? price->rates.input + price->rates.output : kUnknownPrice;
+        }
+    }
+    d->scratch.reserve(d->deployments.size());
+}
+
+Router::~Router() = default;
+
+std::optional<RoutePlan> Router::plan(const RouteRequest &request) const
+{
+    RoutePlan plan;
+    for (const ScenarioRule &rule : d->settings.routes) {
+        if (d->ruleMatches(rule, request)) {
+            const QString group = d->groups.contains(rule.group) ? rule.group : d->table.groupFor(rule.group);
+            if (!group.isEmpty()) {
+                plan.group = group;
+                plan.rule = rule.name;
+                break;
+            }
+        }
+    }
+    if (plan.group.isEmpty())
+        plan.group = d->table.groupFor(request.model);
+    if (plan.group.isEmpty())
+        return std::nullopt;
+
+    auto lookup = [&](const QHash<QString, QStringList> &table) -> const QStringList * {
+        auto it = table.constFind(plan.group);
+        if (it == table.constEnd() && request.model != plan.group)
+            it = table.constFind(request.model);  // keyed by an alias the client used
+        return it == table.constEnd() ? nullptr : &it.value();
+    };
+    auto resolved = [&](const QStringList &names) {
+        QStringList groups;
+        for (const QString &name : names) {
+            const QString group = d->groups.contains(name) ? name : d->table.groupFor(name);
+            if (!group.isEmpty() && group != plan.group && !groups.contains(group))
+                groups.append(group);
+        }
+        return groups;
+    };
+    const QStringList *fallbacks = lookup(d->settings.fallbacks);
+    plan.fallbackGroups = resolved(fallbacks ? *fallbacks : d->settings.defaultFallbacks);
+    if (const QStringList *context = lookup(d->settings.contextWindowFallbacks))
+        plan.contextFallbackGroups = resolved(*context);
+    return plan;
+}
+
+const Deployment *Router::pick(const QString &group, const RouteRequest &request, const QStringList &exclude,
+                               qint64 *retryAfterMs)
+{
+    if (retryAfterMs)
+        *retryAfterMs = -1;
+    const std::vector<int> *members = d->members(group);
+    if (!members)
+        return nullptr;
+    const qint64 now = d->now();
+    if (d->settings.globalMaxParallelRequests > 0 && d->totalInFlight >= d->settings.globalMaxParallelRequests) {
+        if (retryAfterMs)
+            *retryAfterMs = kParallelRetryHintMs;
+        return nullptr;
+    }
+
+    constexpr qint64 kNever = std::numeric_limits<qint64>::max();
+    qint64 soonest = kNever;
+    std::vector<int> &available = d->scratch;
+    available.clear();
+    int bestOrder = std::numeric_limits<int>::max();
+    for (int index : *members) {
+        const Deployment &deployment = d->deployments[size_t(index)];
+        DeploymentState &state = d->states[size_t(index)];
+        if (!exclude.isEmpty() && exclude.contains(deployment.id))
+            continue;
+        if (request.estimatedTokens > 0 && deployment.contextLength < request.estimatedTokens)
+            continue;
+        if (state.cooldownUntil > now) {
+            soonest = std::min(soonest, state.cooldownUntil - now);
+            continue;
+        }
+        if (state.maxParallel > 0 && state.inFlight >= state.maxParallel) {
+            soonest = std::min(soonest, kParallelRetryHintMs);
+            continue;
+        }
+        if (deployment.rpm > 0 || deployment.tpm > 0) {
+            state.usage.roll(now);
+            const bool overRpm = deployment.rpm > 0 && state.usage.requests() >= deployment.rpm;
+            // A prompt larger than the whole tpm still goes to an idle minute, or it never would.
+            const bool overTpm = deployment.tpm > 0 && state.usage.tokens() > 0
+                && state.usage.tokens() + request.estimatedTokens > deployment.tpm;
+            if (overRpm || overTpm) {
+                soonest = std::min(soonest, state.usage.msUntilNext(now));
+                continue;
+            }
+        }
+        available.push_back(index);
+        bestOrder = std::min(bestOrder, state.order);
+    }
+    if (available.empty()) {
+        if (retryAfterMs && soonest != kNever)
+            *retryAfterMs = soonest;
+        return nullptr;
+    }
+    // LiteLLM's `order`: only the lowest order still available takes traffic.
+    available.erase(std::remove_if(available.begin(), available.end(),
+                                   [&](int index) { return d->states[size_t(index)].order != bestOrder; }),
+                    available.end());
+
+    if (d->settings.sessionAffinity && !request.sessionId.isEmpty()) {
+        const int sticky = d->affinity.find(request.sessionId);
+        if (sticky >= 0 && std::find(available.begin(), available.end(), sticky) != available.end())
+            return &d->deployments[size_t(sticky)];
+    }
+    if (available.size() == 1)
+        return &d->deployments[size_t(available.front())];
+    if (d->strategy == RoutingStrategy::UsageBased) {
+        for (int index : available)
+            d->states[size_t(index)].usage.roll(now);
+    }
+    return &d->deployments[size_t(d->choose())];
+}
+
+void Router::attemptStarted(const Deployment &deployment, qint64 estimatedTokens)
+{
+    const int index = d->indexOf(deployment);
+    if (index < 0)
+        return;
+    DeploymentState &state = d->states[size_t(index)];
+    const qint64 tokens = std::max<qint64>(0, estimatedTokens);
+    ++state.inFlight;
+    ++d->totalInFlight;
+    state.usage.roll(d->now());
+    state.usage.add(1, tokens);
+    state.estimateSum += tokens;
+    ++state.estimateCount;
+}
+
+void Router::attemptSucceeded(const Deployment &deployment, const QString &sessionId, qint64 firstByteMs,
+                              qint64 totalMs, qint64 tokens)
+{
+    const int index = d->indexOf(deployment);
+    if (index < 0)
+        return;
+    DeploymentState &state = d->states[size_t(index)];
+    const qint64 sample = firstByteMs >= 0 ? firstByteMs : totalMs;
+    if (sample >= 0) {
+        state.latencyMs = state.latencyMs < 0 ? double(sample)
+                                              : (1 - kLatencyWeight) * state.latencyMs + kLatencyWeight * double(sample);
+    }
+    if (tokens > 0) {
+        const qint64 estimate = state.estimateCount > 0 ? state.estimateSum / state.estimateCount : 0;
+        state.usage.roll(d->now());
+        state.usage.add(0, std::max<qint64>(0, tokens - estimate));
+    }
+    if (d->settings.sessionAffinity && !sessionId.isEmpty())
+        d->affinity.set(sessionId, index);
+}
+
+void Router::attemptFailed(const Deployment &deployment, AttemptFailure failure, int retryAfterSeconds)
+{
+    const int index = d->indexOf(deployment);
+    if (index < 0 || !countsTowardCooldown(failure))
+        return;
+    DeploymentState &state = d->states[size_t(index)];
+    const qint64 now = d->now();
+    if ((failure == AttemptFailure::RateLimited || failure == AttemptFailure::Overloaded) && retryAfterSeconds > 0) {
+        // The upstream said when it will take requests again: believe it.
+        const qint64 until = now + std::min<qint64>(qint64(retryAfterSeconds) * 1000, kMaxUpstreamCooldownMs);
+        state.cooldownUntil = std::max(state.cooldownUntil, until);
+        state.failures.clear();
+        return;
+    }
+    d->pruneFailures(state, now);
+    state.failures.push_back(now);
+    // LiteLLM cools a deployment once its failures this minute exceed allowed_fails.
+    if (int(state.failures.size()) > d->settings.allowedFails && d->settings.cooldownSeconds > 0) {
+        state.cooldownUntil = std::max(state.cooldownUntil, now + qint64(std::llround(d->settings.cooldownSeconds * 1000)));
+        state.failures.clear();
+    }
+}
+
+void Router::attemptEnded(const Deployment &deployment)
+{
+    const int index = d->indexOf(deployment);
+    if (index < 0)
+        return;
+    DeploymentState &state = d->states[size_t(index)];
+    if (state.inFlight > 0) {
+        --state.inFlight;
+        d->totalInFlight = std::max(0, d->totalInFlight - 1);
+    }
+    if (state.estimateCount > 0) {
+        state.estimateSum -= state.estimateSum / state.estimateCount;
+        if (--state.estimateCount == 0)
+            state.estimateSum = 0;
+    }
+    if (d->capacityListener)
+        d->capacityListener();
+}
+
+int Router::numRetries() const
+{
+    return d->settings.numRetries;
+}
+
+qint64 Router::backoffMs(int attempt, int retryAfterSeconds)
+{
+    const int exponent = std::clamp(attempt, 1, 32) - 1;
+    const qint64 base = std::min(kBackoffCapMs, kBackoffBaseMs << std::min(exponent, 10));
+    const double jitter = 0.75 + 0.5 * d->unit();  // ±25 %
+    qint64 delay = std::min(kBackoffCapMs, qint64(std::llround(double(base) * jitter)));
+    const qint64 floorMs = std::max<qint64>(retryAfterSeconds > 0 ? qint64(retryAfterSeconds) * 1000 : 0,
+                                            qint64(std::llround(d->settings.retryAfterSeconds * 1000)));
+    return std::max(delay, floorMs);
+}
+
+int Router::checkTokenLimits(const QString &token, qint64 estimatedTokens)
+{
+    const qint64 rpm = d->settings.tokenRpm;
+    const qint64 tpm = d->settings.tokenTpm;
+    if (rpm <= 0 && tpm <= 0)
+        return -1;
+    const qint64 now = d->now();
+    if (d->tokenWindows.size() > 4096) {
+        // Forget credentials idle since an earlier minute (only a misbehaving client gets here).
+        MinuteWindow probe;
+        probe.roll(now);
+        for (auto it = d->tokenWindows.begin(); it != d->tokenWindows.end();) {
+            if (it->minute() != probe.minute())
+                it = d->tokenWindows.erase(it);
+            else
+                ++it;
+        }
+    }
+    MinuteWindow &window = d->tokenWindows[token];
+    window.roll(now);
+    const qint64 tokens = std::max<qint64>(0, estimatedTokens);
+    const bool overRpm = rpm > 0 && window.requests() >= rpm;
+    const bool overTpm = tpm > 0 && window.tokens() > 0 && window.tokens() + tokens > tpm;
+    if (overRpm || overTpm)
+        return int(std::max<qint64>(1, (window.msUntilNext(now) + 999) / 1000));
+    window.add(1, tokens);
+    return -1;
+}
+
+std::vector<Router::DeploymentHealth> Router::health() const
+{
+    const qint64 now = d->now();
+    std::vector<DeploymentHealth> result;
+    result.reserve(d->deployments.size());
+    for (size_t i = 0; i < d->deployments.size(); ++i) {
+        DeploymentState &state = d->states[i];
+        d->pruneFailures(state, now);
+        DeploymentHealth health;
+        health.id = d->deployments[i].id;
+        health.coolingForMs = std::max<qint64>(0, state.cooldownUntil - now);
+        health.healthy = health.coolingForMs == 0;
+        health.inFlight = state.inFlight;
+        health.recentFailures = int(state.failures.size());
+        health.latencyMs = state.latencyMs;
+        result.push_back(health);
+    }
+    return result;
+}
+
+const std::vector<Deployment> &Router::deployments() const
+{
+    return d->deployments;
+}
+
+QString Router::strategy() const
+{
+    return routingStrategyName(d->strategy);
+}
+
+const RouterSettings &Router::settings() const
+{
+    return d->settings;
+}
+
+int Router::inFlight() const
+{
+    return d->totalInFlight;
+}
+
+void Router::setCapacityListener(std::function<void()> listener)
+{
+    d->capacityListener = std::move(listener);
+}
+
+} // namespace sb
