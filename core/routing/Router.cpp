@@ -87,7 +87,7 @@ struct DeploymentState
 struct Router::State
 {
     State(const GatewayConfig &config, Clock clock, quint32 seed)
-        : settings(config.router), table(config), deployments(config.deployments),
+        : settings(config.router), aliases(config.groupAliases), deployments(config.deployments),
           clock(clock ? std::move(clock) : Clock(&monotonicMs)), rng(seed), affinity(kAffinityCapacity)
     {
     }
@@ -98,13 +98,26 @@ struct Router::State
     double unit() { return double(rng() >> 8) * (1.0 / 16777216.0); }
     int indexOf(const Deployment &deployment) const;
     const std::vector<int> *members(const QString &group) const;
+    QString resolveGroup(const QString &model) const;
+    QString resolveGroupUncached(const QString &model) const;
     bool ruleMatches(const ScenarioRule &rule, const RouteRequest &request) const;
     int choose();  // applies the strategy to `scratch`
     int randomAmongBest(const std::vector<int> &candidates, const std::function<double(int)> &score, double tolerance);
     void pruneFailures(DeploymentState &state, qint64 now) const;
 
     RouterSettings settings;
-    RoutingTable table;
+    QHash<QString, QString> aliases;   // router_settings.model_group_alias
+    std::vector<QString> patterns;     // distinct wildcard model_names, config order
+    mutable QHash<QString, QString> resolvedGroups;  // model → group ("" for none), bounded
+    struct GroupFallbacks
+    {
+        QStringList fallbacks;         // resolved: the group's own list, else default_fallbacks
+        bool ownFallbacks = false;
+        QStringList contextFallbacks;  // resolved context_window_fallbacks
+        bool ownContextFallbacks = false;
+    };
+    QHash<QString, GroupFallbacks> fallbacksByGroup;  // computed once: plan() does no list work
+    QStringList resolvedGroupList(const QStringList &names, const QString &self) const;
     std::vector<Deployment> deployments;
     std::vector<DeploymentState> states;
     QHash<QString, std::vector<int>> groups;  // model_name → deployment indices, config order
@@ -136,8 +149,55 @@ const std::vector<int> *Router::State::members(const QString &group) const
 {
     auto it = groups.constFind(group);
     if (it == groups.constEnd())
-        it = groups.constFind(table.groupFor(group));
+        it = groups.constFind(resolveGroup(group));
     return it == groups.constEnd() ? nullptr : &it.value();
+}
+
+QString Router::State::resolveGroupUncached(const QString &model) const
+{
+    // The same order as RoutingTable::groupFor: an exact model_name, an alias, then the most
+    // specific wildcard (most literal characters; ties to the earlier one). Distinct patterns
+    // only, so a group of 100 deployments costs one match, not 100.
+    if (!model.contains(QLatin1Char('*')) && groups.contains(model))
+        return model;
+    const auto alias = aliases.constFind(model);
+    if (alias != aliases.constEnd())
+        return alias.value();
+    QString best;
+    qsizetype bestLiterals = -1;
+    for (const QString &pattern : patterns) {
+        if (!RoutingTable::wildcardMatches(pattern, model))
+            continue;
+        const qsizetype literals = pattern.size() - pattern.count(QLatin1Char('*'));
+        if (literals > bestLiterals) {
+            best = pattern;
+            bestLiterals = literals;
+        }
+    }
+    return best;
+}
+
+QString Router::State::resolveGroup(const QString &model) const
+{
+    const auto cached = resolvedGroups.constFind(model);
+    if (cached != resolvedGroups.constEnd())
+        return cached.value();
+    const QString group = resolveGroupUncached(model);
+    if (resolvedGroups.size() >= 4096)
+        resolvedGroups.clear();  // clients send few distinct names; this only bounds abuse
+    resolvedGroups.insert(model, group);
+    return group;
+}
+
+QStringList Router::State::resolvedGroupList(const QStringList &names, const QString &self) const
+{
+    QStringList result;
+    for (const QString &name : names) {
+        const QString group = groups.contains(name) ? name : resolveGroup(name);
+        if (!group.isEmpty() && group != self && !result.contains(group))
+            result.append(group);
+    }
+    return result;
 }
 
 bool Router::State::ruleMatches(const ScenarioRule &rule, const RouteRequest &request) const
@@ -235,7 +295,10 @@ Router::Router(const GatewayConfig &config, Clock clock, quint32 seed)
     for (size_t i = 0; i < d->deployments.size(); ++i) {
         const Deployment &deployment = d->deployments[i];
         DeploymentState &state = d->states[i];
-        d->groups[deployment.modelName].push_back(int(i));
+        std::vector<int> &members = d->groups[deployment.modelName];
+        if (members.empty() && deployment.isWildcard())
+            d->patterns.push_back(deployment.modelName);
+        members.push_back(int(i));
         state.maxParallel = deployment.maxParallelRequests > 0 ? deployment.maxParallelRequests
                                                                : d->settings.defaultMaxParallelRequests;
         state.order = deployment.order > 0 ? deployment.order : std::numeric_limits<int>::max();
@@ -251,6 +314,18 @@ Router::Router(const GatewayConfig &config, Clock clock, quint32 seed)
         }
     }
     d->scratch.reserve(d->deployments.size());
+    for (auto it = d->groups.cbegin(); it != d->groups.cend(); ++it) {
+        const QString &group = it.key();
+        State::GroupFallbacks entry;
+        const auto own = d->settings.fallbacks.constFind(group);
+        entry.ownFallbacks = own != d->settings.fallbacks.constEnd();
+        entry.fallbacks = d->resolvedGroupList(entry.ownFallbacks ? own.value() : d->settings.defaultFallbacks, group);
+        const auto context = d->settings.contextWindowFallbacks.constFind(group);
+        entry.ownContextFallbacks = context != d->settings.contextWindowFallbacks.constEnd();
+        if (entry.ownContextFallbacks)
+            entry.contextFallbacks = d->resolvedGroupList(context.value(), group);
+        d->fallbacksByGroup.insert(group, entry);
+    }
 }
 
 Router::~Router() = default;
@@ -260,7 +335,7 @@ std::optional<RoutePlan> Router::plan(const RouteRequest &request) const
     RoutePlan plan;
     for (const ScenarioRule &rule : d->settings.routes) {
         if (d->ruleMatches(rule, request)) {
-            const QString group = d->groups.contains(rule.group) ? rule.group : d->table.groupFor(rule.group);
+            const QString group = d->groups.contains(rule.group) ? rule.group : d->resolveGroup(rule.group);
             if (!group.isEmpty()) {
                 plan.group = group;
                 plan.rule = rule.name;
@@ -269,29 +344,30 @@ std::optional<RoutePlan> Router::plan(const RouteRequest &request) const
         }
     }
     if (plan.group.isEmpty())
-        plan.group = d->table.groupFor(request.model);
+        plan.group = d->resolveGroup(request.model);
     if (plan.group.isEmpty())
         return std::nullopt;
 
-    auto lookup = [&](const QHash<QString, QStringList> &table) -> const QStringList * {
-        auto it = table.constFind(plan.group);
-        if (it == table.constEnd() && request.model != plan.group)
-            it = table.constFind(request.model);  // keyed by an alias the client used
-        return it == table.constEnd() ? nullptr : &it.value();
-    };
-    auto resolved = [&](const QStringList &names) {
-        QStringList groups;
-        for (const QString &name : names) {
-            const QString group = d->groups.contains(name) ? name : d->table.groupFor(name);
-            if (!group.isEmpty() && group != plan.group && !groups.contains(group))
-                groups.append(group);
+    const auto cached = d->fallbacksByGroup.constFind(plan.group);
+    if (cached != d->fallbacksByGroup.constEnd()) {
+        plan.fallbackGroups = cached->fallbacks;
+        plan.contextFallbackGroups = cached->contextFallbacks;
+    }
+    // Lists keyed by the alias the client used, for a group without its own.
+    if (request.model != plan.group) {
+        const bool ownFallbacks = cached != d->fallbacksByGroup.constEnd() && cached->ownFallbacks;
+        const bool ownContext = cached != d->fallbacksByGroup.constEnd() && cached->ownContextFallbacks;
+        if (!ownFallbacks) {
+            const auto byAlias = d->settings.fallbacks.constFind(request.model);
+            if (byAlias != d->settings.fallbacks.constEnd())
+                plan.fallbackGroups = d->resolvedGroupList(byAlias.value(), plan.group);
         }
-        return groups;
-    };
-    const QStringList *fallbacks = lookup(d->settings.fallbacks);
-    plan.fallbackGroups = resolved(fallbacks ? *fallbacks : d->settings.defaultFallbacks);
-    if (const QStringList *context = lookup(d->settings.contextWindowFallbacks))
-        plan.contextFallbackGroups = resolved(*context);
+        if (!ownContext) {
+            const auto byAlias = d->settings.contextWindowFallbacks.constFind(request.model);
+            if (byAlias != d->settings.contextWindowFallbacks.constEnd())
+                plan.contextFallbackGroups = d->resolvedGroupList(byAlias.value(), plan.group);
+        }
+    }
     return plan;
 }
 
