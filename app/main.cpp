@@ -192,10 +192,20 @@ int main(int argc, char *argv[])
 
     sb::ProxyService service;
     sb::MainWindow window;
-    window.show();
+    QObject::connect(&service, &sb::ProxyService::requestFinished, &window, &sb::MainWindow::addRecord);
     QString error;
-    if (!service.start(launch.loaded.config, launch.tokens, &error))
+    sb::GatewayInfo info;
+    info.configPath = launch.configPath;
+    info.warnings = launch.loaded.warnings();
+    if (service.start(launch.loaded.config, launch.tokens, &error)) {
+        info.baseUrl = service.baseUrl();
+        info.token = launch.gatewayToken;
+    } else {
         err << "switchboard: " << error << Qt::endl;
+        info.error = error;
+    }
+    window.setGatewayInfo(info);
+    window.show();
     const int code = app->exec();
     service.stop(3000);
     return code;

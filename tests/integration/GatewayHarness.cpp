@@ -58,6 +58,9 @@ GatewayHarness::GatewayHarness(const QByteArray &yaml)
         return;
     }
     GatewayConfig config = loaded.config;
+    // The spend log goes to a throw-away folder, never into the user's data directory.
+    if (config.usageDbPath.isEmpty())
+        config.usageDbPath = m_dataDir.filePath(QStringLiteral("usage.sqlite"));
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     QObject::connect(&m_service, &ProxyService::requestFinished, &m_service,

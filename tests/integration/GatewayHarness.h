@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -57,6 +58,7 @@ public:
 private:
     HttpResult wait(QNetworkReply *reply, int timeoutMs);
 
+    QTemporaryDir m_dataDir;
     ProxyService m_service;
     QNetworkAccessManager m_network;
     QList<RequestRecord> m_records;

@@ -1,0 +1,84 @@
+#include "RequestLogModel.h"
+
+#include <QBrush>
+#include <QColor>
+
+namespace sb {
+
+RequestLogModel::RequestLogModel(int capacity, QObject *parent)
+    : QAbstractTableModel(parent), m_capacity(qMax(1, capacity))
+{
+}
+
+int RequestLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_records.size());
+}
+
+int RequestLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RequestLogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const RequestRecord &r = m_records.at(index.row());
+    auto tokens = [&r](qint64 value) -> QVariant {
+        if (value < 0)
+            return QStringLiteral("–");
+        return r.tokensEstimated ? QStringLiteral("~%1").arg(value) : QString::number(value);
+    };
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Time: return r.startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+        case Model: return r.clientModel.isEmpty() ? r.path : r.clientModel;
+        case Deployment: return r.upstreamModel.isEmpty() ? QStringLiteral("–") : r.upstreamModel;
+        case Status: return r.errorType.isEmpty() ? QString::number(r.status)
+                                                  : QStringLiteral("%1 %2").arg(r.status).arg(r.errorType);
+        case InputTokens: return tokens(r.inputTokens);
+        case OutputTokens: return tokens(r.outputTokens);
+        case Duration: return QStringLiteral("%1 ms").arg(r.totalMs);
+        default: return {};
+        }
+    }
+    if (role == Qt::TextAlignmentRole && index.column() >= InputTokens)
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && index.column() == Status && (r.status >= 400 || !r.errorType.isEmpty()))
+        return QBrush(QColor(0xc0, 0x39, 0x2b));
+    if (role == Qt::ToolTipRole)
+        return r.logLine();
+    return {};
+}
+
+QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Time: return tr("Time");
+    case Model: return tr("Requested model");
+    case Deployment: return tr("Served by");
+    case Status: return tr("Status");
+    case InputTokens: return tr("In");
+    case OutputTokens: return tr("Out");
+    case Duration: return tr("Time taken");
+    default: return {};
+    }
+}
+
+void RequestLogModel::addRecord(const RequestRecord &record)
+{
+    beginInsertRows({}, 0, 0);
+    m_records.prepend(record);
+    endInsertRows();
+    if (m_records.size() > m_capacity) {
+        beginRemoveRows({}, m_capacity, int(m_records.size()) - 1);
+        while (m_records.size() > m_capacity)
+            m_records.removeLast();
+        endRemoveRows();
+    }
+}
+
+} // namespace sb

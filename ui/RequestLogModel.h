@@ -1,0 +1,32 @@
+#pragma once
+
+#include "server/RequestRecord.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+
+namespace sb {
+
+// The most recent requests, newest first, for the main window's table. Read-only.
+class RequestLogModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Time, Model, Deployment, Status, InputTokens, OutputTokens, Duration, ColumnCount };
+
+    explicit RequestLogModel(int capacity = 500, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void addRecord(const sb::RequestRecord &record);
+    const RequestRecord &record(int row) const { return m_records.at(row); }
+
+private:
+    QList<RequestRecord> m_records;
+    int m_capacity;
+};
+
+} // namespace sb
