@@ -67,11 +67,28 @@ MainWindow::MainWindow(QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
     m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Deployment, QHeaderView::Stretch);
+    // Fixed columns sized for their widest usual content; the model names take the rest.
+    QHeaderView *columns = m_table->horizontalHeader();
+    columns->setStretchLastSection(false);
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = 24;
+    const struct {
+        int column;
+        const char *sample;
+    } widths[] = {{RequestLogModel::Time, "00:00:00"},
+                  {RequestLogModel::Status, "502 upstream error"},
+                  {RequestLogModel::InputTokens, "~1234567"},
+                  {RequestLogModel::OutputTokens, "~1234567"},
+                  {RequestLogModel::Duration, "Time taken"}};
+    for (const auto &entry : widths) {
+        columns->setSectionResizeMode(entry.column, QHeaderView::Fixed);
+        columns->resizeSection(entry.column, metrics.horizontalAdvance(QLatin1String(entry.sample)) + padding);
+    }
+    columns->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
+    columns->setSectionResizeMode(RequestLogModel::Deployment, QHeaderView::Stretch);
     layout->addWidget(m_table, 1);
     setCentralWidget(central);
 
@@ -118,6 +135,9 @@ void MainWindow::setGatewayInfo(const GatewayInfo &info)
 
 void MainWindow::addRecord(const RequestRecord &record)
 {
+    // Model traffic only: health probes and Claude Code's connectivity check are noise here.
+    if (!record.path.startsWith(QStringLiteral("/v1/")) && !record.path.contains(QStringLiteral("/chat/completions")))
+        return;
     m_log->addRecord(record);
     ++m_requests;
     if (record.status >= 400 || !record.errorType.isEmpty())

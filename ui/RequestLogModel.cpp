@@ -2,6 +2,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QHash>
 
 namespace sb {
 
@@ -35,8 +36,7 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
         case Time: return r.startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
         case Model: return r.clientModel.isEmpty() ? r.path : r.clientModel;
         case Deployment: return r.upstreamModel.isEmpty() ? QStringLiteral("–") : r.upstreamModel;
-        case Status: return r.errorType.isEmpty() ? QString::number(r.status)
-                                                  : QStringLiteral("%1 %2").arg(r.status).arg(r.errorType);
+        case Status: return statusText(r);
         case InputTokens: return tokens(r.inputTokens);
         case OutputTokens: return tokens(r.outputTokens);
         case Duration: return QStringLiteral("%1 ms").arg(r.totalMs);
@@ -50,6 +50,27 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole)
         return r.logLine();
     return {};
+}
+
+QString RequestLogModel::statusText(const RequestRecord &r)
+{
+    // The code a developer knows, and a word a user understands.
+    static const QHash<QString, QString> words = {
+        {QStringLiteral("api_error"), tr("upstream error")},
+        {QStringLiteral("not_found_error"), tr("unknown model")},
+        {QStringLiteral("authentication_error"), tr("bad token")},
+        {QStringLiteral("invalid_request_error"), tr("bad request")},
+        {QStringLiteral("overloaded_error"), tr("busy")},
+        {QStringLiteral("rate_limit_error"), tr("rate limited")},
+        {QStringLiteral("timeout_error"), tr("timed out")},
+        {QStringLiteral("request_too_large"), tr("too large")},
+        {QStringLiteral("client_closed"), tr("cancelled")},
+    };
+    if (r.status == 499)
+        return tr("cancelled");
+    if (r.errorType.isEmpty())
+        return r.status == 200 ? tr("200 OK") : QString::number(r.status);
+    return QStringLiteral("%1 %2").arg(r.status).arg(words.value(r.errorType, r.errorType));
 }
 
 QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -23,6 +23,7 @@ public:
 
     void addRecord(const sb::RequestRecord &record);
     const RequestRecord &record(int row) const { return m_records.at(row); }
+    static QString statusText(const RequestRecord &record);
 
 private:
     QList<RequestRecord> m_records;

@@ -68,7 +68,12 @@ TEST_CASE("the main window shows the gateway, copies Claude Code's settings and 
 
     window.addRecord(makeRecord(200, QStringLiteral("claude-opus-5-5"), 1200, 30));
     window.addRecord(makeRecord(502, QStringLiteral("claude-opus-5-5"), -1, -1));
+    RequestRecord probe = makeRecord(200, QString(), -1, -1);
+    probe.method = QStringLiteral("GET");
+    probe.path = QStringLiteral("/health");
+    window.addRecord(probe);
     CHECK(window.findChild<QLabel *>(QStringLiteral("countsLabel"))->text() == QStringLiteral("2 requests, 1 failed"));
+    CHECK(RequestLogModel::statusText(makeRecord(502, QString(), -1, -1)) == QStringLiteral("502 upstream error"));
     CHECK(window.findChild<QTableView *>(QStringLiteral("requestTable"))->model()->rowCount() == 2);
 
     GatewayInfo stopped;
