@@ -63,11 +63,12 @@ QString methodName(QHttpServerRequest::Method method)
 } // namespace
 
 GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tokens, QObject *parent)
-    : QAbstractHttpServer(parent), m_config(config), m_routes(std::make_unique<RoutingTable>(config)),
+    : QAbstractHttpServer(parent), m_config(config), m_router(std::make_shared<Router>(config)),
       m_tokens(tokens), m_pool(new HttpClientPool(this))
 {
     qRegisterMetaType<sb::RequestRecord>();
     m_uptime.start();
+    m_router->setCapacityListener([this] { serveWaiting(); });
     if (config.usageEnabled) {
         m_usage = new UsageTap(UsageSettings::fromConfig(config), this);
         for (const QString &warning : m_usage->warnings())
@@ -78,6 +79,7 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
 
 GatewayServer::~GatewayServer()
 {
+    m_router->setCapacityListener({});
     const QSet<ProxyExchange *> exchanges = m_exchanges;
     m_exchanges.clear();
     for (ProxyExchange *exchange : exchanges) {
@@ -122,7 +124,10 @@ quint16 GatewayServer::serverPort() const
 void GatewayServer::applyConfig(const GatewayConfig &config)
 {
     m_config = config;
-    m_routes = std::make_unique<RoutingTable>(config);
+    // In-flight requests keep using the router they started with until they finish;
+    // new requests see the new config. (Routing state starts fresh.)
+    m_router = std::make_shared<Router>(config);
+    m_router->setCapacityListener([this] { serveWaiting(); });
     if (m_tcp)
         m_tcp->setMaxBodyBytes(config.maxBodyBytes);
     if (m_usage)
@@ -170,12 +175,17 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     return true;
 }
 
-bool GatewayServer::authorized(const QHttpServerRequest &request) const
+QString GatewayServer::presentedToken(const QHttpServerRequest &request)
 {
-    QByteArray presented = request.value(QByteArrayLiteral("x-api-key"));
     const QByteArray authorization = request.value(QByteArrayLiteral("authorization"));
     if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-        presented = authorization.mid(7).trimmed();
+        return QString::fromUtf8(authorization.mid(7).trimmed());
+    return QString::fromUtf8(request.value(QByteArrayLiteral("x-api-key")));
+}
+
+bool GatewayServer::authorized(const QHttpServerRequest &request) const
+{
+    const QByteArray presented = presentedToken(request).toUtf8();
     if (presented.isEmpty())
         return false;
     bool match = false;
@@ -312,8 +322,37 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
         respondError(client, record, dialect, ApiError::invalidRequest(QStringLiteral("stream: must be a boolean")));
         return;
     }
-    const std::vector<const Deployment *> candidates = m_routes->candidates(record.clientModel);
-    if (candidates.empty()) {
+    RouteRequest route;
+    route.model = record.clientModel;
+    route.sessionId = record.sessionId;
+    if (route.sessionId.isEmpty()) {
+        // Claude Code also puts its session id inside metadata.user_id (a JSON string).
+        const QString userId = body->value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString();
+        if (userId.startsWith(QLatin1Char('{')))
+            route.sessionId = QJsonDocument::fromJson(userId.toUtf8()).object().value(QStringLiteral("session_id")).toString();
+    }
+    route.requestClass = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-request-class")));
+    route.agentId = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-agent-id")));
+    const QString thinking = body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
+    route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive")
+                     || !body->value(QStringLiteral("reasoning_effort")).isUndefined();
+    route.hasImage = request.body().contains("\"image") || request.body().contains("\"image_url\"");
+    route.estimatedTokens = qMax<qint64>(1, request.body().size() / 4);
+    route.token = presentedToken(request);
+
+    const int limited = m_router->checkTokenLimits(route.token, route.estimatedTokens);
+    if (limited >= 0) {
+        ApiError error;
+        error.httpStatus = 429;
+        error.type = QStringLiteral("rate_limit_error");
+        error.message = QStringLiteral("this token is over its requests or tokens per minute (switchboard.token_rpm / "
+                                       "token_tpm); retry in %1 s").arg(limited);
+        error.retryAfterSeconds = limited;
+        respondError(client, record, dialect, error);
+        return;
+    }
+    const std::optional<RoutePlan> plan = m_router->plan(route);
+    if (!plan) {
         respondError(client, record, dialect,
                      ApiError::notFound(QStringLiteral("model \"%1\" has no deployment; configured model names: %2")
                                             .arg(record.clientModel, m_config.modelNames().join(QStringLiteral(", ")))));
@@ -331,15 +370,39 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     settings.connectTimeoutMs = m_config.connectTimeoutMs;
     settings.requestTimeoutSeconds = m_config.requestTimeoutSeconds;
     settings.streamIdleTimeoutSeconds = m_config.streamIdleTimeoutSeconds;
-    auto *exchange = new ProxyExchange(m_pool, settings, client, record, this);
+    auto *exchange = new ProxyExchange(m_pool, m_router, settings, client, record, this);
     m_exchanges.insert(exchange);
     if (m_usage)
-        m_usage->requestStarted(record.requestId, candidates.front()->id);
+        connect(exchange, &ProxyExchange::attemptStarted, m_usage, &UsageTap::requestStarted);
+    connect(exchange, &ProxyExchange::waitingForCapacity, this, [this, exchange] {
+        if (m_waiting.size() >= m_router->settings().queueSize) {
+            exchange->cut(QStringLiteral("the request queue is full (switchboard.queue_size); retry shortly"));
+            return;
+        }
+        m_waiting.append(exchange);
+    });
     connect(exchange, &ProxyExchange::finished, this, [this, exchange](const RequestRecord &done) {
         m_exchanges.remove(exchange);
+        m_waiting.removeAll(exchange);
         Q_EMIT requestFinished(done);
     });
-    exchange->start(clientRequest, *candidates.front());
+    exchange->start(clientRequest, route, *plan);
+}
+
+void GatewayServer::serveWaiting()
+{
+    // Oldest first; stop at the first that must keep waiting, so order is kept.
+    while (!m_waiting.isEmpty()) {
+        QPointer<ProxyExchange> exchange = m_waiting.first();
+        if (!exchange || !exchange->isWaiting()) {
+            m_waiting.removeFirst();
+            continue;
+        }
+        exchange->resume();
+        if (exchange && exchange->isWaiting())
+            return;
+        m_waiting.removeFirst();
+    }
 }
 
 void GatewayServer::countTokens(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record)

@@ -3,11 +3,12 @@
 #include "ProxyExchange.h"
 #include "RequestRecord.h"
 #include "config/GatewayConfig.h"
-#include "routing/RoutingTable.h"
+#include "routing/Router.h"
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
 #include <QHostAddress>
+#include <QPointer>
 #include <QSet>
 
 #include <memory>
@@ -35,6 +36,7 @@ public:
     quint16 serverPort() const;
     void applyConfig(const GatewayConfig &config);
     void setTokens(const QStringList &tokens);
+    const Router &router() const { return *m_router; }
     int inFlight() const { return int(m_exchanges.size()); }
     // Usage, cost and live stats; nullptr when switchboard.usage_enabled is false.
     UsageTap *usage() const { return m_usage; }
@@ -62,6 +64,7 @@ private:
     // would fill the spend log).
     void observe(const QString &path, const QHttpServerRequest &request, ClientConnection *client);
     bool authorized(const QHttpServerRequest &request) const;
+    static QString presentedToken(const QHttpServerRequest &request);
     void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
                       const ApiError &error);
     void respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body);
@@ -70,7 +73,9 @@ private:
                                          RequestRecord &record, ClientDialect dialect);
 
     GatewayConfig m_config;
-    std::unique_ptr<RoutingTable> m_routes;
+    std::shared_ptr<Router> m_router;  // exchanges hold it too, so a reload cannot pull it away
+    QList<QPointer<ProxyExchange>> m_waiting;  // requests waiting for a deployment slot, oldest first
+    void serveWaiting();
     QStringList m_tokens;
     HttpClientPool *m_pool;
     GuardedTcpServer *m_tcp = nullptr;

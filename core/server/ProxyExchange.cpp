@@ -37,9 +37,10 @@ qint64 estimateTokens(qint64 bytes)
 }
 } // namespace
 
-ProxyExchange::ProxyExchange(HttpClientPool *pool, const ExchangeSettings &settings,
+ProxyExchange::ProxyExchange(HttpClientPool *pool, std::shared_ptr<Router> router, const ExchangeSettings &settings,
                              ClientConnection *client, RequestRecord record, QObject *parent)
-    : QObject(parent), m_pool(pool), m_settings(settings), m_client(client), m_record(std::move(record))
+    : QObject(parent), m_pool(pool), m_router(std::move(router)), m_settings(settings), m_client(client),
+      m_record(std::move(record))
 {
     m_clock.start();
     client->setParent(this);
@@ -52,43 +53,41 @@ ProxyExchange::ProxyExchange(HttpClientPool *pool, const ExchangeSettings &setti
     });
     m_ping.setInterval(m_settings.pingIntervalMs);
     connect(&m_ping, &QTimer::timeout, this, &ProxyExchange::onPing);
+    m_queueDeadline.setSingleShot(true);
+    connect(&m_queueDeadline, &QTimer::timeout, this, [this] {
+        m_waiting = false;
+        ApiError error;
+        error.httpStatus = 529;
+        error.type = QStringLiteral("overloaded_error");
+        error.message = QStringLiteral("every deployment of \"%1\" is at its max_parallel_requests and the "
+                                       "request waited %2 s in the queue; retry shortly")
+                            .arg(m_groups.value(m_groupIndex), QString::number(m_queueDeadline.interval() / 1000.0));
+        error.retryAfterSeconds = 1;
+        sendError(error);
+    });
 }
 
 ProxyExchange::~ProxyExchange()
 {
-    if (m_upstreamId && !m_done)
+    if (m_upstreamId)
         m_pool->cancel(m_upstreamId);
+    endAttempt();
 }
 
-void ProxyExchange::start(const ClientRequest &request, const Deployment &deployment)
+void ProxyExchange::start(const ClientRequest &request, const RouteRequest &route, const RoutePlan &plan)
 {
-    m_deployment = deployment;
+    m_request = request;
+    m_route = route;
     m_dialect = request.dialect;
     m_stream = request.body.value(QStringLiteral("stream")).toBool(false);
     m_record.stream = m_stream;
-    m_record.deployment = deployment.id;
-    m_record.modelGroup = deployment.modelName;
-    m_record.upstreamModel = deployment.upstreamModel;
-    switch (deployment.provider) {
-    case Provider::Ollama: m_record.provider = QStringLiteral("ollama"); break;
-    case Provider::OpenAiCompatible: m_record.provider = QStringLiteral("openai"); break;
-    case Provider::Anthropic: m_record.provider = QStringLiteral("anthropic"); break;
-    }
-    m_estimatedInputTokens = estimateTokens(request.bodyBytes);
+    m_record.modelGroup = plan.group;
+    m_record.routeRule = plan.rule;
+    m_estimatedInputTokens = route.estimatedTokens > 0 ? route.estimatedTokens : estimateTokens(request.bodyBytes);
     m_messageId = IdGenerator::messageId();
-
-    HttpRequest upstream;
-    if (!buildUpstreamRequest(request, upstream))
-        return;  // an error was sent
+    m_groups = QStringList{plan.group} + plan.fallbackGroups;
+    m_contextGroups = plan.contextFallbackGroups;
     if (m_stream) {
-        if (m_passthrough)
-            m_decoder = std::make_unique<AnthropicSseDecoder>();
-        else if (deployment.provider == Provider::Ollama)
-            m_decoder = std::make_unique<OllamaNdjsonDecoder>();
-        else if (deployment.provider == Provider::OpenAiCompatible)
-            m_decoder = std::make_unique<OpenAiSseDecoder>();
-        else
-            m_decoder = std::make_unique<AnthropicSseDecoder>();
         if (m_dialect == ClientDialect::Anthropic)
             m_encoder = std::make_unique<AnthropicSseEncoder>();
         else
@@ -98,7 +97,210 @@ void ProxyExchange::start(const ClientRequest &request, const Deployment &deploy
                     .value(QStringLiteral("include_usage")).toBool(false));
         m_ping.start();
     }
+    nextAttempt();
+}
+
+bool ProxyExchange::groupOnlyBusy(const QString &group) const
+{
+    // Busy (parallel limit, rpm/tpm) rather than cooling down: worth waiting in the queue.
+    const std::vector<Router::DeploymentHealth> health = m_router->health();
+    const std::vector<Deployment> &deployments = m_router->deployments();
+    for (size_t i = 0; i < deployments.size() && i < health.size(); ++i) {
+        if (deployments[i].modelName == group && health[i].coolingForMs <= 0)
+            return true;
+    }
+    return false;
+}
+
+void ProxyExchange::nextAttempt()
+{
+    if (m_done)
+        return;
+    while (m_groupIndex < m_groups.size()) {
+        const QString &group = m_groups.at(m_groupIndex);
+        qint64 wait = -1;
+        const Deployment *deployment = m_router->pick(group, m_route, m_tried, &wait);
+        if (deployment) {
+            attempt(*deployment);
+            return;
+        }
+        if (wait >= 0 && (m_soonestMs < 0 || wait < m_soonestMs))
+            m_soonestMs = wait;
+        if (m_attempts == 0 && m_groupIndex == 0 && wait >= 0 && groupOnlyBusy(group)) {
+            // Every deployment is at its limit: wait for a slot, with a deadline.
+            if (!m_waiting) {
+                m_waiting = true;
+                m_queueDeadline.start(int(m_router->settings().queueTimeoutSeconds * 1000));
+                Q_EMIT waitingForCapacity();
+            }
+            return;
+        }
+        ++m_groupIndex;
+    }
+    giveUp();
+}
+
+void ProxyExchange::resume()
+{
+    if (!m_waiting || m_done)
+        return;
+    m_waiting = false;
+    nextAttempt();
+    if (!m_waiting)
+        m_queueDeadline.stop();
+    else
+        m_waiting = true;
+}
+
+void ProxyExchange::giveUp()
+{
+    // Nothing left to try now. Another round after a backoff, if the failures were the kind
+    // that pass (a refused connection, a 5xx, a 429), else the last error.
+    if (m_lastError && m_lastRetryable && canRetry() && m_rounds < m_router->numRetries()) {
+        ++m_rounds;
+        const qint64 delay = m_router->backoffMs(m_rounds, m_lastError->retryAfterSeconds);
+        m_groupIndex = 0;
+        m_tried.clear();
+        QTimer::singleShot(int(delay), this, &ProxyExchange::nextAttempt);
+        return;
+    }
+    if (m_lastWasPassthrough && m_client && !m_client->headSent()) {
+        // Anthropic-format errors reach Claude Code unchanged: its recovery matches them.
+        ClientConnection::Headers headers = {
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+            {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+            {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}};
+        const QByteArray retryAfter = headerValue(m_lastHeaders, QByteArrayLiteral("retry-after"));
+        if (!retryAfter.isEmpty())
+            headers.append({QByteArrayLiteral("retry-after"), retryAfter});
+        m_record.errorType = m_lastError ? m_lastError->type : QString();
+        m_client->respond(m_lastStatus, headers, m_lastBody);
+        complete(m_lastStatus);
+        return;
+    }
+    if (m_lastError) {
+        sendError(*m_lastError);
+        return;
+    }
+    // Never tried: every deployment is cooling down or over its limits.
+    ApiError error;
+    error.httpStatus = 529;
+    error.type = QStringLiteral("overloaded_error");
+    error.message = QStringLiteral("every deployment that serves \"%1\" is cooling down after failures or over its "
+                                   "limits; retry shortly").arg(m_record.clientModel);
+    error.retryAfterSeconds = int(qMax<qint64>(1, (m_soonestMs + 999) / 1000));
+    sendError(error);
+}
+
+void ProxyExchange::attempt(const Deployment &deployment)
+{
+    m_deployment = deployment;
+    m_tried.append(deployment.id);
+    ++m_attempts;
+    m_record.retries = m_attempts - 1;
+    m_record.fallbackUsed = m_groupIndex > 0 || deployment.modelName != m_record.modelGroup;
+    m_record.deployment = deployment.id;
+    m_record.upstreamModel = deployment.upstreamModel;
+    switch (deployment.provider) {
+    case Provider::Ollama: m_record.provider = QStringLiteral("ollama"); break;
+    case Provider::OpenAiCompatible: m_record.provider = QStringLiteral("openai"); break;
+    case Provider::Anthropic: m_record.provider = QStringLiteral("anthropic"); break;
+    }
+    if (m_attempts == 1)
+        Q_EMIT attemptStarted(m_record.requestId, deployment.id);
+    m_router->attemptStarted(deployment, m_estimatedInputTokens);
+    m_attemptOpen = true;
+
+    // Fresh per-attempt state.
+    m_upstreamStatus = 0;
+    m_upstreamHeaders.clear();
+    m_body.clear();
+    m_passthrough = false;
+    m_relay = false;
+    m_decoder.reset();
+
+    HttpRequest upstream;
+    if (!buildUpstreamRequest(m_request, upstream))
+        return;  // an error was sent
+    // Bytes are relayed unchanged only while the client has seen nothing of ours; after our
+    // own message_start (an earlier attempt, or pings), an Anthropic stream is re-encoded.
+    m_relay = m_passthrough && !(m_client && m_client->headSent());
+    if (m_stream) {
+        if (m_passthrough || deployment.provider == Provider::Anthropic)
+            m_decoder = std::make_unique<AnthropicSseDecoder>();
+        else if (deployment.provider == Provider::Ollama)
+            m_decoder = std::make_unique<OllamaNdjsonDecoder>();
+        else
+            m_decoder = std::make_unique<OpenAiSseDecoder>();
+    }
     m_upstreamId = m_pool->send(upstream, this);
+}
+
+void ProxyExchange::endAttempt()
+{
+    if (m_attemptOpen) {
+        m_attemptOpen = false;
+        m_router->attemptEnded(m_deployment);
+    }
+}
+
+bool ProxyExchange::canRetry() const
+{
+    if (m_done || !m_client)
+        return false;
+    if (m_contentSent)
+        return false;
+    // After relayed upstream bytes the client has seen someone else's message_start.
+    if (m_relay && m_client->headSent())
+        return false;
+    return true;
+}
+
+void ProxyExchange::attemptFailed(AttemptFailure failure, const ApiError &error, int retryAfterSeconds)
+{
+    m_upstreamId = 0;
+    m_router->attemptFailed(m_deployment, failure, retryAfterSeconds);
+    endAttempt();
+    m_lastError = error;
+    m_lastRetryable = failure == AttemptFailure::Connect || failure == AttemptFailure::Timeout
+                      || failure == AttemptFailure::RateLimited || failure == AttemptFailure::Overloaded
+                      || failure == AttemptFailure::ServerError;
+    m_lastWasPassthrough = m_passthrough && m_relay && failure != AttemptFailure::Connect
+                           && failure != AttemptFailure::Timeout && m_upstreamStatus >= 300;
+    if (m_lastWasPassthrough) {
+        m_lastStatus = m_upstreamStatus;
+        m_lastHeaders = m_upstreamHeaders;
+        m_lastBody = m_body;
+    }
+    if (!canRetry()) {
+        sendError(error);
+        return;
+    }
+    switch (failure) {
+    case AttemptFailure::ContextExceeded:
+        // A larger-context group, if configured; other deployments of this one would fail too.
+        if (!m_contextGroups.isEmpty()) {
+            m_groups = m_contextGroups;
+            m_contextGroups.clear();
+            m_groupIndex = 0;
+            nextAttempt();
+            return;
+        }
+        giveUp();
+        return;
+    case AttemptFailure::ClientError:
+        // The request itself is wrong (400, 413, 422): every deployment would say the same.
+        if (m_upstreamStatus != 401 && m_upstreamStatus != 403 && m_upstreamStatus != 404) {
+            giveUp();  // no round of retries: m_lastRetryable is false
+            return;
+        }
+        // A key or a model missing on this deployment only: others may serve it.
+        nextAttempt();
+        return;
+    default:
+        nextAttempt();
+        return;
+    }
 }
 
 bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpRequest &out)
@@ -131,6 +333,7 @@ bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpReque
             // Pass-through: only the model changes, so every field and beta Claude Code
             // relies on reaches the upstream intact.
             m_passthrough = true;
+            m_relay = true;
             QJsonObject body = request.body;
             body.insert(QStringLiteral("model"), d.upstreamModel);
             out.body = json(body);
@@ -186,8 +389,10 @@ void ProxyExchange::commitStream()
         {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
         {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()},
     };
+    if (!m_record.routeRule.isEmpty())
+        headers.append({QByteArrayLiteral("x-switchboard-route"), m_record.routeRule.toUtf8()});
     m_client->beginStream(200, headers);
-    if (m_passthrough)
+    if (m_relay)
         return;  // the upstream's own message_start follows
     Usage usage;
     usage.inputTokens = m_estimatedInputTokens;
@@ -202,7 +407,7 @@ void ProxyExchange::onPing()
 {
     if (m_done || !m_client)
         return;
-    if (m_passthrough && !m_client->headSent())
+    if (m_relay && !m_client->headSent())
         return;  // an Anthropic upstream sends its own message_start promptly
     // A local model prefilling a long prompt can stay silent for minutes; commit the
     // stream and ping so the client does not give up.
@@ -235,7 +440,8 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
     if (m_record.firstTokenMs < 0)
         m_record.firstTokenMs = m_clock.elapsed();
     m_events.clear();
-    if (m_passthrough) {
+    if (m_relay) {
+        m_contentSent = true;
         m_client->writeChunk(QByteArray(data, size));
         m_decoder->feed(data, size, m_events);  // the usage tap
         for (const StreamEvent &event : m_events)
@@ -281,10 +487,30 @@ void ProxyExchange::handleEvents(StreamEvents &events)
     m_out.clear();
     bool ended = false;
     for (StreamEvent &event : events) {
+        if (event.type == StreamEvent::Type::Error && !m_contentSent) {
+            // The upstream failed before any of its answer reached the client: another
+            // deployment may still answer in full.
+            if (!m_out.isEmpty())
+                m_client->writeChunk(m_out);
+            if (m_upstreamId) {
+                m_pool->cancel(m_upstreamId);
+                m_upstreamId = 0;
+            }
+            ApiError error = event.error;
+            error.message = m_deployment.upstreamLabel() + QStringLiteral(": ") + error.message;
+            attemptFailed(error.httpStatus == 429 ? AttemptFailure::RateLimited
+                          : error.type == QStringLiteral("overloaded_error") ? AttemptFailure::Overloaded
+                                                                              : AttemptFailure::ServerError,
+                          error, error.retryAfterSeconds);
+            return;
+        }
         noteEvent(event);
         if (event.type == StreamEvent::Type::MessageStart) {
             continue;  // ours went out when the upstream answered
         }
+        if (event.type == StreamEvent::Type::BlockStart || event.type == StreamEvent::Type::TextDelta
+            || event.type == StreamEvent::Type::ToolInputDelta || event.type == StreamEvent::Type::ThinkingDelta)
+            m_contentSent = true;
         if (event.type == StreamEvent::Type::MessageDelta && event.usage.inputTokens < 0) {
             event.usage.inputTokens = m_estimatedInputTokens;
             event.usage.estimated = true;
@@ -305,6 +531,12 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             m_pool->cancel(m_upstreamId);
             m_upstreamId = 0;
         }
+        if (failed)
+            m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
+        else
+            m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_record.firstTokenMs, m_clock.elapsed(),
+                                       qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
+        endAttempt();
         complete(200);
     } else if (m_client->headSent()) {
         m_ping.start();  // silence is measured from the last write
@@ -326,9 +558,16 @@ void ProxyExchange::httpResponseEnd()
     }
     m_events.clear();
     m_decoder->finish(m_events);
-    if (m_passthrough) {
+    if (m_relay) {
         for (const StreamEvent &event : m_events)
             noteEvent(event);
+        const bool truncated = !m_events.empty() && m_events.back().type == StreamEvent::Type::Error;
+        if (truncated || !m_record.errorType.isEmpty())
+            m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
+        else
+            m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_record.firstTokenMs, m_clock.elapsed(),
+                                       qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
+        endAttempt();
         // A stream that ended without message_stop gets an error event from the
         // decoder: relay it rather than letting the client see a truncated answer.
         if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error && m_client) {
@@ -343,17 +582,17 @@ void ProxyExchange::httpResponseEnd()
         return;
     }
     handleEvents(m_events);
-    if (!m_done) {
+    if (!m_done && !m_upstreamId && !m_waiting && m_attemptOpen) {
         // The decoder produced no terminal event: never end silently.
         ApiError error = ApiError::upstream(502, QStringLiteral("%1 ended the stream before it was complete")
                                                      .arg(m_deployment.upstreamLabel()));
-        sendError(error);
+        attemptFailed(AttemptFailure::ServerError, error, -1);
     }
 }
 
 void ProxyExchange::finishNonStreaming()
 {
-    if (m_passthrough) {
+    if (m_relay) {
         QByteArray contentType = headerValue(m_upstreamHeaders, QByteArrayLiteral("content-type"));
         if (contentType.isEmpty())
             contentType = QByteArrayLiteral("application/json");
@@ -373,6 +612,9 @@ void ProxyExchange::finishNonStreaming()
                                                  {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
                                                  {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
                               m_body);
+        m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
+                                   qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
+        endAttempt();
         complete(m_upstreamStatus);
         return;
     }
@@ -392,7 +634,7 @@ void ProxyExchange::finishNonStreaming()
         }
     }
     if (error) {
-        sendError(*error);
+        attemptFailed(AttemptFailure::ServerError, *error, -1);
         return;
     }
     response.model = m_record.clientModel;
@@ -414,26 +656,14 @@ void ProxyExchange::finishNonStreaming()
                                 {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
                                 {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
                           body);
+    m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
+                               qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
+    endAttempt();
     complete(200);
 }
 
 void ProxyExchange::finishUpstreamError()
 {
-    if (m_passthrough && m_client && !m_client->headSent()) {
-        // Anthropic-format errors reach Claude Code unchanged: its recovery matches them.
-        ClientConnection::Headers headers = {
-            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-            {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-            {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}};
-        const QByteArray retryAfter = headerValue(m_upstreamHeaders, QByteArrayLiteral("retry-after"));
-        if (!retryAfter.isEmpty())
-            headers.append({QByteArrayLiteral("retry-after"), retryAfter});
-        const ApiError decoded = AnthropicErrorCodec::decode(m_upstreamStatus, m_body);
-        m_record.errorType = decoded.type;
-        m_client->respond(m_upstreamStatus, headers, m_body);
-        complete(m_upstreamStatus);
-        return;
-    }
     ApiError error;
     switch (m_deployment.provider) {
     case Provider::Ollama: error = OllamaErrorCodec::decode(m_upstreamStatus, m_body); break;
@@ -441,23 +671,43 @@ void ProxyExchange::finishUpstreamError()
     case Provider::Anthropic: error = AnthropicErrorCodec::decode(m_upstreamStatus, m_body); break;
     }
     const QByteArray retryAfter = headerValue(m_upstreamHeaders, QByteArrayLiteral("retry-after"));
-    if (m_upstreamStatus == 429) {
-        bool ok = false;
-        const int seconds = retryAfter.trimmed().toInt(&ok);
-        error.retryAfterSeconds = ok && seconds >= 0 ? seconds : 1;
-    }
+    bool ok = false;
+    const int retryAfterSeconds = retryAfter.trimmed().toInt(&ok);
+    if (ok && retryAfterSeconds >= 0)
+        error.retryAfterSeconds = retryAfterSeconds;
+    else if (m_upstreamStatus == 429)
+        error.retryAfterSeconds = 1;
     if (error.message.isEmpty())
         error.message = QStringLiteral("HTTP %1").arg(m_upstreamStatus);
+    const QString upstreamMessage = error.message;
     if (m_upstreamStatus == 503 || m_upstreamStatus == 529) {
         // "Busy, come back later": Claude Code backs off and retries on 529.
         error.httpStatus = 529;
         error.type = QStringLiteral("overloaded_error");
     }
-    error.message = m_deployment.upstreamLabel() + QStringLiteral(" answered ") + QString::number(m_upstreamStatus)
-                    + QStringLiteral(": ") + error.message;
-    if (m_deployment.provider == Provider::Ollama && m_upstreamStatus == 404)
-        error.message += QStringLiteral(" — run `ollama pull %1`").arg(m_deployment.upstreamModel);
-    sendError(error);
+    if (!m_relay) {
+        error.message = m_deployment.upstreamLabel() + QStringLiteral(" answered ") + QString::number(m_upstreamStatus)
+                        + QStringLiteral(": ") + error.message;
+        if (m_deployment.provider == Provider::Ollama && m_upstreamStatus == 404)
+            error.message += QStringLiteral(" — run `ollama pull %1`").arg(m_deployment.upstreamModel);
+    }
+
+    AttemptFailure failure = AttemptFailure::ServerError;
+    const QString lower = upstreamMessage.toLower();
+    if (m_upstreamStatus == 429)
+        failure = AttemptFailure::RateLimited;
+    else if (m_upstreamStatus == 503 || m_upstreamStatus == 529)
+        failure = AttemptFailure::Overloaded;
+    else if (m_upstreamStatus == 408 || m_upstreamStatus == 504)
+        failure = AttemptFailure::Timeout;
+    else if (m_upstreamStatus >= 500)
+        failure = AttemptFailure::ServerError;
+    else if (lower.contains(QStringLiteral("prompt is too long")) || lower.contains(QStringLiteral("context length"))
+             || lower.contains(QStringLiteral("context window")) || lower.contains(QStringLiteral("maximum context")))
+        failure = AttemptFailure::ContextExceeded;
+    else
+        failure = AttemptFailure::ClientError;
+    attemptFailed(failure, error, error.retryAfterSeconds);
 }
 
 QString ProxyExchange::describeFailure(const HttpFailure &failure) const
@@ -501,7 +751,13 @@ void ProxyExchange::httpFailed(const HttpFailure &failure)
         error.httpStatus = 502;
         error.type = QStringLiteral("api_error");
     }
-    sendError(error);
+    const bool connectFailure = failure.kind == HttpFailure::Kind::ConnectionRefused
+                                || failure.kind == HttpFailure::Kind::HostNotFound
+                                || failure.kind == HttpFailure::Kind::ConnectTimeout || failure.kind == HttpFailure::Kind::Tls;
+    attemptFailed(connectFailure ? AttemptFailure::Connect
+                  : failure.isTimeout() ? AttemptFailure::Timeout
+                                        : AttemptFailure::ServerError,
+                  error, -1);
 }
 
 QByteArray ProxyExchange::encodeClientError(const ApiError &error) const
@@ -578,6 +834,9 @@ void ProxyExchange::complete(int status)
         return;
     m_done = true;
     m_ping.stop();
+    m_queueDeadline.stop();
+    m_waiting = false;
+    endAttempt();
     m_record.status = status;
     m_record.totalMs = m_clock.elapsed();
     Q_EMIT finished(m_record);

@@ -3,6 +3,7 @@
 #include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "protocol/Codec.h"
+#include "routing/Router.h"
 #include "protocol/Request.h"
 #include "upstream/HttpClientPool.h"
 
@@ -38,19 +39,24 @@ struct ExchangeSettings
     double streamIdleTimeoutSeconds = 300;
 };
 
-// One client request on its way to an upstream and back: translates the request,
-// sends it through the pool, turns the upstream's bytes into the client's dialect as they
-// arrive (or relays them unchanged on pass-through), keeps the client alive with pings,
-// and reports a RequestRecord when done. Deletes itself when finished.
+// One client request on its way to an upstream and back: asks the router for a deployment,
+// translates the request, sends it through the pool, turns the upstream's bytes into the
+// client's dialect as they arrive (or relays them unchanged on pass-through), keeps the
+// client alive with pings, retries other deployments and fallback groups while nothing of
+// the answer has reached the client, and reports a RequestRecord when done. Deletes itself
+// when finished.
 class ProxyExchange final : public QObject, public HttpResponseHandler
 {
     Q_OBJECT
 public:
-    ProxyExchange(HttpClientPool *pool, const ExchangeSettings &settings, ClientConnection *client,
-                  RequestRecord record, QObject *parent = nullptr);
+    ProxyExchange(HttpClientPool *pool, std::shared_ptr<Router> router, const ExchangeSettings &settings,
+                  ClientConnection *client, RequestRecord record, QObject *parent = nullptr);
     ~ProxyExchange() override;
 
-    void start(const ClientRequest &request, const Deployment &deployment);
+    void start(const ClientRequest &request, const RouteRequest &route, const RoutePlan &plan);
+    // A deployment slot freed up: a request waiting in the queue tries again.
+    void resume();
+    bool isWaiting() const { return m_waiting; }
     // Gateway shutdown: end the answer now, with an error event if it is streaming.
     void cut(const QString &reason);
 
@@ -61,8 +67,19 @@ public:
 
 Q_SIGNALS:
     void finished(const sb::RequestRecord &record);
+    // The first attempt went to `deployment` (for the usage tap's in-flight counts).
+    void attemptStarted(const QString &requestId, const QString &deployment);
+    // Every deployment that could serve the request is at its parallel limit: wait for a slot.
+    void waitingForCapacity();
 
 private:
+    void nextAttempt();
+    void attempt(const Deployment &deployment);
+    bool groupOnlyBusy(const QString &group) const;
+    void attemptFailed(AttemptFailure failure, const ApiError &error, int retryAfterSeconds);
+    bool canRetry() const;
+    void giveUp();
+    void endAttempt();
     bool buildUpstreamRequest(const ClientRequest &request, HttpRequest &out);
     void commitStream();
     void handleEvents(StreamEvents &events);
@@ -78,13 +95,34 @@ private:
     QByteArray encodeClientError(const ApiError &error) const;
 
     HttpClientPool *m_pool;
+    std::shared_ptr<Router> m_router;
     ExchangeSettings m_settings;
+    ClientRequest m_request;
+    RouteRequest m_route;
+    QStringList m_groups;          // the plan's group, then its fallbacks
+    QStringList m_contextGroups;   // used once a prompt proved too long
+    int m_groupIndex = 0;
+    QStringList m_tried;           // deployment ids tried in this round
+    int m_attempts = 0;
+    int m_rounds = 0;              // full passes over the groups after backoff
+    bool m_attemptOpen = false;    // router bookkeeping is open for m_deployment
+    bool m_contentSent = false;    // a content event reached the client: no more retries
+    bool m_waiting = false;
+    QTimer m_queueDeadline;
+    qint64 m_soonestMs = -1;       // when the first busy/cooling deployment frees up
+    std::optional<ApiError> m_lastError;
+    int m_lastStatus = 0;          // pass-through: the upstream's own error, relayed unchanged
+    HttpHeaders m_lastHeaders;
+    QByteArray m_lastBody;
+    bool m_lastWasPassthrough = false;
+    bool m_lastRetryable = false;  // the last failure may pass with time (a backoff round helps)
     QPointer<ClientConnection> m_client;
     RequestRecord m_record;
     Deployment m_deployment;
     ClientDialect m_dialect = ClientDialect::Anthropic;
     bool m_stream = false;
-    bool m_passthrough = false;
+    bool m_passthrough = false;     // the request body is forwarded with only the model changed
+    bool m_relay = false;           // ... and the upstream's bytes go to the client unchanged
     bool m_done = false;
     bool m_sawMessageStart = false;
     bool m_upstreamPaused = false;

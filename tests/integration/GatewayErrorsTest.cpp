@@ -33,7 +33,9 @@ struct ErrorEnv
                               "    litellm_params: {model: anthropic/claude-up, api_base: '%3'}\n"
                               "  - model_name: dead-ollama\n"
                               "    litellm_params: {model: ollama/x, api_base: 'http://127.0.0.1:1'}\n"
-                              "switchboard: {max_body_mb: 1}\n")
+                              "switchboard: {max_body_mb: 1}\n"
+                              // These tests check how one failure maps to the client; retries have their own.
+                              "router_settings: {num_retries: 0, allowed_fails: 100}\n")
                    .arg(ollama.baseUrl(), openai.apiBase(), anthropic.baseUrl())
                    .toUtf8()
                + extra;
