@@ -26,6 +26,24 @@ QString qs(const std::string &text)
     return QString::fromStdString(text);
 }
 
+QStringList stringList(const YAML::Node &node)
+{
+    QStringList list;
+    if (!node || node.IsNull())
+        return list;
+    if (node.IsScalar()) {
+        list.append(QString::fromStdString(node.Scalar()));
+        return list;
+    }
+    if (node.IsSequence()) {
+        for (const auto &item : node) {
+            if (item.IsScalar())
+                list.append(QString::fromStdString(item.Scalar()));
+        }
+    }
+    return list;
+}
+
 int lineOf(const YAML::Node &node)
 {
     const YAML::Mark mark = node.Mark();
@@ -480,6 +498,16 @@ void Loader::load(const YAML::Node &root)
     if (general && general.IsMap()) {
         if (const auto key = resolveString(general["master_key"], QStringLiteral("general_settings.master_key")))
             config.masterKey = *key;
+        const YAML::Node ips = general["allowed_ips"];
+        for (const QString &entry : stringList(ips)) {
+            const bool valid = entry.contains(QLatin1Char('/')) ? QHostAddress::parseSubnet(entry).first.protocol() != QAbstractSocket::UnknownNetworkLayerProtocol
+                                                                : !QHostAddress(entry).isNull();
+            if (!valid)
+                error(ips, QStringLiteral("general_settings.allowed_ips"),
+                      QStringLiteral("\"%1\" is not an IP address or CIDR range").arg(entry));
+            else
+                config.allowedIps.append(entry);
+        }
     }
 
     const YAML::Node own = root["switchboard"];
@@ -510,6 +538,8 @@ void Loader::load(const YAML::Node &root)
             config.streamIdleTimeoutSeconds = *idle;
         if (own["usage_enabled"] && own["usage_enabled"].IsScalar())
             config.usageEnabled = own["usage_enabled"].as<bool>(true);
+        config.allowedHosts = stringList(own["allowed_hosts"]);
+        config.allowedOrigins = stringList(own["allowed_origins"]);
         if (own["metrics_open"] && own["metrics_open"].IsScalar())
             config.metricsOpen = own["metrics_open"].as<bool>(false);
         if (const auto path = resolveString(own["usage_db"], QStringLiteral("switchboard.usage_db")))

@@ -105,8 +105,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"general_settings.store_model_in_db", T::Bool, S::NoEffect,
      "has no effect: models are read from this file"},
     {"general_settings.global_max_parallel_requests", T::Int, S::Active, ""},
-    {"general_settings.allowed_ips", T::StringList, S::NotActiveYet,
-     "accepted; IP allow-lists are not enforced yet (the gateway listens on loopback by default)"},
+    {"general_settings.allowed_ips", T::StringList, S::Active, ""},
 
     // Switchboard's own settings live under one key of their own.
     {"switchboard", T::Map, S::Active, ""},
@@ -121,6 +120,8 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"switchboard.usage_retention_days", T::Int, S::Active, ""},
     {"switchboard.pricing_file", T::String, S::Active, ""},
     {"switchboard.metrics_open", T::Bool, S::Active, ""},
+    {"switchboard.allowed_hosts", T::StringList, S::Active, ""},
+    {"switchboard.allowed_origins", T::StringList, S::Active, ""},
     {"switchboard.queue_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.queue_size", T::Int, S::Active, ""},
     {"switchboard.session_affinity", T::Bool, S::Active, ""},

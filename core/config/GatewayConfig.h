@@ -105,6 +105,9 @@ struct GatewayConfig
     QString usageDbPath;                    // switchboard.usage_db; empty: <app data>/usage.sqlite
     int usageRetentionDays = 90;            // switchboard.usage_retention_days; 0 keeps everything
     QString pricingFile;                    // switchboard.pricing_file: the user's price overrides
+    QStringList allowedIps;      // general_settings.allowed_ips: addresses and CIDRs; empty: any
+    QStringList allowedHosts;    // switchboard.allowed_hosts: Host values besides loopback; "*": any
+    QStringList allowedOrigins;  // switchboard.allowed_origins: browser Origins let through
     bool metricsOpen = false;               // switchboard.metrics_open: /metrics without the token
     RouterSettings router;
 

@@ -1,6 +1,7 @@
 #include "GatewayServer.h"
 
 #include "ClientConnection.h"
+#include "config/ConfigLoader.h"
 #include "GuardedTcpServer.h"
 #include "UpstreamProbe.h"
 #include "protocol/anthropic/AnthropicErrorCodec.h"
@@ -112,6 +113,15 @@ bool GatewayServer::listenOn(const QString &host, quint16 port, QString *error)
         m_tcp = nullptr;
         return false;
     }
+    // An upstream that is this gateway would send every request round in a loop.
+    const QList<ConfigIssue> loops = ConfigLoader::selfLoopIssues(m_config, host, m_tcp->serverPort(), QString());
+    if (!loops.isEmpty()) {
+        if (error)
+            *error = loops.first().message;
+        delete m_tcp;
+        m_tcp = nullptr;
+        return false;
+    }
     bind(m_tcp);
     return true;
 }
@@ -183,6 +193,47 @@ QString GatewayServer::presentedToken(const QHttpServerRequest &request)
     return QString::fromUtf8(request.value(QByteArrayLiteral("x-api-key")));
 }
 
+std::optional<QString> GatewayServer::refusedOrigin(const QHttpServerRequest &request) const
+{
+    // general_settings.allowed_ips: addresses and CIDR ranges.
+    if (!m_config.allowedIps.isEmpty()) {
+        const QHostAddress peer = request.remoteAddress();
+        bool allowed = false;
+        for (const QString &entry : m_config.allowedIps) {
+            if (entry.contains(QLatin1Char('/')) ? peer.isInSubnet(QHostAddress::parseSubnet(entry))
+                                                 : peer.isEqual(QHostAddress(entry), QHostAddress::ConvertV4MappedToIPv4))
+                allowed = true;
+        }
+        if (!allowed)
+            return QStringLiteral("%1 is not in general_settings.allowed_ips").arg(peer.toString());
+    }
+    // A web page must not reach the gateway: no browser Origin unless allowed.
+    const QByteArray origin = request.value(QByteArrayLiteral("origin"));
+    if (!origin.isEmpty() && !m_config.allowedOrigins.contains(QString::fromUtf8(origin))
+        && !m_config.allowedOrigins.contains(QStringLiteral("*")))
+        return QStringLiteral("requests from web pages (Origin: %1) are refused; add the origin to "
+                              "switchboard.allowed_origins to allow it").arg(QString::fromUtf8(origin));
+    // The Host header must name this gateway on loopback (defeats DNS rebinding).
+    if (!m_config.allowedHosts.contains(QStringLiteral("*"))) {
+        const QString host = QString::fromUtf8(request.value(QByteArrayLiteral("host"))).toLower();
+        QString name = host;
+        QString port;
+        const qsizetype colon = host.lastIndexOf(QLatin1Char(':'));
+        if (colon > 0 && !host.endsWith(QLatin1Char(']'))) {
+            name = host.left(colon);
+            port = host.mid(colon + 1);
+        }
+        const bool portOk = port.isEmpty() || port == QString::number(serverPort());
+        const bool loopbackName = name == QStringLiteral("localhost") || name == QStringLiteral("127.0.0.1")
+                                  || name == QStringLiteral("[::1]") || name == m_config.host.toLower();
+        const bool listed = m_config.allowedHosts.contains(host) || m_config.allowedHosts.contains(name);
+        if (!listed && !(loopbackName && portOk))
+            return QStringLiteral("Host \"%1\" is not this gateway; add it to switchboard.allowed_hosts to allow it")
+                .arg(host);
+    }
+    return std::nullopt;
+}
+
 bool GatewayServer::authorized(const QHttpServerRequest &request) const
 {
     const QByteArray presented = presentedToken(request).toUtf8();
@@ -205,6 +256,15 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
     const ClientDialect dialect = path.endsWith(QStringLiteral("/chat/completions")) || path.endsWith(QStringLiteral("/models"))
                                       ? ClientDialect::OpenAi
                                       : ClientDialect::Anthropic;
+
+    if (const std::optional<QString> refusal = refusedOrigin(request)) {
+        ApiError error;
+        error.httpStatus = 403;
+        error.type = QStringLiteral("permission_error");
+        error.message = *refusal;
+        respondError(client, record, dialect, error);
+        return;
+    }
 
     // Unauthenticated: the liveness probe and Claude Code's harmless connectivity check.
     if (path == QStringLiteral("/health/liveliness") || path == QStringLiteral("/health/liveness")) {

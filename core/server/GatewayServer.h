@@ -65,6 +65,8 @@ private:
     void observe(const QString &path, const QHttpServerRequest &request, ClientConnection *client);
     bool authorized(const QHttpServerRequest &request) const;
     static QString presentedToken(const QHttpServerRequest &request);
+    // Why a request is refused before authentication (IP, browser Origin, Host), if it is.
+    std::optional<QString> refusedOrigin(const QHttpServerRequest &request) const;
     void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
                       const ApiError &error);
     void respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body);

@@ -12,6 +12,8 @@ namespace sb {
 
 namespace {
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
+constexpr int kMaxHeaderLines = 100;
+constexpr int kHeadDeadlineMs = 10000;  // a client must send a whole request head within this
 
 class RequestHeadGuard final : public QObject
 {
@@ -21,12 +23,19 @@ public:
     {
         setObjectName(QStringLiteral("RequestHeadGuard"));
         connect(socket, &QTcpSocket::readyRead, this, &RequestHeadGuard::inspect);
+        // Slow clients (slowloris): the head must be complete in time, or the connection goes.
+        m_deadline.setSingleShot(true);
+        m_deadline.setInterval(kHeadDeadlineMs);
+        connect(&m_deadline, &QTimer::timeout, this, [this] { m_socket->abort(); });
+        m_deadline.start();
     }
 
     void reset()
     {
         m_head.clear();
         m_headComplete = false;
+        // Between requests a kept-alive connection may idle; the clock starts with a new head.
+        m_deadline.stop();
     }
 
 private:
@@ -34,6 +43,8 @@ private:
     {
         if (m_headComplete || m_refused)
             return;
+        if (m_head.isEmpty() && !m_deadline.isActive())
+            m_deadline.start();
         // Peek: the HTTP server reads these same bytes right after this slot.
         const qint64 available = m_socket->bytesAvailable();
         const QByteArray fresh = m_socket->peek(qMin<qint64>(available, kMaxHeadBytes + 4 - m_head.size()));
@@ -45,7 +56,12 @@ private:
             return;
         }
         m_headComplete = true;
+        m_deadline.stop();
         const QByteArray head = m_head.left(end).toLower();
+        if (head.count('\n') > kMaxHeaderLines) {
+            refuse(431, QStringLiteral("more than %1 request headers").arg(kMaxHeaderLines));
+            return;
+        }
         m_path = m_head.left(m_head.indexOf("\r\n"));
         qint64 length = -1;
         bool expectContinue = false;
@@ -95,6 +111,7 @@ private:
     QByteArray m_path;
     bool m_headComplete = false;
     bool m_refused = false;
+    QTimer m_deadline;
 };
 } // namespace
 

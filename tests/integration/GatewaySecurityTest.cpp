@@ -1,0 +1,165 @@
+// The gateway's defences, probed with raw sockets so every header is the test's choice.
+#include "FakeOllama.h"
+#include "GatewayHarness.h"
+#include "TestWait.h"
+
+#include <catch2/catch.hpp>
+
+#include <QElapsedTimer>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#include "config/ConfigLoader.h"
+
+using namespace sb;
+using namespace sb::test;
+
+namespace {
+
+QByteArray configFor(const FakeOllama &ollama, const QByteArray &extra = {})
+{
+    return QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
+               .arg(ollama.baseUrl()).toUtf8()
+           + extra;
+}
+
+// Sends raw bytes, returns everything the gateway answered until it closed or `ms` passed.
+QByteArray exchange(quint16 port, const QByteArray &bytes, int ms = 3000, bool *closed = nullptr)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(3000))
+        return {};
+    socket.write(bytes);
+    QByteArray answer;
+    bool gone = false;
+    QObject::connect(&socket, &QTcpSocket::disconnected, &socket, [&gone] { gone = true; });
+    waitUntil([&] {
+        answer += socket.readAll();
+        return gone || (answer.contains("\r\n\r\n") && answer.contains("}"));
+    }, ms);
+    answer += socket.readAll();
+    if (closed)
+        *closed = gone;
+    return answer;
+}
+
+QByteArray get(const QByteArray &host, const QByteArray &extraHeaders = {})
+{
+    return "GET /v1/models HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + QByteArray(GatewayHarness::kToken)
+           + "\r\nanthropic-version: 2023-06-01\r\n" + extraHeaders + "\r\n";
+}
+
+} // namespace
+
+TEST_CASE("only Host values naming this gateway on loopback are served (DNS rebinding)")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const QByteArray port = QByteArray::number(gateway.port());
+    CHECK(exchange(gateway.port(), get("127.0.0.1:" + port)).startsWith("HTTP/1.1 200"));
+    CHECK(exchange(gateway.port(), get("localhost:" + port)).startsWith("HTTP/1.1 200"));
+    const QByteArray evil = exchange(gateway.port(), get("evil.example:" + port));
+    CHECK(evil.startsWith("HTTP/1.1 403"));
+    CHECK(evil.contains("permission_error"));
+    CHECK(evil.contains("switchboard.allowed_hosts"));
+    CHECK(exchange(gateway.port(), get("127.0.0.1:1")).startsWith("HTTP/1.1 403"));
+}
+
+TEST_CASE("allowed_hosts lets a named host through")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama, "switchboard: {allowed_hosts: [gateway.lan]}\n"));
+    REQUIRE(gateway.started());
+    CHECK(exchange(gateway.port(), get("gateway.lan:4000")).startsWith("HTTP/1.1 200"));
+    CHECK(exchange(gateway.port(), get("other.lan")).startsWith("HTTP/1.1 403"));
+}
+
+TEST_CASE("browser Origins are refused and no CORS headers are sent")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const QByteArray host = "127.0.0.1:" + QByteArray::number(gateway.port());
+    const QByteArray refused = exchange(gateway.port(), get(host, "Origin: https://evil.example\r\n"));
+    CHECK(refused.startsWith("HTTP/1.1 403"));
+    CHECK(refused.contains("allowed_origins"));
+    const QByteArray normal = exchange(gateway.port(), get(host));
+    CHECK(normal.startsWith("HTTP/1.1 200"));
+    CHECK_FALSE(normal.toLower().contains("access-control-allow"));
+}
+
+TEST_CASE("allowed_ips admits listed addresses and ranges only")
+{
+    FakeOllama ollama;
+    {
+        GatewayHarness gateway(configFor(ollama, "general_settings: {allowed_ips: ['10.0.0.0/8']}\n"));
+        REQUIRE(gateway.started());
+        const QByteArray answer = exchange(gateway.port(), get("127.0.0.1:" + QByteArray::number(gateway.port())));
+        CHECK(answer.startsWith("HTTP/1.1 403"));
+        CHECK(answer.contains("allowed_ips"));
+    }
+    {
+        GatewayHarness gateway(configFor(ollama, "general_settings: {allowed_ips: ['127.0.0.0/8', '::1']}\n"));
+        REQUIRE(gateway.started());
+        CHECK(exchange(gateway.port(), get("127.0.0.1:" + QByteArray::number(gateway.port()))).startsWith("HTTP/1.1 200"));
+    }
+}
+
+TEST_CASE("a client that does not finish its headers in 10 s is dropped")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    QElapsedTimer clock;
+    clock.start();
+    bool closed = false;
+    exchange(gateway.port(), "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", 14000, &closed);
+    CHECK(closed);
+    CHECK(clock.elapsed() >= 9500);
+    CHECK(clock.elapsed() < 13000);
+}
+
+TEST_CASE("too many request headers get 431")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    QByteArray many;
+    for (int i = 0; i < 150; ++i)
+        many += "X-Filler-" + QByteArray::number(i) + ": 1\r\n";
+    const QByteArray answer = exchange(gateway.port(), get("127.0.0.1", many));
+    CHECK(answer.startsWith("HTTP/1.1 431"));
+}
+
+TEST_CASE("per-token request limits answer 429 with an integer retry-after")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama, "switchboard: {token_rpm: 2}\n"));
+    REQUIRE(gateway.started());
+    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).status == 200);
+    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).status == 200);
+    const HttpResult limited = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false));
+    CHECK(limited.status == 429);
+    bool ok = false;
+    const int seconds = limited.header("retry-after").toInt(&ok);
+    CHECK(ok);
+    CHECK(seconds >= 1);
+    CHECK(seconds <= 60);
+    CHECK(limited.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("rate_limit_error"));
+    CHECK(ollama.turnCount() == 2);
+}
+
+TEST_CASE("an upstream pointing at the gateway itself is refused at start")
+{
+    QTcpServer probe;
+    REQUIRE(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    const QByteArray yaml = QStringLiteral("model_list:\n  - model_name: loop\n    litellm_params: {model: openai/x, api_base: 'http://127.0.0.1:%1/v1'}\n"
+                                           "switchboard: {port: %1}\n").arg(port).toUtf8();
+    const ConfigLoadResult loaded = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
+    CHECK_FALSE(loaded.ok());
+    CHECK(loaded.errors().join(QLatin1Char('\n')).contains(QStringLiteral("loops back to Switchboard itself")));
+}
