@@ -536,10 +536,26 @@ void GatewayServer::health(ClientConnection *client, RequestRecord &record)
     auto *probe = new UpstreamProbe(m_config.deployments, m_config.connectTimeoutMs < 2000 ? m_config.connectTimeoutMs : 2000, client);
     QPointer<ClientConnection> target(client);
     const qint64 uptime = m_uptime.elapsed() / 1000;
-    connect(probe, &UpstreamProbe::finished, this, [this, target, record, uptime](const QJsonArray &upstreams) mutable {
+    connect(probe, &UpstreamProbe::finished, this, [this, target, record, uptime](QJsonArray upstreams) mutable {
+        // Reachability from the probe, routing health (cooldown, in flight) from the router.
+        const std::vector<Router::DeploymentHealth> routing = m_router->health();
         bool allUp = true;
-        for (const QJsonValue &upstream : upstreams)
-            allUp = allUp && upstream.toObject().value(QStringLiteral("reachable")).toBool();
+        for (qsizetype i = 0; i < upstreams.size(); ++i) {
+            QJsonObject entry = upstreams.at(i).toObject();
+            for (const Router::DeploymentHealth &health : routing) {
+                if (health.id != entry.value(QStringLiteral("id")).toString())
+                    continue;
+                entry.insert(QStringLiteral("healthy"), health.healthy && health.coolingForMs <= 0);
+                entry.insert(QStringLiteral("cooling_down_seconds"), double(health.coolingForMs) / 1000.0);
+                entry.insert(QStringLiteral("in_flight"), health.inFlight);
+                entry.insert(QStringLiteral("recent_failures"), health.recentFailures);
+                if (health.latencyMs >= 0)
+                    entry.insert(QStringLiteral("recent_latency_ms"), health.latencyMs);
+            }
+            allUp = allUp && entry.value(QStringLiteral("reachable")).toBool()
+                    && entry.value(QStringLiteral("healthy")).toBool(true);
+            upstreams.replace(i, entry);
+        }
         const QJsonObject body{{QStringLiteral("status"), allUp ? QStringLiteral("ok") : QStringLiteral("degraded")},
                                {QStringLiteral("version"), QStringLiteral(SWITCHBOARD_VERSION)},
                                {QStringLiteral("uptime_seconds"), uptime},

@@ -148,3 +148,57 @@ TEST_CASE("the real Claude Code CLI completes a tool loop through Switchboard to
         }
     }
 }
+
+TEST_CASE("Claude Code completes a tool loop while the first deployment of its group is down")
+{
+    REQUIRE(QFileInfo(claudeBinary()).isExecutable());
+    FakeOpenAi live;
+    const QByteArray yaml = QStringLiteral("model_list:\n"
+                                           "  - model_name: main\n"
+                                           "    litellm_params: {model: ollama/down, api_base: 'http://127.0.0.1:1', order: 1}\n"
+                                           "    model_info: {id: down}\n"
+                                           "  - model_name: main\n"
+                                           "    litellm_params: {model: openai/live, api_base: '%1', order: 2}\n"
+                                           "    model_info: {id: live}\n")
+                                .arg(live.apiBase()).toUtf8();
+    GatewayHarness gateway(yaml);
+    REQUIRE(gateway.started());
+    const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&live](const QString &path) { scriptToolLoop(live, path); });
+    INFO("stderr: " << outcome.run.err.right(3000).toStdString());
+    REQUIRE(outcome.run.finished);
+    CHECK(outcome.run.exitCode == 0);
+    CHECK(outcome.fileContent == QLatin1String(kContent));
+    CHECK(outcome.run.out.contains("Created hello.txt."));
+    // Every model turn was answered by the live deployment after the down one was tried or cooled.
+    bool sawRetry = false;
+    for (const RequestRecord &record : gateway.records()) {
+        if (record.path.startsWith(QStringLiteral("/v1/messages")) && record.status == 200) {
+            CHECK(record.deployment == QStringLiteral("live"));
+            sawRetry = sawRetry || record.retries > 0;
+        }
+    }
+    CHECK(sawRetry);
+}
+
+TEST_CASE("Claude Code honours a 429 with retry-after from the gateway and then succeeds")
+{
+    REQUIRE(QFileInfo(claudeBinary()).isExecutable());
+    FakeOllama ollama;
+    ollama.failNext(429, 1, 1, QStringLiteral("slow down"));
+    const QByteArray yaml = QStringLiteral("model_list:\n"
+                                           "  - model_name: main\n"
+                                           "    litellm_params: {model: ollama/m, api_base: '%1'}\n"
+                                           "router_settings: {num_retries: 0, allowed_fails: 100}\n")
+                                .arg(ollama.baseUrl()).toUtf8();
+    GatewayHarness gateway(yaml);
+    REQUIRE(gateway.started());
+    const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) { scriptToolLoop(ollama, path); });
+    INFO("stderr: " << outcome.run.err.right(3000).toStdString());
+    REQUIRE(outcome.run.finished);
+    CHECK(outcome.run.exitCode == 0);
+    CHECK(outcome.fileContent == QLatin1String(kContent));
+    bool saw429 = false;
+    for (const RequestRecord &record : gateway.records())
+        saw429 = saw429 || record.status == 429;
+    CHECK(saw429);
+}

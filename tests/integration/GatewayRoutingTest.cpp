@@ -127,6 +127,11 @@ TEST_CASE("failures cool a deployment down; a cooling group answers 529 with ret
     CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("overloaded_error"));
     CHECK(result.header("retry-after").toInt() >= 1);
     CHECK(upstream.turnCount() == 1);  // the cooling deployment was not asked
+    const QJsonObject health = gateway.get(QStringLiteral("/health")).json();
+    const QJsonObject entry = health.value(QStringLiteral("upstreams")).toArray().first().toObject();
+    CHECK(entry.value(QStringLiteral("healthy")).toBool(true) == false);
+    CHECK(entry.value(QStringLiteral("cooling_down_seconds")).toDouble() > 0);
+    CHECK(health.value(QStringLiteral("status")).toString() == QStringLiteral("degraded"));
     spinFor(1100);
     result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     CHECK(result.status == 200);
