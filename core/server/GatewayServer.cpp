@@ -100,6 +100,9 @@ bool GatewayServer::listenOn(const QString &host, quint16 port, QString *error)
         return false;
     }
     m_tcp = new GuardedTcpServer(m_config.maxBodyBytes, this);
+    // Qt's default backlog (50) drops SYNs when hundreds of clients connect at once; the
+    // kernel then retries after 1, 3, 7… seconds. The kernel caps this at somaxconn.
+    m_tcp->setListenBacklogSize(4096);
     if (!m_tcp->listen(address, port)) {
         if (error) {
             if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)

@@ -609,6 +609,7 @@ bool FakeHttpServer::listen()
 {
     if (m_tcp->isListening())
         return true;
+    m_tcp->setListenBacklogSize(4096);  // 1,000 connections at once must not lose SYNs
     if (!m_tcp->listen(QHostAddress::LocalHost, m_port))
         return false;
     m_port = m_tcp->serverPort();
