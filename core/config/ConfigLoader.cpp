@@ -534,6 +534,8 @@ void Loader::load(const YAML::Node &root)
         }
         if (const auto connect = resolveNumber(own["connect_timeout_seconds"], QStringLiteral("switchboard.connect_timeout_seconds")))
             config.connectTimeoutMs = int(*connect * 1000);
+        if (const auto first = resolveNumber(own["first_byte_timeout_seconds"], QStringLiteral("switchboard.first_byte_timeout_seconds")))
+            config.firstByteTimeoutSeconds = qMax(0.0, *first);
         if (const auto idle = resolveNumber(own["stream_idle_timeout_seconds"], QStringLiteral("switchboard.stream_idle_timeout_seconds")))
             config.streamIdleTimeoutSeconds = *idle;
         if (own["usage_enabled"] && own["usage_enabled"].IsScalar())

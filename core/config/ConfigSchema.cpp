@@ -114,6 +114,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"switchboard.max_body_mb", T::Number, S::Active, ""},
     {"switchboard.ping_interval_seconds", T::Number, S::Active, ""},
     {"switchboard.connect_timeout_seconds", T::Number, S::Active, ""},
+    {"switchboard.first_byte_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.stream_idle_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.usage_enabled", T::Bool, S::Active, ""},
     {"switchboard.usage_db", T::String, S::Active, ""},

@@ -101,6 +101,7 @@ struct GatewayConfig
     double requestTimeoutSeconds = 600;     // litellm_settings.request_timeout
     double streamIdleTimeoutSeconds = 300;  // longest silence tolerated from a streaming upstream
     int connectTimeoutMs = 5000;
+    double firstByteTimeoutSeconds = 0;     // switchboard.first_byte_timeout_seconds; 0: the total bounds it
     bool usageEnabled = true;               // switchboard.usage_enabled: stats, metrics and spend log
     QString usageDbPath;                    // switchboard.usage_db; empty: <app data>/usage.sqlite
     int usageRetentionDays = 90;            // switchboard.usage_retention_days; 0 keeps everything

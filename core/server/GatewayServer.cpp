@@ -433,6 +433,7 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     settings.connectTimeoutMs = m_config.connectTimeoutMs;
     settings.requestTimeoutSeconds = m_config.requestTimeoutSeconds;
     settings.streamIdleTimeoutSeconds = m_config.streamIdleTimeoutSeconds;
+    settings.firstByteTimeoutSeconds = m_config.firstByteTimeoutSeconds;
     auto *exchange = new ProxyExchange(m_pool, m_router, settings, client, record, this);
     m_exchanges.insert(exchange);
     if (m_usage)

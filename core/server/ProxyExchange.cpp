@@ -24,6 +24,7 @@ namespace sb {
 
 namespace {
 constexpr qsizetype kMaxErrorBody = 1024 * 1024;
+constexpr qint64 kParallelLimitHintMs = 1000;  // Router::pick's wait hint when only parallel limits block
 
 QByteArray json(const QJsonObject &object)
 {
@@ -127,15 +128,25 @@ void ProxyExchange::nextAttempt()
         if (wait >= 0 && (m_soonestMs < 0 || wait < m_soonestMs))
             m_soonestMs = wait;
         if (m_attempts == 0 && m_groupIndex == 0 && wait >= 0 && groupOnlyBusy(group)) {
-            // Every deployment is at its limit: wait for a slot, with a deadline.
-            if (!m_waiting) {
-                m_waiting = true;
-                m_queueDeadline.start(int(m_router->settings().queueTimeoutSeconds * 1000));
-                Q_EMIT waitingForCapacity();
+            if (wait == kParallelLimitHintMs) {
+                // Every deployment is at max_parallel_requests: wait for a slot, with a deadline.
+                if (!m_waiting) {
+                    m_waiting = true;
+                    m_queueDeadline.start(int(m_router->settings().queueTimeoutSeconds * 1000));
+                    Q_EMIT waitingForCapacity();
+                }
+                return;
             }
-            return;
+            // Over their rpm/tpm this minute: a 429 unless a fallback group can serve.
+            m_rateLimitedMs = wait;
         }
         ++m_groupIndex;
+        if (m_groupIndex == m_groups.size() && m_attempts == 0 && !m_contextGroups.isEmpty()) {
+            // Nothing could even be tried (e.g. every deployment's context is smaller than
+            // the prompt): the larger-context groups are the last resort.
+            m_groups += m_contextGroups;
+            m_contextGroups.clear();
+        }
     }
     giveUp();
 }
@@ -182,8 +193,17 @@ void ProxyExchange::giveUp()
         sendError(*m_lastError);
         return;
     }
-    // Never tried: every deployment is cooling down or over its limits.
     ApiError error;
+    if (m_rateLimitedMs >= 0) {
+        error.httpStatus = 429;
+        error.type = QStringLiteral("rate_limit_error");
+        error.message = QStringLiteral("every deployment that serves \"%1\" is over its rpm/tpm for this minute")
+                            .arg(m_record.clientModel);
+        error.retryAfterSeconds = int(qMax<qint64>(1, (m_rateLimitedMs + 999) / 1000));
+        sendError(error);
+        return;
+    }
+    // Never tried: every deployment is cooling down or over its limits.
     error.httpStatus = 529;
     error.type = QStringLiteral("overloaded_error");
     error.message = QStringLiteral("every deployment that serves \"%1\" is cooling down after failures or over its "
@@ -310,6 +330,8 @@ bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpReque
     out.connectTimeoutMs = m_settings.connectTimeoutMs;
     const double total = d.timeoutSeconds > 0 ? d.timeoutSeconds : m_settings.requestTimeoutSeconds;
     out.totalTimeoutMs = int(qMin(total * 1000.0, 2147483647.0));
+    if (m_settings.firstByteTimeoutSeconds > 0)
+        out.firstByteTimeoutMs = int(qMin(m_settings.firstByteTimeoutSeconds * 1000.0, 2147483647.0));
     if (m_stream) {
         const double idle = d.streamTimeoutSeconds > 0 ? d.streamTimeoutSeconds : m_settings.streamIdleTimeoutSeconds;
         out.idleTimeoutMs = int(qMin(idle * 1000.0, 2147483647.0));

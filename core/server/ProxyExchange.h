@@ -37,6 +37,7 @@ struct ExchangeSettings
     int connectTimeoutMs = 5000;
     double requestTimeoutSeconds = 600;
     double streamIdleTimeoutSeconds = 300;
+    double firstByteTimeoutSeconds = 0;  // 0: bounded by the total timeout only
 };
 
 // One client request on its way to an upstream and back: asks the router for a deployment,
@@ -110,6 +111,7 @@ private:
     bool m_waiting = false;
     QTimer m_queueDeadline;
     qint64 m_soonestMs = -1;       // when the first busy/cooling deployment frees up
+    qint64 m_rateLimitedMs = -1;   // >= 0: the group was over its rpm/tpm; when it frees up
     std::optional<ApiError> m_lastError;
     int m_lastStatus = 0;          // pass-through: the upstream's own error, relayed unchanged
     HttpHeaders m_lastHeaders;

@@ -292,3 +292,64 @@ TEST_CASE("a prompt the upstream finds too long goes to the context-window fallb
     CHECK(small.turnCount() == 1);
     CHECK(large.turnCount() == 1);
 }
+
+TEST_CASE("a group over its per-deployment rpm answers 429 with an integer retry-after")
+{
+    FakeOllama upstream;
+    GatewayHarness gateway(QStringLiteral("model_list:\n"
+                                          "  - model_name: main\n"
+                                          "    litellm_params: {model: ollama/m, api_base: '%1', rpm: 1}\n")
+                               .arg(upstream.baseUrl()).toUtf8());
+    REQUIRE(gateway.started());
+    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false)).status == 200);
+    const HttpResult limited = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    CHECK(limited.status == 429);
+    CHECK(errorOf(limited).value(QStringLiteral("type")).toString() == QStringLiteral("rate_limit_error"));
+    bool ok = false;
+    const int seconds = limited.header("retry-after").toInt(&ok);
+    CHECK(ok);
+    CHECK(seconds >= 1);
+    CHECK(seconds <= 60);
+    CHECK(upstream.turnCount() == 1);
+}
+
+TEST_CASE("a prompt larger than every deployment's context goes straight to the context-window fallback")
+{
+    FakeOllama small;
+    FakeOllama large;
+    large.setTurn(FakeTurn::withText(QStringLiteral("fits")));
+    GatewayHarness gateway(QStringLiteral("model_list:\n"
+                                          "  - model_name: main\n    litellm_params: {model: ollama/s, api_base: '%1', num_ctx: 1024}\n"
+                                          "  - model_name: big\n    litellm_params: {model: ollama/l, api_base: '%2', num_ctx: 131072}\n"
+                                          "router_settings: {context_window_fallbacks: [{main: [big]}]}\n")
+                               .arg(small.baseUrl(), large.baseUrl()).toUtf8());
+    REQUIRE(gateway.started());
+    QJsonObject request = claudeCodeRequest(QStringLiteral("main"), false);
+    request.insert(QStringLiteral("system"), QString(40000, QLatin1Char('x')));  // ~10K tokens > 1024
+    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), request);
+    REQUIRE(result.status == 200);
+    CHECK(small.turnCount() == 0);
+    CHECK(large.turnCount() == 1);
+}
+
+TEST_CASE("an upstream silent past first_byte_timeout_seconds fails over to the next deployment")
+{
+    FakeOllama slow;
+    FakeOllama quick;
+    slow.hangNext(5);
+    GatewayHarness gateway(QStringLiteral("model_list:\n"
+                                          "  - model_name: main\n    litellm_params: {model: ollama/s, api_base: '%1', order: 1}\n"
+                                          "    model_info: {id: slow}\n"
+                                          "  - model_name: main\n    litellm_params: {model: ollama/q, api_base: '%2', order: 2}\n"
+                                          "    model_info: {id: quick}\n"
+                                          "switchboard: {first_byte_timeout_seconds: 0.5}\n")
+                               .arg(slow.baseUrl(), quick.baseUrl()).toUtf8());
+    REQUIRE(gateway.started());
+    QElapsedTimer clock;
+    clock.start();
+    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    CHECK(result.status == 200);
+    CHECK(servedBy(result) == QStringLiteral("quick"));
+    CHECK(clock.elapsed() >= 450);
+    CHECK(clock.elapsed() < 3000);
+}
