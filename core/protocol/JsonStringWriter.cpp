@@ -1,5 +1,7 @@
 #include "JsonStringWriter.h"
 
+#include <charconv>
+
 namespace sb {
 
 namespace {
@@ -77,6 +79,13 @@ void JsonStringWriter::appendEscaped(QByteArray &out, const QString &text)
     }
     if (used > 0)
         out.append(buffer, used);
+}
+
+void JsonStringWriter::appendNumber(QByteArray &out, qint64 value)
+{
+    char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, result.ptr - buffer);
 }
 
 } // namespace sb

@@ -10,22 +10,6 @@
 
 namespace sb {
 
-namespace {
-
-template<qsizetype N>
-void literal(QByteArray &out, const char (&text)[N])
-{
-    out.append(text, N - 1);
-}
-
-void number(QByteArray &out, qint64 value)
-{
-    char buffer[24];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, result.ptr - buffer);
-}
-
-} // namespace
 
 OpenAiSseEncoder::OpenAiSseEncoder(const QString &model, bool includeUsage)
     : m_model(model)
@@ -39,24 +23,24 @@ void OpenAiSseEncoder::ensurePrefix(const QString &messageId)
     if (!m_prefix.isEmpty())
         return;
     m_prefix.reserve(128 + m_model.size());
-    literal(m_prefix, "data: {\"id\":");
+    JsonStringWriter::appendLiteral(m_prefix, "data: {\"id\":");
     JsonStringWriter::append(m_prefix, OpenAiResponseCodec::completionId(messageId));
-    literal(m_prefix, ",\"object\":\"chat.completion.chunk\",\"created\":");
-    number(m_prefix, m_created);
-    literal(m_prefix, ",\"model\":");
+    JsonStringWriter::appendLiteral(m_prefix, ",\"object\":\"chat.completion.chunk\",\"created\":");
+    JsonStringWriter::appendNumber(m_prefix, m_created);
+    JsonStringWriter::appendLiteral(m_prefix, ",\"model\":");
     JsonStringWriter::append(m_prefix, m_model);
-    literal(m_prefix, ",");
+    JsonStringWriter::appendLiteral(m_prefix, ",");
 }
 
 void OpenAiSseEncoder::beginChunk(QByteArray &out) const
 {
     out.append(m_prefix);
-    literal(out, "\"choices\":[{\"index\":0,\"delta\":");
+    JsonStringWriter::appendLiteral(out, "\"choices\":[{\"index\":0,\"delta\":");
 }
 
 void OpenAiSseEncoder::endChunk(QByteArray &out) const
 {
-    literal(out, ",\"finish_reason\":null}]}\n\n");
+    JsonStringWriter::appendLiteral(out, ",\"finish_reason\":null}]}\n\n");
 }
 
 int OpenAiSseEncoder::toolIndexOf(int blockIndex) const
@@ -79,7 +63,7 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
     case StreamEvent::Type::MessageStart:
         m_usage = event.usage;
         beginChunk(out);
-        literal(out, "{\"role\":\"assistant\",\"content\":\"\"}");
+        JsonStringWriter::appendLiteral(out, "{\"role\":\"assistant\",\"content\":\"\"}");
         endChunk(out);
         break;
     case StreamEvent::Type::BlockStart:
@@ -87,13 +71,13 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
             const int toolIndex = int(m_toolIndexByBlock.size());
             m_toolIndexByBlock.emplace_back(event.index, toolIndex);
             beginChunk(out);
-            literal(out, "{\"tool_calls\":[{\"index\":");
-            number(out, toolIndex);
-            literal(out, ",\"id\":");
+            JsonStringWriter::appendLiteral(out, "{\"tool_calls\":[{\"index\":");
+            JsonStringWriter::appendNumber(out, toolIndex);
+            JsonStringWriter::appendLiteral(out, ",\"id\":");
             JsonStringWriter::append(out, event.toolId);
-            literal(out, ",\"type\":\"function\",\"function\":{\"name\":");
+            JsonStringWriter::appendLiteral(out, ",\"type\":\"function\",\"function\":{\"name\":");
             JsonStringWriter::append(out, event.toolName);
-            literal(out, ",\"arguments\":\"\"}}]}");
+            JsonStringWriter::appendLiteral(out, ",\"arguments\":\"\"}}]}");
             endChunk(out);
         }
         break;
@@ -101,18 +85,18 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         if (event.text.isEmpty())
             break;
         beginChunk(out);
-        literal(out, "{\"content\":");
+        JsonStringWriter::appendLiteral(out, "{\"content\":");
         JsonStringWriter::append(out, event.text);
-        literal(out, "}");
+        JsonStringWriter::appendLiteral(out, "}");
         endChunk(out);
         break;
     case StreamEvent::Type::ThinkingDelta:
         if (event.text.isEmpty())
             break;
         beginChunk(out);
-        literal(out, "{\"reasoning_content\":");
+        JsonStringWriter::appendLiteral(out, "{\"reasoning_content\":");
         JsonStringWriter::append(out, event.text);
-        literal(out, "}");
+        JsonStringWriter::appendLiteral(out, "}");
         endChunk(out);
         break;
     case StreamEvent::Type::ToolInputDelta: {
@@ -120,11 +104,11 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         if (toolIndex < 0 || event.text.isEmpty())
             break;
         beginChunk(out);
-        literal(out, "{\"tool_calls\":[{\"index\":");
-        number(out, toolIndex);
-        literal(out, ",\"function\":{\"arguments\":");
+        JsonStringWriter::appendLiteral(out, "{\"tool_calls\":[{\"index\":");
+        JsonStringWriter::appendNumber(out, toolIndex);
+        JsonStringWriter::appendLiteral(out, ",\"function\":{\"arguments\":");
         JsonStringWriter::append(out, event.text);
-        literal(out, "}}]}");
+        JsonStringWriter::appendLiteral(out, "}}]}");
         endChunk(out);
         break;
     }
@@ -138,40 +122,40 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         if (event.usage.cacheWriteTokens > 0)
             m_usage.cacheWriteTokens = event.usage.cacheWriteTokens;
         beginChunk(out);
-        literal(out, "{},\"finish_reason\":\"");
+        JsonStringWriter::appendLiteral(out, "{},\"finish_reason\":\"");
         out.append(OpenAiResponseCodec::finishReason(event.stopReason).toLatin1());
-        literal(out, "\"}]}\n\n");
+        JsonStringWriter::appendLiteral(out, "\"}]}\n\n");
         if (m_includeUsage) {
             const qint64 prompt = std::max<qint64>(0, m_usage.inputTokens) + m_usage.cacheReadTokens + m_usage.cacheWriteTokens;
             const qint64 completion = std::max<qint64>(0, m_usage.outputTokens);
             out.append(m_prefix);
-            literal(out, "\"choices\":[],\"usage\":{\"prompt_tokens\":");
-            number(out, prompt);
-            literal(out, ",\"completion_tokens\":");
-            number(out, completion);
-            literal(out, ",\"total_tokens\":");
-            number(out, prompt + completion);
+            JsonStringWriter::appendLiteral(out, "\"choices\":[],\"usage\":{\"prompt_tokens\":");
+            JsonStringWriter::appendNumber(out, prompt);
+            JsonStringWriter::appendLiteral(out, ",\"completion_tokens\":");
+            JsonStringWriter::appendNumber(out, completion);
+            JsonStringWriter::appendLiteral(out, ",\"total_tokens\":");
+            JsonStringWriter::appendNumber(out, prompt + completion);
             if (m_usage.cacheReadTokens > 0) {
-                literal(out, ",\"prompt_tokens_details\":{\"cached_tokens\":");
-                number(out, m_usage.cacheReadTokens);
-                literal(out, "}");
+                JsonStringWriter::appendLiteral(out, ",\"prompt_tokens_details\":{\"cached_tokens\":");
+                JsonStringWriter::appendNumber(out, m_usage.cacheReadTokens);
+                JsonStringWriter::appendLiteral(out, "}");
             }
-            literal(out, "}}\n\n");
+            JsonStringWriter::appendLiteral(out, "}}\n\n");
         }
         break;
     }
     case StreamEvent::Type::MessageStop:
-        literal(out, "data: [DONE]\n\n");
+        JsonStringWriter::appendLiteral(out, "data: [DONE]\n\n");
         break;
     case StreamEvent::Type::Ping:
         // A comment: OpenAI clients skip it, but it keeps idle proxies from closing the stream
         // while a local model is still reading a long prompt.
-        literal(out, ": ping\n\n");
+        JsonStringWriter::appendLiteral(out, ": ping\n\n");
         break;
     case StreamEvent::Type::Error:
-        literal(out, "data: ");
+        JsonStringWriter::appendLiteral(out, "data: ");
         out.append(OpenAiErrorCodec::encode(event.error));
-        literal(out, "\n\n");
+        JsonStringWriter::appendLiteral(out, "\n\n");
         m_failed = true;
         break;
     case StreamEvent::Type::SignatureDelta:
