@@ -85,6 +85,18 @@ row() { # name concurrency requests kb [--stream]
     fi
 }
 row "non-stream 2 KB, c=1" 1 3000 2
+# The same through a second gateway with the usage tap (stats, metrics, spend log) off, to
+# show what the tap costs.
+gw_plain=$(free_port)
+sed 's/^model_list:/switchboard: {usage_enabled: false}\nmodel_list:/' "$work/config.yaml" >"$work/config-plain.yaml"
+(pin_bg 0 "$gateway_bin" --headless --config "$work/config-plain.yaml" --port "$gw_plain") 2>"$work/gateway-plain.log" &
+pids+=($!)
+pin 1 "$load_bin" --port "$gw_plain" --wait-200 /health/liveliness >/dev/null
+saved_gw=$gw; gw=$gw_plain
+row "non-stream 2 KB, c=1, usage tap off" 1 3000 2
+row "non-stream 2 KB, c=64, usage tap off" 64 30000 2
+gw=$saved_gw
+kill "${pids[-1]}" 2>/dev/null || true
 row "non-stream 50 KB, c=1" 1 1500 50
 row "non-stream 2 KB, c=64" 64 30000 2
 row "non-stream 50 KB, c=64" 64 6000 50
