@@ -203,6 +203,7 @@ void RedisCacheBackend::onReply(redisAsyncContext *context, void *reply, void *p
         self->finish(id, LookupResult{std::nullopt, true}, false);
         return;
     }
+    self->handleAnswered();
     switch (r->type) {
     case REDIS_REPLY_STRING:
         self->finish(id, LookupResult{QByteArray(r->str, int(r->len)), false}, true);
@@ -265,11 +266,17 @@ void RedisCacheBackend::handleConnected()
 {
     m_connectTimer->stop();
     m_connected = true;
+    QMetaObject::invokeMethod(this, [this] { Q_EMIT connectedChanged(true); }, Qt::QueuedConnection);
+}
+
+void RedisCacheBackend::handleAnswered()
+{
+    // An outage ends with the first answer, not with the TCP connect: a server that accepts
+    // and then stays silent must not warn (and reconnect at full speed) on every attempt.
     m_backoffMs = 0;
     if (m_warned)
         qInfo("Response cache: Redis at %s:%d is back", qPrintable(m_options.host), m_options.port);
     m_warned = false;
-    QMetaObject::invokeMethod(this, [this] { Q_EMIT connectedChanged(true); }, Qt::QueuedConnection);
 }
 
 void RedisCacheBackend::handleLost(const QString &reason)

@@ -81,6 +81,7 @@ private:
 
     void connectNow();
     void handleConnected();
+    void handleAnswered();
     void handleLost(const QString &reason);
     void scheduleReconnect();
     void dropContext();

@@ -242,3 +242,29 @@ TEST_CASE("Redis cache: nothing listening at start misses without hanging and wa
     CHECK(cache.misses() == 1);
     CHECK(cache.errors() == 1);
 }
+
+TEST_CASE("Redis cache: a server that accepts but never answers times out and warns once", "[cache][redis]")
+{
+    WarningCapture warnings;
+    QTcpServer silent;
+    REQUIRE(silent.listen(QHostAddress::LocalHost, 0));
+    ResponseCache::Options options = redisOptions(silent.serverPort(), QStringLiteral("sbtest"));
+    options.redis.commandTimeoutMs = 300;
+    ResponseCache cache(options);
+    REQUIRE(test::waitUntil([&] { return cache.redisBackend()->isConnected(); }));
+
+    for (int i = 0; i < 3; ++i) {
+        // Each round the backend has reconnected to the silent server and times out again.
+        REQUIRE(test::waitUntil([&] { return cache.redisBackend()->isConnected(); }));
+        QElapsedTimer timer;
+        timer.start();
+        bool answered = false;
+        CHECK_FALSE(lookupNow(cache, QStringLiteral("k"), &answered).has_value());
+        CHECK(answered);
+        CHECK(timer.elapsed() >= 250);
+        CHECK(timer.elapsed() < 1500);
+    }
+    CHECK(cache.misses() == 3);
+    CHECK(cache.errors() == 3);
+    CHECK(g_warnings.size() == 1);
+}
