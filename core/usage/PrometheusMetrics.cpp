@@ -92,6 +92,9 @@ QByteArray PrometheusMetrics::contentType()
 
 PrometheusMetrics::Series &PrometheusMetrics::seriesFor(const QString &modelGroup, const QString &deployment)
 {
+    // Skips building the key and walking the map for a run of records of one deployment.
+    if (m_lastSeries && m_lastSeries->deployment == deployment && m_lastSeries->modelGroup == modelGroup)
+        return *m_lastSeries;
     const QString key = modelGroup + QChar(0x1f) + deployment;
     auto it = m_series.find(key);
     if (it == m_series.end()) {
@@ -106,6 +109,7 @@ PrometheusMetrics::Series &PrometheusMetrics::seriesFor(const QString &modelGrou
         }
         it = m_series.insert(key, series);
     }
+    m_lastSeries = &it.value();
     return it.value();
 }
 

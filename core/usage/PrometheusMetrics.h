@@ -17,6 +17,9 @@ class PrometheusMetrics final
 {
 public:
     PrometheusMetrics();
+    // Not copyable: m_lastSeries points into this object's own map.
+    PrometheusMetrics(const PrometheusMetrics &) = delete;
+    PrometheusMetrics &operator=(const PrometheusMetrics &) = delete;
 
     void observe(const UsageRecord &usage);
     void setInFlight(const QString &deployment, int requests);
@@ -60,6 +63,7 @@ private:
     Series &seriesFor(const QString &modelGroup, const QString &deployment);
 
     QMap<QString, Series> m_series;  // key: group + '\x1f' + deployment; ordered output
+    Series *m_lastSeries = nullptr;  // the last one used: most records repeat it (QMap nodes stay put)
     QMap<QString, int> m_inFlight;
     QMap<QString, bool> m_healthy;
     QMap<QString, double> m_cooldown;

@@ -4,9 +4,12 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <sqlite3.h>
 
 namespace sb {
 
@@ -14,7 +17,6 @@ namespace {
 
 QAtomicInteger<quint64> g_connectionCounter;
 constexpr int kColumnCount = 28;
-constexpr int kRowsPerStatement = 32;
 
 const char *const kColumns =
     "started_ms, request_id, session_id, user_agent, method, path, client_model, model_group, deployment, "
@@ -92,7 +94,7 @@ SpendLog::SpendLog()
 
 SpendLog::~SpendLog()
 {
-    m_insert.reset();
+    finalizeInsert();
     if (QSqlDatabase::contains(m_connection)) {
         {
             QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -112,7 +114,7 @@ bool SpendLog::open(const QString &path, QString *error)
     const auto fail = [&](const QString &message) {
         if (error)
             *error = QStringLiteral("spend log %1: %2").arg(path, message);
-        m_insert.reset();
+        finalizeInsert();
         return false;
     };
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
@@ -142,61 +144,67 @@ bool SpendLog::open(const QString &path, QString *error)
     for (int i = 1; i < kColumnCount; ++i)
         row += QStringLiteral(",?");
     row += QLatin1Char(')');
-    QStringList rows;
-    for (int i = 0; i < kRowsPerStatement; ++i)
-        rows.append(row);
-    m_insert = std::make_unique<QSqlQuery>(db);
-    if (!m_insert->prepare(QStringLiteral("INSERT INTO requests (%1) VALUES %2").arg(QLatin1String(kColumns), row)))
-        return fail(m_insert->lastError().text());
-    // Many rows a statement: Qt Sql's cost is per exec(), not per bound value.
-    m_insertMany = std::make_unique<QSqlQuery>(db);
-    if (!m_insertMany->prepare(QStringLiteral("INSERT INTO requests (%1) VALUES %2")
-                                   .arg(QLatin1String(kColumns), rows.join(QLatin1Char(',')))))
-        return fail(m_insertMany->lastError().text());
+    // The QSQLITE driver hands out its sqlite3 connection; the statement lives on it and is
+    // finalized before Qt closes it. Debian's Qt links the system libsqlite3, as we do.
+    const QVariant handle = db.driver()->handle();
+    sqlite3 *connection = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
+                              ? *static_cast<sqlite3 *const *>(handle.data())
+                              : nullptr;
+    if (!connection)
+        return fail(QStringLiteral("Qt's SQLite driver gave no sqlite3 handle"));
+    finalizeInsert();
+    const QByteArray sql = QStringLiteral("INSERT INTO requests (%1) VALUES %2").arg(QLatin1String(kColumns), row).toUtf8();
+    if (sqlite3_prepare_v3(connection, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_insert, nullptr)
+        != SQLITE_OK)
+        return fail(QString::fromUtf8(sqlite3_errmsg(connection)));
     return true;
 }
 
-bool SpendLog::bindAndExec(QSqlQuery &q, const UsageRecord *records, int count, QString *error)
+void SpendLog::finalizeInsert()
 {
-    int c = 0;
-    for (int i = 0; i < count; ++i) {
-        const UsageRecord &usage = records[i];
-        const RequestRecord &r = usage.request;
-        q.bindValue(c++, r.startedAt.toMSecsSinceEpoch());
-        q.bindValue(c++, r.requestId);
-        q.bindValue(c++, r.sessionId);
-        q.bindValue(c++, r.userAgent);
-        q.bindValue(c++, r.method);
-        q.bindValue(c++, r.path);
-        q.bindValue(c++, r.clientModel);
-        q.bindValue(c++, r.modelGroup);
-        q.bindValue(c++, r.deployment);
-        q.bindValue(c++, r.upstreamModel);
-        q.bindValue(c++, r.provider);
-        q.bindValue(c++, r.routeRule);
-        q.bindValue(c++, int(r.stream));
-        q.bindValue(c++, r.status);
-        q.bindValue(c++, r.errorType);
-        q.bindValue(c++, r.inputTokens);
-        q.bindValue(c++, r.outputTokens);
-        q.bindValue(c++, r.cacheReadTokens);
-        q.bindValue(c++, r.cacheWriteTokens);
-        q.bindValue(c++, int(r.tokensEstimated));
-        q.bindValue(c++, r.firstTokenMs);
-        q.bindValue(c++, r.totalMs);
-        q.bindValue(c++, r.retries);
-        q.bindValue(c++, int(r.fallbackUsed));
-        q.bindValue(c++, usage.costUsd);
-        q.bindValue(c++, int(usage.costKnown));
-        q.bindValue(c++, usage.claudeListUsd);
-        q.bindValue(c++, usage.savedUsd);
-    }
-    if (q.exec())
-        return true;
-    if (error)
-        *error = q.lastError().text();
-    return false;
+    if (m_insert)
+        sqlite3_finalize(m_insert);
+    m_insert = nullptr;
 }
+
+namespace {
+
+// UTF-16 straight from the QString, no copy: SQLite converts while the row is written.
+int bindText(sqlite3_stmt *statement, int column, const QString &text)
+{
+    if (text.isNull())
+        return sqlite3_bind_null(statement, column);
+    return sqlite3_bind_text16(statement, column, text.utf16(), int(text.size() * 2), SQLITE_STATIC);
+}
+
+int bindRecord(sqlite3_stmt *s, const UsageRecord &usage)
+{
+    const RequestRecord &r = usage.request;
+    int c = 1;
+    int rc = sqlite3_bind_int64(s, c++, r.startedAt.toMSecsSinceEpoch());
+    for (const QString *text : {&r.requestId, &r.sessionId, &r.userAgent, &r.method, &r.path, &r.clientModel,
+                                &r.modelGroup, &r.deployment, &r.upstreamModel, &r.provider, &r.routeRule})
+        rc |= bindText(s, c++, *text);
+    rc |= sqlite3_bind_int(s, c++, int(r.stream));
+    rc |= sqlite3_bind_int(s, c++, r.status);
+    rc |= bindText(s, c++, r.errorType);
+    rc |= sqlite3_bind_int64(s, c++, r.inputTokens);
+    rc |= sqlite3_bind_int64(s, c++, r.outputTokens);
+    rc |= sqlite3_bind_int64(s, c++, r.cacheReadTokens);
+    rc |= sqlite3_bind_int64(s, c++, r.cacheWriteTokens);
+    rc |= sqlite3_bind_int(s, c++, int(r.tokensEstimated));
+    rc |= sqlite3_bind_int64(s, c++, r.firstTokenMs);
+    rc |= sqlite3_bind_int64(s, c++, r.totalMs);
+    rc |= sqlite3_bind_int(s, c++, r.retries);
+    rc |= sqlite3_bind_int(s, c++, int(r.fallbackUsed));
+    rc |= sqlite3_bind_double(s, c++, usage.costUsd);
+    rc |= sqlite3_bind_int(s, c++, int(usage.costKnown));
+    rc |= sqlite3_bind_double(s, c++, usage.claudeListUsd);
+    rc |= sqlite3_bind_double(s, c++, usage.savedUsd);
+    return rc;  // SQLITE_OK is 0
+}
+
+} // namespace
 
 bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
 {
@@ -205,30 +213,27 @@ bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
             *error = QStringLiteral("the spend log is not open");
         return false;
     }
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    if (!db.transaction()) {
+    sqlite3 *connection = sqlite3_db_handle(m_insert);
+    const auto fail = [&] {
         if (error)
-            *error = db.lastError().text();
+            *error = QString::fromUtf8(sqlite3_errmsg(connection));
+        sqlite3_reset(m_insert);
+        sqlite3_clear_bindings(m_insert);
+        if (!sqlite3_get_autocommit(connection))
+            sqlite3_exec(connection, "ROLLBACK", nullptr, nullptr, nullptr);
         return false;
+    };
+    if (sqlite3_exec(connection, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return fail();
+    for (const UsageRecord &usage : records) {
+        if (bindRecord(m_insert, usage) != SQLITE_OK || sqlite3_step(m_insert) != SQLITE_DONE)
+            return fail();
+        sqlite3_reset(m_insert);
     }
-    const UsageRecord *next = records.constData();
-    qsizetype left = records.size();
-    while (left > 0) {
-        const bool many = left >= kRowsPerStatement;
-        const int rows = many ? kRowsPerStatement : 1;
-        if (!bindAndExec(many ? *m_insertMany : *m_insert, next, rows, error)) {
-            db.rollback();
-            return false;
-        }
-        next += rows;
-        left -= rows;
-    }
-    if (!db.commit()) {
-        if (error)
-            *error = db.lastError().text();
-        db.rollback();
-        return false;
-    }
+    // The bound texts point into `records`; let go of them before the caller does.
+    sqlite3_clear_bindings(m_insert);
+    if (sqlite3_exec(connection, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return fail();
     return true;
 }
 

@@ -20,7 +20,7 @@ as_root() {
 # Catch2, CMake. qt6-httpserver-dev needs qt6-websockets-dev or CMake does not find it.
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
-          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev redis-server)
+          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev redis-server libsqlite3-dev)
 if [ "$mode" = "test" ]; then
     # The GUI smoke test runs under Xvfb; the end-to-end tests run npm clients.
     packages+=(xvfb xauth)
