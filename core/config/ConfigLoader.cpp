@@ -492,6 +492,27 @@ void Loader::load(const YAML::Node &root)
     if (litellm && litellm.IsMap()) {
         if (const auto timeout = resolveNumber(litellm["request_timeout"], QStringLiteral("litellm_settings.request_timeout")))
             config.requestTimeoutSeconds = *timeout;
+        if (litellm["cache"] && litellm["cache"].IsScalar())
+            config.cache.enabled = litellm["cache"].as<bool>(false);
+        const YAML::Node params = litellm["cache_params"];
+        if (params && params.IsMap()) {
+            const QString key = QStringLiteral("litellm_settings.cache_params.");
+            if (const auto type = resolveString(params["type"], key + QStringLiteral("type"))) {
+                if (*type == QStringLiteral("redis"))
+                    config.cache.redis = true;
+                else if (*type != QStringLiteral("local"))
+                    error(params["type"], key + QStringLiteral("type"),
+                          QStringLiteral("\"%1\" is not supported; use local or redis").arg(*type));
+            }
+            if (const auto host = resolveString(params["host"], key + QStringLiteral("host")))
+                config.cache.host = *host == QStringLiteral("localhost") ? QStringLiteral("127.0.0.1") : *host;
+            if (const auto port = resolveInt(params["port"], key + QStringLiteral("port")))
+                config.cache.port = int(*port);
+            if (const auto ttl = resolveNumber(params["ttl"], key + QStringLiteral("ttl")))
+                config.cache.ttlSeconds = qMax(1, int(*ttl));
+            if (const auto ns = resolveString(params["namespace"], key + QStringLiteral("namespace")))
+                config.cache.keyNamespace = *ns;
+        }
     }
 
     const YAML::Node general = root["general_settings"];
@@ -541,6 +562,8 @@ void Loader::load(const YAML::Node &root)
         if (own["usage_enabled"] && own["usage_enabled"].IsScalar())
             config.usageEnabled = own["usage_enabled"].as<bool>(true);
         config.allowedHosts = stringList(own["allowed_hosts"]);
+        if (own["cache_all_requests"] && own["cache_all_requests"].IsScalar())
+            config.cache.allRequests = own["cache_all_requests"].as<bool>(false);
         config.allowedOrigins = stringList(own["allowed_origins"]);
         if (own["metrics_open"] && own["metrics_open"].IsScalar())
             config.metricsOpen = own["metrics_open"].as<bool>(false);

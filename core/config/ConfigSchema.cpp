@@ -8,7 +8,6 @@ namespace {
 using T = ConfigSchema::Type;
 using S = ConfigSchema::Status;
 
-const char *const kCache = "accepted; the response cache is not active yet, requests are not cached";
 
 const std::vector<ConfigSchema::Key> kKeys = {
     {"model_list", T::List, S::Active, ""},
@@ -55,8 +54,17 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"litellm_settings.default_fallbacks", T::StringList, S::Active, ""},
     {"litellm_settings.allowed_fails", T::Int, S::Active, ""},
     {"litellm_settings.cooldown_time", T::Number, S::Active, ""},
-    {"litellm_settings.cache", T::Bool, S::NotActiveYet, kCache},
-    {"litellm_settings.cache_params", T::Map, S::NotActiveYet, kCache},
+    {"litellm_settings.cache", T::Bool, S::Active, ""},
+    {"litellm_settings.cache_params", T::Map, S::Active, ""},
+    {"litellm_settings.cache_params.type", T::String, S::Active, ""},
+    {"litellm_settings.cache_params.host", T::String, S::Active, ""},
+    {"litellm_settings.cache_params.port", T::Int, S::Active, ""},
+    {"litellm_settings.cache_params.ttl", T::Number, S::Active, ""},
+    {"litellm_settings.cache_params.namespace", T::String, S::Active, ""},
+    {"litellm_settings.cache_params.password", T::String, S::NoEffect,
+     "has no effect: Redis AUTH is not supported yet; use a Redis on loopback without a password"},
+    {"litellm_settings.cache_params.supported_call_types", T::StringList, S::NoEffect,
+     "has no effect: chat requests (Anthropic and OpenAI) are cached"},
     {"litellm_settings.drop_params", T::Bool, S::NoEffect,
      "has no effect: fields an upstream does not know are always converted or dropped"},
     {"litellm_settings.stream", T::Bool, S::NoEffect,
@@ -122,6 +130,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"switchboard.pricing_file", T::String, S::Active, ""},
     {"switchboard.metrics_open", T::Bool, S::Active, ""},
     {"switchboard.allowed_hosts", T::StringList, S::Active, ""},
+    {"switchboard.cache_all_requests", T::Bool, S::Active, ""},
     {"switchboard.allowed_origins", T::StringList, S::Active, ""},
     {"switchboard.queue_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.queue_size", T::Int, S::Active, ""},

@@ -88,6 +88,18 @@ struct RouterSettings
     std::vector<ScenarioRule> routes;   // switchboard.routes, first match wins
 };
 
+// litellm_settings.cache / cache_params, and Switchboard's opt-in for non-deterministic requests.
+struct CacheSettings
+{
+    bool enabled = false;
+    bool redis = false;                 // cache_params.type: local (default) | redis
+    QString host = QStringLiteral("127.0.0.1");
+    int port = 6379;
+    int ttlSeconds = 600;               // cache_params.ttl
+    QString keyNamespace = QStringLiteral("switchboard");  // cache_params.namespace
+    bool allRequests = false;           // switchboard.cache_all_requests: not only temperature 0
+};
+
 // Everything the gateway needs, resolved and validated.
 struct GatewayConfig
 {
@@ -111,6 +123,7 @@ struct GatewayConfig
     QStringList allowedOrigins;  // switchboard.allowed_origins: browser Origins let through
     bool metricsOpen = false;               // switchboard.metrics_open: /metrics without the token
     RouterSettings router;
+    CacheSettings cache;
 
     QStringList modelNames() const;  // every configured model_name, in order, without duplicates
 };

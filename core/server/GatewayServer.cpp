@@ -1,13 +1,21 @@
 #include "GatewayServer.h"
 
 #include "ClientConnection.h"
+#include "protocol/IdGenerator.h"
 #include "config/ConfigLoader.h"
 #include "GuardedTcpServer.h"
 #include "UpstreamProbe.h"
 #include "protocol/anthropic/AnthropicErrorCodec.h"
 #include "protocol/openai/OpenAiErrorCodec.h"
 #include "upstream/HttpClientPool.h"
+#include "usage/CacheKey.h"
+#include "usage/ResponseCache.h"
 #include "usage/UsageTap.h"
+#include "protocol/ResponseStreamer.h"
+#include "protocol/anthropic/AnthropicResponseCodec.h"
+#include "protocol/anthropic/AnthropicSseEncoder.h"
+#include "protocol/openai/OpenAiResponseCodec.h"
+#include "protocol/openai/OpenAiSseEncoder.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -70,6 +78,16 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
     qRegisterMetaType<sb::RequestRecord>();
     m_uptime.start();
     m_router->setCapacityListener([this] { serveWaiting(); });
+    if (config.cache.enabled) {
+        ResponseCache::Options options;
+        options.enabled = true;
+        options.backend = config.cache.redis ? ResponseCache::Backend::Redis : ResponseCache::Backend::Local;
+        options.defaultTtlSeconds = config.cache.ttlSeconds;
+        options.redis.host = config.cache.host;
+        options.redis.port = quint16(config.cache.port);
+        options.redis.keyNamespace = config.cache.keyNamespace;
+        m_cache = new ResponseCache(options, this);
+    }
     if (config.usageEnabled) {
         m_usage = new UsageTap(UsageSettings::fromConfig(config), this);
         for (const QString &warning : m_usage->warnings())
@@ -428,6 +446,89 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     clientRequest.anthropicVersion = request.value(QByteArrayLiteral("anthropic-version"));
     clientRequest.anthropicBeta = request.value(QByteArrayLiteral("anthropic-beta"));
 
+    // The response cache: deterministic requests (or all, when configured), unless the client
+    // asks to bypass it.
+    const QByteArray cacheControl = request.value(QByteArrayLiteral("cache-control")).toLower();
+    const bool bypass = request.value(QByteArrayLiteral("x-switchboard-cache")).toLower() == "no"
+                        || cacheControl.contains("no-cache") || cacheControl.contains("no-store");
+    if (m_cache && m_cache->enabled() && !bypass
+        && (m_config.cache.allRequests || CacheKey::isDeterministic(clientRequest.body))) {
+        const QString key = CacheKey::compute(plan->group, clientRequest.body);
+        QPointer<ClientConnection> target(client);
+        const RoutePlan planCopy = *plan;
+        m_cache->lookup(key, [this, target, record, clientRequest, route, planCopy, key](std::optional<QByteArray> hit) mutable {
+            if (!target)
+                return;
+            if (hit) {
+                if (m_usage)
+                    m_usage->countCacheHit(planCopy.group);
+                record.modelGroup = planCopy.group;
+                serveCached(target, record, clientRequest, *hit);
+                return;
+            }
+            if (m_usage)
+                m_usage->countCacheMiss(planCopy.group);
+            startExchange(target, record, clientRequest, route, planCopy, key);
+        });
+        return;
+    }
+    startExchange(client, record, std::move(clientRequest), route, *plan, QString());
+}
+
+void GatewayServer::serveCached(ClientConnection *client, RequestRecord &record, const ClientRequest &request,
+                                const QByteArray &message)
+{
+    Response response;
+    const QJsonObject cached = QJsonDocument::fromJson(message).object();
+    if (AnthropicResponseCodec::decode(cached, response)) {
+        // An unreadable entry is a miss, not an error for the client.
+        respondError(client, record, request.dialect,
+                     ApiError::upstream(500, QStringLiteral("a cached answer could not be read; retry")));
+        return;
+    }
+    response.id = IdGenerator::messageId();
+    response.model = record.clientModel;
+    record.deployment = QStringLiteral("cache");
+    record.stream = request.body.value(QStringLiteral("stream")).toBool(false);
+    record.inputTokens = response.usage.inputTokens;
+    record.outputTokens = response.usage.outputTokens;
+    record.firstTokenMs = 0;
+    const ClientConnection::Headers head = {{QByteArrayLiteral("request-id"), record.requestId.toUtf8()},
+                                            {QByteArrayLiteral("x-switchboard-deployment"), QByteArrayLiteral("cache")},
+                                            {QByteArrayLiteral("x-switchboard-cache"), QByteArrayLiteral("hit")}};
+    if (!record.stream) {
+        ClientConnection::Headers headers = head;
+        headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+        const QJsonObject body = request.dialect == ClientDialect::Anthropic ? AnthropicResponseCodec::encode(response)
+                                                                            : OpenAiResponseCodec::encode(response);
+        client->respond(200, headers, compact(body));
+    } else {
+        // A hit on a streaming request replays as a proper stream.
+        std::unique_ptr<StreamEncoder> encoder;
+        if (request.dialect == ClientDialect::Anthropic)
+            encoder = std::make_unique<AnthropicSseEncoder>();
+        else
+            encoder = std::make_unique<OpenAiSseEncoder>(
+                record.clientModel, request.body.value(QStringLiteral("stream_options")).toObject()
+                                        .value(QStringLiteral("include_usage")).toBool(false));
+        QByteArray out;
+        for (const StreamEvent &event : ResponseStreamer::toEvents(response))
+            encoder->encode(event, out);
+        ClientConnection::Headers headers = head;
+        headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream; charset=utf-8")});
+        headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")});
+        client->beginStream(200, headers);
+        client->writeChunk(out);
+        client->endStream();
+    }
+    record.status = 200;
+    finishRecord(record);
+    client->deleteLater();
+}
+
+void GatewayServer::startExchange(ClientConnection *client, RequestRecord record, ClientRequest clientRequest,
+                                  const RouteRequest &route, const RoutePlan &plan, const QString &cacheKey)
+{
     ExchangeSettings settings;
     settings.pingIntervalMs = m_config.pingIntervalMs;
     settings.connectTimeoutMs = m_config.connectTimeoutMs;
@@ -436,6 +537,14 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     settings.firstByteTimeoutSeconds = m_config.firstByteTimeoutSeconds;
     auto *exchange = new ProxyExchange(m_pool, m_router, settings, client, record, this);
     m_exchanges.insert(exchange);
+    if (!cacheKey.isEmpty() && m_cache) {
+        QPointer<ResponseCache> cache(m_cache);
+        const int ttl = m_config.cache.ttlSeconds;
+        exchange->setCacheStore([cache, cacheKey, ttl](const QByteArray &message) {
+            if (cache)
+                cache->store(cacheKey, message, ttl);
+        });
+    }
     if (m_usage)
         connect(exchange, &ProxyExchange::attemptStarted, m_usage, &UsageTap::requestStarted);
     connect(exchange, &ProxyExchange::waitingForCapacity, this, [this, exchange] {
@@ -450,7 +559,7 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
         m_waiting.removeAll(exchange);
         Q_EMIT requestFinished(done);
     });
-    exchange->start(clientRequest, route, *plan);
+    exchange->start(clientRequest, route, plan);
 }
 
 void GatewayServer::serveWaiting()

@@ -21,6 +21,7 @@ class ClientConnection;
 class HttpClientPool;
 class GuardedTcpServer;
 class UsageTap;
+class ResponseCache;
 
 // The gateway: QHttpServer's parser in front, the endpoints of the Anthropic and OpenAI
 // APIs behind, each proxied request handed to a ProxyExchange. Lives on the gateway thread.
@@ -85,6 +86,11 @@ private:
     QElapsedTimer m_uptime;
     quint64 m_requestCounter = 0;
     UsageTap *m_usage = nullptr;
+    ResponseCache *m_cache = nullptr;
+    void startExchange(ClientConnection *client, RequestRecord record, ClientRequest request,
+                       const RouteRequest &route, const RoutePlan &plan, const QString &cacheKey);
+    void serveCached(ClientConnection *client, RequestRecord &record, const ClientRequest &request,
+                     const QByteArray &message);
 };
 
 } // namespace sb

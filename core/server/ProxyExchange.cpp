@@ -468,6 +468,8 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
         m_decoder->feed(data, size, m_events);  // the usage tap
         for (const StreamEvent &event : m_events)
             noteEvent(event);
+        if (m_cacheStore)
+            m_aggregator.add(m_events);
     } else {
         m_decoder->feed(data, size, m_events);
         handleEvents(m_events);
@@ -527,6 +529,8 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             return;
         }
         noteEvent(event);
+        if (m_cacheStore)
+            m_aggregator.add(event);
         if (event.type == StreamEvent::Type::MessageStart) {
             continue;  // ours went out when the upstream answered
         }
@@ -559,6 +563,8 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_record.firstTokenMs, m_clock.elapsed(),
                                        qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
         endAttempt();
+        if (!failed)
+            storeInCache();
         complete(200);
     } else if (m_client->headSent()) {
         m_ping.start();  // silence is measured from the last write
@@ -583,6 +589,8 @@ void ProxyExchange::httpResponseEnd()
     if (m_relay) {
         for (const StreamEvent &event : m_events)
             noteEvent(event);
+        if (m_cacheStore)
+            m_aggregator.add(m_events);
         const bool truncated = !m_events.empty() && m_events.back().type == StreamEvent::Type::Error;
         if (truncated || !m_record.errorType.isEmpty())
             m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
@@ -590,6 +598,8 @@ void ProxyExchange::httpResponseEnd()
             m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_record.firstTokenMs, m_clock.elapsed(),
                                        qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
         endAttempt();
+        if (!truncated && m_record.errorType.isEmpty())
+            storeInCache();
         // A stream that ended without message_stop gets an error event from the
         // decoder: relay it rather than letting the client see a truncated answer.
         if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error && m_client) {
@@ -637,6 +647,8 @@ void ProxyExchange::finishNonStreaming()
         m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                    qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
         endAttempt();
+        if (m_cacheStore && m_upstreamStatus == 200)
+            m_cacheStore(m_body);
         complete(m_upstreamStatus);
         return;
     }
@@ -681,6 +693,8 @@ void ProxyExchange::finishNonStreaming()
     m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
     endAttempt();
+    if (m_cacheStore)
+        m_cacheStore(json(AnthropicResponseCodec::encode(response)));
     complete(200);
 }
 
@@ -820,6 +834,18 @@ void ProxyExchange::sendError(const ApiError &error)
         headers.append({QByteArrayLiteral("retry-after"), QByteArray::number(error.retryAfterSeconds)});
     m_client->respond(error.httpStatus, headers, encodeClientError(error));
     complete(error.httpStatus);
+}
+
+void ProxyExchange::setCacheStore(std::function<void(const QByteArray &)> store)
+{
+    m_cacheStore = std::move(store);
+}
+
+void ProxyExchange::storeInCache()
+{
+    if (!m_cacheStore || !m_aggregator.isComplete() || m_aggregator.failed())
+        return;
+    m_cacheStore(json(AnthropicResponseCodec::encode(m_aggregator.response())));
 }
 
 void ProxyExchange::cut(const QString &reason)

@@ -3,6 +3,7 @@
 #include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "protocol/Codec.h"
+#include "protocol/StreamAggregator.h"
 #include "routing/Router.h"
 #include "protocol/Request.h"
 #include "upstream/HttpClientPool.h"
@@ -60,6 +61,9 @@ public:
     bool isWaiting() const { return m_waiting; }
     // Gateway shutdown: end the answer now, with an error event if it is streaming.
     void cut(const QString &reason);
+    // A complete, successful answer is handed to `store` as an Anthropic message JSON (the
+    // response cache's value format).
+    void setCacheStore(std::function<void(const QByteArray &message)> store);
 
     void httpResponseHead(int status, const HttpHeaders &headers) override;
     void httpResponseBody(const char *data, qsizetype size) override;
@@ -92,6 +96,7 @@ private:
     void onClientGone();
     void applyBackpressure();
     void complete(int status);
+    void storeInCache();
     QString describeFailure(const HttpFailure &failure) const;
     QByteArray encodeClientError(const ApiError &error) const;
 
@@ -137,6 +142,8 @@ private:
     std::unique_ptr<StreamDecoder> m_decoder;
     std::unique_ptr<StreamEncoder> m_encoder;
     StreamEvents m_events;
+    std::function<void(const QByteArray &)> m_cacheStore;
+    StreamAggregator m_aggregator;  // the streamed answer, kept only for the cache
     QByteArray m_out;
     QTimer m_ping;
     QElapsedTimer m_clock;
