@@ -11,6 +11,7 @@
 #include "usage/CacheKey.h"
 #include "usage/ResponseCache.h"
 #include "usage/UsageTap.h"
+#include "TokenCountExchange.h"
 #include "protocol/ResponseStreamer.h"
 #include "protocol/anthropic/AnthropicResponseCodec.h"
 #include "protocol/anthropic/AnthropicSseEncoder.h"
@@ -445,6 +446,7 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     clientRequest.bodyBytes = request.body().size();
     clientRequest.anthropicVersion = request.value(QByteArrayLiteral("anthropic-version"));
     clientRequest.anthropicBeta = request.value(QByteArrayLiteral("anthropic-beta"));
+    clientRequest.rawBody = request.body();
 
     // The response cache: deterministic requests (or all, when configured), unless the client
     // asks to bypass it.
@@ -545,6 +547,15 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
                 cache->store(cacheKey, message, ttl);
         });
     }
+    // Calibrate the token estimate from what upstreams report: the first 20 requests of a
+    // group, then one in 32 (measuring the text of a body costs a parse).
+    const int seen = m_calibrationSamples[plan.group]++;
+    if (seen < 20 || seen % 32 == 0) {
+        const qint64 textBytes = TokenEstimator::textBytes(clientRequest.rawBody);
+        exchange->setReportedTokens([this, textBytes](const QString &deployment, qint64 tokens) {
+            m_estimator.observe(deployment, textBytes, tokens);
+        });
+    }
     if (m_usage)
         connect(exchange, &ProxyExchange::attemptStarted, m_usage, &UsageTap::requestStarted);
     connect(exchange, &ProxyExchange::waitingForCapacity, this, [this, exchange] {
@@ -589,19 +600,56 @@ void GatewayServer::countTokens(const QHttpServerRequest &request, ClientConnect
         return;
     }
     record.clientModel = body->value(QStringLiteral("model")).toString();
-    // An estimate from the size of what the model would read: about four bytes a token.
-    qint64 bytes = 0;
-    for (const char *key : {"system", "messages", "tools"}) {
-        const QJsonValue value = body->value(QLatin1String(key));
-        if (value.isString())
-            bytes += value.toString().toUtf8().size();
-        else if (value.isArray())
-            bytes += QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact).size();
+    const Deployment *deployment = countingDeployment(record.clientModel);
+    const QByteArray raw = request.body();
+    // Claude Code's /context fires about 25 of these at once: each is answered on its own,
+    // exactly where the upstream can count, else from the calibrated estimate.
+    auto answer = [this, client = QPointer<ClientConnection>(client), record, raw,
+                   id = deployment ? deployment->id : QString()](std::optional<qint64> exact) mutable {
+        if (!client)
+            return;
+        const qint64 tokens = exact ? *exact : qMax<qint64>(1, m_estimator.estimate(id, raw));
+        record.inputTokens = tokens;
+        record.tokensEstimated = !exact;
+        record.deployment = id;
+        QJsonObject body{{QStringLiteral("input_tokens"), tokens}};
+        respondJson(client, record, 200, compact(body));
+    };
+    std::optional<TokenCountApi> api;
+    if (deployment) {
+        const bool official = deployment->apiBase.host().endsWith(QStringLiteral("openai.com"));
+        if (deployment->provider == Provider::Anthropic)
+            api = TokenCountApi::Anthropic;
+        else if (deployment->provider == Provider::OpenAiCompatible && !official
+                 && deployment->model.startsWith(QStringLiteral("hosted_vllm/")))
+            api = TokenCountApi::Vllm;
+        else if (deployment->provider == Provider::OpenAiCompatible && !official
+                 && deployment->model.startsWith(QStringLiteral("openai/")))
+            api = TokenCountApi::LlamaCpp;
     }
-    const qint64 tokens = qMax<qint64>(1, bytes / 4);
-    record.inputTokens = tokens;
-    record.tokensEstimated = true;
-    respondJson(client, record, 200, compact(QJsonObject{{QStringLiteral("input_tokens"), tokens}}));
+    if (api) {
+        const TokenCountRequest upstream = UpstreamTokenCounter::buildRequest(
+            *api, deployment->apiBase.toString(), deployment->upstreamModel, deployment->apiKey, raw);
+        if (upstream.ok()) {
+            new TokenCountExchange(m_pool, *api, upstream, answer, client);
+            return;
+        }
+    }
+    answer(std::nullopt);
+}
+
+const Deployment *GatewayServer::countingDeployment(const QString &model) const
+{
+    RouteRequest route;
+    route.model = model;
+    const std::optional<RoutePlan> plan = m_router->plan(route);
+    if (!plan)
+        return nullptr;
+    for (const Deployment &deployment : m_router->deployments()) {
+        if (deployment.modelName == plan->group)
+            return &deployment;
+    }
+    return nullptr;
 }
 
 void GatewayServer::listModels(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record)

@@ -4,6 +4,7 @@
 #include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "routing/Router.h"
+#include "usage/TokenEstimator.h"
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
@@ -87,6 +88,9 @@ private:
     quint64 m_requestCounter = 0;
     UsageTap *m_usage = nullptr;
     ResponseCache *m_cache = nullptr;
+    TokenEstimator m_estimator;                 // calibrated per deployment from reported counts
+    QHash<QString, int> m_calibrationSamples;   // requests seen per group, to sample calibration
+    const Deployment *countingDeployment(const QString &model) const;
     void startExchange(ClientConnection *client, RequestRecord record, ClientRequest request,
                        const RouteRequest &route, const RoutePlan &plan, const QString &cacheKey);
     void serveCached(ClientConnection *client, RequestRecord &record, const ClientRequest &request,

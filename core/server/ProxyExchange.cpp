@@ -841,6 +841,11 @@ void ProxyExchange::setCacheStore(std::function<void(const QByteArray &)> store)
     m_cacheStore = std::move(store);
 }
 
+void ProxyExchange::setReportedTokens(std::function<void(const QString &, qint64)> report)
+{
+    m_reportTokens = std::move(report);
+}
+
 void ProxyExchange::storeInCache()
 {
     if (!m_cacheStore || !m_aggregator.isComplete() || m_aggregator.failed())
@@ -880,6 +885,9 @@ void ProxyExchange::complete(int status)
 {
     if (m_done)
         return;
+    if (m_reportTokens && status == 200 && m_record.errorType.isEmpty() && !m_record.tokensEstimated
+        && m_record.inputTokens > 0)
+        m_reportTokens(m_record.deployment, m_record.inputTokens);
     m_done = true;
     m_ping.stop();
     m_queueDeadline.stop();

@@ -29,6 +29,7 @@ struct ClientRequest
     qint64 bodyBytes = 0;
     QByteArray anthropicVersion;
     QByteArray anthropicBeta;
+    QByteArray rawBody;  // the body as received (shared, not copied)
 };
 
 // Settings a request takes from the gateway at the moment it starts.
@@ -64,6 +65,8 @@ public:
     // A complete, successful answer is handed to `store` as an Anthropic message JSON (the
     // response cache's value format).
     void setCacheStore(std::function<void(const QByteArray &message)> store);
+    // Called with the deployment and the prompt tokens it reported, on success.
+    void setReportedTokens(std::function<void(const QString &deploymentId, qint64 inputTokens)> report);
 
     void httpResponseHead(int status, const HttpHeaders &headers) override;
     void httpResponseBody(const char *data, qsizetype size) override;
@@ -143,6 +146,7 @@ private:
     std::unique_ptr<StreamEncoder> m_encoder;
     StreamEvents m_events;
     std::function<void(const QByteArray &)> m_cacheStore;
+    std::function<void(const QString &, qint64)> m_reportTokens;
     StreamAggregator m_aggregator;  // the streamed answer, kept only for the cache
     QByteArray m_out;
     QTimer m_ping;

@@ -1,11 +1,17 @@
 // Endpoints other than the model turn: paths Claude Code really uses, token checks,
 // model lists in both shapes, health, count_tokens.
+#include "FakeAnthropic.h"
 #include "FakeOllama.h"
+#include "FakeOpenAi.h"
 #include "GatewayHarness.h"
+#include "TestWait.h"
 
 #include <catch2/catch.hpp>
 
 #include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cmath>
 
 using namespace sb;
 using namespace sb::test;
@@ -155,4 +161,67 @@ TEST_CASE("unknown paths and wrong methods get errors in the client's shape")
     CHECK(missing.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("not_found_error"));
     const HttpResult method = gateway.get(QStringLiteral("/v1/messages"));
     CHECK(method.status == 405);
+}
+
+TEST_CASE("count_tokens is exact where the upstream can count: Anthropic's endpoint and vLLM's /tokenize")
+{
+    FakeAnthropic anthropic;
+    anthropic.setCountTokens(1234);
+    FakeOpenAi vllm;
+    vllm.addRoute("POST", "/tokenize", [](const RecordedRequest &request) {
+        // vLLM answers {"count": N, "max_model_len": M, "tokens": [...]}; check what it was sent.
+        const bool chat = request.json().value(QStringLiteral("messages")).isArray();
+        return FakeReply::json(200, chat ? QByteArray(R"({"count":77,"max_model_len":32768,"tokens":[1,2,3]})")
+                                         : QByteArray(R"({"error":"no messages"})"));
+    });
+    GatewayHarness gateway(QStringLiteral("model_list:\n"
+                                          "  - model_name: claude-official\n    litellm_params: {model: anthropic/claude-x, api_base: '%1', api_key: k}\n"
+                                          "  - model_name: vllm\n    litellm_params: {model: hosted_vllm/qwen, api_base: '%2'}\n")
+                               .arg(anthropic.baseUrl(), vllm.apiBase()).toUtf8());
+    REQUIRE(gateway.started());
+    auto count = [&gateway](const char *model) {
+        const QJsonObject body{{QStringLiteral("model"), QLatin1String(model)},
+                               {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                                                   {QStringLiteral("content"), QStringLiteral("hello there")}}}}};
+        return gateway.post(QStringLiteral("/v1/messages/count_tokens?beta=true"), body).json().value(QStringLiteral("input_tokens")).toInt();
+    };
+    CHECK(count("claude-official") == 1234);
+    CHECK(count("vllm") == 77);
+    const RecordedRequest sent = anthropic.server().requests(QByteArrayLiteral("/v1/messages/count_tokens")).first();
+    CHECK(sent.json().value(QStringLiteral("model")).toString() == QStringLiteral("claude-x"));
+    CHECK(sent.header("x-api-key") == QByteArray("k"));
+}
+
+TEST_CASE("for Ollama the estimate calibrates itself from the prompt counts Ollama reports")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    auto body = [](int round) {
+        QJsonObject request = claudeCodeRequest(QStringLiteral("claude-3-5-sonnet-20241022"), false);
+        request.insert(QStringLiteral("system"), QString(6000 + round * 50, QLatin1Char('w')));
+        return request;
+    };
+    auto counted = [&gateway](QJsonObject request) {
+        request.remove(QStringLiteral("stream"));
+        return gateway.post(QStringLiteral("/v1/messages/count_tokens"), request).json().value(QStringLiteral("input_tokens")).toInt();
+    };
+    // This model's tokenizer makes 1 token of 8 bytes, not the default 1 of 4.
+    auto reported = [&body](int round) { return int(QJsonDocument(body(round)).toJson(QJsonDocument::Compact).size() / 8); };
+    const int before = counted(body(0));
+    for (int round = 0; round < 8; ++round) {
+        FakeTurn turn = FakeTurn::withText(QStringLiteral("ok"));
+        turn.inputTokens = reported(round);
+        ollama.setTurn(turn);
+        REQUIRE(gateway.post(QStringLiteral("/v1/messages"), body(round)).status == 200);
+    }
+    REQUIRE(waitUntil([&] { return gateway.records().size() >= 9; }));
+    const int after = counted(body(9));
+    const int truth = reported(9);
+    const double errorBefore = std::abs(before - reported(0)) / double(reported(0));
+    const double errorAfter = std::abs(after - truth) / double(truth);
+    WARN("token estimate error against Ollama's reported counts: " << int(errorBefore * 100) << "% before calibration, "
+                                                                    << int(errorAfter * 100) << "% after 8 requests");
+    CHECK(errorBefore > 0.3);
+    CHECK(errorAfter < 0.15);
 }
