@@ -22,7 +22,12 @@ pin_bg() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then exec t
 
 work="$(mktemp -d)"
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # Gateways are started inside $(…), whose pids+= is lost: they leave their pid in a file.
+    for file in "$work"/*.pid; do [ -f "$file" ] && kill "$(cat "$file")" 2>/dev/null || true; done
+    rm -rf "$work"
+}
 trap cleanup EXIT
 export HOME="$work/home" SWITCHBOARD_SECRETS_BACKEND=file
 unset XDG_CONFIG_HOME
@@ -46,7 +51,7 @@ switchboard:
   usage_db: "$work/$name-usage.sqlite"
 YAML
     (pin_bg 0 "$gateway_bin" --headless --config "$work/$name.yaml" --port "$port") 2>"$work/$name.log" >/dev/null &
-    pids+=($!)
+    echo $! >"$work/$name.pid"
     pin 1 "$load_bin" --port "$port" --wait-200 /health/liveliness >/dev/null
     echo "$port"
 }
