@@ -20,10 +20,11 @@ as_root() {
 # Catch2, CMake. qt6-httpserver-dev needs qt6-websockets-dev or CMake does not find it.
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
-          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev redis-server libsqlite3-dev)
+          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev libsqlite3-dev)
 if [ "$mode" = "test" ]; then
-    # The GUI smoke test runs under Xvfb; the end-to-end tests run npm clients.
-    packages+=(xvfb xauth)
+    # Xvfb runs and screenshots the window without a display; the cache tests start their own
+    # redis-server on a free port.
+    packages+=(xvfb xauth redis-server)
     # promtool checks the /metrics output; the usage tests scrape it with a real Prometheus.
     packages+=(prometheus)
 fi
