@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QSocketNotifier>
+#include <QTimer>
 #include <QTextStream>
 
 #include <csignal>
@@ -153,7 +154,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("Config file (default: %1).").arg(QStringLiteral("~/.config/switchboard/config.yaml")), QStringLiteral("file"));
     const QCommandLineOption hostOption(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"));
     const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Port to listen on (default 4000)."), QStringLiteral("port"));
-    parser.addOptions({headlessOption, configOption, hostOption, portOption});
+    // For CI and documentation: show the window, save a picture of it, quit.
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QStringLiteral("Save a PNG of the window after start-up, then quit."),
+                                              QStringLiteral("file"));
+    parser.addOptions({headlessOption, configOption, hostOption, portOption, screenshotOption});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional command."), QStringLiteral("[command]"));
     parser.process(*app);
 
@@ -206,6 +211,13 @@ int main(int argc, char *argv[])
     }
     window.setGatewayInfo(info);
     window.show();
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        QTimer::singleShot(800, &window, [&window, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            QCoreApplication::exit(saved ? 0 : 4);
+        });
+    }
     const int code = app->exec();
     service.stop(3000);
     return code;

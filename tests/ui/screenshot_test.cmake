@@ -1,0 +1,40 @@
+# Runs the real switchboard window with a throw-away HOME, saves a screenshot and checks it.
+# Fails (never skips) when xvfb-run is missing in the xvfb mode.
+string(RANDOM LENGTH 8 suffix)
+set(home "${CMAKE_CURRENT_BINARY_DIR}/gui-home-${suffix}")
+file(MAKE_DIRECTORY "${home}")
+file(REMOVE "${OUT}")
+set(env ${CMAKE_COMMAND} -E env HOME=${home} SWITCHBOARD_SECRETS_BACKEND=file --unset=XDG_CONFIG_HOME)
+if(MODE STREQUAL "xvfb")
+    if(NOT XVFB_RUN)
+        message(FATAL_ERROR "xvfb-run is not installed (Debian package xvfb)")
+    endif()
+    execute_process(COMMAND ${env} --unset=QT_QPA_PLATFORM ${XVFB_RUN} -a -s "-screen 0 1024x700x24"
+                            ${APP} --port 0 --screenshot ${OUT}
+                    RESULT_VARIABLE result TIMEOUT 45)
+else()
+    execute_process(COMMAND ${env} QT_QPA_PLATFORM=offscreen ${APP} --port 0 --screenshot ${OUT}
+                    RESULT_VARIABLE result TIMEOUT 45)
+endif()
+file(REMOVE_RECURSE "${home}")
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "switchboard exited with ${result}")
+endif()
+if(NOT EXISTS "${OUT}")
+    message(FATAL_ERROR "no screenshot was written to ${OUT}")
+endif()
+file(SIZE "${OUT}" size)
+# A blank 900x560 PNG compresses to well under 5 KB; the window with text is far larger.
+if(size LESS 8000)
+    message(FATAL_ERROR "the screenshot is ${size} bytes: the window looks blank")
+endif()
+# PNG header: width and height are big-endian at bytes 16..23.
+file(READ "${OUT}" header LIMIT 24 HEX)
+string(SUBSTRING "${header}" 32 8 width_hex)
+string(SUBSTRING "${header}" 40 8 height_hex)
+math(EXPR width "0x${width_hex}")
+math(EXPR height "0x${height_hex}")
+if(width LESS 600 OR height LESS 400)
+    message(FATAL_ERROR "the window is ${width}x${height}, smaller than its 900x560 design")
+endif()
+message(STATUS "screenshot ${OUT}: ${width}x${height}, ${size} bytes")
