@@ -2,12 +2,11 @@
 
 #include "AnthropicContentCodec.h"
 #include "protocol/FieldPath.h"
+#include "protocol/JsonFieldReader.h"
 
 #include <QJsonArray>
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 
 namespace sb {
 
@@ -145,16 +144,6 @@ std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPat
     return std::nullopt;
 }
 
-std::optional<ApiError> readInteger(const QJsonValue &value, const FieldPath &path, int &out)
-{
-    const double number = value.toDouble();
-    if (!value.isDouble() || std::floor(number) != number || number < std::numeric_limits<int>::min()
-        || number > std::numeric_limits<int>::max())
-        return path.wrongType("an integer");
-    out = int(number);
-    return std::nullopt;
-}
-
 std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
@@ -167,7 +156,7 @@ std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath 
         out.thinking.mode = ThinkingConfig::Mode::Enabled;
         const QJsonValue budget = object.value(QLatin1String("budget_tokens"));
         if (!budget.isUndefined() && !budget.isNull()) {
-            if (auto error = readInteger(budget, FieldPath(path, "budget_tokens"), out.thinking.budgetTokens))
+            if (auto error = JsonFieldReader::integer(budget, FieldPath(path, "budget_tokens"), out.thinking.budgetTokens))
                 return error;
         }
     } else if (type == QLatin1String("adaptive")) {
@@ -180,30 +169,14 @@ std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath 
     return std::nullopt;
 }
 
-std::optional<ApiError> readOptionalNumber(const QJsonObject &body, const char *key, const FieldPath &root,
-                                           std::optional<double> &out)
-{
-    const QJsonValue value = body.value(QLatin1String(key));
-    if (value.isUndefined() || value.isNull())
-        return std::nullopt;
-    if (!value.isDouble())
-        return FieldPath(root, key).wrongType("a number");
-    out = value.toDouble();
-    return std::nullopt;
-}
-
 } // namespace
 
 std::optional<ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, Request &out)
 {
     const FieldPath root;
 
-    const QJsonValue model = body.value(QLatin1String("model"));
-    if (model.isUndefined() || model.isNull())
-        return FieldPath(root, "model").missing();
-    if (!model.isString())
-        return FieldPath(root, "model").wrongType("a string");
-    out.model = model.toString();
+    if (auto error = JsonFieldReader::requiredString(body, "model", root, out.model))
+        return error;
 
     if (auto error = decodeSystem(body.value(QLatin1String("system")), FieldPath(root, "system"), out))
         return error;
@@ -217,21 +190,18 @@ std::optional<ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, R
     // Required by Anthropic for /v1/messages, but count_tokens bodies carry none: absent means 0.
     const QJsonValue maxTokens = body.value(QLatin1String("max_tokens"));
     if (!maxTokens.isUndefined() && !maxTokens.isNull()) {
-        const FieldPath path(root, "max_tokens");
-        int value = 0;
-        if (readInteger(maxTokens, path, value) || value <= 0)
-            return path.error(QStringLiteral("must be a positive integer"));
-        out.maxTokens = value;
+        if (auto error = JsonFieldReader::positiveInteger(maxTokens, FieldPath(root, "max_tokens"), out.maxTokens))
+            return error;
     }
 
-    if (auto error = readOptionalNumber(body, "temperature", root, out.temperature))
+    if (auto error = JsonFieldReader::optionalNumber(body, "temperature", root, out.temperature))
         return error;
-    if (auto error = readOptionalNumber(body, "top_p", root, out.topP))
+    if (auto error = JsonFieldReader::optionalNumber(body, "top_p", root, out.topP))
         return error;
     const QJsonValue topK = body.value(QLatin1String("top_k"));
     if (!topK.isUndefined() && !topK.isNull()) {
         int value = 0;
-        if (auto error = readInteger(topK, FieldPath(root, "top_k"), value))
+        if (auto error = JsonFieldReader::integer(topK, FieldPath(root, "top_k"), value))
             return error;
         out.topK = value;
     }

@@ -1,5 +1,7 @@
 #include "OpenAiRequestCodec.h"
 
+#include "protocol/JsonFieldReader.h"
+
 #include "protocol/FieldPath.h"
 
 #include <QJsonArray>
@@ -18,15 +20,6 @@ const QLatin1String kType("type");
 const QLatin1String kText("text");
 
 // ---- decoding -------------------------------------------------------------------------
-
-std::optional<ApiError> readPositiveInt(const QJsonValue &value, const FieldPath &path, int &out)
-{
-    const double number = value.toDouble();
-    if (!value.isDouble() || std::floor(number) != number || number <= 0 || number > std::numeric_limits<int>::max())
-        return path.error(QStringLiteral("must be a positive integer"));
-    out = int(number);
-    return std::nullopt;
-}
 
 void decodeImageUrl(const QString &url, ContentPart &part)
 {
@@ -407,12 +400,8 @@ void encodeAssistant(const Message &source, QJsonArray &messages)
 std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Request &out)
 {
     const FieldPath root;
-    const QJsonValue model = body.value(QLatin1String("model"));
-    if (model.isUndefined() || model.isNull())
-        return FieldPath(root, "model").missing();
-    if (!model.isString())
-        return FieldPath(root, "model").wrongType("a string");
-    out.model = model.toString();
+    if (auto error = JsonFieldReader::requiredString(body, "model", root, out.model))
+        return error;
 
     if (auto error = decodeMessages(body.value(QLatin1String("messages")), FieldPath(root, "messages"), out))
         return error;
@@ -440,19 +429,15 @@ std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Requ
         const QJsonValue value = body.value(QLatin1String(key));
         if (value.isUndefined() || value.isNull())
             continue;
-        if (auto error = readPositiveInt(value, FieldPath(root, key), out.maxTokens))
+        if (auto error = JsonFieldReader::positiveInteger(value, FieldPath(root, key), out.maxTokens))
             return error;
         break;
     }
 
-    for (const auto &[key, target] : {std::pair{"temperature", &out.temperature}, std::pair{"top_p", &out.topP}}) {
-        const QJsonValue value = body.value(QLatin1String(key));
-        if (value.isUndefined() || value.isNull())
-            continue;
-        if (!value.isDouble())
-            return FieldPath(root, key).wrongType("a number");
-        *target = value.toDouble();
-    }
+    if (auto error = JsonFieldReader::optionalNumber(body, "temperature", root, out.temperature))
+        return error;
+    if (auto error = JsonFieldReader::optionalNumber(body, "top_p", root, out.topP))
+        return error;
 
     const QJsonValue stop = body.value(QLatin1String("stop"));
     if (stop.isString()) {
