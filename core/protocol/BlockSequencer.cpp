@@ -52,4 +52,14 @@ void BlockSequencer::closeBlock(StreamEvents &out)
     m_open = false;
 }
 
+void BlockSequencer::appendSegments(const std::vector<ThinkSegment> &segments, StreamEvents &out)
+{
+    for (const ThinkSegment &segment : segments) {
+        if (segment.thinking)
+            appendThinking(segment.text, out);
+        else
+            appendText(segment.text, out);
+    }
+}
+
 } // namespace sb

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "StreamEvent.h"
+#include "ThinkTagSplitter.h"
 
 namespace sb {
 
@@ -12,6 +13,8 @@ class BlockSequencer final
 public:
     void appendText(const QString &text, StreamEvents &out);
     void appendThinking(const QString &text, StreamEvents &out);
+    // Text that ThinkTagSplitter cut into thinking and visible pieces, in order.
+    void appendSegments(const std::vector<ThinkSegment> &segments, StreamEvents &out);
     void startToolUse(const QString &id, const QString &name, StreamEvents &out);
     // Partial JSON for the open tool_use block; ignored when none is open.
     void appendToolInput(const QString &partialJson, StreamEvents &out);

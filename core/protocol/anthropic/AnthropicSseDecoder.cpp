@@ -36,31 +36,9 @@ StreamEvent::BlockKind blockKind(const QString &type)
 
 } // namespace
 
-void AnthropicSseDecoder::feed(const char *data, qsizetype size, StreamEvents &out)
-{
-    if (m_complete)
-        return;
-    m_events.clear();
-    m_parser.feed(data, size, m_events);
-    for (const SseEvent &event : m_events) {
-        if (m_complete)
-            break;
-        handle(event, out);
-    }
-}
-
 void AnthropicSseDecoder::finish(StreamEvents &out)
 {
-    m_finishing = true;
-    if (!m_complete) {
-        m_events.clear();
-        m_parser.finish(m_events);
-        for (const SseEvent &event : m_events) {
-            if (m_complete)
-                break;
-            handle(event, out);
-        }
-    }
+    drainParser(out);
     if (!m_complete)
         fail(ApiError::truncatedStream(), out);
 }

@@ -45,24 +45,14 @@ void OllamaNdjsonDecoder::appendContent(const QString &text, StreamEvents &out)
 {
     m_segments.clear();
     m_thinkTags.feed(text, m_segments);
-    for (const ThinkSegment &segment : m_segments) {
-        if (segment.thinking)
-            m_blocks.appendThinking(segment.text, out);
-        else
-            m_blocks.appendText(segment.text, out);
-    }
+    m_blocks.appendSegments(m_segments, out);
 }
 
 void OllamaNdjsonDecoder::flushText(StreamEvents &out)
 {
     m_segments.clear();
     m_thinkTags.finish(m_segments);
-    for (const ThinkSegment &segment : m_segments) {
-        if (segment.thinking)
-            m_blocks.appendThinking(segment.text, out);
-        else
-            m_blocks.appendText(segment.text, out);
-    }
+    m_blocks.appendSegments(m_segments, out);
 }
 
 void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)

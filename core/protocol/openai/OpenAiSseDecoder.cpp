@@ -10,31 +10,9 @@
 
 namespace sb {
 
-void OpenAiSseDecoder::feed(const char *data, qsizetype size, StreamEvents &out)
-{
-    if (m_complete)
-        return;
-    m_events.clear();
-    m_parser.feed(data, size, m_events);
-    for (const SseEvent &event : m_events) {
-        if (m_complete)
-            break;
-        handle(event, out);
-    }
-}
-
 void OpenAiSseDecoder::finish(StreamEvents &out)
 {
-    m_finishing = true;
-    if (!m_complete) {
-        m_events.clear();
-        m_parser.finish(m_events);
-        for (const SseEvent &event : m_events) {
-            if (m_complete)
-                break;
-            handle(event, out);
-        }
-    }
+    drainParser(out);
     if (m_complete)
         return;
     if (m_sawFinishReason)
@@ -136,24 +114,14 @@ void OpenAiSseDecoder::appendContent(const QString &text, StreamEvents &out)
     startPendingTool(out);
     m_segments.clear();
     m_thinkTags.feed(text, m_segments);
-    for (const ThinkSegment &segment : m_segments) {
-        if (segment.thinking)
-            m_blocks.appendThinking(segment.text, out);
-        else
-            m_blocks.appendText(segment.text, out);
-    }
+    m_blocks.appendSegments(m_segments, out);
 }
 
 void OpenAiSseDecoder::flushText(StreamEvents &out)
 {
     m_segments.clear();
     m_thinkTags.finish(m_segments);
-    for (const ThinkSegment &segment : m_segments) {
-        if (segment.thinking)
-            m_blocks.appendThinking(segment.text, out);
-        else
-            m_blocks.appendText(segment.text, out);
-    }
+    m_blocks.appendSegments(m_segments, out);
 }
 
 void OpenAiSseDecoder::startPendingTool(StreamEvents &out)

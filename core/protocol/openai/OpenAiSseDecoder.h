@@ -1,8 +1,7 @@
 #pragma once
 
 #include "protocol/BlockSequencer.h"
-#include "protocol/Codec.h"
-#include "protocol/SseParser.h"
+#include "protocol/SseStreamDecoder.h"
 #include "protocol/ThinkTagSplitter.h"
 
 namespace sb {
@@ -12,13 +11,10 @@ namespace sb {
 // becomes a thinking block; each tool call becomes its own tool_use block whose argument
 // pieces are ToolInputDeltas. MessageDelta and MessageStop come at `data: [DONE]` (the usage
 // chunk arrives after finish_reason), or at finish() when finish_reason was seen.
-class OpenAiSseDecoder final : public StreamDecoder
+class OpenAiSseDecoder final : public SseStreamDecoder
 {
 public:
-    using StreamDecoder::feed;
-    void feed(const char *data, qsizetype size, StreamEvents &out) override;
     void finish(StreamEvents &out) override;
-    bool isComplete() const override { return m_complete; }
 
 private:
     struct ToolCall
@@ -30,7 +26,7 @@ private:
         bool started = false;
     };
 
-    void handle(const SseEvent &event, StreamEvents &out);
+    void handle(const SseEvent &event, StreamEvents &out) override;
     void handleChunk(const QJsonObject &chunk, StreamEvents &out);
     void handleToolCall(const QJsonObject &piece, StreamEvents &out);
     void appendContent(const QString &text, StreamEvents &out);
@@ -40,8 +36,6 @@ private:
     void complete(StreamEvents &out);
     void fail(const ApiError &error, StreamEvents &out);
 
-    SseParser m_parser;
-    std::vector<SseEvent> m_events;
     std::vector<ThinkSegment> m_segments;
     ThinkTagSplitter m_thinkTags;
     BlockSequencer m_blocks;
@@ -50,8 +44,6 @@ private:
     QString m_finishReason;
     bool m_started = false;
     bool m_sawFinishReason = false;
-    bool m_complete = false;
-    bool m_finishing = false;  // decoding what the body ended with: unparsable means cut off
 };
 
 } // namespace sb

@@ -1,0 +1,33 @@
+#include "SseStreamDecoder.h"
+
+namespace sb {
+
+void SseStreamDecoder::feed(const char *data, qsizetype size, StreamEvents &out)
+{
+    if (m_complete)
+        return;
+    m_events.clear();
+    m_parser.feed(data, size, m_events);
+    handleAll(out);
+}
+
+void SseStreamDecoder::drainParser(StreamEvents &out)
+{
+    m_finishing = true;
+    if (m_complete)
+        return;
+    m_events.clear();
+    m_parser.finish(m_events);
+    handleAll(out);
+}
+
+void SseStreamDecoder::handleAll(StreamEvents &out)
+{
+    for (const SseEvent &event : m_events) {
+        if (m_complete)
+            break;
+        handle(event, out);
+    }
+}
+
+} // namespace sb
