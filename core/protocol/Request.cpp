@@ -57,17 +57,22 @@ bool ContentPart::isBillingHeader() const
     return kind == Kind::Text && text.startsWith(QLatin1String("x-anthropic-billing-header:"));
 }
 
+QString joinedText(const std::vector<ContentPart> &parts, bool skipBillingHeader)
+{
+    QString text;
+    for (const ContentPart &part : parts) {
+        if (part.kind != ContentPart::Kind::Text || (skipBillingHeader && part.isBillingHeader()))
+            continue;
+        if (!text.isEmpty())
+            text += QStringLiteral("\n\n");
+        text += part.text;
+    }
+    return text;
+}
+
 QString Request::systemText() const
 {
-    QString joined;
-    for (const ContentPart &part : system) {
-        if (part.kind != ContentPart::Kind::Text)
-            continue;
-        if (!joined.isEmpty())
-            joined += QStringLiteral("\n\n");
-        joined += part.text;
-    }
-    return joined;
+    return joinedText(system);
 }
 
 } // namespace sb

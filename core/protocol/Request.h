@@ -42,6 +42,10 @@ struct ContentPart
     bool isBillingHeader() const;
 };
 
+// The text parts of `parts` joined by blank lines; optionally without Claude Code's billing
+// line, which changes every request and only defeats an upstream's prompt cache.
+QString joinedText(const std::vector<ContentPart> &parts, bool skipBillingHeader = false);
+
 struct Message
 {
     // System entries inside `messages` are legal in Claude Code's requests; they keep their

@@ -7,19 +7,6 @@ namespace sb {
 
 namespace {
 
-QString joinText(const std::vector<ContentPart> &parts, bool skipBilling)
-{
-    QString text;
-    for (const ContentPart &part : parts) {
-        if (part.kind != ContentPart::Kind::Text || (skipBilling && part.isBillingHeader()))
-            continue;
-        if (!text.isEmpty())
-            text += QStringLiteral("\n\n");
-        text += part.text;
-    }
-    return text;
-}
-
 QJsonObject message(const char *role, const QString &content)
 {
     return QJsonObject{{QStringLiteral("role"), QLatin1String(role)}, {QStringLiteral("content"), content}};
@@ -112,14 +99,14 @@ void encodeAssistant(const Message &source, QHash<QString, QString> &toolNames, 
 QJsonObject OllamaRequestCodec::encode(const Request &request, const OllamaOptions &options)
 {
     QJsonArray messages;
-    const QString system = joinText(request.system, true);
+    const QString system = joinedText(request.system, true);
     if (!system.isEmpty())
         messages.append(message("system", system));
     QHash<QString, QString> toolNames;  // tool_use id → name: Ollama matches results by name
     for (const Message &source : request.messages) {
         switch (source.role) {
         case Message::Role::System: {
-            const QString text = joinText(source.content, true);
+            const QString text = joinedText(source.content, true);
             if (!text.isEmpty())
                 messages.append(message("system", text));
             break;

@@ -288,19 +288,6 @@ std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPat
 
 // ---- encoding -------------------------------------------------------------------------
 
-QString joinText(const std::vector<ContentPart> &parts, bool skipBilling)
-{
-    QString text;
-    for (const ContentPart &part : parts) {
-        if (part.kind != ContentPart::Kind::Text || (skipBilling && part.isBillingHeader()))
-            continue;
-        if (!text.isEmpty())
-            text += QStringLiteral("\n\n");
-        text += part.text;
-    }
-    return text;
-}
-
 QString dataUri(const ContentPart &image)
 {
     if (!image.imageUrl.isEmpty())
@@ -470,13 +457,13 @@ std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Requ
 QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncodeOptions &options)
 {
     QJsonArray messages;
-    const QString system = joinText(request.system, true);
+    const QString system = joinedText(request.system, true);
     if (!system.isEmpty())
         messages.append(message("system", system));
     for (const Message &source : request.messages) {
         switch (source.role) {
         case Message::Role::System: {
-            const QString text = joinText(source.content, true);
+            const QString text = joinedText(source.content, true);
             if (!text.isEmpty())
                 messages.append(message("system", text));
             break;
