@@ -217,16 +217,22 @@ void HardwareProbe::assemble()
         }
         return status;
     };
+    // A GPU tool's status, and what its parser made of the output when the tool ran.
+    auto parseTool = [this, &noteParse](const QString &tool, GpuParseResult (*parse)(const QByteArray &),
+                                        GpuParseResult &parsed) {
+        const ProbeOutput out = m_outputs.value(tool);
+        ProbeStatus status = commandStatus(tool, out);
+        if (status.state == ProbeStatus::State::Found) {
+            parsed = parse(out.standardOutput);
+            status = noteParse(status, parsed);
+        }
+        return status;
+    };
 
     // NVIDIA: nvidia-smi, else NVML, else a note that the card has no working driver.
     if (m_outputs.contains(kNvidiaSmi)) {
-        const ProbeOutput &out = m_outputs.value(kNvidiaSmi);
-        ProbeStatus status = commandStatus(kNvidiaSmi, out);
         GpuParseResult parsed;
-        if (status.state == ProbeStatus::State::Found) {
-            parsed = parseNvidiaSmiCsv(out.standardOutput);
-            status = noteParse(status, parsed);
-        }
+        ProbeStatus status = parseTool(kNvidiaSmi, &parseNvidiaSmiCsv, parsed);
         if (parsed.gpus.isEmpty() && !files.nvml.gpus.isEmpty()) {
             parsed = files.nvml;
             addStatus(ProbeStatus{QStringLiteral("nvml"), ProbeStatus::State::Found,
@@ -242,13 +248,8 @@ void HardwareProbe::assemble()
 
     // AMD: sysfs knows the memory; rocm-smi knows the marketing names.
     if (m_outputs.contains(kRocmSmi)) {
-        const ProbeOutput &out = m_outputs.value(kRocmSmi);
-        ProbeStatus status = commandStatus(kRocmSmi, out);
         GpuParseResult rocm;
-        if (status.state == ProbeStatus::State::Found) {
-            rocm = parseRocmSmiJson(out.standardOutput);
-            status = noteParse(status, rocm);
-        }
+        ProbeStatus status = parseTool(kRocmSmi, &parseRocmSmiJson, rocm);
         QList<GpuDevice> amd = files.amdSysfs;
         if (amd.isEmpty()) {
             amd = rocm.gpus;
@@ -285,13 +286,8 @@ void HardwareProbe::assemble()
 
     // Intel: xpu-smi where present, else the PCI ids in sysfs.
     if (m_outputs.contains(kXpuSmi)) {
-        const ProbeOutput &out = m_outputs.value(kXpuSmi);
-        ProbeStatus status = commandStatus(kXpuSmi, out);
         GpuParseResult parsed;
-        if (status.state == ProbeStatus::State::Found) {
-            parsed = parseXpuSmiDiscoveryJson(out.standardOutput);
-            status = noteParse(status, parsed);
-        }
+        ProbeStatus status = parseTool(kXpuSmi, &parseXpuSmiDiscoveryJson, parsed);
         if (parsed.gpus.isEmpty() && !files.intelSysfs.isEmpty()) {
             parsed.gpus = files.intelSysfs;
             addStatus(ProbeStatus{QStringLiteral("intel-sysfs"), ProbeStatus::State::Found,
