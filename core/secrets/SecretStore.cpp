@@ -195,23 +195,7 @@ SecretStore::KeyringOutcome SecretStore::keyringRead(const QString &name, QStrin
 {
     auto *job = new QKeychain::ReadPasswordJob(keyringService());
     job->setKey(name);
-    const JobResult result = runJob(job, m_keyringTimeoutMs);
-    if (!result.finished) {
-        switchToFileFallback(QStringLiteral("the keyring did not answer within %1 ms").arg(m_keyringTimeoutMs));
-        return KeyringOutcome::Unavailable;
-    }
-    if (result.error == QKeychain::NoError) {
-        *value = result.text;
-        return KeyringOutcome::Ok;
-    }
-    if (result.error == QKeychain::EntryNotFound)
-        return KeyringOutcome::NotFound;
-    if (meansNoKeyring(result.error)) {
-        switchToFileFallback(result.errorString);
-        return KeyringOutcome::Unavailable;
-    }
-    qCWarning(lcSecrets).noquote() << "Reading" << name << "from the keyring failed:" << result.errorString;
-    return KeyringOutcome::Failed;
+    return runKeyringJob(job, QStringLiteral("Reading %1 from the keyring").arg(name), value);
 }
 
 SecretStore::KeyringOutcome SecretStore::keyringWrite(const QString &name, const QString &value)
@@ -219,39 +203,35 @@ SecretStore::KeyringOutcome SecretStore::keyringWrite(const QString &name, const
     auto *job = new QKeychain::WritePasswordJob(keyringService());
     job->setKey(name);
     job->setTextData(value);
-    const JobResult result = runJob(job, m_keyringTimeoutMs);
-    if (!result.finished) {
-        switchToFileFallback(QStringLiteral("the keyring did not answer within %1 ms").arg(m_keyringTimeoutMs));
-        return KeyringOutcome::Unavailable;
-    }
-    if (result.error == QKeychain::NoError)
-        return KeyringOutcome::Ok;
-    if (meansNoKeyring(result.error)) {
-        switchToFileFallback(result.errorString);
-        return KeyringOutcome::Unavailable;
-    }
-    qCWarning(lcSecrets).noquote() << "Writing" << name << "to the keyring failed:" << result.errorString;
-    return KeyringOutcome::Failed;
+    return runKeyringJob(job, QStringLiteral("Writing %1 to the keyring").arg(name), nullptr);
 }
 
 SecretStore::KeyringOutcome SecretStore::keyringRemove(const QString &name)
 {
     auto *job = new QKeychain::DeletePasswordJob(keyringService());
     job->setKey(name);
+    return runKeyringJob(job, QStringLiteral("Removing %1 from the keyring").arg(name), nullptr);
+}
+
+SecretStore::KeyringOutcome SecretStore::runKeyringJob(QKeychain::Job *job, const QString &what, QString *text)
+{
     const JobResult result = runJob(job, m_keyringTimeoutMs);
     if (!result.finished) {
         switchToFileFallback(QStringLiteral("the keyring did not answer within %1 ms").arg(m_keyringTimeoutMs));
         return KeyringOutcome::Unavailable;
     }
-    if (result.error == QKeychain::NoError)
+    if (result.error == QKeychain::NoError) {
+        if (text)
+            *text = result.text;
         return KeyringOutcome::Ok;
+    }
     if (result.error == QKeychain::EntryNotFound)
         return KeyringOutcome::NotFound;
     if (meansNoKeyring(result.error)) {
         switchToFileFallback(result.errorString);
         return KeyringOutcome::Unavailable;
     }
-    qCWarning(lcSecrets).noquote() << "Removing" << name << "from the keyring failed:" << result.errorString;
+    qCWarning(lcSecrets).noquote() << what << "failed:" << result.errorString;
     return KeyringOutcome::Failed;
 }
 

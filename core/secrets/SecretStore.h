@@ -6,6 +6,10 @@
 
 #include <optional>
 
+namespace QKeychain {
+class Job;
+}
+
 namespace sb {
 
 // Secrets (the gateway token, provider keys) kept in the OS keyring through QtKeychain:
@@ -55,6 +59,9 @@ private:
     KeyringOutcome keyringRead(const QString &name, QString *value);
     KeyringOutcome keyringWrite(const QString &name, const QString &value);
     KeyringOutcome keyringRemove(const QString &name);
+    // Runs a keyring job to its end (or the timeout) and sorts the outcome; `what` names the
+    // operation in the log, `text` receives a read secret.
+    KeyringOutcome runKeyringJob(QKeychain::Job *job, const QString &what, QString *text);
     void switchToFileFallback(const QString &reason);
 
     std::optional<QString> fileRead(const QString &name);
