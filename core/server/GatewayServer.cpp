@@ -79,6 +79,7 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
     qRegisterMetaType<sb::RequestRecord>();
     m_uptime.start();
     m_router->setCapacityListener([this] { serveWaiting(); });
+    m_routesWantImages = routesWantImages(config);
     if (config.cache.enabled) {
         ResponseCache::Options options;
         options.enabled = true;
@@ -159,6 +160,7 @@ void GatewayServer::applyConfig(const GatewayConfig &config)
     // In-flight requests keep using the router they started with until they finish;
     // new requests see the new config. (Routing state starts fresh.)
     m_router = std::make_shared<Router>(config);
+    m_routesWantImages = routesWantImages(config);
     m_router->setCapacityListener([this] { serveWaiting(); });
     if (m_tcp)
         m_tcp->setMaxBodyBytes(config.maxBodyBytes);
@@ -418,7 +420,9 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     const QString thinking = body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
     route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive")
                      || !body->value(QStringLiteral("reasoning_effort")).isUndefined();
-    route.hasImage = request.body().contains("\"image") || request.body().contains("\"image_url\"");
+    // Only scenario rules look at images: scan the body only when one of them asks.
+    if (m_routesWantImages)
+        route.hasImage = request.body().contains("\"image");
     route.estimatedTokens = qMax<qint64>(1, request.body().size() / 4);
     route.token = presentedToken(request);
 
@@ -571,6 +575,15 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
         Q_EMIT requestFinished(done);
     });
     exchange->start(clientRequest, route, plan);
+}
+
+bool GatewayServer::routesWantImages(const GatewayConfig &config)
+{
+    for (const ScenarioRule &rule : config.router.routes) {
+        if (rule.hasImage)
+            return true;
+    }
+    return false;
 }
 
 void GatewayServer::serveWaiting()

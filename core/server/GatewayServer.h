@@ -80,6 +80,8 @@ private:
     std::shared_ptr<Router> m_router;  // exchanges hold it too, so a reload cannot pull it away
     QList<QPointer<ProxyExchange>> m_waiting;  // requests waiting for a deployment slot, oldest first
     void serveWaiting();
+    bool m_routesWantImages = false;  // a scenario rule matches on images
+    static bool routesWantImages(const GatewayConfig &config);
     QStringList m_tokens;
     HttpClientPool *m_pool;
     GuardedTcpServer *m_tcp = nullptr;

@@ -134,7 +134,6 @@ private:
     bool m_passthrough = false;     // the request body is forwarded with only the model changed
     bool m_relay = false;           // ... and the upstream's bytes go to the client unchanged
     bool m_done = false;
-    bool m_sawMessageStart = false;
     bool m_upstreamPaused = false;
     quint64 m_upstreamId = 0;
     int m_upstreamStatus = 0;
