@@ -5,6 +5,12 @@
 //   switchboard-loadgen --port P --path /v1/messages --body anthropic|openai --kb 2|50
 //                       [--stream] [--concurrency C] [--requests N] [--token T] [--hold]
 //   switchboard-loadgen --port P --wait-200 PATH      (prints epoch-ns of the first 200)
+//
+// A/B mode (--ab-port P2 --duration S): half the connections go to P and half to P2, all in
+// one event loop, for S seconds; prints one JSON line per port ("a" and "b"). Two servers
+// pinned to the same core under the same closed-loop load share that core, so the ratio of
+// their throughputs is the ratio of their CPU cost per request, whatever the machine's speed
+// does meanwhile.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -86,6 +93,14 @@ struct Connection
     Clock::time_point sentAt;
     Clock::time_point firstByteAt;
     bool active = false;
+    int target = 0;  // 0: --port, 1: --ab-port
+};
+
+struct Tally
+{
+    int completed = 0;
+    int errors = 0;
+    std::vector<double> latencies, firstBytes;
 };
 
 int connectTo(int port)
@@ -154,7 +169,8 @@ bool parse(Connection &c)
 
 int main(int argc, char **argv)
 {
-    int port = 0, concurrency = 1, requests = 1000, kb = 2;
+    int port = 0, abPort = 0, concurrency = 1, requests = 1000, kb = 2;
+    double duration = 0;
     std::string path = "/v1/messages", kind = "anthropic", token, model = "claude-sonnet-4-5", wait200;
     bool stream = false, hold = false;
     for (int i = 1; i < argc; ++i) {
@@ -171,7 +187,11 @@ int main(int argc, char **argv)
         else if (a == "--model") model = next();
         else if (a == "--hold") hold = true;
         else if (a == "--wait-200") wait200 = next();
+        else if (a == "--ab-port") abPort = std::atoi(next().c_str());
+        else if (a == "--duration") duration = std::atof(next().c_str());
     }
+    if (duration > 0)
+        requests = std::numeric_limits<int>::max();
     rlimit limit{};
     getrlimit(RLIMIT_NOFILE, &limit);
     limit.rlim_cur = limit.rlim_max;
@@ -203,18 +223,22 @@ int main(int argc, char **argv)
     }
 
     const std::string body = makeBody(kind, kb, stream, model);
-    std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port)
-                          + "\r\nContent-Type: application/json\r\nanthropic-version: 2023-06-01\r\n";
-    if (!token.empty())
-        request += "Authorization: Bearer " + token + "\r\n";
-    request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    const auto requestFor = [&](int p) {
+        std::string text = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(p)
+                           + "\r\nContent-Type: application/json\r\nanthropic-version: 2023-06-01\r\n";
+        if (!token.empty())
+            text += "Authorization: Bearer " + token + "\r\n";
+        return text + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    const std::string requests2[2] = {requestFor(port), requestFor(abPort)};
+    const int ports[2] = {port, abPort};
 
     const int epoll = ::epoll_create1(0);
     std::vector<Connection> connections(static_cast<size_t>(concurrency));
-    std::vector<double> latencies, firstBytes;
-    latencies.reserve(size_t(requests));
+    Tally tallies[2];
     int started = 0, completed = 0, errors = 0;
     auto send = [&](Connection &c) {
+        const std::string &request = requests2[c.target];
         c.in.clear();
         c.headDone = c.gotFirstByte = false;
         c.written = 0;
@@ -228,8 +252,10 @@ int main(int argc, char **argv)
         ::epoll_ctl(epoll, EPOLL_CTL_MOD, c.fd, &event);
         ++started;
     };
-    for (Connection &c : connections) {
-        c.fd = connectTo(port);
+    for (size_t i = 0; i < connections.size(); ++i) {
+        Connection &c = connections[i];
+        c.target = abPort > 0 ? int(i % 2) : 0;
+        c.fd = connectTo(ports[c.target]);
         epoll_event event{};
         event.events = EPOLLOUT;
         event.data.ptr = &c;
@@ -238,12 +264,17 @@ int main(int argc, char **argv)
     const auto begin = Clock::now();
     std::vector<epoll_event> events(1024);
     char buffer[65536];
+    const auto deadline = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
     while (completed + errors < requests) {
-        const int n = ::epoll_wait(epoll, events.data(), int(events.size()), 30000);
-        if (n <= 0)
+        if (duration > 0 && Clock::now() >= deadline)
+            break;
+        const int n = ::epoll_wait(epoll, events.data(), int(events.size()), duration > 0 ? 100 : 30000);
+        if (n < 0 || (n == 0 && duration <= 0))
             break;
         for (int i = 0; i < n; ++i) {
             Connection &c = *static_cast<Connection *>(events[size_t(i)].data.ptr);
+            const std::string &request = requests2[c.target];
+            Tally &tally = tallies[c.target];
             if (!c.active && (events[size_t(i)].events & EPOLLOUT)) {
                 if (started < requests)
                     send(c);
@@ -271,9 +302,10 @@ int main(int argc, char **argv)
                 if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
                     // Closed: count an error, reconnect.
                     ++errors;
+                    ++tally.errors;
                     ::epoll_ctl(epoll, EPOLL_CTL_DEL, c.fd, nullptr);
                     ::close(c.fd);
-                    c.fd = connectTo(port);
+                    c.fd = connectTo(ports[c.target]);
                     c.active = false;
                     epoll_event event{};
                     event.events = EPOLLOUT;
@@ -286,10 +318,12 @@ int main(int argc, char **argv)
                 const auto done = Clock::now();
                 if (c.status == 200) {
                     ++completed;
-                    latencies.push_back(ms(done - c.sentAt));
-                    firstBytes.push_back(ms(c.firstByteAt - c.sentAt));
+                    ++tally.completed;
+                    tally.latencies.push_back(ms(done - c.sentAt));
+                    tally.firstBytes.push_back(ms(c.firstByteAt - c.sentAt));
                 } else {
                     ++errors;
+                    ++tally.errors;
                 }
                 c.active = false;
                 if (started < requests && !hold) {
@@ -298,10 +332,21 @@ int main(int argc, char **argv)
             }
         }
     }
-    const double seconds = ms(Clock::now() - begin) / 1000.0;
-    std::printf("{\"requests\":%d,\"errors\":%d,\"seconds\":%.3f,\"rps\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"
-                "\"ttfb_p50_ms\":%.3f,\"ttfb_p99_ms\":%.3f,\"body_bytes\":%zu}\n",
-                completed, errors, seconds, completed / seconds, percentile(latencies, 50), percentile(latencies, 90),
-                percentile(latencies, 99), percentile(firstBytes, 50), percentile(firstBytes, 99), body.size());
+    const double seconds = duration > 0 ? duration : ms(Clock::now() - begin) / 1000.0;
+    const auto print = [&](const char *prefix, const Tally &t) {
+        std::printf("%s{\"requests\":%d,\"errors\":%d,\"seconds\":%.3f,\"rps\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
+                    "\"p99_ms\":%.3f,\"ttfb_p50_ms\":%.3f,\"ttfb_p99_ms\":%.3f,\"body_bytes\":%zu}",
+                    prefix, t.completed, t.errors, seconds, t.completed / seconds, percentile(t.latencies, 50),
+                    percentile(t.latencies, 90), percentile(t.latencies, 99), percentile(t.firstBytes, 50),
+                    percentile(t.firstBytes, 99), body.size());
+    };
+    if (abPort > 0) {
+        print("{\"a\":", tallies[0]);
+        print(",\"b\":", tallies[1]);
+        std::printf("}\n");
+    } else {
+        print("", tallies[0]);
+        std::printf("\n");
+    }
     return errors == 0 ? 0 : 1;
 }
