@@ -94,7 +94,6 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
         m_usage = new UsageTap(UsageSettings::fromConfig(config), this);
         for (const QString &warning : m_usage->warnings())
             qWarning("switchboard: %s", qPrintable(warning));
-        connect(this, &GatewayServer::requestFinished, m_usage, &UsageTap::requestFinished);
     }
 }
 
@@ -560,8 +559,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
             m_estimator.observe(deployment, textBytes, tokens);
         });
     }
-    if (m_usage)
-        connect(exchange, &ProxyExchange::attemptStarted, m_usage, &UsageTap::requestStarted);
+    exchange->setUsageTap(m_usage);
     connect(exchange, &ProxyExchange::waitingForCapacity, this, [this, exchange] {
         if (m_waiting.size() >= m_router->settings().queueSize) {
             exchange->cut(QStringLiteral("the request queue is full (switchboard.queue_size); retry shortly"));
@@ -572,6 +570,8 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
     connect(exchange, &ProxyExchange::finished, this, [this, exchange](const RequestRecord &done) {
         m_exchanges.remove(exchange);
         m_waiting.removeAll(exchange);
+        if (m_usage)
+            m_usage->requestFinished(done);
         Q_EMIT requestFinished(done);
     });
     exchange->start(clientRequest, route, plan);
@@ -772,6 +772,8 @@ void GatewayServer::respondError(ClientConnection *client, RequestRecord &record
 void GatewayServer::finishRecord(RequestRecord &record)
 {
     record.totalMs = qMax<qint64>(0, record.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    if (m_usage)
+        m_usage->requestFinished(record);
     Q_EMIT requestFinished(record);
 }
 

@@ -17,6 +17,7 @@
 #include "protocol/openai/OpenAiResponseCodec.h"
 #include "protocol/openai/OpenAiSseDecoder.h"
 #include "protocol/openai/OpenAiSseEncoder.h"
+#include "usage/UsageTap.h"
 
 #include <QJsonDocument>
 
@@ -226,8 +227,8 @@ void ProxyExchange::attempt(const Deployment &deployment)
     case Provider::OpenAiCompatible: m_record.provider = QStringLiteral("openai"); break;
     case Provider::Anthropic: m_record.provider = QStringLiteral("anthropic"); break;
     }
-    if (m_attempts == 1)
-        Q_EMIT attemptStarted(m_record.requestId, deployment.id);
+    if (m_attempts == 1 && m_usageTap)
+        m_usageTap->requestStarted(m_record.requestId, deployment.id);
     m_router->attemptStarted(deployment, m_estimatedInputTokens);
     m_attemptOpen = true;
 

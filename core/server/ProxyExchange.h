@@ -16,6 +16,10 @@
 #include <memory>
 
 namespace sb {
+class UsageTap;
+}
+
+namespace sb {
 
 class ClientConnection;
 
@@ -67,6 +71,9 @@ public:
     void setCacheStore(std::function<void(const QByteArray &message)> store);
     // Called with the deployment and the prompt tokens it reported, on success.
     void setReportedTokens(std::function<void(const QString &deploymentId, qint64 inputTokens)> report);
+    // The usage tap counts the request in flight on its first deployment (a direct call: one
+    // connection per exchange cost more than the counting itself).
+    void setUsageTap(UsageTap *tap) { m_usageTap = tap; }
 
     void httpResponseHead(int status, const HttpHeaders &headers) override;
     void httpResponseBody(const char *data, qsizetype size) override;
@@ -75,8 +82,6 @@ public:
 
 Q_SIGNALS:
     void finished(const sb::RequestRecord &record);
-    // The first attempt went to `deployment` (for the usage tap's in-flight counts).
-    void attemptStarted(const QString &requestId, const QString &deployment);
     // Every deployment that could serve the request is at its parallel limit: wait for a slot.
     void waitingForCapacity();
 
@@ -146,6 +151,7 @@ private:
     StreamEvents m_events;
     std::function<void(const QByteArray &)> m_cacheStore;
     std::function<void(const QString &, qint64)> m_reportTokens;
+    QPointer<UsageTap> m_usageTap;
     StreamAggregator m_aggregator;  // the streamed answer, kept only for the cache
     QByteArray m_out;
     QTimer m_ping;

@@ -73,6 +73,18 @@ double CostCalculator::listCost(const ModelPrice &price, const RequestRecord &re
            + double(cacheWrite) * rates.cacheWrite + double(atLeastZero(record.outputTokens)) * rates.output;
 }
 
+const ModelPrice *CostCalculator::claudePrice(const QString &clientModel) const
+{
+    const auto cached = m_claudeByClientModel.constFind(clientModel);
+    if (cached != m_claudeByClientModel.constEnd())
+        return cached.value();
+    const ModelPrice *price = m_table.findClaude(clientModel);
+    if (m_claudeByClientModel.size() >= kClaudeCacheLimit)
+        m_claudeByClientModel.clear();
+    m_claudeByClientModel.insert(clientModel, price);
+    return price;
+}
+
 UsageRecord CostCalculator::price(const RequestRecord &record) const
 {
     UsageRecord usage;
@@ -102,7 +114,7 @@ UsageRecord CostCalculator::price(const RequestRecord &record) const
         // No deployment answered (rejected before routing): nothing was spent.
         usage.costKnown = record.deployment.isEmpty();
     }
-    if (const ModelPrice *claude = m_table.findClaude(record.clientModel)) {
+    if (const ModelPrice *claude = claudePrice(record.clientModel)) {
         usage.claudeListUsd = listCost(*claude, record);
         usage.savedUsd = usage.claudeListUsd - usage.costUsd;
     }

@@ -35,9 +35,14 @@ private:
         int listed = -1;  // index into m_table.models()
     };
     DeploymentPrice resolve(const Deployment &deployment) const;
+    const ModelPrice *claudePrice(const QString &clientModel) const;
 
     PricingTable m_table;
     QHash<QString, DeploymentPrice> m_deployments;  // by deployment id
+    // findClaude() normalises the name and scans the table; clients send a handful of model
+    // names, so each is looked up once. Bounded against a client that invents names.
+    mutable QHash<QString, const ModelPrice *> m_claudeByClientModel;
+    static constexpr int kClaudeCacheLimit = 256;
 };
 
 } // namespace sb

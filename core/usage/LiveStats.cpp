@@ -94,9 +94,15 @@ LiveStats::Series LiveStats::makeSeries() const
 
 LiveStats::Series &LiveStats::seriesFor(const QString &deployment)
 {
+    // Runs of one deployment skip the hash. Any insert may move the values, so the pointer
+    // is taken afresh after every lookup.
+    if (m_lastSeries && m_lastDeployment == deployment)
+        return *m_lastSeries;
     auto it = m_deployments.find(deployment);
     if (it == m_deployments.end())
         it = m_deployments.insert(deployment, makeSeries());
+    m_lastDeployment = deployment;
+    m_lastSeries = &it.value();
     return it.value();
 }
 

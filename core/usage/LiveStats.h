@@ -60,6 +60,8 @@ class LiveStats final
 {
 public:
     explicit LiveStats(qint64 startMs);
+    LiveStats(const LiveStats &) = delete;  // m_lastSeries points into its own hash
+    LiveStats &operator=(const LiveStats &) = delete;
 
     void requestStarted(const QString &deployment);
     // Ends what requestStarted(deployment) began (in flight).
@@ -105,6 +107,8 @@ private:
     qint64 m_startMs;
     Series m_total;
     QHash<QString, Series> m_deployments;
+    QString m_lastDeployment;
+    Series *m_lastSeries = nullptr;
     qint64 m_requests = 0;
     double m_cost = 0;
     double m_saved = 0;
