@@ -153,85 +153,117 @@ bool SpendLog::open(const QString &path, QString *error)
     if (!connection)
         return fail(QStringLiteral("Qt's SQLite driver gave no sqlite3 handle"));
     finalizeInsert();
-    const QByteArray sql = QStringLiteral("INSERT INTO requests (%1) VALUES %2").arg(QLatin1String(kColumns), row).toUtf8();
-    if (sqlite3_prepare_v3(connection, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_insert, nullptr)
-        != SQLITE_OK)
+    const auto prepare = [&](int rows, sqlite3_stmt **statement) {
+        QStringList values;
+        for (int i = 0; i < rows; ++i)
+            values.append(row);
+        const QByteArray sql =
+            QStringLiteral("INSERT INTO requests (%1) VALUES %2").arg(QLatin1String(kColumns), values.join(QLatin1Char(','))).toUtf8();
+        return sqlite3_prepare_v3(connection, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, statement, nullptr)
+               == SQLITE_OK;
+    };
+    if (!prepare(1, &m_insert) || !prepare(kRowsPerInsert, &m_insertMany))
         return fail(QString::fromUtf8(sqlite3_errmsg(connection)));
     return true;
 }
 
 void SpendLog::finalizeInsert()
 {
-    if (m_insert)
-        sqlite3_finalize(m_insert);
-    m_insert = nullptr;
+    for (sqlite3_stmt **statement : {&m_insert, &m_insertMany}) {
+        if (*statement)
+            sqlite3_finalize(*statement);
+        *statement = nullptr;
+    }
 }
 
-namespace {
-
-// UTF-16 straight from the QString, no copy: SQLite converts while the row is written.
-int bindText(sqlite3_stmt *statement, int column, const QString &text)
+int SpendLog::bindRecord(sqlite3_stmt *s, int row, const PackedUsage &record)
 {
-    if (text.isNull())
-        return sqlite3_bind_null(statement, column);
-    return sqlite3_bind_text16(statement, column, text.utf16(), int(text.size() * 2), SQLITE_STATIC);
-}
-
-int bindRecord(sqlite3_stmt *s, const UsageRecord &usage)
-{
-    const RequestRecord &r = usage.request;
-    int c = 1;
-    int rc = sqlite3_bind_int64(s, c++, r.startedAt.toMSecsSinceEpoch());
-    for (const QString *text : {&r.requestId, &r.sessionId, &r.userAgent, &r.method, &r.path, &r.clientModel,
-                                &r.modelGroup, &r.deployment, &r.upstreamModel, &r.provider, &r.routeRule})
-        rc |= bindText(s, c++, *text);
-    rc |= sqlite3_bind_int(s, c++, int(r.stream));
-    rc |= sqlite3_bind_int(s, c++, r.status);
-    rc |= bindText(s, c++, r.errorType);
-    rc |= sqlite3_bind_int64(s, c++, r.inputTokens);
-    rc |= sqlite3_bind_int64(s, c++, r.outputTokens);
-    rc |= sqlite3_bind_int64(s, c++, r.cacheReadTokens);
-    rc |= sqlite3_bind_int64(s, c++, r.cacheWriteTokens);
-    rc |= sqlite3_bind_int(s, c++, int(r.tokensEstimated));
-    rc |= sqlite3_bind_int64(s, c++, r.firstTokenMs);
-    rc |= sqlite3_bind_int64(s, c++, r.totalMs);
-    rc |= sqlite3_bind_int(s, c++, r.retries);
-    rc |= sqlite3_bind_int(s, c++, int(r.fallbackUsed));
-    rc |= sqlite3_bind_double(s, c++, usage.costUsd);
-    rc |= sqlite3_bind_int(s, c++, int(usage.costKnown));
-    rc |= sqlite3_bind_double(s, c++, usage.claudeListUsd);
-    rc |= sqlite3_bind_double(s, c++, usage.savedUsd);
+    using T = PackedUsage;
+    const T::Fields fields = record.fields();
+    const T::Numbers &n = fields.numbers;
+    // The texts are bound in place (SQLITE_STATIC): `record` outlives the statement's step.
+    const auto text = [&](int column, T::Text which) {
+        const QByteArrayView bytes = fields.texts[size_t(which)];
+        if (bytes.isNull())
+            return sqlite3_bind_null(s, column);
+        return sqlite3_bind_text(s, column, bytes.data(), int(bytes.size()), SQLITE_STATIC);
+    };
+    int c = 1 + row * kColumnCount;
+    int rc = sqlite3_bind_int64(s, c++, n.startedMs);
+    for (T::Text which : {T::RequestId, T::SessionId, T::UserAgent, T::Method, T::Path, T::ClientModel, T::ModelGroup,
+                          T::Deployment, T::UpstreamModel, T::Provider, T::RouteRule})
+        rc |= text(c++, which);
+    rc |= sqlite3_bind_int(s, c++, int(n.stream));
+    rc |= sqlite3_bind_int(s, c++, n.status);
+    rc |= text(c++, T::ErrorType);
+    rc |= sqlite3_bind_int64(s, c++, n.inputTokens);
+    rc |= sqlite3_bind_int64(s, c++, n.outputTokens);
+    rc |= sqlite3_bind_int64(s, c++, n.cacheReadTokens);
+    rc |= sqlite3_bind_int64(s, c++, n.cacheWriteTokens);
+    rc |= sqlite3_bind_int(s, c++, int(n.tokensEstimated));
+    rc |= sqlite3_bind_int64(s, c++, n.firstTokenMs);
+    rc |= sqlite3_bind_int64(s, c++, n.totalMs);
+    rc |= sqlite3_bind_int(s, c++, n.retries);
+    rc |= sqlite3_bind_int(s, c++, int(n.fallbackUsed));
+    rc |= sqlite3_bind_double(s, c++, n.costUsd);
+    rc |= sqlite3_bind_int(s, c++, int(n.costKnown));
+    rc |= sqlite3_bind_double(s, c++, n.claudeListUsd);
+    rc |= sqlite3_bind_double(s, c++, n.savedUsd);
     return rc;  // SQLITE_OK is 0
 }
 
-} // namespace
-
 bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
+{
+    UsageBatch batch;
+    for (const UsageRecord &record : records)
+        batch.append(record);
+    return insert(batch, error);
+}
+
+bool SpendLog::insert(const UsageBatch &batch, QString *error)
 {
     if (!m_insert) {
         if (error)
             *error = QStringLiteral("the spend log is not open");
         return false;
     }
+    const std::vector<PackedUsage> records = batch.records();
+    const qsizetype count = qsizetype(records.size());
     sqlite3 *connection = sqlite3_db_handle(m_insert);
     const auto fail = [&] {
         if (error)
             *error = QString::fromUtf8(sqlite3_errmsg(connection));
-        sqlite3_reset(m_insert);
-        sqlite3_clear_bindings(m_insert);
+        for (sqlite3_stmt *statement : {m_insert, m_insertMany}) {
+            sqlite3_reset(statement);
+            sqlite3_clear_bindings(statement);
+        }
         if (!sqlite3_get_autocommit(connection))
             sqlite3_exec(connection, "ROLLBACK", nullptr, nullptr, nullptr);
         return false;
     };
+    // Runs `statement` with `rows` records from `next` bound.
+    const auto run = [&](sqlite3_stmt *statement, int rows, qsizetype next) {
+        int rc = SQLITE_OK;
+        for (int row = 0; row < rows; ++row)
+            rc |= bindRecord(statement, row, records[size_t(next + row)]);
+        if (rc != SQLITE_OK || sqlite3_step(statement) != SQLITE_DONE)
+            return false;
+        sqlite3_reset(statement);
+        return true;
+    };
     if (sqlite3_exec(connection, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
         return fail();
-    for (const UsageRecord &usage : records) {
-        if (bindRecord(m_insert, usage) != SQLITE_OK || sqlite3_step(m_insert) != SQLITE_DONE)
+    qsizetype next = 0;
+    for (; next + kRowsPerInsert <= count; next += kRowsPerInsert) {
+        if (!run(m_insertMany, kRowsPerInsert, next))
             return fail();
-        sqlite3_reset(m_insert);
     }
-    // The bound texts point into `records`; let go of them before the caller does.
+    for (; next < count; ++next) {
+        if (!run(m_insert, 1, next))
+            return fail();
+    }
     sqlite3_clear_bindings(m_insert);
+    sqlite3_clear_bindings(m_insertMany);
     if (sqlite3_exec(connection, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
         return fail();
     return true;

@@ -1,9 +1,10 @@
 #pragma once
 
-#include "UsageRecord.h"
+#include "PackedUsage.h"
 
 #include <QString>
 #include <QVector>
+
 
 struct sqlite3_stmt;
 
@@ -44,6 +45,7 @@ public:
     QString path() const { return m_path; }
 
     // Inserts in one transaction. False with `error` (nothing of the batch is kept).
+    bool insert(const UsageBatch &records, QString *error);
     bool insert(const QVector<UsageRecord> &records, QString *error);
     // Deletes records started before `beforeMsSinceEpoch`; returns how many, -1 on failure.
     qint64 pruneBefore(qint64 beforeMsSinceEpoch);
@@ -63,7 +65,13 @@ private:
     QString m_path;
     void finalizeInsert();
 
-    sqlite3_stmt *m_insert = nullptr;  // one row, prepared once, reused; finalized before the connection closes
+    // Prepared once, reused, finalized before the connection closes: one row, and
+    // kRowsPerInsert rows (a statement's fixed cost, paid once for that many records).
+    static constexpr int kRowsPerInsert = 16;
+    sqlite3_stmt *m_insert = nullptr;
+    sqlite3_stmt *m_insertMany = nullptr;
+
+    static int bindRecord(sqlite3_stmt *statement, int row, const PackedUsage &record);
 };
 
 } // namespace sb

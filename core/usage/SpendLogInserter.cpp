@@ -22,9 +22,9 @@ bool SpendLogInserter::open(QString *error)
     return true;
 }
 
-void SpendLogInserter::append(const QVector<UsageRecord> &records)
+void SpendLogInserter::append(const UsageBatch &records)
 {
-    m_pending += records;
+    m_pending.append(records);
     if (!m_commitQueued) {
         // Queued behind the batches already waiting, so they all go into one transaction.
         m_commitQueued = true;
@@ -39,7 +39,7 @@ void SpendLogInserter::commitPending()
         return;
     QString error;
     if (m_log.insert(m_pending, &error)) {
-        m_committed += m_pending.size();
+        m_committed += m_pending.count();
         m_lastError.clear();
         Q_EMIT committed(m_committed);
     } else if (error != m_lastError) {

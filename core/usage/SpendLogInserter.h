@@ -17,7 +17,7 @@ public:
 
     // Called on the storage thread.
     bool open(QString *error);
-    void append(const QVector<sb::UsageRecord> &records);
+    void append(const sb::UsageBatch &records);
     // Writes whatever is pending now.
     void commitPending();
     qint64 committedCount() const { return m_committed; }
@@ -33,7 +33,7 @@ private:
     QString m_path;
     int m_retentionDays;
     SpendLog m_log;
-    QVector<UsageRecord> m_pending;
+    UsageBatch m_pending;
     bool m_commitQueued = false;
     qint64 m_committed = 0;
     qint64 m_lastPruneMs = 0;

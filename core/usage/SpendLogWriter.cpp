@@ -7,14 +7,12 @@ namespace sb {
 SpendLogWriter::SpendLogWriter(const QString &path, int retentionDays, int batchSize, int flushMs, QObject *parent)
     : QObject(parent), m_batchSize(qMax(1, batchSize))
 {
-    qRegisterMetaType<sb::UsageRecord>();
-    qRegisterMetaType<QVector<sb::UsageRecord>>();
+    qRegisterMetaType<sb::UsageBatch>();
     m_thread.setObjectName(QStringLiteral("storage"));
     m_inserter = new SpendLogInserter(path, retentionDays);
     m_inserter->moveToThread(&m_thread);
     connect(m_inserter, &SpendLogInserter::committed, this, &SpendLogWriter::committed);
     connect(m_inserter, &SpendLogInserter::failed, this, &SpendLogWriter::failed);
-    m_batch.reserve(m_batchSize);
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(qMax(1, flushMs));
     connect(&m_flushTimer, &QTimer::timeout, this, &SpendLogWriter::flush);
@@ -47,11 +45,11 @@ bool SpendLogWriter::open(QString *error)
     return opened;
 }
 
-void SpendLogWriter::append(const UsageRecord &record)
+void SpendLogWriter::append(QByteArrayView record)
 {
     m_batch.append(record);
     ++m_appended;
-    if (m_batch.size() >= m_batchSize)
+    if (m_batch.count() >= m_batchSize)
         flush();
     else if (!m_flushTimer.isActive())
         m_flushTimer.start();
@@ -62,9 +60,11 @@ void SpendLogWriter::flush()
     m_flushTimer.stop();
     if (m_batch.isEmpty())
         return;
-    QVector<UsageRecord> batch;
-    batch.reserve(m_batchSize);
-    batch.swap(m_batch);
+    UsageBatch batch;
+    std::swap(batch, m_batch);
+    if (batch.count() >= m_batchSize)
+        m_batchBytes = batch.byteSize();
+    m_batch.reserve(m_batchBytes);
     SpendLogInserter *inserter = m_inserter;
     QMetaObject::invokeMethod(inserter, [inserter, batch = std::move(batch)] { inserter->append(batch); },
                               Qt::QueuedConnection);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "UsageRecord.h"
+#include "PackedUsage.h"
 
 #include <QObject>
 #include <QThread>
@@ -22,7 +22,9 @@ public:
 
     // Opens the database on the storage thread (waits for it). False with `error`.
     bool open(QString *error);
-    void append(const UsageRecord &record);
+    // A record packed by PackedUsage::write(), or one to pack.
+    void append(QByteArrayView packed);
+    void append(const UsageRecord &record) { append(PackedUsage::scratch(record)); }
     // Hands the collected records to the storage thread now.
     void flush();
     // Waits until everything appended so far is committed (tests, shutdown, the CLI).
@@ -36,7 +38,8 @@ Q_SIGNALS:
 private:
     QThread m_thread;
     SpendLogInserter *m_inserter = nullptr;  // lives on m_thread
-    QVector<UsageRecord> m_batch;
+    UsageBatch m_batch;
+    qsizetype m_batchBytes = 0;  // what the last full batch took: the next one reserves as much
     QTimer m_flushTimer;
     int m_batchSize;
     qint64 m_appended = 0;

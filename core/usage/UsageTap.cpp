@@ -11,14 +11,16 @@ constexpr qint64 kHourMs = 3600 * 1000;
 } // namespace
 
 UsageTap::UsageTap(const UsageSettings &settings, QObject *parent)
-    : QObject(parent), m_settings(settings), m_stats(QDateTime::currentMSecsSinceEpoch())
+    : QObject(parent),
+      m_settings(settings),
+      m_stats(QDateTime::currentMSecsSinceEpoch()),
+      m_recent(settings.recentCapacity)
 {
     qRegisterMetaType<sb::StatsSnapshot>();
     qRegisterMetaType<sb::UsageRecord>();
     applySettings(settings);
     for (const Deployment &deployment : settings.deployments)
         m_metrics.setInFlight(deployment.id, 0);
-    m_recent.reserve(qMax(1, settings.recentCapacity));
 
     if (!settings.spendLogPath.isEmpty()) {
         m_spendLog = new SpendLogWriter(settings.spendLogPath, settings.retentionDays, settings.spendLogBatchSize,
@@ -78,14 +80,10 @@ void UsageTap::requestFinished(const RequestRecord &record)
     const qint64 now = nowMs();
     m_stats.requestFinished(usage, now);
     m_metrics.observe(usage);
-    if (m_recent.size() < qMax(1, m_settings.recentCapacity)) {
-        m_recent.append(usage);
-    } else {
-        m_recent[m_recentNext] = usage;
-        m_recentNext = (m_recentNext + 1) % m_recent.size();
-    }
+    const QByteArrayView packed = PackedUsage::scratch(usage);
+    m_recent.append(packed);
     if (m_spendLog)
-        m_spendLog->append(usage);
+        m_spendLog->append(packed);
     m_lastActivityMs = now;
     m_dirty = true;
     Q_EMIT recorded(usage);
@@ -128,12 +126,9 @@ QJsonObject UsageTap::statsJson() const
 QJsonArray UsageTap::recentJson(int limit) const
 {
     QJsonArray list;
-    const int size = int(m_recent.size());
-    const int count = qBound(0, limit, size);
-    // Newest first: the ring's newest entry sits just before m_recentNext once it is full.
-    const int newest = size < qMax(1, m_settings.recentCapacity) ? size - 1 : (m_recentNext - 1 + size) % size;
+    const int count = qBound(0, limit, m_recent.size());
     for (int i = 0; i < count; ++i)
-        list.append(m_recent[(newest - i + size) % size].toJson());
+        list.append(m_recent.at(i).unpack().toJson());
     return list;
 }
 

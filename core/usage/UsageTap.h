@@ -3,6 +3,7 @@
 #include "CostCalculator.h"
 #include "LiveStats.h"
 #include "PrometheusMetrics.h"
+#include "PackedUsage.h"
 #include "UsageRecord.h"
 #include "UsageSettings.h"
 
@@ -77,8 +78,7 @@ private:
     PrometheusMetrics m_metrics;
     SpendLogWriter *m_spendLog = nullptr;  // child
     QHash<QString, QString> m_started;     // request id → deployment, while in flight
-    QVector<UsageRecord> m_recent;         // ring of recentCapacity
-    int m_recentNext = 0;
+    UsageRing m_recent;  // for GET /logs
     QTimer m_snapshotTimer;
     bool m_dirty = false;
     int m_ticksSinceSnapshot = 0;

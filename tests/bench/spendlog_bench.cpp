@@ -1,7 +1,7 @@
 // switchboard-spendlog-bench [--records N] [DIR]: how many usage records a second the spend
-// log takes, inserted directly in batches of several sizes and end to end through the
-// SpendLogWriter the gateway uses (records handed over from this thread, committed on the
-// storage thread). Prints a Markdown table.
+// log takes, inserted directly in batches of several sizes (records packed beforehand) and
+// end to end through the SpendLogWriter the gateway uses (records packed and handed over
+// from this thread, committed on the storage thread). Prints a Markdown table.
 #include "UsageTestRecords.h"
 #include "usage/SpendLog.h"
 #include "usage/SpendLogWriter.h"
@@ -41,7 +41,7 @@ int main(int argc, char *argv[])
             return 1;
         }
         const int total = batchSize == 1 ? qMin(records, 2000) : records;
-        QVector<sb::UsageRecord> batch;
+        sb::UsageBatch batch;  // packed once, as the usage tap hands them over
         for (int i = 0; i < batchSize; ++i)
             batch.append(sb::test::makeUsageRecord(i, now));
         QElapsedTimer timer;
