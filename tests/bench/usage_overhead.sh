@@ -15,6 +15,8 @@
 #     a slightly larger share, which flatters its throughput but not its CPU per request.
 # Rounds alternate which gateway gets the even connections. Prints a Markdown table with
 # every round and the median; the target is at most 5 %.
+# CONTROL=1 starts both gateways with usage off: what the method reads when there is no
+# difference (its noise floor).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$here/build}" && pwd)"
@@ -65,12 +67,20 @@ YAML
     echo "$port"
 }
 off_port=$(start_gateway off false)
-on_port=$(start_gateway on true)
+on_port=$(start_gateway on "$([ "${CONTROL:-0}" = 1 ] && echo false || echo true)")
 off_pid=$(cat "$work/off.pid")
 on_pid=$(cat "$work/on.pid")
 token=$("$gateway_bin" token --config "$work/on.yaml")
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks of one process's threads of that name (the spend log's is "storage").
+thread_ticks() { # pid name
+    local total=0 task
+    for task in /proc/"$1"/task/*; do
+        [ "$(cat "$task/comm" 2>/dev/null)" = "$2" ] && total=$((total + $(awk '{print $14 + $15}' "$task/stat")))
+    done
+    echo "$total"
+}
 # field JSON SIDE NAME: a number from the loadgen's {"a":{…},"b":{…}} line.
 field() { sed -E "s/.*\"$2\":\\{[^}]*\"$3\":([-0-9.]+).*/\\1/" <<<"$1"; }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
@@ -83,17 +93,17 @@ scenario() { # name concurrency extra-loadgen-args
     pin 1 "$load_bin" --port "$off_port" --ab-port "$on_port" --path /v1/messages --body anthropic --token "$token" \
         --kb 2 --concurrency "$c" --duration 2 $extra >/dev/null || true
     printf '\n%s (usage off and on side by side, %s connections, %s s a round)\n\n' "$name" "$c" "$seconds"
-    printf '| round | off req/s | on req/s | throughput change | off CPU µs/req | on CPU µs/req | CPU per request change | errors off/on |\n'
-    printf '|---|---|---|---|---|---|---|---|\n'
+    printf '| round | off req/s | on req/s | throughput change | off CPU µs/req | on CPU µs/req | of which storage thread | CPU per request change | errors off/on |\n'
+    printf '|---|---|---|---|---|---|---|---|---|\n'
     for r in $(seq "$rounds"); do
         if ((r % 2)); then first=$off_port second=$on_port side_off=a side_on=b
         else first=$on_port second=$off_port side_off=b side_on=a; fi
-        local off0 on0 off1 on1
-        off0=$(cpu_ticks "$off_pid"); on0=$(cpu_ticks "$on_pid")
+        local off0 on0 off1 on1 st0 st1
+        off0=$(cpu_ticks "$off_pid"); on0=$(cpu_ticks "$on_pid"); st0=$(thread_ticks "$on_pid" storage)
         out=$(pin 1 "$load_bin" --port "$first" --ab-port "$second" --path /v1/messages --body anthropic --token "$token" \
             --kb 2 --concurrency "$c" --duration "$seconds" $extra || true)
-        off1=$(cpu_ticks "$off_pid"); on1=$(cpu_ticks "$on_pid")
-        local n_off n_on rps_off rps_on e_off e_on hz cpu_off cpu_on
+        off1=$(cpu_ticks "$off_pid"); on1=$(cpu_ticks "$on_pid"); st1=$(thread_ticks "$on_pid" storage)
+        local n_off n_on rps_off rps_on e_off e_on hz cpu_off cpu_on cpu_storage
         n_off=$(field "$out" "$side_off" requests); n_on=$(field "$out" "$side_on" requests)
         rps_off=$(field "$out" "$side_off" rps); rps_on=$(field "$out" "$side_on" rps)
         e_off=$(field "$out" "$side_off" errors); e_on=$(field "$out" "$side_on" errors)
@@ -101,15 +111,17 @@ scenario() { # name concurrency extra-loadgen-args
         hz=$(getconf CLK_TCK)
         cpu_off=$(echo "($off1 - $off0) * 1000000 / $hz / $n_off" | bc -l)
         cpu_on=$(echo "($on1 - $on0) * 1000000 / $hz / $n_on" | bc -l)
+        cpu_storage=$(echo "($st1 - $st0) * 1000000 / $hz / $n_on" | bc -l)
         tput+=("$(echo "($rps_on - $rps_off) * 100 / $rps_off" | bc -l)")
         cpu+=("$(echo "($cpu_on - $cpu_off) * 100 / $cpu_off" | bc -l)")
-        printf '| %s | %.0f | %.0f | %+.1f %% | %.1f | %.1f | %+.1f %% | %s/%s |\n' "$r" "$rps_off" "$rps_on" \
-            "${tput[-1]}" "$cpu_off" "$cpu_on" "${cpu[-1]}" "$e_off" "$e_on"
+        printf '| %s | %.0f | %.0f | %+.1f %% | %.1f | %.1f | %.1f | %+.1f %% | %s/%s |\n' "$r" "$rps_off" "$rps_on" \
+            "${tput[-1]}" "$cpu_off" "$cpu_on" "$cpu_storage" "${cpu[-1]}" "$e_off" "$e_on"
     done
-    printf '| **median** | | | **%+.1f %%** | | | **%+.1f %%** | |\n' \
+    printf '| **median** | | | **%+.1f %%** | | | | **%+.1f %%** | |\n' \
         "$(printf '%s\n' "${tput[@]}" | median)" "$(printf '%s\n' "${cpu[@]}" | median)"
 }
 
+[ "${CONTROL:-0}" = 1 ] && printf 'CONTROL RUN: both gateways have usage off\n'
 printf 'Usage tap overhead — %s, %s cores, %s\n' \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
 scenario "non-streaming, 2 KB requests" 32
