@@ -26,6 +26,10 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace sb {
 
 namespace {
@@ -95,6 +99,23 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
         for (const QString &warning : m_usage->warnings())
             qWarning("switchboard: %s", qPrintable(warning));
     }
+    m_idleTrimTimer.setInterval(2000);
+    connect(&m_idleTrimTimer, &QTimer::timeout, this, &GatewayServer::trimIfIdle);
+    m_idleTrimTimer.start();
+}
+
+void GatewayServer::trimIfIdle()
+{
+    // Idle: requests finished since the last trim, none in the last tick, none in flight.
+    const bool quiet = m_finishedSinceTrim == m_finishedAtLastTick;
+    m_finishedAtLastTick = m_finishedSinceTrim;
+    if (!quiet || m_finishedSinceTrim == 0 || !m_exchanges.isEmpty())
+        return;
+    m_finishedSinceTrim = m_finishedAtLastTick = 0;
+    ++m_memoryTrims;
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }
 
 GatewayServer::~GatewayServer()
@@ -570,6 +591,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
     connect(exchange, &ProxyExchange::finished, this, [this, exchange](const RequestRecord &done) {
         m_exchanges.remove(exchange);
         m_waiting.removeAll(exchange);
+        ++m_finishedSinceTrim;
         if (m_usage)
             m_usage->requestFinished(done);
         Q_EMIT requestFinished(done);

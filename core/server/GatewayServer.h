@@ -11,6 +11,7 @@
 #include <QHostAddress>
 #include <QPointer>
 #include <QSet>
+#include <QTimer>
 
 #include <memory>
 
@@ -40,6 +41,8 @@ public:
     void setTokens(const QStringList &tokens);
     const Router &router() const { return *m_router; }
     int inFlight() const { return int(m_exchanges.size()); }
+    // How often the idle gateway has handed its free heap pages back to the system.
+    int memoryTrims() const { return m_memoryTrims; }
     // Usage, cost and live stats; nullptr when switchboard.usage_enabled is false.
     UsageTap *usage() const { return m_usage; }
     // Stops accepting connections; in-flight requests go on.
@@ -86,6 +89,13 @@ private:
     HttpClientPool *m_pool;
     GuardedTcpServer *m_tcp = nullptr;
     QSet<ProxyExchange *> m_exchanges;
+    // After a burst the allocator keeps the freed memory for reuse: once the gateway has
+    // been idle for a tick (2 s), the free pages go back to the system (glibc malloc_trim).
+    QTimer m_idleTrimTimer;
+    quint64 m_finishedSinceTrim = 0;
+    quint64 m_finishedAtLastTick = 0;
+    int m_memoryTrims = 0;
+    void trimIfIdle();
     QElapsedTimer m_uptime;
     quint64 m_requestCounter = 0;
     UsageTap *m_usage = nullptr;

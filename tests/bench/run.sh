@@ -103,6 +103,10 @@ row "non-stream 50 KB, c=64" 64 6000 50
 row "stream 50 chunks, c=1 (first byte)" 1 1000 2 --stream
 row "stream 50 chunks, c=32 (first byte)" 32 5000 2 --stream
 
+# The idle gateway returns freed heap pages after ~2-4 s of quiet (malloc_trim).
+sleep 5
+rss_after=$(rss_kb "$gateway_pid")
+
 # 1,000 concurrent streams held open ~1 s each by a paced upstream; peak RSS sampled.
 peak=0
 ( while kill -0 "$gateway_pid" 2>/dev/null; do rss_kb "$gateway_pid"; sleep 0.05; done ) >"$work/rss.log" &
@@ -115,5 +119,6 @@ printf '| through Switchboard | %s | %s | %s | %s | %s |\n' "$(field "$many" req
     "$(field "$many" seconds)" "$(field "$many" p50_ms)" "$(field "$many" p99_ms)"
 printf '\n| memory and start-up | value |\n|---|---|\n'
 printf '| RSS idle | %.1f MB |\n' "$(echo "$rss_idle / 1024" | bc -l)"
+printf '| RSS idle after the load tests (5 s quiet) | %.1f MB |\n' "$(echo "$rss_after / 1024" | bc -l)"
 printf '| RSS peak with 1,000 open streams | %.1f MB |\n' "$(echo "$peak / 1024" | bc -l)"
 printf '| launch to first 200 | %s ms |\n' "$launch_ms"

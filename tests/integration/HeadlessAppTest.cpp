@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 
 #include <csignal>
+#include <cstdlib>
 
 using namespace sb;
 using namespace sb::test;
@@ -192,3 +193,68 @@ TEST_CASE("listening beyond loopback without a master key is refused")
     CHECK(app.process().exitCode() == 2);
     CHECK(app.log().contains(QStringLiteral("master_key")));
 }
+
+#if defined(LOADGEN_BINARY) && defined(__GLIBC__)
+namespace {
+
+qint64 residentKb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("after a burst the idle gateway hands the memory it no longer uses back to the system")
+{
+    FakeOllama ollama;
+    ollama.setTurn(FakeTurn::withText(QString(4000, QLatin1Char('r'))));
+    QTemporaryDir dir;
+    const QString configPath = dir.filePath(QStringLiteral("config.yaml"));
+    QFile file(configPath);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
+                   .arg(ollama.baseUrl()).toUtf8());
+    file.close();
+
+    HeadlessApp app({QStringLiteral("--config"), configPath, QStringLiteral("--port"), QStringLiteral("0")});
+    const quint16 port = app.waitForPort();
+    REQUIRE(port > 0);
+    const QString token = app.token();
+    const qint64 pid = app.process().processId();
+    const qint64 idleKb = residentKb(pid);
+    REQUIRE(idleKb > 0);
+
+    // 64 clients at once with 50 KB prompts: the heap grows well beyond the idle size.
+    QProcess load;
+    load.start(QStringLiteral(LOADGEN_BINARY),
+               {QStringLiteral("--port"), QString::number(port), QStringLiteral("--kb"), QStringLiteral("50"),
+                QStringLiteral("--concurrency"), QStringLiteral("64"), QStringLiteral("--requests"),
+                QStringLiteral("1500"), QStringLiteral("--token"), token});
+    REQUIRE(waitUntil([&] { return load.state() == QProcess::NotRunning; }, 120000));
+    const QByteArray summary = load.readAllStandardOutput();
+    INFO(summary.toStdString());
+    REQUIRE(summary.contains("\"requests\":1500,\"errors\":0"));
+    const qint64 burstKb = residentKb(pid);
+    INFO("idle " << idleKb << " kB, right after the burst " << burstKb << " kB");
+    REQUIRE(burstKb - idleKb > 8 * 1024);
+
+    // Within a few seconds of quiet, a good part of the growth is returned (glibc keeps
+    // freed memory for reuse otherwise: the RSS would stay where the burst left it).
+    qint64 laterKb = burstKb;
+    const bool returned = waitUntil([&] {
+        laterKb = residentKb(pid);
+        return laterKb <= burstKb - (burstKb - idleKb) / 5;
+    }, 10000);
+    INFO("10 s later " << laterKb << " kB");
+    CHECK(returned);
+    // And it still serves.
+    CHECK(get(port, QStringLiteral("/health/liveliness"), QByteArray()) == "200");
+}
+#endif
