@@ -79,6 +79,17 @@ private:
     QByteArray m_stderr;
 };
 
+// A config in `dir` sending claude-* to the Ollama server at `baseUrl`; returns its path.
+QString writeClaudeToOllamaConfig(const QTemporaryDir &dir, const QString &baseUrl)
+{
+    const QString path = dir.filePath(QStringLiteral("config.yaml"));
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
+                       .arg(baseUrl).toUtf8());
+    return path;
+}
+
 QByteArray get(quint16 port, const QString &path, const QByteArray &token)
 {
     QNetworkAccessManager network;
@@ -130,14 +141,8 @@ TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
     ollama.setTurn(turn);
     ollama.setChunkDelay(100);  // ten seconds of streaming
     QTemporaryDir dir;
-    const QString configPath = dir.filePath(QStringLiteral("config.yaml"));
-    QFile file(configPath);
-    REQUIRE(file.open(QIODevice::WriteOnly));
-    file.write(QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
-                   .arg(ollama.baseUrl()).toUtf8());
-    file.close();
-
-    HeadlessApp app({QStringLiteral("--config"), configPath, QStringLiteral("--port"), QStringLiteral("0")});
+    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()), QStringLiteral("--port"),
+                     QStringLiteral("0")});
     const quint16 port = app.waitForPort();
     REQUIRE(port > 0);
     const QString token = app.token();
@@ -216,14 +221,8 @@ TEST_CASE("after a burst the idle gateway hands the memory it no longer uses bac
     FakeOllama ollama;
     ollama.setTurn(FakeTurn::withText(QString(4000, QLatin1Char('r'))));
     QTemporaryDir dir;
-    const QString configPath = dir.filePath(QStringLiteral("config.yaml"));
-    QFile file(configPath);
-    REQUIRE(file.open(QIODevice::WriteOnly));
-    file.write(QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
-                   .arg(ollama.baseUrl()).toUtf8());
-    file.close();
-
-    HeadlessApp app({QStringLiteral("--config"), configPath, QStringLiteral("--port"), QStringLiteral("0")});
+    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()), QStringLiteral("--port"),
+                     QStringLiteral("0")});
     const quint16 port = app.waitForPort();
     REQUIRE(port > 0);
     const QString token = app.token();
