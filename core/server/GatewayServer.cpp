@@ -112,7 +112,6 @@ void GatewayServer::trimIfIdle()
     if (!quiet || m_finishedSinceTrim == 0 || !m_exchanges.isEmpty())
         return;
     m_finishedSinceTrim = m_finishedAtLastTick = 0;
-    ++m_memoryTrims;
 #if defined(__GLIBC__)
     malloc_trim(0);
 #endif

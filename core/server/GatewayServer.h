@@ -41,8 +41,6 @@ public:
     void setTokens(const QStringList &tokens);
     const Router &router() const { return *m_router; }
     int inFlight() const { return int(m_exchanges.size()); }
-    // How often the idle gateway has handed its free heap pages back to the system.
-    int memoryTrims() const { return m_memoryTrims; }
     // Usage, cost and live stats; nullptr when switchboard.usage_enabled is false.
     UsageTap *usage() const { return m_usage; }
     // Stops accepting connections; in-flight requests go on.
@@ -94,7 +92,6 @@ private:
     QTimer m_idleTrimTimer;
     quint64 m_finishedSinceTrim = 0;
     quint64 m_finishedAtLastTick = 0;
-    int m_memoryTrims = 0;
     void trimIfIdle();
     QElapsedTimer m_uptime;
     quint64 m_requestCounter = 0;
