@@ -10,26 +10,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$here/build}" && pwd)"
-gateway_bin="$build/app/switchboard"
-fake_bin="$build/tests/support/switchboard-fake-upstream"
-load_bin="$build/tests/bench/switchboard-loadgen"
-for bin in "$gateway_bin" "$fake_bin" "$load_bin"; do
-    [ -x "$bin" ] || { echo "missing $bin: build first" >&2; exit 2; }
-done
-pin() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
-# For background processes: exec, so that $! is the program's own pid (for RSS and kill).
-pin_bg() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then exec taskset -c "$1" "${@:2}"; else exec "${@:2}"; fi; }
-
-work="$(mktemp -d)"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-export HOME="$work/home" SWITCHBOARD_SECRETS_BACKEND=file
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $((20000 + RANDOM % 20000)); }
+# shellcheck source=tests/bench/common.sh
+source "$here/tests/bench/common.sh"
 
 start_fake() { # port delay_ms
     (pin_bg 1 "$fake_bin" --kind openai --port "$1" --chunks 50 --text-bytes 400 --stream-delay-ms "$2") >"$work/fake-$1.log" 2>&1 &

@@ -22,28 +22,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$here/build}" && pwd)"
 rounds="${2:-9}"
 seconds="${3:-5}"
-gateway_bin="$build/app/switchboard"
-fake_bin="$build/tests/support/switchboard-fake-upstream"
-load_bin="$build/tests/bench/switchboard-loadgen"
-for bin in "$gateway_bin" "$fake_bin" "$load_bin"; do
-    [ -x "$bin" ] || { echo "missing $bin: build first" >&2; exit 2; }
-done
-pin() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
-pin_bg() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then exec taskset -c "$1" "${@:2}"; else exec "${@:2}"; fi; }
-
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    # Gateways are started inside $(…), whose pids+= is lost: they leave their pid in a file.
-    for file in "$work"/*.pid; do [ -f "$file" ] && kill "$(cat "$file")" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-export HOME="$work/home" SWITCHBOARD_SECRETS_BACKEND=file
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=tests/bench/common.sh
+source "$here/tests/bench/common.sh"
 
 up=$(free_port)
 (pin_bg 1 "$fake_bin" --kind openai --port "$up" --chunks 50 --text-bytes 400) >"$work/fake.log" 2>&1 &
