@@ -20,7 +20,6 @@ bool isLocalhostName(const QString &host)
 HttpConnection::HttpConnection(HttpClientPool *pool, const QUrl &url)
     : QObject(pool), m_pool(pool), m_key(keyFor(url)), m_url(url)
 {
-    m_readBuffer.resize(kReadChunk);
 }
 
 HttpConnection::~HttpConnection()
@@ -201,8 +200,11 @@ void HttpConnection::setPaused(bool paused)
 
 void HttpConnection::onReadyRead()
 {
+    // On the stack, not per connection: a thousand open streams would otherwise hold a
+    // thousand of these, and the stack's pages are the ones already in the cache.
+    char buffer[kReadChunk];
     while (m_socket && !m_paused && m_socket->bytesAvailable() > 0) {
-        const qint64 got = m_socket->read(m_readBuffer.data(), m_readBuffer.size());
+        const qint64 got = m_socket->read(buffer, sizeof buffer);
         if (got <= 0)
             break;
         if (!m_handler) {
@@ -212,7 +214,7 @@ void HttpConnection::onReadyRead()
         }
         m_gotBytes = true;
         m_lastByteMs = m_pool->nowMs();
-        const char *data = m_readBuffer.constData();
+        const char *data = buffer;
         qsizetype size = qsizetype(got);
         if (!m_headDone) {
             const qsizetype before = m_head.size();

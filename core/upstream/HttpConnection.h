@@ -71,7 +71,6 @@ private:
     qint64 m_startedMs = 0;
     qint64 m_lastByteMs = 0;
     qint64 m_deadline = 0;  // 0: none
-    QByteArray m_readBuffer;
 };
 
 } // namespace sb
