@@ -31,6 +31,9 @@ bool ProxyService::start(const GatewayConfig &config, const QStringList &tokens,
             *error = QStringLiteral("the gateway is already running");
         return false;
     }
+    // The same stack everywhere (macOS gives secondary threads 512 KB): the upstream read
+    // loop keeps a 64 KB buffer on it.
+    m_thread.setStackSize(8 * 1024 * 1024);
     m_thread.start();
     m_anchor = new QObject;
     m_anchor->moveToThread(&m_thread);
