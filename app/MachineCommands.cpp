@@ -1,5 +1,7 @@
 #include "MachineCommands.h"
 
+#include "Subcommand.h"
+
 #include "claudecode/ClaudeCodeConnector.h"
 #include "claudecode/ClaudeCodeVerifier.h"
 #include "config/ConfigLoader.h"
@@ -593,24 +595,12 @@ int runDoctor(const CommandLine &line, const Setup &setup)
 
 int runMachineCommand(const QStringList &args, bool *handled)
 {
-    QStringList words = args;
-    if (!words.isEmpty() && !kCommands.contains(words.first()) && words.size() > 1 && kCommands.contains(words.at(1)))
-        words.removeFirst();  // the program name
-    if (words.isEmpty() || !kCommands.contains(words.first())) {
-        if (handled)
-            *handled = false;
-        return 0;
-    }
+    const QStringList words = subcommandWords(args, kCommands);
     if (handled)
-        *handled = true;
-
-    // The commands run their own event loops; make sure an application object exists.
-    std::unique_ptr<QCoreApplication> ownApp;
-    static int argc = 1;
-    static char name[] = "switchboard";
-    static char *argv[] = {name, nullptr};
-    if (!QCoreApplication::instance())
-        ownApp = std::make_unique<QCoreApplication>(argc, argv);
+        *handled = !words.isEmpty();
+    if (words.isEmpty())
+        return 0;
+    const std::unique_ptr<QCoreApplication> ownApp = ensureCoreApplication();
 
     const CommandLine line = parse(words);
     const QString command = line.words.value(0);

@@ -1,5 +1,7 @@
 #include "UsageCommand.h"
 
+#include "Subcommand.h"
+
 #include "config/ConfigLoader.h"
 #include "usage/SpendLog.h"
 #include "usage/UsageSettings.h"
@@ -186,22 +188,12 @@ int usageMain(const UsageOptions &options)
 
 int runUsageCommand(const QStringList &args, bool *handled)
 {
-    QStringList words = args;
-    if (words.size() > 1 && words.first() != QLatin1String("usage") && words.at(1) == QLatin1String("usage"))
-        words.removeFirst();  // the program name
-    if (words.isEmpty() || words.first() != QLatin1String("usage")) {
-        if (handled)
-            *handled = false;
-        return 0;
-    }
+    const QStringList words = subcommandWords(args, {QStringLiteral("usage")});
     if (handled)
-        *handled = true;
-    std::unique_ptr<QCoreApplication> ownApp;
-    static int argc = 1;
-    static char name[] = "switchboard";
-    static char *argv[] = {name, nullptr};
-    if (!QCoreApplication::instance())
-        ownApp = std::make_unique<QCoreApplication>(argc, argv);
+        *handled = !words.isEmpty();
+    if (words.isEmpty())
+        return 0;
+    const std::unique_ptr<QCoreApplication> ownApp = ensureCoreApplication();
     // The same names as the gateway's, so the default spend log path is the same file.
     QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
     QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));

@@ -66,7 +66,6 @@ public:
     };
 
     bool isValid() const;
-    QByteArrayView bytes() const { return m_bytes; }
     Fields fields() const;
     UsageRecord unpack() const;
 
@@ -112,7 +111,6 @@ public:
 
     void append(QByteArrayView packed);
     int size() const { return m_size; }
-    int capacity() const { return m_capacity; }
     // 0 is the newest.
     PackedUsage at(int newestFirst) const;
 
