@@ -16,10 +16,18 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Each phase says how long it took, so a slow install or build is visible at a glance.
+phase_started=$SECONDS
+phase_done() {
+    echo "quickstart: $1 took $((SECONDS - phase_started)) s"
+    phase_started=$SECONDS
+}
+
 # Build and runtime: Qt 6 (Widgets, Network, HttpServer, Charts, Sql), yaml-cpp, QtKeychain,
-# Catch2, CMake. qt6-httpserver-dev needs qt6-websockets-dev or CMake does not find it.
+# Catch2, CMake. qt6-httpserver-dev needs qt6-websockets-dev or CMake does not find it, and
+# Qt6Charts needs Qt6OpenGL's CMake files (libqt6opengl6-dev), which qt6-base-dev only recommends.
 packages=(build-essential cmake ninja-build pkg-config
-          qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
+          qt6-base-dev libqt6opengl6-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
           qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev libsqlite3-dev)
 if [ "$mode" = "test" ]; then
     # Xvfb runs and screenshots the window without a display; the cache tests start their own
@@ -40,10 +48,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "quickstart: installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    phase_done "installing ${#missing[@]} packages"
 fi
 
 cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# A CMake package found here but not installed by the list above would be missing on a fresh
+# machine: fail now, naming it, rather than there.
+if [ -z "${SWITCHBOARD_SKIP_DEPS_GUARD:-}" ]; then
+    "$here/packaging/linux/cmake-deps-guard.sh" "$build_dir" "${packages[@]}"
+fi
 cmake --build "$build_dir" -j"$(nproc)"
+phase_done "configure and build"
 
 case "$mode" in
 build)
@@ -59,9 +74,11 @@ test)
     if [ ! -x "$here/tests/e2e/node_modules/.bin/claude" ] \
         || [ "$here/tests/e2e/package-lock.json" -nt "$here/tests/e2e/node_modules/.package-lock.json" ]; then
         (cd "$here/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+        phase_done "npm ci of the pinned clients"
     fi
     cd "$build_dir"
     ctest --output-on-failure -j2 --timeout 600
+    phase_done "tests"
     ;;
 *)
     echo "usage: $0 run|test|build" >&2
