@@ -25,7 +25,7 @@ installed=$(dpkg-query -W -f='${db:Status-Abbrev}\t${Package}\t${Provides}\t${De
 
 # The closure of the given packages over installed dependencies. An alternative ("a | b") or a
 # virtual package counts through whichever installed package satisfies it.
-closure=$(printf '%s\n' "$installed" | awk -F'\t' -v seeds="$*" '
+closure=$(awk -F'\t' -v seeds="$*" '
     function bare(item) {            # "libfoo:any (>= 1.2) [amd64]" -> "libfoo"
         sub(/^[ \t]+/, "", item); sub(/[ \t(\[].*$/, "", item); sub(/:.*$/, "", item)
         return item
@@ -62,7 +62,12 @@ closure=$(printf '%s\n' "$installed" | awk -F'\t' -v seeds="$*" '
             }
         }
         for (pkg in wanted) print pkg
-    }')
+    }' <<<"$installed")
+
+declare -A inClosure
+while IFS= read -r pkg; do
+    [ -n "$pkg" ] && inClosure["$pkg"]=1
+done <<<"$closure"
 
 # What CMake found: NAME_DIR=<directory> entries that exist, and in each the package's config
 # file (NAMEConfig.cmake or name-config.cmake), whose owner is the package that provides it.
@@ -90,19 +95,19 @@ owners=$(dpkg -S "${!dirOf[@]}" 2>/dev/null || true)
 
 problems=0
 for file in "${!dirOf[@]}"; do
-    line=$(printf '%s\n' "$owners" | awk -v f="$file" 'index($0, ": " f) && substr($0, length($0) - length(f) + 1) == f { print; exit }')
+    line=$(awk -v f="$file" 'index($0, ": " f) && substr($0, length($0) - length(f) + 1) == f { print; exit }' <<<"$owners")
     if [ -z "$line" ]; then
         echo "cmake-deps-guard: CMake found ${dirOf[$file]} at $file, which no Debian package installed; a fresh machine will not have it" >&2
         problems=1
         continue
     fi
-    packagesOwning=$(printf '%s' "${line%%: /*}" | tr ',' '\n' | sed 's/^ *//; s/:.*$//')
+    packagesOwning=$(tr ',' '\n' <<<"${line%%: /*}" | sed 's/^ *//; s/:.*$//')
     ok=0
     for pkg in $packagesOwning; do
-        if printf '%s\n' "$closure" | grep -qxF "$pkg"; then ok=1; break; fi
+        if [ -n "${inClosure[$pkg]:-}" ]; then ok=1; break; fi
     done
     if [ "$ok" -eq 0 ]; then
-        echo "cmake-deps-guard: CMake found ${dirOf[$file]} in Debian package '$(printf '%s' "$packagesOwning" | head -n 1)'," \
+        echo "cmake-deps-guard: CMake found ${dirOf[$file]} in Debian package '${packagesOwning%%$'\n'*}'," \
              "which the quickstart does not install and nothing it installs depends on; add it to the package list" >&2
         problems=1
     fi
