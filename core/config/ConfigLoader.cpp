@@ -355,13 +355,18 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
 
     if (const auto key = resolveString(params["api_key"], paramsKey + QStringLiteral(".api_key")))
         deployment.apiKey = *key;
-    if (const auto ctx = resolveInt(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx")))
+    bool contextSet = false;
+    if (const auto ctx = resolveInt(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"))) {
         deployment.contextLength = int(*ctx);
+        contextSet = true;
+    }
     const YAML::Node info = item["model_info"];
     if (info && info.IsMap()) {
         if (!params["num_ctx"]) {
-            if (const auto ctx = resolveInt(info["max_input_tokens"], where + QStringLiteral(".model_info.max_input_tokens")))
+            if (const auto ctx = resolveInt(info["max_input_tokens"], where + QStringLiteral(".model_info.max_input_tokens"))) {
                 deployment.contextLength = int(*ctx);
+                contextSet = true;
+            }
         }
         for (const char *field : {"max_output_tokens", "max_tokens"}) {
             if (const auto cap = resolveInt(info[field], where + QStringLiteral(".model_info.") + QLatin1String(field)))
@@ -370,7 +375,9 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         if (const auto id = resolveString(info["id"], where + QStringLiteral(".model_info.id")))
             deployment.id = *id;
     }
-    if (deployment.contextLength < 256 || deployment.contextLength > 10'000'000) {
+    if (!contextSet && deployment.provider == Provider::Ollama)
+        deployment.contextLength = kDefaultOllamaContext;
+    if (contextSet && (deployment.contextLength < 256 || deployment.contextLength > 10'000'000)) {
         error(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"),
               QStringLiteral("context length %1 is out of range (256 to 10000000)").arg(deployment.contextLength));
         return;

@@ -17,6 +17,10 @@ enum class Provider { Ollama, OpenAiCompatible, Anthropic };
 
 QString providerName(Provider provider);
 
+// What Switchboard asks Ollama for when a deployment sets no num_ctx (Ollama's own default,
+// 4096 below 24 GiB of VRAM, truncates Claude Code's prompts).
+constexpr int kDefaultOllamaContext = 32768;
+
 // One entry of model_list: a client-facing name (or wildcard pattern) served by one
 // upstream model.
 struct Deployment
@@ -28,7 +32,10 @@ struct Deployment
     QString upstreamModel;  // the name after the provider prefix
     QUrl apiBase;           // never empty after loading (provider defaults applied)
     QString apiKey;         // resolved; never logged
-    int contextLength = 32768;  // Ollama options.num_ctx
+    // The prompt tokens the deployment takes: num_ctx, else model_info.max_input_tokens; for
+    // Ollama, which truncates silently, kDefaultOllamaContext (sent as options.num_ctx) when
+    // neither is set. 0: not known; the upstream enforces its own limit and says so.
+    int contextLength = 0;
     QString keepAlive;          // Ollama keep_alive
     int maxOutputTokens = 0;    // caps max_tokens sent upstream (0: no cap)
     double timeoutSeconds = 0;        // total; 0: the global request_timeout

@@ -1,15 +1,17 @@
 #include "ApiError.h"
 
+#include <QRegularExpression>
+
 namespace sb {
 
 ApiError ApiError::invalidRequest(const QString &message)
 {
-    return {400, QStringLiteral("invalid_request_error"), message, -1};
+    return {400, QStringLiteral("invalid_request_error"), message, -1, std::nullopt};
 }
 
 ApiError ApiError::notFound(const QString &message)
 {
-    return {404, QStringLiteral("not_found_error"), message, -1};
+    return {404, QStringLiteral("not_found_error"), message, -1, std::nullopt};
 }
 
 ApiError ApiError::upstream(int httpStatus, const QString &message)
@@ -27,7 +29,7 @@ ApiError ApiError::upstream(int httpStatus, const QString &message)
     case 504: type = QStringLiteral("timeout_error"); break;
     default: type = QStringLiteral("api_error"); break;
     }
-    return {httpStatus, type, message, -1};
+    return {httpStatus, type, message, -1, std::nullopt};
 }
 
 int ApiError::statusForType(const QString &type)
@@ -51,13 +53,47 @@ int ApiError::statusForType(const QString &type)
 
 ApiError ApiError::fromType(const QString &type, const QString &message)
 {
-    return {statusForType(type), type.isEmpty() ? QStringLiteral("api_error") : type, message, -1};
+    return {statusForType(type), type.isEmpty() ? QStringLiteral("api_error") : type, message, -1, std::nullopt};
 }
 
 ApiError ApiError::truncatedStream()
 {
     return {502, QStringLiteral("api_error"),
-            QStringLiteral("upstream stream ended before it was complete"), -1};
+            QStringLiteral("upstream stream ended before it was complete"), -1, std::nullopt};
+}
+
+ApiError ApiError::promptTooLong(qint64 promptTokens, qint64 contextLimit)
+{
+    ApiError error = invalidRequest(QStringLiteral("prompt is too long: %1 tokens > %2 maximum")
+                                        .arg(promptTokens).arg(contextLimit));
+    error.contextOverflow = ContextOverflow{promptTokens, contextLimit};
+    return error;
+}
+
+std::optional<ContextOverflow> ApiError::parseContextOverflow(const QString &message)
+{
+    const QString lower = message.toLower();
+    static const QRegularExpression anthropic(QStringLiteral(R"(prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+))"));
+    if (const QRegularExpressionMatch match = anthropic.match(lower); match.hasMatch())
+        return ContextOverflow{match.captured(1).toLongLong(), match.captured(2).toLongLong()};
+    if (lower.contains(QLatin1String("prompt is too long")))
+        return ContextOverflow{};
+    // OpenAI: "This model's maximum context length is 8192 tokens. However, your messages
+    // resulted in 9000 tokens." vLLM: "... However, you requested 9000 tokens (8000 in the
+    // messages, 1000 in the completion)."
+    static const QRegularExpression limit(QStringLiteral(R"(maximum context length is (\d+))"));
+    static const QRegularExpression prompt(QStringLiteral(R"((?:resulted in|requested) (\d+) tokens(?: \((\d+) in the messages)?)"));
+    const QRegularExpressionMatch limitMatch = limit.match(lower);
+    if (!limitMatch.hasMatch() && !lower.contains(QLatin1String("context_length_exceeded"))
+        && !lower.contains(QLatin1String("context length")) && !lower.contains(QLatin1String("context window"))
+        && !lower.contains(QLatin1String("context size")))
+        return std::nullopt;
+    ContextOverflow overflow;
+    if (limitMatch.hasMatch())
+        overflow.contextLimit = limitMatch.captured(1).toLongLong();
+    if (const QRegularExpressionMatch promptMatch = prompt.match(lower); promptMatch.hasMatch())
+        overflow.promptTokens = (promptMatch.capturedLength(2) > 0 ? promptMatch.captured(2) : promptMatch.captured(1)).toLongLong();
+    return overflow;
 }
 
 } // namespace sb

@@ -2,7 +2,16 @@
 
 #include <QString>
 
+#include <optional>
+
 namespace sb {
+
+// A prompt that does not fit the model's context: the numbers each dialect words its own way.
+struct ContextOverflow
+{
+    qint64 promptTokens = -1;  // -1: not known
+    qint64 contextLimit = -1;
+};
 
 // An error in the canonical model. `type` uses Anthropic's names
 // (invalid_request_error, authentication_error, permission_error, not_found_error,
@@ -14,6 +23,10 @@ struct ApiError
     QString type = QStringLiteral("api_error");
     QString message;
     int retryAfterSeconds = -1;  // >= 0: sent as the retry-after header
+    // Set when the prompt is too long for the context. Anthropic's wording is then exactly
+    // "prompt is too long: N tokens > M maximum" (Claude Code matches it whole and compacts);
+    // OpenAI's encoder sends context_length_exceeded in its own words.
+    std::optional<ContextOverflow> contextOverflow;
 
     static ApiError invalidRequest(const QString &message);
     static ApiError notFound(const QString &message);
@@ -24,6 +37,13 @@ struct ApiError
     static int statusForType(const QString &type);
     // An upstream body that ended before its final event (502 api_error).
     static ApiError truncatedStream();
+    // 400 invalid_request_error for a prompt of `promptTokens` over a context of `contextLimit`.
+    static ApiError promptTooLong(qint64 promptTokens, qint64 contextLimit);
+    // The numbers of a context overflow in an upstream's error text, in the wordings of
+    // Anthropic ("prompt is too long: N tokens > M maximum"), OpenAI and vLLM ("maximum context
+    // length is M tokens. However, you requested N tokens"); nullopt when the text does not say
+    // the prompt is too long. A number the text does not give is -1.
+    static std::optional<ContextOverflow> parseContextOverflow(const QString &message);
 };
 
 } // namespace sb

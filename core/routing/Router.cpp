@@ -371,23 +371,24 @@ std::optional<RoutePlan> Router::plan(const RouteRequest &request) const
     return plan;
 }
 
-const Deployment *Router::pick(const QString &group, const RouteRequest &request, const QStringList &exclude,
-                               qint64 *retryAfterMs)
+PickResult Router::pick(const QString &group, const RouteRequest &request, const QStringList &exclude)
 {
-    if (retryAfterMs)
-        *retryAfterMs = -1;
+    PickResult result;
     const std::vector<int> *members = d->members(group);
-    if (!members)
-        return nullptr;
+    if (!members) {
+        result.blocked = PickBlock::NoneLeft;
+        return result;
+    }
     const qint64 now = d->now();
     if (d->settings.globalMaxParallelRequests > 0 && d->totalInFlight >= d->settings.globalMaxParallelRequests) {
-        if (retryAfterMs)
-            *retryAfterMs = kParallelRetryHintMs;
-        return nullptr;
+        result.blocked = PickBlock::AtParallelLimit;
+        result.retryAfterMs = kParallelRetryHintMs;
+        return result;
     }
 
     constexpr qint64 kNever = std::numeric_limits<qint64>::max();
     qint64 soonest = kNever;
+    bool atParallel = false, overRate = false, cooling = false;
     std::vector<int> &available = d->scratch;
     available.clear();
     int bestOrder = std::numeric_limits<int>::max();
@@ -396,14 +397,19 @@ const Deployment *Router::pick(const QString &group, const RouteRequest &request
         DeploymentState &state = d->states[size_t(index)];
         if (!exclude.isEmpty() && exclude.contains(deployment.id))
             continue;
-        if (request.estimatedTokens > 0 && deployment.contextLength < request.estimatedTokens)
+        if (request.estimatedTokens > 0 && deployment.contextLength > 0
+            && deployment.contextLength < request.estimatedTokens) {
+            result.largestContext = std::max(result.largestContext, deployment.contextLength);
             continue;
+        }
         if (state.cooldownUntil > now) {
             soonest = std::min(soonest, state.cooldownUntil - now);
+            cooling = true;
             continue;
         }
         if (state.maxParallel > 0 && state.inFlight >= state.maxParallel) {
             soonest = std::min(soonest, kParallelRetryHintMs);
+            atParallel = true;
             continue;
         }
         if (deployment.rpm > 0 || deployment.tpm > 0) {
@@ -414,6 +420,7 @@ const Deployment *Router::pick(const QString &group, const RouteRequest &request
                 && state.usage.tokens() + request.estimatedTokens > deployment.tpm;
             if (overRpm || overTpm) {
                 soonest = std::min(soonest, state.usage.msUntilNext(now));
+                overRate = true;
                 continue;
             }
         }
@@ -421,9 +428,14 @@ const Deployment *Router::pick(const QString &group, const RouteRequest &request
         bestOrder = std::min(bestOrder, state.order);
     }
     if (available.empty()) {
-        if (retryAfterMs && soonest != kNever)
-            *retryAfterMs = soonest;
-        return nullptr;
+        result.blocked = atParallel                  ? PickBlock::AtParallelLimit
+                         : overRate                  ? PickBlock::OverRateLimit
+                         : cooling                   ? PickBlock::CoolingDown
+                         : result.largestContext > 0 ? PickBlock::ContextTooSmall
+                                                     : PickBlock::NoneLeft;
+        if (soonest != kNever)
+            result.retryAfterMs = soonest;
+        return result;
     }
     // LiteLLM's `order`: only the lowest order still available takes traffic.
     available.erase(std::remove_if(available.begin(), available.end(),
@@ -432,16 +444,21 @@ const Deployment *Router::pick(const QString &group, const RouteRequest &request
 
     if (d->settings.sessionAffinity && !request.sessionId.isEmpty()) {
         const int sticky = d->affinity.find(request.sessionId);
-        if (sticky >= 0 && std::find(available.begin(), available.end(), sticky) != available.end())
-            return &d->deployments[size_t(sticky)];
+        if (sticky >= 0 && std::find(available.begin(), available.end(), sticky) != available.end()) {
+            result.deployment = &d->deployments[size_t(sticky)];
+            return result;
+        }
     }
-    if (available.size() == 1)
-        return &d->deployments[size_t(available.front())];
+    if (available.size() == 1) {
+        result.deployment = &d->deployments[size_t(available.front())];
+        return result;
+    }
     if (d->strategy == RoutingStrategy::UsageBased) {
         for (int index : available)
             d->states[size_t(index)].usage.roll(now);
     }
-    return &d->deployments[size_t(d->choose())];
+    result.deployment = &d->deployments[size_t(d->choose())];
+    return result;
 }
 
 void Router::attemptStarted(const Deployment &deployment, qint64 estimatedTokens)

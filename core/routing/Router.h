@@ -48,6 +48,28 @@ enum class AttemptFailure {
     ClientError      // upstream 4xx that another deployment would answer the same way
 };
 
+// Why pick() found no deployment. When deployments are blocked for different reasons, the
+// most hopeful one is given (in this order).
+enum class PickBlock {
+    None,             // a deployment was picked
+    AtParallelLimit,  // at max_parallel_requests (its own or the gateway's): a slot frees when an attempt ends
+    OverRateLimit,    // over its rpm/tpm this minute
+    CoolingDown,      // cooling down after failures
+    ContextTooSmall,  // every deployment left has a context smaller than the prompt
+    NoneLeft          // an unknown group, or every deployment excluded
+};
+
+struct PickResult
+{
+    const Deployment *deployment = nullptr;
+    PickBlock blocked = PickBlock::None;
+    // Blocked by a limit or a cooldown: when the first of them frees up (a parallel limit
+    // gives a 1 s hint). -1: nothing will free up by waiting.
+    qint64 retryAfterMs = -1;
+    // The largest context among the deployments skipped as too small (0: none skipped).
+    int largestContext = 0;
+};
+
 // Routing state and decisions for the whole gateway (lives on the gateway thread; not
 // thread-safe). Strategies, session affinity, cooldowns, per-deployment concurrency and
 // rpm/tpm windows, with an injectable clock and random source so tests are exact.
@@ -67,11 +89,9 @@ public:
 
     // Picks the deployment for the next attempt in `group`, skipping the ids in `exclude`,
     // cooled-down deployments, deployments at max_parallel_requests, over their rpm/tpm this
-    // minute, or whose context is smaller than the estimated prompt. nullptr when none is
-    // available now; then `retryAfterMs` says when the first one frees up (-1: never, e.g.
-    // all excluded).
-    const Deployment *pick(const QString &group, const RouteRequest &request, const QStringList &exclude,
-                           qint64 *retryAfterMs = nullptr);
+    // minute, or whose known context is smaller than the estimated prompt. Without a
+    // deployment, the result says why and when waiting would help.
+    PickResult pick(const QString &group, const RouteRequest &request, const QStringList &exclude);
 
     // Bookkeeping around an attempt. attemptStarted counts the request and its estimated
     // prompt tokens into the deployment's minute; attemptSucceeded's `tokens` is the exchange's

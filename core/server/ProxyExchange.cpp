@@ -25,7 +25,6 @@ namespace sb {
 
 namespace {
 constexpr qsizetype kMaxErrorBody = 1024 * 1024;
-constexpr qint64 kParallelLimitHintMs = 1000;  // Router::pick's wait hint when only parallel limits block
 
 QByteArray json(const QJsonObject &object)
 {
@@ -102,34 +101,22 @@ void ProxyExchange::start(const ClientRequest &request, const RouteRequest &rout
     nextAttempt();
 }
 
-bool ProxyExchange::groupOnlyBusy(const QString &group) const
-{
-    // Busy (parallel limit, rpm/tpm) rather than cooling down: worth waiting in the queue.
-    const std::vector<Router::DeploymentHealth> health = m_router->health();
-    const std::vector<Deployment> &deployments = m_router->deployments();
-    for (size_t i = 0; i < deployments.size() && i < health.size(); ++i) {
-        if (deployments[i].modelName == group && health[i].coolingForMs <= 0)
-            return true;
-    }
-    return false;
-}
-
 void ProxyExchange::nextAttempt()
 {
     if (m_done)
         return;
     while (m_groupIndex < m_groups.size()) {
         const QString &group = m_groups.at(m_groupIndex);
-        qint64 wait = -1;
-        const Deployment *deployment = m_router->pick(group, m_route, m_tried, &wait);
-        if (deployment) {
-            attempt(*deployment);
+        const PickResult picked = m_router->pick(group, m_route, m_tried);
+        if (picked.deployment) {
+            attempt(*picked.deployment);
             return;
         }
-        if (wait >= 0 && (m_soonestMs < 0 || wait < m_soonestMs))
-            m_soonestMs = wait;
-        if (m_attempts == 0 && m_groupIndex == 0 && wait >= 0 && groupOnlyBusy(group)) {
-            if (wait == kParallelLimitHintMs) {
+        if (picked.retryAfterMs >= 0 && (m_soonestMs < 0 || picked.retryAfterMs < m_soonestMs))
+            m_soonestMs = picked.retryAfterMs;
+        m_contextSkipped = std::max(m_contextSkipped, picked.largestContext);
+        if (m_attempts == 0 && m_groupIndex == 0) {
+            if (picked.blocked == PickBlock::AtParallelLimit) {
                 // Every deployment is at max_parallel_requests: wait for a slot, with a deadline.
                 if (!m_waiting) {
                     m_waiting = true;
@@ -139,7 +126,8 @@ void ProxyExchange::nextAttempt()
                 return;
             }
             // Over their rpm/tpm this minute: a 429 unless a fallback group can serve.
-            m_rateLimitedMs = wait;
+            if (picked.blocked == PickBlock::OverRateLimit)
+                m_rateLimitedMs = picked.retryAfterMs;
         }
         ++m_groupIndex;
         if (m_groupIndex == m_groups.size() && m_attempts == 0 && !m_contextGroups.isEmpty()) {
@@ -202,6 +190,12 @@ void ProxyExchange::giveUp()
                             .arg(m_record.clientModel);
         error.retryAfterSeconds = int(qMax<qint64>(1, (m_rateLimitedMs + 999) / 1000));
         sendError(error);
+        return;
+    }
+    if (m_soonestMs < 0 && m_contextSkipped > 0) {
+        // Nothing will free up by waiting: the prompt is larger than every context there is.
+        // Said in Anthropic's words, Claude Code compacts the conversation instead of retrying.
+        sendError(ApiError::promptTooLong(m_estimatedInputTokens, m_contextSkipped));
         return;
     }
     // Never tried: every deployment is cooling down or over its limits.
@@ -393,7 +387,7 @@ bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpReque
     case Provider::Ollama: {
         out.url = QUrl(base + QStringLiteral("/api/chat"));
         OllamaOptions options;
-        options.numCtx = d.contextLength;
+        options.numCtx = d.contextLength > 0 ? d.contextLength : kDefaultOllamaContext;
         options.keepAlive = d.keepAlive;
         out.body = json(OllamaRequestCodec::encode(canonical, options));
         break;
@@ -716,7 +710,6 @@ void ProxyExchange::finishUpstreamError()
         error.retryAfterSeconds = 1;
     if (error.message.isEmpty())
         error.message = QStringLiteral("HTTP %1").arg(m_upstreamStatus);
-    const QString upstreamMessage = error.message;
     if (m_upstreamStatus == 503 || m_upstreamStatus == 529) {
         // "Busy, come back later": Claude Code backs off and retries on 529.
         error.httpStatus = 529;
@@ -730,7 +723,6 @@ void ProxyExchange::finishUpstreamError()
     }
 
     AttemptFailure failure = AttemptFailure::ServerError;
-    const QString lower = upstreamMessage.toLower();
     if (m_upstreamStatus == 429)
         failure = AttemptFailure::RateLimited;
     else if (m_upstreamStatus == 503 || m_upstreamStatus == 529)
@@ -739,10 +731,22 @@ void ProxyExchange::finishUpstreamError()
         failure = AttemptFailure::Timeout;
     else if (m_upstreamStatus >= 500)
         failure = AttemptFailure::ServerError;
-    else if (lower.contains(QStringLiteral("prompt is too long")) || lower.contains(QStringLiteral("context length"))
-             || lower.contains(QStringLiteral("context window")) || lower.contains(QStringLiteral("maximum context")))
+    else if (error.contextOverflow) {
         failure = AttemptFailure::ContextExceeded;
-    else
+        // Translated answers say it in the client's own words: for Anthropic's, exactly
+        // "prompt is too long: N tokens > M maximum", which Claude Code matches to compact.
+        // A number the upstream did not give comes from the estimate or the configured context;
+        // with no limit known at all, the upstream's own words stay.
+        const ContextOverflow overflow = *error.contextOverflow;
+        const qint64 limit = overflow.contextLimit >= 0 ? overflow.contextLimit : m_deployment.contextLength;
+        if (!m_relay && limit > 0) {
+            const int retryAfter = error.retryAfterSeconds;
+            error = ApiError::promptTooLong(overflow.promptTokens >= 0 ? overflow.promptTokens
+                                                                       : std::max(m_estimatedInputTokens, limit + 1),
+                                            limit);
+            error.retryAfterSeconds = retryAfter;
+        }
+    } else
         failure = AttemptFailure::ClientError;
     attemptFailed(failure, error, error.retryAfterSeconds);
 }

@@ -88,7 +88,6 @@ Q_SIGNALS:
 private:
     void nextAttempt();
     void attempt(const Deployment &deployment);
-    bool groupOnlyBusy(const QString &group) const;
     void attemptFailed(AttemptFailure failure, const ApiError &error, int retryAfterSeconds);
     bool canRetry() const;
     void giveUp();
@@ -125,6 +124,7 @@ private:
     QTimer m_queueDeadline;
     qint64 m_soonestMs = -1;       // when the first busy/cooling deployment frees up
     qint64 m_rateLimitedMs = -1;   // >= 0: the group was over its rpm/tpm; when it frees up
+    int m_contextSkipped = 0;      // > 0: deployments were skipped as too small; the largest context
     std::optional<ApiError> m_lastError;
     int m_lastStatus = 0;          // pass-through: the upstream's own error, relayed unchanged
     HttpHeaders m_lastHeaders;

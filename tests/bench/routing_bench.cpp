@@ -79,7 +79,7 @@ double measure(const QString &strategy, int iterations, int sessions)
         if (sessions > 0)
             request.sessionId = sessionIds[size_t(i % sessions)];
         const std::optional<RoutePlan> plan = router.plan(request);
-        const Deployment *chosen = router.pick(plan->group, request, exclude);
+        const Deployment *chosen = router.pick(plan->group, request, exclude).deployment;
         router.attemptStarted(*chosen, request.estimatedTokens);
         router.attemptSucceeded(*chosen, request.sessionId, 200 + (i % 50), 2000, 18500);
         router.attemptEnded(*chosen);

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -201,4 +202,67 @@ TEST_CASE("Claude Code honours a 429 with retry-after from the gateway and then 
     for (const RequestRecord &record : gateway.records())
         saw429 = saw429 || record.status == 429;
     CHECK(saw429);
+}
+
+TEST_CASE("a prompt too long for a local model's context: Claude Code is told at once and does not retry")
+{
+    REQUIRE(QFileInfo(claudeBinary()).isExecutable());
+    FakeOllama ollama;
+    // Claude Code's first turn alone is ~12K tokens by the gateway's estimate.
+    const QByteArray yaml = QStringLiteral("model_list:\n"
+                                           "  - model_name: main\n"
+                                           "    litellm_params: {model: ollama/m, api_base: '%1', num_ctx: 4096}\n")
+                                .arg(ollama.baseUrl()).toUtf8();
+    GatewayHarness gateway(yaml);
+    REQUIRE(gateway.started());
+    QElapsedTimer clock;
+    clock.start();
+    const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) { scriptToolLoop(ollama, path); });
+    const qint64 elapsed = clock.elapsed();
+    INFO("stdout: " << outcome.run.out.right(3000).toStdString());
+    REQUIRE(outcome.run.finished);
+    // One request, one answer: the CLI ends the run as "prompt too long" (before this fix the
+    // gateway said 529 and the CLI retried ten times with backoff).
+    REQUIRE(gateway.records().size() == 1);
+    CHECK(gateway.records().first().status == 400);
+    CHECK(ollama.turnCount() == 0);
+    CHECK(outcome.run.out.contains(R"("terminal_reason":"prompt_too_long")"));
+    CHECK(outcome.run.out.contains("Prompt is too long"));
+    CHECK(outcome.run.exitCode != 0);
+    CHECK(elapsed < 30000);
+}
+
+TEST_CASE("a conversation that outgrows a local model's context: Claude Code compacts instead of retrying")
+{
+    REQUIRE(QFileInfo(claudeBinary()).isExecutable());
+    FakeOllama ollama;
+    // The first turn fits in 16K; the second carries a 26 KB tool input back and does not.
+    const QByteArray yaml = QStringLiteral("model_list:\n"
+                                           "  - model_name: main\n"
+                                           "    litellm_params: {model: ollama/m, api_base: '%1', num_ctx: 16384}\n")
+                                .arg(ollama.baseUrl()).toUtf8();
+    GatewayHarness gateway(yaml);
+    REQUIRE(gateway.started());
+    const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) {
+        ollama.setTurnHandler([path](const RecordedRequest &request) {
+            if (offersWriteTool(request) && !carriesToolResult(request))
+                return FakeTurn::withToolCall(QStringLiteral("Write"),
+                                              QJsonObject{{QStringLiteral("file_path"), path},
+                                                          {QStringLiteral("content"), QString(26000, QLatin1Char('z'))}});
+            return FakeTurn::withText(QStringLiteral("Created hello.txt."));
+        });
+    });
+    INFO("stdout: " << outcome.run.out.right(3000).toStdString());
+    REQUIRE(outcome.run.finished);
+    REQUIRE(gateway.records().size() >= 2);
+    CHECK(gateway.records().first().status == 200);
+    CHECK(ollama.turnCount() == 1);
+    // Every later request was told "too long", none "overloaded"; the CLI tried to compact
+    // (its compaction requests carry the same conversation, so here they are too long as well)
+    // and gave up after a bounded number of attempts.
+    for (int i = 1; i < gateway.records().size(); ++i)
+        CHECK(gateway.records()[i].status == 400);
+    CHECK(gateway.records().size() <= 8);
+    CHECK(outcome.run.out.contains(R"("status":"compacting")"));
+    CHECK(outcome.run.out.contains(R"("terminal_reason":"prompt_too_long")"));
 }

@@ -18,26 +18,8 @@ QString plainMessage(int httpStatus, const QByteArray &body)
         return QStringLiteral("upstream answered HTTP %1 with an empty body").arg(httpStatus);
     return text;
 }
-} // namespace
 
-QByteArray AnthropicErrorCodec::encode(const ApiError &error, const QString &requestId)
-{
-    QByteArray out;
-    out.reserve(96 + error.message.size() + requestId.size());
-    out.append(R"({"type":"error","error":{"type":)");
-    JsonStringWriter::append(out, error.type);
-    out.append(R"(,"message":)");
-    JsonStringWriter::append(out, error.message);
-    out.append("}");
-    if (!requestId.isEmpty()) {
-        out.append(R"(,"request_id":)");
-        JsonStringWriter::append(out, requestId);
-    }
-    out.append("}");
-    return out;
-}
-
-ApiError AnthropicErrorCodec::decode(int httpStatus, const QByteArray &body)
+ApiError decodeBody(int httpStatus, const QByteArray &body)
 {
     const QJsonDocument document = QJsonDocument::fromJson(body);
     if (document.isObject()) {
@@ -59,6 +41,31 @@ ApiError AnthropicErrorCodec::decode(int httpStatus, const QByteArray &body)
             return ApiError::upstream(httpStatus, message);
     }
     return ApiError::upstream(httpStatus, plainMessage(httpStatus, body));
+}
+} // namespace
+
+QByteArray AnthropicErrorCodec::encode(const ApiError &error, const QString &requestId)
+{
+    QByteArray out;
+    out.reserve(96 + error.message.size() + requestId.size());
+    out.append(R"({"type":"error","error":{"type":)");
+    JsonStringWriter::append(out, error.type);
+    out.append(R"(,"message":)");
+    JsonStringWriter::append(out, error.message);
+    out.append("}");
+    if (!requestId.isEmpty()) {
+        out.append(R"(,"request_id":)");
+        JsonStringWriter::append(out, requestId);
+    }
+    out.append("}");
+    return out;
+}
+
+ApiError AnthropicErrorCodec::decode(int httpStatus, const QByteArray &body)
+{
+    ApiError error = decodeBody(httpStatus, body);
+    error.contextOverflow = ApiError::parseContextOverflow(error.message);
+    return error;
 }
 
 } // namespace sb

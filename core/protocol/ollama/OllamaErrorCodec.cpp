@@ -25,7 +25,9 @@ ApiError OllamaErrorCodec::decode(int httpStatus, const QByteArray &body)
             message += QStringLiteral(" — run `ollama pull %1`").arg(match.captured(1));
         return ApiError::notFound(message);
     }
-    return ApiError::upstream(httpStatus, message);
+    ApiError error = ApiError::upstream(httpStatus, message);
+    error.contextOverflow = ApiError::parseContextOverflow(message);
+    return error;
 }
 
 } // namespace sb

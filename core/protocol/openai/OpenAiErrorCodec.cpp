@@ -65,20 +65,38 @@ QString OpenAiErrorCodec::openAiCode(const QString &canonicalType)
 QByteArray OpenAiErrorCodec::encode(const ApiError &error)
 {
     const TypeNames &names = namesFor(error.type);
+    QString message = error.message;
+    const char *param = nullptr;
+    const char *code = names.code;
+    if (error.contextOverflow) {
+        // OpenAI's own answer to an over-long prompt, which its clients recognise.
+        const ContextOverflow &overflow = *error.contextOverflow;
+        if (overflow.promptTokens >= 0 && overflow.contextLimit >= 0)
+            message = QStringLiteral("This model's maximum context length is %1 tokens. However, your messages "
+                                     "resulted in %2 tokens. Please reduce the length of the messages.")
+                          .arg(overflow.contextLimit).arg(overflow.promptTokens);
+        param = "messages";
+        code = "context_length_exceeded";
+    }
     QByteArray out;
-    out.reserve(96 + error.message.size());
+    out.reserve(96 + message.size());
     out.append(R"({"error":{"message":)");
-    JsonStringWriter::append(out, error.message);
+    JsonStringWriter::append(out, message);
     out.append(R"(,"type":")");
     out.append(names.type);
-    out.append(R"(","param":null,"code":)");
-    if (names.code) {
+    const auto appendNullable = [&out](const char *value) {
+        if (!value) {
+            out.append("null");
+            return;
+        }
         out.append('"');
-        out.append(names.code);
+        out.append(value);
         out.append('"');
-    } else {
-        out.append("null");
-    }
+    };
+    out.append(R"(","param":)");
+    appendNullable(param);
+    out.append(R"(,"code":)");
+    appendNullable(code);
     out.append("}}");
     return out;
 }
@@ -98,8 +116,25 @@ ApiError OpenAiErrorCodec::decode(int httpStatus, const QByteArray &body)
             message = object.value(QLatin1String("message")).toString();  // vLLM
         if (message.isEmpty())
             message = messageOf(object.value(QLatin1String("detail")));  // FastAPI servers
-        if (!message.isEmpty())
-            return ApiError::upstream(httpStatus, message);
+        if (!message.isEmpty()) {
+            ApiError result = ApiError::upstream(httpStatus, message);
+            result.contextOverflow = ApiError::parseContextOverflow(message);
+            const QJsonObject details = error.toObject();
+            const QString code = details.value(QLatin1String("code")).toString();
+            const QString type = details.value(QLatin1String("type")).toString();
+            if (!result.contextOverflow
+                && (code == QLatin1String("context_length_exceeded") || type == QLatin1String("exceed_context_size_error")))
+                result.contextOverflow = ContextOverflow{};
+            if (result.contextOverflow) {
+                // llama.cpp's server gives the numbers as fields of its error.
+                ContextOverflow &overflow = *result.contextOverflow;
+                if (overflow.promptTokens < 0 && details.value(QLatin1String("n_prompt_tokens")).isDouble())
+                    overflow.promptTokens = qint64(details.value(QLatin1String("n_prompt_tokens")).toDouble());
+                if (overflow.contextLimit < 0 && details.value(QLatin1String("n_ctx")).isDouble())
+                    overflow.contextLimit = qint64(details.value(QLatin1String("n_ctx")).toDouble());
+            }
+            return result;
+        }
     }
     const QString text = QString::fromUtf8(body.trimmed()).left(kMaxPlainMessage);
     return ApiError::upstream(httpStatus, text.isEmpty()

@@ -257,3 +257,28 @@ TEST_CASE("the first-run default config maps Claude's names to local models")
     REQUIRE(again.open(QIODevice::ReadOnly));
     CHECK(again.readAll() == QByteArray("model_list: []\n"));
 }
+
+TEST_CASE("a deployment's context is known where configured; Ollama gets 32768 unless num_ctx says otherwise")
+{
+    const QByteArray yaml = "model_list:\n"
+                            "  - model_name: a\n    litellm_params: {model: ollama/q}\n"
+                            "  - model_name: b\n    litellm_params: {model: anthropic/claude-sonnet-4-5}\n"
+                            "  - model_name: c\n    litellm_params: {model: openai/m, api_base: 'http://127.0.0.1:8000/v1'}\n"
+                            "  - model_name: d\n    litellm_params: {model: openai/m, api_base: 'http://127.0.0.1:8000/v1'}\n"
+                            "    model_info: {max_input_tokens: 131072}\n"
+                            "  - model_name: e\n    litellm_params: {model: ollama/q, num_ctx: 65536}\n";
+    const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
+    REQUIRE(result.ok());
+    const auto &d = result.config.deployments;
+    REQUIRE(d.size() == 5);
+    CHECK(d[0].contextLength == 32768);
+    CHECK(d[1].contextLength == 0);  // Anthropic enforces its own and says so
+    CHECK(d[2].contextLength == 0);
+    CHECK(d[3].contextLength == 131072);
+    CHECK(d[4].contextLength == 65536);
+
+    const ConfigLoadResult zero = ConfigLoader::loadText("model_list:\n  - model_name: a\n"
+                                                         "    litellm_params: {model: openai/m, api_base: 'http://h/v1', num_ctx: 0}\n",
+                                                         QStringLiteral("t.yaml"));
+    CHECK_FALSE(zero.ok());
+}

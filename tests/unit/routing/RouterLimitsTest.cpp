@@ -6,10 +6,20 @@
 #include <catch2/catch.hpp>
 
 using namespace sb;
+
 using sb::test::deployment;
 using sb::test::routerConfig;
 
 namespace {
+
+// pick() with the wait it suggests when it finds nothing (-1: none), as the old interface gave it.
+const Deployment *pickWaiting(Router &router, const QString &group, const RouteRequest &request,
+                              const QStringList &exclude, qint64 *retryAfter)
+{
+    const PickResult result = router.pick(group, request, exclude);
+    *retryAfter = result.retryAfterMs;
+    return result.deployment;
+}
 
 std::vector<Deployment> twoDeployments()
 {
@@ -36,18 +46,18 @@ TEST_CASE("cooldown: more than allowed_fails failures within a minute cool a dep
     CHECK_FALSE(router.health()[0].healthy);
     CHECK(router.health()[0].coolingForMs == 30000);
     for (int i = 0; i < 50; ++i)
-        CHECK(router.pick(QStringLiteral("g"), {}, {}) == &b);
+        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment == &b);
 
     // Both cooling: nothing now, and the answer says when the first comes back.
     now += 10000;
     for (int i = 0; i < 3; ++i)
         router.attemptFailed(b, AttemptFailure::RateLimited);
     qint64 retryAfter = 0;
-    CHECK(router.pick(QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == 20000);
 
     now += 20000;  // a's cooldown is over
-    CHECK(router.pick(QStringLiteral("g"), {}, {}, &retryAfter) == &a);
+    CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == &a);
     CHECK(router.health()[0].healthy);
     CHECK(router.health()[0].recentFailures == 0);  // a fresh start
     now += 10000;
@@ -107,16 +117,16 @@ TEST_CASE("max_parallel_requests per deployment and for the whole gateway")
 
     router.attemptStarted(a, 1);
     for (int i = 0; i < 20; ++i)
-        CHECK(router.pick(QStringLiteral("g"), {}, {}) == &b);
+        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment == &b);
     router.attemptStarted(b, 1);
     router.attemptStarted(b, 1);
     qint64 retryAfter = -5;
-    CHECK(router.pick(QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == 1000);  // a hint: the capacity listener says when a slot frees up
     CHECK(router.inFlight() == 3);
     router.attemptEnded(b);
     CHECK(freed == 1);
-    CHECK(router.pick(QStringLiteral("g"), {}, {}) == &b);
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment == &b);
     router.attemptEnded(a);
     router.attemptEnded(b);
     CHECK(router.inFlight() == 0);
@@ -126,10 +136,10 @@ TEST_CASE("max_parallel_requests per deployment and for the whole gateway")
     Router limited(global, [] { return qint64(0); }, 1);
     limited.attemptStarted(limited.deployments()[0], 1);
     limited.attemptStarted(limited.deployments()[1], 1);
-    CHECK(limited.pick(QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(limited, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == 1000);
     limited.attemptEnded(limited.deployments()[0]);
-    CHECK(limited.pick(QStringLiteral("g"), {}, {}) != nullptr);
+    CHECK(limited.pick(QStringLiteral("g"), {}, {}).deployment != nullptr);
 }
 
 TEST_CASE("rpm and tpm per deployment, counted per minute on the clock")
@@ -141,15 +151,15 @@ TEST_CASE("rpm and tpm per deployment, counted per minute on the clock")
     Router router(config, [&] { return now; }, 1);
     const Deployment &a = router.deployments()[0];
     for (int i = 0; i < 3; ++i) {
-        REQUIRE(router.pick(QStringLiteral("g"), {}, {}) == &a);
+        REQUIRE(router.pick(QStringLiteral("g"), {}, {}).deployment == &a);
         router.attemptStarted(a, 10);
         router.attemptEnded(a);
     }
     qint64 retryAfter = 0;
-    CHECK(router.pick(QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == 30000);  // the next minute
     now = 60000;
-    CHECK(router.pick(QStringLiteral("g"), {}, {}) == &a);
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment == &a);
 
     // tpm: the reported total replaces the estimate.
     router.attemptStarted(a, 100);
@@ -157,9 +167,9 @@ TEST_CASE("rpm and tpm per deployment, counted per minute on the clock")
     router.attemptEnded(a);
     RouteRequest request;
     request.estimatedTokens = 100;
-    CHECK(router.pick(QStringLiteral("g"), request, {}) == &a);  // 900 + 100 fits
+    CHECK(router.pick(QStringLiteral("g"), request, {}).deployment == &a);  // 900 + 100 fits
     request.estimatedTokens = 101;
-    CHECK(router.pick(QStringLiteral("g"), request, {}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(router, QStringLiteral("g"), request, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == 60000);
 }
 
@@ -172,13 +182,13 @@ TEST_CASE("context-size skipping and exclusions never promise a retry")
     RouteRequest request;
     request.estimatedTokens = 50000;
     for (int i = 0; i < 20; ++i)
-        CHECK(router.pick(QStringLiteral("g"), request, {})->id == QStringLiteral("b"));
+        CHECK(router.pick(QStringLiteral("g"), request, {}).deployment->id == QStringLiteral("b"));
     qint64 retryAfter = 0;
     request.estimatedTokens = 200000;
-    CHECK(router.pick(QStringLiteral("g"), request, {}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(router, QStringLiteral("g"), request, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == -1);
     retryAfter = 0;
-    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("a"), QStringLiteral("b")}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(router, QStringLiteral("g"), {}, {QStringLiteral("a"), QStringLiteral("b")}, &retryAfter) == nullptr);
     CHECK(retryAfter == -1);
 }
 
@@ -298,4 +308,73 @@ TEST_CASE("a deployment from another config is ignored, never a crash")
     CHECK(router.health()[1].inFlight == 1);
     router.attemptEnded(copy);
     CHECK(router.health()[1].inFlight == 0);
+}
+
+TEST_CASE("pick says why nothing is available, the most hopeful reason first")
+{
+    qint64 now = 0;
+    std::vector<Deployment> list = twoDeployments();
+    list[0].contextLength = 8192;
+    list[1].contextLength = 16384;
+    GatewayConfig config = routerConfig(list);
+    config.router.allowedFails = 0;
+    config.router.cooldownSeconds = 30;
+    Router router(config, [&] { return now; }, 1);
+    const Deployment &b = router.deployments()[1];
+    RouteRequest large;
+    large.estimatedTokens = 20000;
+
+    // Every context too small: nothing to wait for; the largest context is named.
+    PickResult picked = router.pick(QStringLiteral("g"), large, {});
+    CHECK(picked.deployment == nullptr);
+    CHECK(picked.blocked == PickBlock::ContextTooSmall);
+    CHECK(picked.retryAfterMs == -1);
+    CHECK(picked.largestContext == 16384);
+
+    // A deployment of unknown context (0) is never skipped for its size.
+    std::vector<Deployment> unknown = twoDeployments();
+    unknown[0].contextLength = 8192;
+    unknown[1].contextLength = 0;
+    Router open(routerConfig(unknown), [&] { return now; }, 1);
+    CHECK(open.pick(QStringLiteral("g"), large, {}).deployment == &open.deployments()[1]);
+
+    // One too small, the other cooling down: waiting helps, so the cooldown is the reason.
+    RouteRequest medium;
+    medium.estimatedTokens = 10000;
+    router.attemptFailed(b, AttemptFailure::ServerError);
+    picked = router.pick(QStringLiteral("g"), medium, {});
+    CHECK(picked.deployment == nullptr);
+    CHECK(picked.blocked == PickBlock::CoolingDown);
+    CHECK(picked.retryAfterMs == 30000);
+    CHECK(picked.largestContext == 8192);
+
+    // Excluded ones are not a reason to wait.
+    picked = router.pick(QStringLiteral("g"), {}, {QStringLiteral("a"), QStringLiteral("b")});
+    CHECK(picked.blocked == PickBlock::NoneLeft);
+    CHECK(picked.retryAfterMs == -1);
+    CHECK(router.pick(QStringLiteral("nope"), {}, {}).blocked == PickBlock::NoneLeft);
+
+    // At a parallel limit beats cooling down: a slot frees when an attempt ends.
+    GatewayConfig limits = routerConfig(twoDeployments());
+    limits.deployments[0].maxParallelRequests = 1;
+    limits.router.allowedFails = 0;
+    limits.router.cooldownSeconds = 30;
+    Router busy(limits, [&] { return now; }, 1);
+    busy.attemptStarted(busy.deployments()[0], 1);
+    busy.attemptFailed(busy.deployments()[1], AttemptFailure::ServerError);
+    picked = busy.pick(QStringLiteral("g"), {}, {});
+    CHECK(picked.blocked == PickBlock::AtParallelLimit);
+    CHECK(picked.retryAfterMs == 1000);
+
+    // Over its rpm beats cooling down too.
+    GatewayConfig rates = limits;
+    rates.deployments[0].maxParallelRequests = 0;
+    rates.deployments[0].rpm = 1;
+    Router limited(rates, [&] { return now; }, 1);
+    limited.attemptStarted(limited.deployments()[0], 1);
+    limited.attemptEnded(limited.deployments()[0]);
+    limited.attemptFailed(limited.deployments()[1], AttemptFailure::ServerError);
+    picked = limited.pick(QStringLiteral("g"), {}, {});
+    CHECK(picked.blocked == PickBlock::OverRateLimit);
+    CHECK(picked.retryAfterMs == 30000);  // min(next minute 60 s, cooldown 30 s)
 }

@@ -24,7 +24,7 @@ std::map<QString, int> countPicks(Router &router, const QString &group, int n, c
 {
     std::map<QString, int> counts;
     for (int i = 0; i < n; ++i) {
-        const Deployment *chosen = router.pick(group, request, {});
+        const Deployment *chosen = router.pick(group, request, {}).deployment;
         REQUIRE(chosen);
         ++counts[chosen->id];
     }
@@ -56,10 +56,10 @@ TEST_CASE("plan resolves exact names, aliases and the most specific wildcard")
     CHECK(router.plan(requestFor(QStringLiteral("claude-3-5-haiku-latest")))->rule.isEmpty());
     CHECK_FALSE(router.plan(requestFor(QStringLiteral("gpt-9"))).has_value());
     // pick() accepts an alias as the group too.
-    const Deployment *viaAlias = router.pick(QStringLiteral("fast"), {}, {});
+    const Deployment *viaAlias = router.pick(QStringLiteral("fast"), {}, {}).deployment;
     REQUIRE(viaAlias);
     CHECK(viaAlias->id == QStringLiteral("small-1"));
-    CHECK(router.pick(QStringLiteral("nothing"), {}, {}) == nullptr);
+    CHECK(router.pick(QStringLiteral("nothing"), {}, {}).deployment == nullptr);
 }
 
 TEST_CASE("scenario rules: every condition, first match wins, then normal resolution")
@@ -220,7 +220,7 @@ TEST_CASE("the same seed gives the same choices; another seed other choices")
         Router router(routerConfig(list), [] { return qint64(0); }, seed);
         QStringList ids;
         for (int i = 0; i < 32; ++i)
-            ids.append(router.pick(QStringLiteral("g"), {}, {})->id);
+            ids.append(router.pick(QStringLiteral("g"), {}, {}).deployment->id);
         return ids;
     };
     CHECK(sequence(11) == sequence(11));
@@ -239,14 +239,14 @@ TEST_CASE("least-busy picks the deployment with the fewest requests in flight")
     router.attemptStarted(d[0], 10);
     router.attemptStarted(d[1], 10);
     for (int i = 0; i < 20; ++i)
-        CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("c"));
+        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("c"));
     router.attemptStarted(d[2], 10);
     router.attemptStarted(d[2], 10);
     for (int i = 0; i < 20; ++i)
-        CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("b"));
+        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("b"));
     router.attemptEnded(d[0]);
     router.attemptEnded(d[0]);
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("a"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("a"));
     // Ties are broken at random, so equal deployments share the load.
     router.attemptEnded(d[1]);
     router.attemptEnded(d[2]);
@@ -274,14 +274,14 @@ TEST_CASE("latency-based routing prefers the lowest time to first token, untried
     serve(0, 100);
     serve(1, 300);
     for (int i = 0; i < 10; ++i)
-        CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("c"));  // never measured
+        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("c"));  // never measured
     serve(2, 500);
     for (int i = 0; i < 10; ++i)
-        CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("a"));
+        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("a"));
     // a slows down: its moving average moves past b's.
     for (int i = 0; i < 6; ++i)
         serve(0, 1000);
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("b"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("b"));
     const auto health = router.health();
     CHECK(health[0].latencyMs > 300);
     CHECK(health[1].latencyMs == Approx(300));
@@ -315,18 +315,18 @@ TEST_CASE("usage-based-routing-v2 picks the fewest tokens this minute and skips 
     serve(0, 100, 150);   // a: 150 tokens, 1 request
     serve(1, 300, 400);   // b: 400
     serve(2, 500, 900);   // c: 900
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("a"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("a"));
     serve(0, 10, 10);     // a: 160 tokens, but 2 requests = its rpm
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("b"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("b"));
     // b would go over its tpm with a 700-token prompt: c takes it.
     RouteRequest big;
     big.estimatedTokens = 700;
-    CHECK(router.pick(QStringLiteral("g"), big, {})->id == QStringLiteral("c"));
+    CHECK(router.pick(QStringLiteral("g"), big, {}).deployment->id == QStringLiteral("c"));
     // The next minute starts clean: a is back, the lowest again (all zero: any of them).
     now = 60000;
     serve(1, 5, 5);
     serve(2, 5, 5);
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("a"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("a"));
 }
 
 TEST_CASE("cost-based routing picks the cheapest price, local models at 0")
@@ -343,11 +343,11 @@ TEST_CASE("cost-based routing picks the cheapest price, local models at 0")
     list[3].apiBase = QUrl(QStringLiteral("http://127.0.0.1:11434"));
     Router router(routerConfig(list, QStringLiteral("cost-based-routing")), [] { return qint64(0); }, 3);
     CHECK(router.strategy() == QStringLiteral("cost-based-routing"));
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("local"));
-    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local")})->id == QStringLiteral("cheap"));
-    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap")})->id
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("local"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local")}).deployment->id == QStringLiteral("cheap"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap")}).deployment->id
           == QStringLiteral("pricey"));
-    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap"), QStringLiteral("pricey")})->id
+    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap"), QStringLiteral("pricey")}).deployment->id
           == QStringLiteral("unpriced"));
 }
 
@@ -369,9 +369,9 @@ TEST_CASE("order: the lowest order takes all traffic while available, unset orde
     for (const auto &[id, n] : countPicks(router, QStringLiteral("g"), 200))
         CHECK(id == QStringLiteral("second"));
     router.attemptFailed(d[1], AttemptFailure::ServerError);
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("unset"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("unset"));
     now += 5000;  // cooldown over
-    CHECK(router.pick(QStringLiteral("g"), {}, {})->id == QStringLiteral("first"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("first"));
 }
 
 TEST_CASE("session affinity: a session returns to its deployment, and moves when it cools")
@@ -387,13 +387,13 @@ TEST_CASE("session affinity: a session returns to its deployment, and moves when
     RouteRequest session;
     session.sessionId = QStringLiteral("session-1");
 
-    const Deployment *first = router.pick(QStringLiteral("g"), session, {});
+    const Deployment *first = router.pick(QStringLiteral("g"), session, {}).deployment;
     REQUIRE(first);
     router.attemptStarted(*first, 100);
     router.attemptSucceeded(*first, session.sessionId, 50, 100, 200);
     router.attemptEnded(*first);
     for (int i = 0; i < 50; ++i)
-        CHECK(router.pick(QStringLiteral("g"), session, {}) == first);
+        CHECK(router.pick(QStringLiteral("g"), session, {}).deployment == first);
 
     // Another session is not affected (shuffle spreads it).
     RouteRequest other;
@@ -402,7 +402,7 @@ TEST_CASE("session affinity: a session returns to its deployment, and moves when
 
     // The deployment cools: the session moves, then sticks to its new home.
     router.attemptFailed(*first, AttemptFailure::Overloaded);
-    const Deployment *second = router.pick(QStringLiteral("g"), session, {});
+    const Deployment *second = router.pick(QStringLiteral("g"), session, {}).deployment;
     REQUIRE(second);
     CHECK(second != first);
     router.attemptStarted(*second, 100);
@@ -410,9 +410,9 @@ TEST_CASE("session affinity: a session returns to its deployment, and moves when
     router.attemptEnded(*second);
     now += 10000;  // the first one is back, but the session stays where its cache now is
     for (int i = 0; i < 50; ++i)
-        CHECK(router.pick(QStringLiteral("g"), session, {}) == second);
+        CHECK(router.pick(QStringLiteral("g"), session, {}).deployment == second);
     // Excluded (a retry of this request) also moves it for this attempt.
-    CHECK(router.pick(QStringLiteral("g"), session, {second->id}) != second);
+    CHECK(router.pick(QStringLiteral("g"), session, {second->id}).deployment != second);
     (void)d;
 }
 
@@ -429,9 +429,9 @@ TEST_CASE("session affinity yields to limits and can be turned off")
         router.attemptSucceeded(d[0], QStringLiteral("s"), 1, 1, 1);
         RouteRequest session;
         session.sessionId = QStringLiteral("s");
-        CHECK(router.pick(QStringLiteral("g"), session, {})->id == QStringLiteral("b"));  // a is busy
+        CHECK(router.pick(QStringLiteral("g"), session, {}).deployment->id == QStringLiteral("b"));  // a is busy
         router.attemptEnded(d[0]);
-        CHECK(router.pick(QStringLiteral("g"), session, {})->id == QStringLiteral("a"));
+        CHECK(router.pick(QStringLiteral("g"), session, {}).deployment->id == QStringLiteral("a"));
     }
     SECTION("off")
     {
