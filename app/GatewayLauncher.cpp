@@ -32,11 +32,11 @@ GatewayLaunch GatewayLaunch::prepare(const QString &configOption, const QString 
     }
 
     SecretStore secrets(QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath());
-    launch.loaded = ConfigLoader::loadFile(launch.configPath, [&secrets](const QString &name) {
-        return secrets.read(name);
-    });
+    launch.loaded =
+        ConfigLoader::loadFile(launch.configPath, [&secrets](const QString &name) { return secrets.read(name); });
     if (!launch.loaded.ok()) {
-        launch.error = QStringLiteral("the config has errors:\n  ") + launch.loaded.errors().join(QStringLiteral("\n  "));
+        launch.error =
+            QStringLiteral("the config has errors:\n  ") + launch.loaded.errors().join(QStringLiteral("\n  "));
         return launch;
     }
     GatewayConfig &config = launch.loaded.config;
@@ -58,7 +58,8 @@ GatewayLaunch GatewayLaunch::prepare(const QString &configOption, const QString 
     if (!isLoopback(config.host) && config.masterKey.isEmpty()) {
         launch.error = QStringLiteral("refusing to listen on %1 without general_settings.master_key: anyone "
                                       "on the network could use your models and keys. Set a master_key, or "
-                                      "listen on 127.0.0.1").arg(config.host);
+                                      "listen on 127.0.0.1")
+                           .arg(config.host);
     }
     return launch;
 }

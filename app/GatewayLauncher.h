@@ -16,10 +16,10 @@ struct GatewayLaunch
 {
     QString configPath;
     ConfigLoadResult loaded;
-    QStringList tokens;      // the per-install token, then the master key when set
+    QStringList tokens; // the per-install token, then the master key when set
     QString gatewayToken;
     bool secretsInFile = false;
-    QString error;           // set when the gateway must not start
+    QString error; // set when the gateway must not start
 
     // --host / --port override the file when given (empty / 0: keep the file's).
     static GatewayLaunch prepare(const QString &configOption, const QString &hostOption, int portOption);

@@ -61,7 +61,7 @@ QTextStream &err()
 // Parsed options shared by every command.
 struct CommandLine
 {
-    QStringList words;  // positional
+    QStringList words; // positional
     QHash<QString, QString> options;
     bool json = false;
 
@@ -71,10 +71,11 @@ struct CommandLine
 
 CommandLine parse(const QStringList &args)
 {
-    static const QStringList valued{QStringLiteral("--config"), QStringLiteral("--host"), QStringLiteral("--port"),
-                                    QStringLiteral("--ollama"), QStringLiteral("--base-url"), QStringLiteral("--token"),
-                                    QStringLiteral("--main-model"), QStringLiteral("--small-model"),
-                                    QStringLiteral("--context"), QStringLiteral("--project"), QStringLiteral("--model")};
+    static const QStringList valued{
+        QStringLiteral("--config"),     QStringLiteral("--host"),        QStringLiteral("--port"),
+        QStringLiteral("--ollama"),     QStringLiteral("--base-url"),    QStringLiteral("--token"),
+        QStringLiteral("--main-model"), QStringLiteral("--small-model"), QStringLiteral("--context"),
+        QStringLiteral("--project"),    QStringLiteral("--model")};
     CommandLine line;
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args.at(i);
@@ -134,9 +135,8 @@ Setup loadSetup(const CommandLine &line)
     setup.stateDir = QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath();
     if (QFileInfo::exists(setup.configPath)) {
         SecretStore secrets(setup.stateDir);
-        const ConfigLoadResult loaded = ConfigLoader::loadFile(setup.configPath, [&secrets](const QString &name) {
-            return secrets.read(name);
-        });
+        const ConfigLoadResult loaded =
+            ConfigLoader::loadFile(setup.configPath, [&secrets](const QString &name) { return secrets.read(name); });
         setup.configErrors = loaded.errors();
         if (loaded.ok())
             setup.config = loaded.config;
@@ -179,7 +179,8 @@ QString gatewayToken(const Setup &setup, const CommandLine &line)
 ClaudeCodeConnector connectorFor(const Setup &setup, const CommandLine &line)
 {
     const QString project = line.option(QStringLiteral("--project"), QDir::currentPath());
-    return ClaudeCodeConnector(ClaudeCodePaths::fromEnvironment(QProcessEnvironment::systemEnvironment(), setup.stateDir, project));
+    return ClaudeCodeConnector(
+        ClaudeCodePaths::fromEnvironment(QProcessEnvironment::systemEnvironment(), setup.stateDir, project));
 }
 
 // ---- hardware ---------------------------------------------------------------------------
@@ -231,7 +232,9 @@ int runHardware(const CommandLine &line)
               << (entry.contextLargeEnough ? QString() : QStringLiteral("  (context too small)")) << "\n";
     }
     out() << "Claude Code main model: "
-          << (advice.mainModel.model.isEmpty() ? QStringLiteral("none") : advice.mainModel.model + QLatin1Char(' ') + advice.mainModel.quantization)
+          << (advice.mainModel.model.isEmpty()
+                  ? QStringLiteral("none")
+                  : advice.mainModel.model + QLatin1Char(' ') + advice.mainModel.quantization)
           << " — " << advice.mainModel.reason << "\n";
     out() << "Claude Code small model: "
           << (advice.smallModel.model.isEmpty() ? QStringLiteral("none") : advice.smallModel.model) << " — "
@@ -263,7 +266,9 @@ void drawProgress(const OllamaPullJob &job, bool tty)
     if (job.bytesPerSecond() > 0)
         line += QStringLiteral("  %1 MB/s").arg(job.bytesPerSecond() / 1e6, 0, 'f', 1);
     if (job.etaSeconds() >= 0)
-        line += QStringLiteral("  ETA %1:%2").arg(job.etaSeconds() / 60).arg(job.etaSeconds() % 60, 2, 10, QLatin1Char('0'));
+        line += QStringLiteral("  ETA %1:%2")
+                    .arg(job.etaSeconds() / 60)
+                    .arg(job.etaSeconds() % 60, 2, 10, QLatin1Char('0'));
     err() << line << "   ";
     err().flush();
 }
@@ -297,8 +302,10 @@ int runModels(const CommandLine &line, const Setup &setup)
         if (line.json) {
             QJsonArray array;
             for (const OllamaModel &m : models) {
-                QJsonObject o{{QStringLiteral("name"), m.name}, {QStringLiteral("size_bytes"), double(m.sizeBytes)},
-                              {QStringLiteral("parameter_size"), m.parameterSize}, {QStringLiteral("quantization"), m.quantization}};
+                QJsonObject o{{QStringLiteral("name"), m.name},
+                              {QStringLiteral("size_bytes"), double(m.sizeBytes)},
+                              {QStringLiteral("parameter_size"), m.parameterSize},
+                              {QStringLiteral("quantization"), m.quantization}};
                 for (const OllamaRunningModel &r : running) {
                     if (r.name == m.name)
                         o.insert(QStringLiteral("loaded_vram_bytes"), double(r.vramBytes));
@@ -318,7 +325,8 @@ int runModels(const CommandLine &line, const Setup &setup)
                   << m.quantization << loaded << "\n";
         }
         if (models.isEmpty())
-            out() << "No models installed in Ollama at " << setup.ollamaUrl.toString() << ": try `switchboard models pull qwen2.5-coder:7b`\n";
+            out() << "No models installed in Ollama at " << setup.ollamaUrl.toString()
+                  << ": try `switchboard models pull qwen2.5-coder:7b`\n";
         return 0;
     }
     const QString name = line.words.value(2);
@@ -336,7 +344,8 @@ int runModels(const CommandLine &line, const Setup &setup)
         const auto printLine = [job, &printedTenth, &printedLine] {
             QString text = job->status();
             const double fraction = job->fraction();
-            if (fraction >= 0 && job->status().startsWith(QLatin1String("pulling ")) && job->status() != QLatin1String("pulling manifest")) {
+            if (fraction >= 0 && job->status().startsWith(QLatin1String("pulling ")) &&
+                job->status() != QLatin1String("pulling manifest")) {
                 printedTenth = std::max(printedTenth, int(fraction * 10));
                 text += QStringLiteral("  %1% of %2").arg(int(fraction * 100)).arg(gib(job->totalBytes()));
             }
@@ -429,19 +438,27 @@ int runClaude(const CommandLine &line, const Setup &setup)
         return result.ok ? 0 : 1;
     }
     if (sub == QLatin1String("status")) {
-        const ClaudeCodeStatus status = connector.status(setup.gatewayUrl, gatewayToken(setup, line),
-                                                         QProcessEnvironment::systemEnvironment());
+        const ClaudeCodeStatus status =
+            connector.status(setup.gatewayUrl, gatewayToken(setup, line), QProcessEnvironment::systemEnvironment());
         if (line.json) {
             out() << QJsonDocument(status.toJson()).toJson(QJsonDocument::Indented);
             return status.connected() ? 0 : 1;
         }
-        out() << "Claude Code: " << (status.binaryPath.isEmpty() ? QStringLiteral("not found") : status.binaryPath + QLatin1Char(' ') + status.version) << "\n";
+        out() << "Claude Code: "
+              << (status.binaryPath.isEmpty() ? QStringLiteral("not found")
+                                              : status.binaryPath + QLatin1Char(' ') + status.version)
+              << "\n";
         for (const BaseUrlSource &source : status.sources)
-            out() << "  ANTHROPIC_BASE_URL=" << source.baseUrl << " in " << (source.file.isEmpty() ? QStringLiteral("the shell environment") : source.file)
+            out() << "  ANTHROPIC_BASE_URL=" << source.baseUrl << " in "
+                  << (source.file.isEmpty() ? QStringLiteral("the shell environment") : source.file)
                   << (source.pointsAtGateway ? "  (this gateway)" : "") << "\n";
-        out() << "Effective: " << (status.effectiveBaseUrl.isEmpty() ? QStringLiteral("api.anthropic.com (nothing set)") : status.effectiveBaseUrl) << "\n";
+        out() << "Effective: "
+              << (status.effectiveBaseUrl.isEmpty() ? QStringLiteral("api.anthropic.com (nothing set)")
+                                                    : status.effectiveBaseUrl)
+              << "\n";
         out() << "Onboarding done: " << (status.onboardingDone ? "yes" : "no") << "\n";
-        out() << (status.connected() ? "Connected to the gateway at " : "Not connected to the gateway at ") << setup.gatewayUrl << "\n";
+        out() << (status.connected() ? "Connected to the gateway at " : "Not connected to the gateway at ")
+              << setup.gatewayUrl << "\n";
         for (const QString &problem : status.problems)
             out() << "  - " << problem << "\n";
         return status.connected() ? 0 : 1;
@@ -452,7 +469,8 @@ int runClaude(const CommandLine &line, const Setup &setup)
         options.token = gatewayToken(setup, line);
         options.model = line.option(QStringLiteral("--model"), options.model);
         if (!line.has(QStringLiteral("--http")))
-            options.claudeBinary = ClaudeCodeConnector::findClaudeBinary(QProcessEnvironment::systemEnvironment(), connector.paths().homeDir);
+            options.claudeBinary = ClaudeCodeConnector::findClaudeBinary(QProcessEnvironment::systemEnvironment(),
+                                                                         connector.paths().homeDir);
         const VerifyOutcome outcome = ClaudeCodeVerifier::verify(options);
         if (outcome.ok) {
             out() << "OK (" << outcome.method << "): " << outcome.detail << "\n";
@@ -461,7 +479,8 @@ int runClaude(const CommandLine &line, const Setup &setup)
         err() << "Failed (" << outcome.method << "): " << outcome.detail << "\n" << outcome.advice << "\n";
         return 1;
     }
-    err() << "usage: switchboard claude connect [--main-model M] [--small-model M] [--context N] [--cloud] | disconnect | status [--json] | verify [--http]\n";
+    err() << "usage: switchboard claude connect [--main-model M] [--small-model M] [--context N] [--cloud] | "
+             "disconnect | status [--json] | verify [--http]\n";
     return 2;
 }
 
@@ -490,7 +509,10 @@ Check checkGateway(const Setup &setup, const QString &token)
     reply->deleteLater();
     if (status == 401 || status == 403) {
         check.detail = QStringLiteral("it refuses Switchboard's own token (HTTP %1)").arg(status);
-        check.fix = QStringLiteral("the gateway keeps its token elsewhere (another user, HOME or XDG_CONFIG_HOME); this user's is in %1").arg(setup.stateDir);
+        check.fix =
+            QStringLiteral(
+                "the gateway keeps its token elsewhere (another user, HOME or XDG_CONFIG_HOME); this user's is in %1")
+                .arg(setup.stateDir);
     } else if (status > 0) {
         check.ok = true;
         check.detail = QStringLiteral("HTTP %1").arg(status);
@@ -505,8 +527,8 @@ int runDoctor(const CommandLine &line, const Setup &setup)
 {
     QList<Check> checks;
     if (!setup.configErrors.isEmpty()) {
-        checks.append({QStringLiteral("config ") + setup.configPath, false, setup.configErrors.join(QStringLiteral("; ")),
-                       QStringLiteral("fix the lines named above")});
+        checks.append({QStringLiteral("config ") + setup.configPath, false,
+                       setup.configErrors.join(QStringLiteral("; ")), QStringLiteral("fix the lines named above")});
     }
     const QString token = gatewayToken(setup, line);
     checks.append(checkGateway(setup, token));
@@ -538,9 +560,14 @@ int runDoctor(const CommandLine &line, const Setup &setup)
             if (d.provider != Provider::Ollama || checked.contains(d.upstreamModel))
                 continue;
             checked.insert(d.upstreamModel);
-            const QString wanted = d.upstreamModel.contains(QLatin1Char(':')) ? d.upstreamModel : d.upstreamModel + QStringLiteral(":latest");
-            const bool present = std::any_of(installed.begin(), installed.end(), [&](const OllamaModel &m) { return m.name == wanted; });
-            Check exists{QStringLiteral("model %1 (for %2) is installed").arg(d.upstreamModel, d.modelName), present, {},
+            const QString wanted = d.upstreamModel.contains(QLatin1Char(':'))
+                                       ? d.upstreamModel
+                                       : d.upstreamModel + QStringLiteral(":latest");
+            const bool present =
+                std::any_of(installed.begin(), installed.end(), [&](const OllamaModel &m) { return m.name == wanted; });
+            Check exists{QStringLiteral("model %1 (for %2) is installed").arg(d.upstreamModel, d.modelName),
+                         present,
+                         {},
                          QStringLiteral("run `switchboard models pull %1`").arg(d.upstreamModel)};
             checks.append(exists);
             if (!present)
@@ -552,13 +579,23 @@ int runDoctor(const CommandLine &line, const Setup &setup)
                 done = true;
             });
             waitFor(done);
-            checks.append({QStringLiteral("model %1 supports tools").arg(d.upstreamModel), details.supportsTools(),
-                           details.capabilities.join(QStringLiteral(", ")),
-                           QStringLiteral("map Claude Code to a tool-capable model, e.g. qwen2.5-coder:7b (see `switchboard hardware`)")});
-            const int context = std::min(d.contextLength, details.contextLength > 0 ? details.contextLength : d.contextLength);
-            checks.append({QStringLiteral("model %1 gets a context of at least 32K").arg(d.upstreamModel), context >= kMinimumContext,
-                           QStringLiteral("%1 tokens (configured %2, model maximum %3)").arg(context).arg(d.contextLength).arg(details.contextLength),
-                           QStringLiteral("set num_ctx: 32768 (or more) in its litellm_params in %1, or choose a model trained for it").arg(setup.configPath)});
+            checks.append(
+                {QStringLiteral("model %1 supports tools").arg(d.upstreamModel), details.supportsTools(),
+                 details.capabilities.join(QStringLiteral(", ")),
+                 QStringLiteral(
+                     "map Claude Code to a tool-capable model, e.g. qwen2.5-coder:7b (see `switchboard hardware`)")});
+            const int context =
+                std::min(d.contextLength, details.contextLength > 0 ? details.contextLength : d.contextLength);
+            checks.append(
+                {QStringLiteral("model %1 gets a context of at least 32K").arg(d.upstreamModel),
+                 context >= kMinimumContext,
+                 QStringLiteral("%1 tokens (configured %2, model maximum %3)")
+                     .arg(context)
+                     .arg(d.contextLength)
+                     .arg(details.contextLength),
+                 QStringLiteral(
+                     "set num_ctx: 32768 (or more) in its litellm_params in %1, or choose a model trained for it")
+                     .arg(setup.configPath)});
         }
     }
 
@@ -572,10 +609,13 @@ int runDoctor(const CommandLine &line, const Setup &setup)
         QJsonArray array;
         for (const Check &c : checks) {
             all = all && c.ok;
-            array.append(QJsonObject{{QStringLiteral("check"), c.name}, {QStringLiteral("ok"), c.ok},
-                                     {QStringLiteral("detail"), c.detail}, {QStringLiteral("fix"), c.ok ? QString() : c.fix}});
+            array.append(QJsonObject{{QStringLiteral("check"), c.name},
+                                     {QStringLiteral("ok"), c.ok},
+                                     {QStringLiteral("detail"), c.detail},
+                                     {QStringLiteral("fix"), c.ok ? QString() : c.fix}});
         }
-        out() << QJsonDocument(QJsonObject{{QStringLiteral("ok"), all}, {QStringLiteral("checks"), array}}).toJson(QJsonDocument::Indented);
+        out() << QJsonDocument(QJsonObject{{QStringLiteral("ok"), all}, {QStringLiteral("checks"), array}})
+                     .toJson(QJsonDocument::Indented);
         return all ? 0 : 1;
     }
     for (const Check &c : checks) {

@@ -6,7 +6,7 @@ QStringList subcommandWords(const QStringList &args, const QStringList &commands
 {
     QStringList words = args;
     if (words.size() > 1 && !commands.contains(words.first()) && commands.contains(words.at(1)))
-        words.removeFirst();  // the program name
+        words.removeFirst(); // the program name
     if (words.isEmpty() || !commands.contains(words.first()))
         return {};
     return words;

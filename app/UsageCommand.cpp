@@ -108,13 +108,15 @@ int usageMain(const UsageOptions &options)
     }
     const qint64 since = parseSince(options.since);
     if (since < 0) {
-        err << "switchboard usage: --since takes a date (2026-11-01), a date-time (2026-11-01T12:00:00Z) or days (7d), not \""
+        err << "switchboard usage: --since takes a date (2026-11-01), a date-time (2026-11-01T12:00:00Z) or days (7d), "
+               "not \""
             << options.since << "\"\n";
         return 2;
     }
     QString path = options.dbPath;
     if (path.isEmpty()) {
-        const QString configPath = options.configPath.isEmpty() ? ConfigLoader::defaultConfigPath() : options.configPath;
+        const QString configPath =
+            options.configPath.isEmpty() ? ConfigLoader::defaultConfigPath() : options.configPath;
         if (QFileInfo::exists(configPath))
             path = ConfigLoader::loadFile(configPath).config.usageDbPath;
         if (path.isEmpty())
@@ -138,15 +140,18 @@ int usageMain(const UsageOptions &options)
         for (const UsageRecord &usage : records) {
             const RequestRecord &r = usage.request;
             const QString mark = r.tokensEstimated ? QStringLiteral("~") : QString();
-            rows.append({r.startedAt.toUTC().toString(Qt::ISODate), r.clientModel, r.deployment, QString::number(r.status),
+            rows.append({r.startedAt.toUTC().toString(Qt::ISODate), r.clientModel, r.deployment,
+                         QString::number(r.status),
                          r.inputTokens >= 0 ? mark + QString::number(r.inputTokens) : QStringLiteral("-"),
                          r.outputTokens >= 0 ? mark + QString::number(r.outputTokens) : QStringLiteral("-"),
                          r.firstTokenMs >= 0 ? QString::number(r.firstTokenMs) : QStringLiteral("-"),
                          QString::number(r.totalMs), money(usage.costUsd), money(usage.savedUsd)});
         }
-        printTable(out, {QStringLiteral("time"), QStringLiteral("model"), QStringLiteral("deployment"), QStringLiteral("status"),
-                         QStringLiteral("input"), QStringLiteral("output"), QStringLiteral("ttft_ms"), QStringLiteral("total_ms"),
-                         QStringLiteral("cost_usd"), QStringLiteral("saved_usd")},
+        printTable(out,
+                   {QStringLiteral("time"), QStringLiteral("model"), QStringLiteral("deployment"),
+                    QStringLiteral("status"), QStringLiteral("input"), QStringLiteral("output"),
+                    QStringLiteral("ttft_ms"), QStringLiteral("total_ms"), QStringLiteral("cost_usd"),
+                    QStringLiteral("saved_usd")},
                    rows, options.csv);
         return 0;
     }
@@ -160,9 +165,9 @@ int usageMain(const UsageOptions &options)
     SpendTotal sum;
     for (const SpendTotal &total : totals) {
         rows.append({total.key.isEmpty() ? QStringLiteral("-") : total.key, QString::number(total.requests),
-                     QString::number(total.errors), QString::number(total.inputTokens), QString::number(total.outputTokens),
-                     QString::number(total.cacheReadTokens), money(total.costUsd), money(total.claudeListUsd),
-                     money(total.savedUsd)});
+                     QString::number(total.errors), QString::number(total.inputTokens),
+                     QString::number(total.outputTokens), QString::number(total.cacheReadTokens), money(total.costUsd),
+                     money(total.claudeListUsd), money(total.savedUsd)});
         sum.requests += total.requests;
         sum.errors += total.errors;
         sum.inputTokens += total.inputTokens;
@@ -177,9 +182,10 @@ int usageMain(const UsageOptions &options)
                      QString::number(sum.inputTokens), QString::number(sum.outputTokens),
                      QString::number(sum.cacheReadTokens), money(sum.costUsd), money(sum.claudeListUsd),
                      money(sum.savedUsd)});
-    printTable(out, {options.by, QStringLiteral("requests"), QStringLiteral("errors"), QStringLiteral("input"),
-                     QStringLiteral("output"), QStringLiteral("cache_read"), QStringLiteral("cost_usd"),
-                     QStringLiteral("claude_list_usd"), QStringLiteral("saved_usd")},
+    printTable(out,
+               {options.by, QStringLiteral("requests"), QStringLiteral("errors"), QStringLiteral("input"),
+                QStringLiteral("output"), QStringLiteral("cache_read"), QStringLiteral("cost_usd"),
+                QStringLiteral("claude_list_usd"), QStringLiteral("saved_usd")},
                rows, options.csv);
     return 0;
 }
@@ -202,7 +208,9 @@ int runUsageCommand(const QStringList &args, bool *handled)
     QTextStream err(stderr);
     for (int i = 1; i < words.size(); ++i) {
         const QString &word = words.at(i);
-        const auto value = [&]() -> QString { return i + 1 < words.size() ? words.at(++i) : QString(); };
+        const auto value = [&]() -> QString {
+            return i + 1 < words.size() ? words.at(++i) : QString();
+        };
         if (word == QLatin1String("--since"))
             options.since = value();
         else if (word == QLatin1String("--by"))

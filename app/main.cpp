@@ -1,14 +1,14 @@
 #include "GatewayLauncher.h"
 #include "MachineCommands.h"
-#include "UsageCommand.h"
 #include "MainWindow.h"
+#include "UsageCommand.h"
 #include "server/ProxyService.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QSocketNotifier>
-#include <QTimer>
 #include <QTextStream>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -54,7 +54,9 @@ void installStopSignals(QCoreApplication &app)
         [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
         app.quit();
     });
-    struct sigaction action {};
+    struct sigaction action
+    {
+    };
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
@@ -97,9 +99,11 @@ int runHeadless(QCoreApplication &app, const sb::GatewayLaunch &launch)
     }
     err << "Switchboard " << SWITCHBOARD_VERSION << " listening on " << service.baseUrl() << Qt::endl;
     err << "  config: " << launch.configPath << Qt::endl;
-    err << "  token:  stored in " << (launch.secretsInFile ? "the 0600 secrets file (no keyring service found)" : "the system keyring")
+    err << "  token:  stored in "
+        << (launch.secretsInFile ? "the 0600 secrets file (no keyring service found)" : "the system keyring")
         << "; `switchboard token` prints it" << Qt::endl;
-    err << "  Claude Code: ANTHROPIC_BASE_URL=" << service.baseUrl() << " (no /v1), ANTHROPIC_AUTH_TOKEN=<token>" << Qt::endl;
+    err << "  Claude Code: ANTHROPIC_BASE_URL=" << service.baseUrl() << " (no /v1), ANTHROPIC_AUTH_TOKEN=<token>"
+        << Qt::endl;
     QObject::connect(&service, &sb::ProxyService::requestFinished, &app, [](const sb::RequestRecord &record) {
         QTextStream out(stderr);
         out << record.logLine() << Qt::endl;
@@ -145,21 +149,29 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Switchboard: run Claude Code on your own models.\n\n"
-                                                    "Commands: token, hardware [--json], models list|pull NAME|rm NAME,\n"
-                                                    "claude connect|disconnect|status|verify, doctor"));
+    parser.setApplicationDescription(
+        QStringLiteral("Switchboard: run Claude Code on your own models.\n\n"
+                       "Commands: token, hardware [--json], models list|pull NAME|rm NAME,\n"
+                       "claude connect|disconnect|status|verify, doctor"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run the gateway without a window."));
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("Config file (default: %1).").arg(QStringLiteral("~/.config/switchboard/config.yaml")), QStringLiteral("file"));
-    const QCommandLineOption hostOption(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"));
-    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Port to listen on (default 4000)."), QStringLiteral("port"));
+    const QCommandLineOption headlessOption(QStringLiteral("headless"),
+                                            QStringLiteral("Run the gateway without a window."));
+    const QCommandLineOption configOption(
+        QStringLiteral("config"),
+        QStringLiteral("Config file (default: %1).").arg(QStringLiteral("~/.config/switchboard/config.yaml")),
+        QStringLiteral("file"));
+    const QCommandLineOption hostOption(
+        QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"));
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Port to listen on (default 4000)."),
+                                        QStringLiteral("port"));
     // For CI and documentation: show the window, save a picture of it, quit.
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QStringLiteral("Save a PNG of the window after start-up, then quit."),
                                               QStringLiteral("file"));
     parser.addOptions({headlessOption, configOption, hostOption, portOption, screenshotOption});
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional command."), QStringLiteral("[command]"));
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional command."),
+                                 QStringLiteral("[command]"));
     parser.process(*app);
 
     QTextStream err(stderr);
@@ -174,7 +186,8 @@ int main(int argc, char *argv[])
     }
 
     const QStringList positional = parser.positionalArguments();
-    const sb::GatewayLaunch launch = sb::GatewayLaunch::prepare(parser.value(configOption), parser.value(hostOption), port);
+    const sb::GatewayLaunch launch =
+        sb::GatewayLaunch::prepare(parser.value(configOption), parser.value(hostOption), port);
     for (const QString &warning : launch.loaded.warnings())
         err << warning << Qt::endl;
     if (!launch.error.isEmpty()) {

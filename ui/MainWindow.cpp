@@ -17,8 +17,7 @@
 
 namespace sb {
 
-MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_log(new RequestLogModel(500, this))
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_log(new RequestLogModel(500, this))
 {
     setWindowTitle(tr("Switchboard"));
     resize(900, 560);
@@ -75,7 +74,8 @@ MainWindow::MainWindow(QWidget *parent)
     columns->setStretchLastSection(false);
     const QFontMetrics metrics = m_table->fontMetrics();
     const int padding = 24;
-    const struct {
+    const struct
+    {
         int column;
         const char *sample;
     } widths[] = {{RequestLogModel::Time, "00:00:00"},
@@ -129,7 +129,8 @@ void MainWindow::setGatewayInfo(const GatewayInfo &info)
     m_copyToken->setEnabled(running && !info.token.isEmpty());
     m_copySettings->setEnabled(running && !info.token.isEmpty());
     if (!info.warnings.isEmpty())
-        statusBar()->showMessage(tr("%n config warning(s): %1", nullptr, int(info.warnings.size())).arg(info.warnings.first()));
+        statusBar()->showMessage(
+            tr("%n config warning(s): %1", nullptr, int(info.warnings.size())).arg(info.warnings.first()));
     m_counts->setText(tr("No requests yet. Start Claude Code with the settings above."));
 }
 

@@ -15,7 +15,7 @@ struct RequestRecord;
 // What the main window shows about the running gateway (filled by the app).
 struct GatewayInfo
 {
-    QString baseUrl;      // empty when the gateway is not running
+    QString baseUrl; // empty when the gateway is not running
     QString token;
     QString configPath;
     QStringList warnings; // config problems to show

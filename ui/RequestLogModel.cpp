@@ -8,8 +8,7 @@ namespace sb {
 
 RequestLogModel::RequestLogModel(int capacity, QObject *parent)
     : QAbstractTableModel(parent), m_capacity(qMax(1, capacity))
-{
-}
+{}
 
 int RequestLogModel::rowCount(const QModelIndex &parent) const
 {

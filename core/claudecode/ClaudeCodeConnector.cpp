@@ -54,8 +54,8 @@ bool writeRecord(const QString &path, const QJsonObject &record, QString *error)
 QString comparableUrl(const QString &url)
 {
     QUrl parsed(ClaudeConnectSettings::normalizedBaseUrl(url));
-    if (parsed.host() == QLatin1String("localhost") || parsed.host() == QLatin1String("::1")
-        || parsed.host() == QLatin1String("[::1]")) {
+    if (parsed.host() == QLatin1String("localhost") || parsed.host() == QLatin1String("::1") ||
+        parsed.host() == QLatin1String("[::1]")) {
         parsed.setHost(QStringLiteral("127.0.0.1"));
     }
     QString text = parsed.toString(QUrl::NormalizePathSegments | QUrl::StripTrailingSlash);
@@ -189,10 +189,7 @@ QJsonObject ClaudeCodeStatus::toJson() const
     };
 }
 
-ClaudeCodeConnector::ClaudeCodeConnector(const ClaudeCodePaths &paths)
-    : m_paths(paths)
-{
-}
+ClaudeCodeConnector::ClaudeCodeConnector(const ClaudeCodePaths &paths) : m_paths(paths) {}
 
 void ClaudeCodeConnector::setStepHook(std::function<bool(Step)> hook)
 {
@@ -262,15 +259,16 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     for (const QString &file : {settingsFile, globalFile}) {
         const QFileInfo info(JsonFile::resolvedPath(file));
         if (info.exists() && !JsonFile::isWritableByOwner(info.filePath())) {
-            result.message = QStringLiteral("%1 is read-only; make it writable (chmod u+w) and connect again, nothing was changed")
-                                 .arg(info.filePath());
+            result.message =
+                QStringLiteral("%1 is read-only; make it writable (chmod u+w) and connect again, nothing was changed")
+                    .arg(info.filePath());
             return result;
         }
     }
 
     QJsonObject previous = readRecord(m_paths.connectionRecordFile());
     if (previous.value(kRecordSettingsFile).toString() != settingsFile)
-        previous = QJsonObject();  // a record about another settings file says nothing here
+        previous = QJsonObject(); // a record about another settings file says nothing here
     const QJsonObject oldWritten = previous.value(kRecordWritten).toObject();
     const QJsonObject oldReplaced = previous.value(kRecordReplaced).toObject();
     const QJsonObject oldRemoved = previous.value(kRecordRemoved).toObject();
@@ -328,7 +326,8 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     const bool globalChanges = global.value(kOnboarding) != QJsonValue(true);
     if (globalChanges) {
         onboardingSet = true;
-        onboardingPrevious = global.contains(kOnboarding) ? global.value(kOnboarding) : QJsonValue(QJsonValue::Undefined);
+        onboardingPrevious =
+            global.contains(kOnboarding) ? global.value(kOnboarding) : QJsonValue(QJsonValue::Undefined);
         global.insert(kOnboarding, true);
         result.changes.append(QStringLiteral("set %1 in %2").arg(kOnboarding, globalFile));
     }
@@ -389,9 +388,10 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
         }
     }
     result.ok = true;
-    result.message = result.changes.isEmpty()
-        ? QStringLiteral("Claude Code was already connected to %1").arg(desired.value(kBaseUrl))
-        : QStringLiteral("Claude Code now uses the gateway at %1 (%2)").arg(desired.value(kBaseUrl), settingsFile);
+    result.message =
+        result.changes.isEmpty()
+            ? QStringLiteral("Claude Code was already connected to %1").arg(desired.value(kBaseUrl))
+            : QStringLiteral("Claude Code now uses the gateway at %1 (%2)").arg(desired.value(kBaseUrl), settingsFile);
     return result;
 }
 
@@ -430,7 +430,7 @@ ConnectorResult ClaudeCodeConnector::disconnect()
     const QJsonObject replaced = record.value(kRecordReplaced).toObject();
     for (auto it = written.begin(); it != written.end(); ++it) {
         if (!env.contains(it.key()))
-            continue;  // already gone
+            continue; // already gone
         if (env.value(it.key()) != it.value()) {
             result.warnings.append(QStringLiteral("%1 was changed after connect; left as it is").arg(it.key()));
             continue;
@@ -571,28 +571,38 @@ ClaudeCodeStatus ClaudeCodeConnector::status(const QString &gatewayBaseUrl, cons
     status.onboardingDone = global.ok && global.object.value(kOnboarding).toBool();
 
     if (status.binaryPath.isEmpty())
-        status.problems.append(QStringLiteral("Claude Code is not installed (no `claude` on PATH, in ~/.local/bin, ~/.claude/local or npm's global folder): npm install -g @anthropic-ai/claude-code"));
+        status.problems.append(
+            QStringLiteral("Claude Code is not installed (no `claude` on PATH, in ~/.local/bin, ~/.claude/local or "
+                           "npm's global folder): npm install -g @anthropic-ai/claude-code"));
     if (!status.userSettingsPointAtGateway)
-        status.problems.append(QStringLiteral("%1 does not point Claude Code at the gateway %2: run `switchboard claude connect`")
-                                   .arg(m_paths.userSettingsFile(), ClaudeConnectSettings::normalizedBaseUrl(gatewayBaseUrl)));
+        status.problems.append(
+            QStringLiteral("%1 does not point Claude Code at the gateway %2: run `switchboard claude connect`")
+                .arg(m_paths.userSettingsFile(), ClaudeConnectSettings::normalizedBaseUrl(gatewayBaseUrl)));
     for (const BaseUrlSource &source : status.sources) {
         if (source.scope == QLatin1String("user"))
-            break;  // lower-precedence sources are overridden anyway
+            break; // lower-precedence sources are overridden anyway
         if (!source.pointsAtGateway)
-            status.problems.append(QStringLiteral("%1 (%2 settings) sets ANTHROPIC_BASE_URL=%3, which overrides the gateway: remove that entry from its \"env\"")
+            status.problems.append(QStringLiteral("%1 (%2 settings) sets ANTHROPIC_BASE_URL=%3, which overrides the "
+                                                  "gateway: remove that entry from its \"env\"")
                                        .arg(source.file, source.scope, source.baseUrl));
     }
     if (status.sources.isEmpty() || status.sources.first().scope == QLatin1String("process")) {
         if (!shellUrl.isEmpty() && comparableUrl(shellUrl) != gateway)
-            status.problems.append(QStringLiteral("your shell sets ANTHROPIC_BASE_URL=%1 and no settings file overrides it: run `switchboard claude connect` or unset it").arg(shellUrl));
+            status.problems.append(QStringLiteral("your shell sets ANTHROPIC_BASE_URL=%1 and no settings file "
+                                                  "overrides it: run `switchboard claude connect` or unset it")
+                                       .arg(shellUrl));
     }
     if (status.userSettingsPointAtGateway && !status.tokenMatches)
-        status.problems.append(QStringLiteral("the token Claude Code sends is not the gateway's current token: run `switchboard claude connect` again"));
+        status.problems.append(QStringLiteral(
+            "the token Claude Code sends is not the gateway's current token: run `switchboard claude connect` again"));
     if (apiKeyAnywhere || environment.contains(kApiKey))
-        status.problems.append(QStringLiteral("ANTHROPIC_API_KEY is set (in %1) next to the gateway token, which makes Claude Code warn about conflicting credentials: unset it")
-                                   .arg(environment.contains(kApiKey) ? QStringLiteral("your shell") : QStringLiteral("a settings file")));
+        status.problems.append(
+            QStringLiteral("ANTHROPIC_API_KEY is set (in %1) next to the gateway token, which makes Claude Code warn "
+                           "about conflicting credentials: unset it")
+                .arg(environment.contains(kApiKey) ? QStringLiteral("your shell") : QStringLiteral("a settings file")));
     if (!status.onboardingDone)
-        status.problems.append(QStringLiteral("Claude Code's first-run login screen is still pending (%1 lacks hasCompletedOnboarding): run `switchboard claude connect`")
+        status.problems.append(QStringLiteral("Claude Code's first-run login screen is still pending (%1 lacks "
+                                              "hasCompletedOnboarding): run `switchboard claude connect`")
                                    .arg(m_paths.globalStateFile()));
     return status;
 }

@@ -14,18 +14,18 @@ namespace sb {
 // Where Claude Code keeps its files, and where Switchboard keeps its record of them.
 struct ClaudeCodePaths
 {
-    QString homeDir;     // $HOME (USERPROFILE on Windows)
-    QString configDir;   // $CLAUDE_CONFIG_DIR, else ~/.claude
-    QString projectDir;  // the working directory whose .claude/ settings also apply
-    QString stateDir;    // Switchboard's config dir: connection record and backups
+    QString homeDir;    // $HOME (USERPROFILE on Windows)
+    QString configDir;  // $CLAUDE_CONFIG_DIR, else ~/.claude
+    QString projectDir; // the working directory whose .claude/ settings also apply
+    QString stateDir;   // Switchboard's config dir: connection record and backups
 
     // From an environment (tests pass one with HOME / CLAUDE_CONFIG_DIR overridden).
     static ClaudeCodePaths fromEnvironment(const QProcessEnvironment &environment, const QString &stateDir,
                                            const QString &projectDir);
 
-    QString userSettingsFile() const;     // <configDir>/settings.json
-    QString projectSettingsFile() const;  // <projectDir>/.claude/settings.json
-    QString localSettingsFile() const;    // <projectDir>/.claude/settings.local.json
+    QString userSettingsFile() const;    // <configDir>/settings.json
+    QString projectSettingsFile() const; // <projectDir>/.claude/settings.json
+    QString localSettingsFile() const;   // <projectDir>/.claude/settings.local.json
     // The CLI's own state with hasCompletedOnboarding: ~/.claude.json, or
     // $CLAUDE_CONFIG_DIR/.claude.json when the config dir is moved.
     QString globalStateFile() const;
@@ -37,16 +37,16 @@ struct ClaudeCodePaths
 // What connect writes into settings.json's "env".
 struct ClaudeConnectSettings
 {
-    QString baseUrl;    // the gateway, e.g. http://127.0.0.1:4000 (a trailing /v1 is removed)
-    QString authToken;  // the gateway token
-    bool localUpstreams = true;  // add the keys local models need
+    QString baseUrl;            // the gateway, e.g. http://127.0.0.1:4000 (a trailing /v1 is removed)
+    QString authToken;          // the gateway token
+    bool localUpstreams = true; // add the keys local models need
     QString opusModel;
     QString sonnetModel;
     QString haikuModel;
     QString subagentModel;
-    int maxContextTokens = 0;      // CLAUDE_CODE_MAX_CONTEXT_TOKENS when > 0
-    int maxOutputTokens = 16384;   // CLAUDE_CODE_MAX_OUTPUT_TOKENS for local upstreams
-    int apiTimeoutMs = 1800000;    // local models prefill slowly; the CLI default is 600000
+    int maxContextTokens = 0;    // CLAUDE_CODE_MAX_CONTEXT_TOKENS when > 0
+    int maxOutputTokens = 16384; // CLAUDE_CODE_MAX_OUTPUT_TOKENS for local upstreams
+    int apiTimeoutMs = 1800000;  // local models prefill slowly; the CLI default is 600000
 
     // The exact key → value set connect owns.
     QMap<QString, QString> environmentKeys() const;
@@ -56,8 +56,8 @@ struct ClaudeConnectSettings
 // One place that sets ANTHROPIC_BASE_URL.
 struct BaseUrlSource
 {
-    QString scope;  // "local", "project", "user" (settings files, highest first), "process"
-    QString file;   // empty for "process"
+    QString scope; // "local", "project", "user" (settings files, highest first), "process"
+    QString file;  // empty for "process"
     QString baseUrl;
     bool pointsAtGateway = false;
     bool hasAuthToken = false;
@@ -66,17 +66,17 @@ struct BaseUrlSource
 
 struct ClaudeCodeStatus
 {
-    QString binaryPath;  // empty when claude was not found
+    QString binaryPath; // empty when claude was not found
     QString version;
-    QList<BaseUrlSource> sources;  // highest precedence first
-    QString effectiveBaseUrl;      // what the CLI will use from here
+    QList<BaseUrlSource> sources; // highest precedence first
+    QString effectiveBaseUrl;     // what the CLI will use from here
     QString effectiveScope;
     bool userSettingsPointAtGateway = false;
-    bool tokenMatches = false;     // the user settings carry the current gateway token
+    bool tokenMatches = false; // the user settings carry the current gateway token
     bool onboardingDone = false;
-    bool recordedConnection = false;  // Switchboard's record of a connect exists
-    QStringList problems;             // plain words, each with what to do
-    QStringList settingsErrors;       // files that are not valid JSON
+    bool recordedConnection = false; // Switchboard's record of a connect exists
+    QStringList problems;            // plain words, each with what to do
+    QStringList settingsErrors;      // files that are not valid JSON
 
     bool connected() const;
     QJsonObject toJson() const;
@@ -85,9 +85,9 @@ struct ClaudeCodeStatus
 struct ConnectorResult
 {
     bool ok = false;
-    QString message;       // what happened, or why nothing was changed
-    QStringList changes;   // "set ANTHROPIC_BASE_URL", "removed ANTHROPIC_API_KEY", ...
-    QStringList warnings;  // e.g. keys the user changed since connect, left alone
+    QString message;      // what happened, or why nothing was changed
+    QStringList changes;  // "set ANTHROPIC_BASE_URL", "removed ANTHROPIC_API_KEY", ...
+    QStringList warnings; // e.g. keys the user changed since connect, left alone
     QString backupFile;
 };
 

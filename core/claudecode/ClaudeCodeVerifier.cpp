@@ -45,25 +45,34 @@ QString ClaudeCodeVerifier::explainHttpFailure(int status, const QString &networ
     switch (status) {
     case 0:
         if (networkError.contains(QLatin1String("refused"), Qt::CaseInsensitive))
-            return QStringLiteral("Nothing answers at %1: start the gateway (open Switchboard, or run `switchboard --headless`).").arg(baseUrl);
-        if (networkError.contains(QLatin1String("timed out"), Qt::CaseInsensitive) || networkError.contains(QLatin1String("timeout"), Qt::CaseInsensitive))
-            return QStringLiteral("The gateway at %1 took too long to answer: the model may still be loading, so try again; `switchboard doctor` checks the upstream.").arg(baseUrl);
+            return QStringLiteral(
+                       "Nothing answers at %1: start the gateway (open Switchboard, or run `switchboard --headless`).")
+                .arg(baseUrl);
+        if (networkError.contains(QLatin1String("timed out"), Qt::CaseInsensitive) ||
+            networkError.contains(QLatin1String("timeout"), Qt::CaseInsensitive))
+            return QStringLiteral("The gateway at %1 took too long to answer: the model may still be loading, so try "
+                                  "again; `switchboard doctor` checks the upstream.")
+                .arg(baseUrl);
         return QStringLiteral("Could not reach the gateway at %1: %2.").arg(baseUrl, networkError);
     case 401:
     case 403:
-        return QStringLiteral("The gateway refused the token%1: run `switchboard claude connect` again so Claude Code has the current one.").arg(suffix);
+        return QStringLiteral("The gateway refused the token%1: run `switchboard claude connect` again so Claude Code "
+                              "has the current one.")
+            .arg(suffix);
     case 404:
-        return QStringLiteral("The gateway has no route for model \"%1\"%2: map it in config.yaml's model_list, or connect with a mapped model.").arg(model, suffix);
-    case 413:
-        return QStringLiteral("The gateway refused the request size%1: raise its body limit.").arg(suffix);
+        return QStringLiteral("The gateway has no route for model \"%1\"%2: map it in config.yaml's model_list, or "
+                              "connect with a mapped model.")
+            .arg(model, suffix);
+    case 413: return QStringLiteral("The gateway refused the request size%1: raise its body limit.").arg(suffix);
     case 429:
     case 529:
         return QStringLiteral("The model is busy%1: try again in a moment, or add another deployment.").arg(suffix);
-    default:
-        break;
+    default: break;
     }
     if (status >= 500)
-        return QStringLiteral("The gateway could not get an answer from the model%1: check that the upstream (e.g. Ollama) runs and has the model (`switchboard doctor`).").arg(suffix);
+        return QStringLiteral("The gateway could not get an answer from the model%1: check that the upstream (e.g. "
+                              "Ollama) runs and has the model (`switchboard doctor`).")
+            .arg(suffix);
     return QStringLiteral("The gateway answered HTTP %1%2.").arg(status).arg(suffix);
 }
 
@@ -82,10 +91,11 @@ VerifyOutcome ClaudeCodeVerifier::verifyHttp(const Options &options)
         {QStringLiteral("model"), options.model},
         {QStringLiteral("max_tokens"), 32},
         {QStringLiteral("stream"), false},
-        {QStringLiteral("messages"), QJsonArray{QJsonObject{
-                                         {QStringLiteral("role"), QStringLiteral("user")},
-                                         {QStringLiteral("content"), QStringLiteral("Reply with the single word: pong")},
-                                     }}},
+        {QStringLiteral("messages"),
+         QJsonArray{QJsonObject{
+             {QStringLiteral("role"), QStringLiteral("user")},
+             {QStringLiteral("content"), QStringLiteral("Reply with the single word: pong")},
+         }}},
     };
     QNetworkAccessManager network;
     QElapsedTimer timer;
@@ -99,7 +109,8 @@ VerifyOutcome ClaudeCodeVerifier::verifyHttp(const Options &options)
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray answer = reply->readAll();
     const QString networkError = reply->error() == QNetworkReply::NoError ? QString() : reply->errorString();
-    const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError;
+    const bool timedOut =
+        reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError;
     reply->deleteLater();
     if (status == 200) {
         const QJsonObject message = QJsonDocument::fromJson(answer).object();
@@ -110,18 +121,22 @@ VerifyOutcome ClaudeCodeVerifier::verifyHttp(const Options &options)
         }
         if (message.value(QLatin1String("type")).toString() == QLatin1String("message")) {
             outcome.ok = true;
-            outcome.detail = QStringLiteral("model %1 answered \"%2\" in %3 ms")
-                                 .arg(message.value(QLatin1String("model")).toString(options.model), text.trimmed().left(80))
-                                 .arg(outcome.elapsedMs);
+            outcome.detail =
+                QStringLiteral("model %1 answered \"%2\" in %3 ms")
+                    .arg(message.value(QLatin1String("model")).toString(options.model), text.trimmed().left(80))
+                    .arg(outcome.elapsedMs);
             return outcome;
         }
-        outcome.detail = QStringLiteral("HTTP 200 but not an Anthropic message: %1").arg(QString::fromUtf8(answer.left(200)));
-        outcome.advice = QStringLiteral("Something other than the Switchboard gateway answers at %1: check the port.").arg(base);
+        outcome.detail =
+            QStringLiteral("HTTP 200 but not an Anthropic message: %1").arg(QString::fromUtf8(answer.left(200)));
+        outcome.advice =
+            QStringLiteral("Something other than the Switchboard gateway answers at %1: check the port.").arg(base);
         return outcome;
     }
-    outcome.detail = status ? QStringLiteral("HTTP %1: %2").arg(status).arg(QString::fromUtf8(answer.left(300)))
-                            : networkError;
-    outcome.advice = explainHttpFailure(status, timedOut ? QStringLiteral("timed out") : networkError, answer, base, options.model);
+    outcome.detail =
+        status ? QStringLiteral("HTTP %1: %2").arg(status).arg(QString::fromUtf8(answer.left(300))) : networkError;
+    outcome.advice =
+        explainHttpFailure(status, timedOut ? QStringLiteral("timed out") : networkError, answer, base, options.model);
     return outcome;
 }
 
@@ -147,30 +162,35 @@ VerifyOutcome ClaudeCodeVerifier::verifyWithClaude(const Options &options)
         process.kill();
         process.waitForFinished(2000);
         outcome.detail = QStringLiteral("claude -p did not finish within %1 s").arg(options.timeoutMs / 1000);
-        outcome.advice = QStringLiteral("The model may still be loading or is very slow at this context size; run `switchboard doctor`, then try again.");
+        outcome.advice = QStringLiteral("The model may still be loading or is very slow at this context size; run "
+                                        "`switchboard doctor`, then try again.");
         return outcome;
     }
     const QString out = QString::fromUtf8(process.readAllStandardOutput()).trimmed();
     const QString err = QString::fromUtf8(process.readAllStandardError()).trimmed();
-    if (process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 && !out.isEmpty()
-        && !out.startsWith(QLatin1String("API Error"))) {
+    if (process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 && !out.isEmpty() &&
+        !out.startsWith(QLatin1String("API Error"))) {
         outcome.ok = true;
         outcome.detail = QStringLiteral("claude answered \"%1\" in %2 ms").arg(out.left(80)).arg(outcome.elapsedMs);
         return outcome;
     }
     const QString said = (out + QLatin1Char('\n') + err).trimmed();
     outcome.detail = QStringLiteral("claude -p exited with code %1: %2").arg(process.exitCode()).arg(said.left(400));
-    if (said.contains(QLatin1String("401")) || said.contains(QLatin1String("API key"), Qt::CaseInsensitive)
-        || said.contains(QLatin1String("authentication"), Qt::CaseInsensitive)) {
+    if (said.contains(QLatin1String("401")) || said.contains(QLatin1String("API key"), Qt::CaseInsensitive) ||
+        said.contains(QLatin1String("authentication"), Qt::CaseInsensitive)) {
         outcome.advice = explainHttpFailure(401, {}, {}, options.baseUrl, options.model);
-    } else if (said.contains(QLatin1String("ECONNREFUSED")) || said.contains(QLatin1String("Connection error"), Qt::CaseInsensitive)) {
-        outcome.advice = explainHttpFailure(0, QStringLiteral("connection refused"), {}, options.baseUrl, options.model);
+    } else if (said.contains(QLatin1String("ECONNREFUSED")) ||
+               said.contains(QLatin1String("Connection error"), Qt::CaseInsensitive)) {
+        outcome.advice =
+            explainHttpFailure(0, QStringLiteral("connection refused"), {}, options.baseUrl, options.model);
     } else if (said.contains(QLatin1String("login"), Qt::CaseInsensitive)) {
-        outcome.advice = QStringLiteral("Claude Code wants to log in: run `switchboard claude connect` (it sets hasCompletedOnboarding).");
+        outcome.advice = QStringLiteral(
+            "Claude Code wants to log in: run `switchboard claude connect` (it sets hasCompletedOnboarding).");
     } else {
         // Fall back to the plain request, whose status code says more.
         const VerifyOutcome http = verifyHttp(options);
-        outcome.advice = http.ok ? QStringLiteral("The gateway itself answers; Claude Code's own settings are off: see `switchboard claude status`.")
+        outcome.advice = http.ok ? QStringLiteral("The gateway itself answers; Claude Code's own settings are off: see "
+                                                  "`switchboard claude status`.")
                                  : http.advice;
     }
     return outcome;

@@ -8,9 +8,9 @@ namespace sb {
 struct VerifyOutcome
 {
     bool ok = false;
-    QString method;   // "claude -p" or "http"
-    QString detail;   // what came back, or what failed
-    QString advice;   // what to do, in plain words; empty when ok
+    QString method; // "claude -p" or "http"
+    QString detail; // what came back, or what failed
+    QString advice; // what to do, in plain words; empty when ok
     qint64 elapsedMs = 0;
 };
 
@@ -25,7 +25,7 @@ public:
         QString baseUrl;
         QString token;
         QString model = QStringLiteral("claude-sonnet-4-5");
-        QString claudeBinary;  // empty: HTTP only
+        QString claudeBinary; // empty: HTTP only
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         int timeoutMs = 180000;
     };

@@ -83,7 +83,8 @@ bool JsonFile::write(const QString &path, const QJsonObject &object, QString *er
     const QFileInfo info(target);
     if (info.exists() && !JsonFile::isWritableByOwner(info.filePath())) {
         if (error)
-            *error = QStringLiteral("%1 is read-only; make it writable (chmod u+w) or add the settings by hand").arg(target);
+            *error =
+                QStringLiteral("%1 is read-only; make it writable (chmod u+w) or add the settings by hand").arg(target);
         return false;
     }
     if (!QDir().mkpath(info.absolutePath())) {

@@ -13,7 +13,7 @@ struct JsonFileRead
     bool ok = false;
     bool existed = false;
     QJsonObject object;
-    QString error;  // "…/settings.json line 4, column 12: missing comma" when !ok
+    QString error; // "…/settings.json line 4, column 12: missing comma" when !ok
 };
 
 class JsonFile final

@@ -56,14 +56,12 @@ class Loader
 public:
     Loader(const QString &fileName, const SecretResolver &secrets, ConfigLoadResult &result)
         : m_file(fileName), m_secrets(secrets), m_result(result)
-    {
-    }
+    {}
 
     void load(const YAML::Node &root);
 
 private:
-    void issue(ConfigIssue::Severity severity, const YAML::Node &node, const QString &key,
-               const QString &message)
+    void issue(ConfigIssue::Severity severity, const YAML::Node &node, const QString &key, const QString &message)
     {
         m_result.issues.append({severity, m_file, lineOf(node), key, message});
     }
@@ -101,7 +99,7 @@ bool Loader::typeMatches(const YAML::Node &node, ConfigSchema::Type type) const
 {
     using T = ConfigSchema::Type;
     if (node.IsNull())
-        return true;  // an empty value means "not set"
+        return true; // an empty value means "not set"
     switch (type) {
     case T::Any: return true;
     case T::Map: return node.IsMap();
@@ -116,7 +114,7 @@ bool Loader::typeMatches(const YAML::Node &node, ConfigSchema::Type type) const
         return true;
     case T::StringList:
         if (node.IsScalar())
-            return true;  // one string where a list is expected: LiteLLM accepts it
+            return true; // one string where a list is expected: LiteLLM accepts it
         if (!node.IsSequence())
             return false;
         for (const auto &entry : node) {
@@ -137,7 +135,7 @@ bool Loader::typeMatches(const YAML::Node &node, ConfigSchema::Type type) const
             return false;
         const QString text = qs(node.Scalar());
         if (text.contains(QStringLiteral("${")) || text.startsWith(QStringLiteral("os.environ/")))
-            return true;  // checked after resolution
+            return true; // checked after resolution
         bool ok = false;
         if (type == T::Int)
             text.toLongLong(&ok);
@@ -157,8 +155,7 @@ void Loader::validate(const YAML::Node &node, const QString &schemaPath, const Q
         return;
     }
     if (!typeMatches(node, key->type)) {
-        error(node, shownPath,
-              QStringLiteral("expected %1").arg(ConfigSchema::typeName(key->type)));
+        error(node, shownPath, QStringLiteral("expected %1").arg(ConfigSchema::typeName(key->type)));
         return;
     }
     if (key->status != ConfigSchema::Status::Active && !node.IsNull())
@@ -167,11 +164,10 @@ void Loader::validate(const YAML::Node &node, const QString &schemaPath, const Q
     if (key->type == ConfigSchema::Type::Map && node.IsMap()) {
         for (const auto &entry : node) {
             const QString name = qs(entry.first.as<std::string>(""));
-            validate(entry.second, schemaPath + QLatin1Char('.') + name,
-                     shownPath + QLatin1Char('.') + name);
+            validate(entry.second, schemaPath + QLatin1Char('.') + name, shownPath + QLatin1Char('.') + name);
         }
-    } else if (key->type == ConfigSchema::Type::List && node.IsSequence()
-               && ConfigSchema::find(schemaPath + QStringLiteral("[]"))) {
+    } else if (key->type == ConfigSchema::Type::List && node.IsSequence() &&
+               ConfigSchema::find(schemaPath + QStringLiteral("[]"))) {
         int index = 0;
         for (const auto &item : node) {
             validate(item, schemaPath + QStringLiteral("[]"),
@@ -257,7 +253,7 @@ struct ProviderPrefix
 {
     const char *prefix;
     Provider provider;
-    const char *defaultBase;  // empty: api_base is required
+    const char *defaultBase; // empty: api_base is required
 };
 
 constexpr ProviderPrefix kProviders[] = {
@@ -273,7 +269,7 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
 {
     const QString where = QStringLiteral("model_list[%1]").arg(index);
     if (!item.IsMap())
-        return;  // already reported by validate()
+        return; // already reported by validate()
     Deployment deployment;
     deployment.line = lineOf(item);
 
@@ -307,10 +303,10 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
     if (provider) {
         deployment.upstreamModel = model->mid(slash + 1);
     } else if (model->startsWith(QStringLiteral("claude-"))) {
-        provider = &kProviders[5];  // LiteLLM infers Anthropic for bare claude ids
+        provider = &kProviders[5]; // LiteLLM infers Anthropic for bare claude ids
         deployment.upstreamModel = *model;
-    } else if (model->startsWith(QStringLiteral("gpt-")) || model->startsWith(QStringLiteral("o1"))
-               || model->startsWith(QStringLiteral("o3")) || model->startsWith(QStringLiteral("o4"))) {
+    } else if (model->startsWith(QStringLiteral("gpt-")) || model->startsWith(QStringLiteral("o1")) ||
+               model->startsWith(QStringLiteral("o3")) || model->startsWith(QStringLiteral("o4"))) {
         provider = &kProviders[2];
         deployment.upstreamModel = *model;
     } else {
@@ -326,8 +322,7 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
     QString base = resolveString(params["api_base"], baseKey).value_or(QString());
     if (base.isEmpty()) {
         if (*provider->defaultBase == '\0') {
-            error(params, baseKey,
-                  QStringLiteral("%1 needs api_base, e.g. http://localhost:8000/v1").arg(prefix));
+            error(params, baseKey, QStringLiteral("%1 needs api_base, e.g. http://localhost:8000/v1").arg(prefix));
             return;
         }
         base = QLatin1String(provider->defaultBase);
@@ -335,21 +330,21 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
     while (base.endsWith(QLatin1Char('/')))
         base.chop(1);
     const QUrl url(base);
-    if (!url.isValid() || (url.scheme() != QStringLiteral("http") && url.scheme() != QStringLiteral("https"))
-        || url.host().isEmpty()) {
-        error(params["api_base"], baseKey,
-              QStringLiteral("expected an http:// or https:// URL, got \"%1\"").arg(base));
+    if (!url.isValid() || (url.scheme() != QStringLiteral("http") && url.scheme() != QStringLiteral("https")) ||
+        url.host().isEmpty()) {
+        error(params["api_base"], baseKey, QStringLiteral("expected an http:// or https:// URL, got \"%1\"").arg(base));
         return;
     }
-    if ((deployment.provider == Provider::Anthropic || deployment.provider == Provider::Ollama)
-        && base.endsWith(QStringLiteral("/v1"))) {
+    if ((deployment.provider == Provider::Anthropic || deployment.provider == Provider::Ollama) &&
+        base.endsWith(QStringLiteral("/v1"))) {
         base.chop(3);
         warn(params["api_base"], baseKey,
              QStringLiteral("ends with /v1; Switchboard adds the API path itself and uses %1").arg(base));
     } else if (deployment.provider == Provider::OpenAiCompatible && url.path().isEmpty()) {
         warn(params["api_base"], baseKey,
              QStringLiteral("has no path; requests go to %1/chat/completions (most OpenAI-compatible "
-                            "servers want %1/v1)").arg(base));
+                            "servers want %1/v1)")
+                 .arg(base));
     }
     deployment.apiBase = QUrl(base);
 
@@ -363,7 +358,8 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
     const YAML::Node info = item["model_info"];
     if (info && info.IsMap()) {
         if (!params["num_ctx"]) {
-            if (const auto ctx = resolveInt(info["max_input_tokens"], where + QStringLiteral(".model_info.max_input_tokens"))) {
+            if (const auto ctx =
+                    resolveInt(info["max_input_tokens"], where + QStringLiteral(".model_info.max_input_tokens"))) {
                 deployment.contextLength = int(*ctx);
                 contextSet = true;
             }
@@ -385,7 +381,8 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
     if (deployment.provider == Provider::Ollama && deployment.contextLength < 16384)
         warn(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"),
              QStringLiteral("a context of %1 tokens is too small for Claude Code, whose prompts "
-                            "start near 15K tokens; use 32768 or more").arg(deployment.contextLength));
+                            "start near 15K tokens; use 32768 or more")
+                 .arg(deployment.contextLength));
     if (const auto cap = resolveInt(params["max_tokens"], paramsKey + QStringLiteral(".max_tokens")))
         deployment.maxOutputTokens = int(*cap);
     if (const auto keep = resolveString(params["keep_alive"], paramsKey + QStringLiteral(".keep_alive")))
@@ -412,11 +409,13 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         deployment.tpm = *tpm;
     if (const auto order = nonNegativeInt(params["order"], paramsKey + QStringLiteral(".order")))
         deployment.order = int(qMin<qint64>(*order, 1'000'000));
-    if (const auto parallel = nonNegativeInt(params["max_parallel_requests"], paramsKey + QStringLiteral(".max_parallel_requests")))
+    if (const auto parallel =
+            nonNegativeInt(params["max_parallel_requests"], paramsKey + QStringLiteral(".max_parallel_requests")))
         deployment.maxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
     if (const auto weight = resolveNumber(params["weight"], paramsKey + QStringLiteral(".weight"))) {
         if (*weight < 0)
-            error(params["weight"], paramsKey + QStringLiteral(".weight"), QStringLiteral("a weight cannot be negative"));
+            error(params["weight"], paramsKey + QStringLiteral(".weight"),
+                  QStringLiteral("a weight cannot be negative"));
         else
             deployment.weight = *weight;
     }
@@ -449,13 +448,12 @@ void Loader::loadAliases(const YAML::Node &aliases)
         }
         if (!group.isEmpty()) {
             m_result.config.groupAliases.insert(alias, group);
-            warn(entry.second, key,
-                 QStringLiteral("\"%1\" is not a model_name; using the group \"%2\" that serves it")
-                     .arg(target, group));
+            warn(
+                entry.second, key,
+                QStringLiteral("\"%1\" is not a model_name; using the group \"%2\" that serves it").arg(target, group));
         } else {
             warn(entry.second, key,
-                 QStringLiteral("\"%1\" is neither a model_name nor a configured model; alias ignored")
-                     .arg(target));
+                 QStringLiteral("\"%1\" is neither a model_name nor a configured model; alias ignored").arg(target));
         }
     }
 }
@@ -477,12 +475,11 @@ void Loader::load(const YAML::Node &root)
         validate(entry.second, name, name);
     }
     if (int(m_result.errors().size()) != errorsBefore)
-        return;  // types are wrong somewhere: extracting would only repeat the errors
+        return; // types are wrong somewhere: extracting would only repeat the errors
 
     const YAML::Node list = root["model_list"];
     if (!list || !list.IsSequence() || list.size() == 0) {
-        error(list ? list : root, QStringLiteral("model_list"),
-              QStringLiteral("at least one model is required"));
+        error(list ? list : root, QStringLiteral("model_list"), QStringLiteral("at least one model is required"));
     } else {
         int index = 0;
         for (const auto &item : list)
@@ -497,7 +494,8 @@ void Loader::load(const YAML::Node &root)
     }
     const YAML::Node litellm = root["litellm_settings"];
     if (litellm && litellm.IsMap()) {
-        if (const auto timeout = resolveNumber(litellm["request_timeout"], QStringLiteral("litellm_settings.request_timeout")))
+        if (const auto timeout =
+                resolveNumber(litellm["request_timeout"], QStringLiteral("litellm_settings.request_timeout")))
             config.requestTimeoutSeconds = *timeout;
         if (litellm["cache"] && litellm["cache"].IsScalar())
             config.cache.enabled = litellm["cache"].as<bool>(false);
@@ -528,7 +526,8 @@ void Loader::load(const YAML::Node &root)
             config.masterKey = *key;
         const YAML::Node ips = general["allowed_ips"];
         for (const QString &entry : stringList(ips)) {
-            const bool valid = entry.contains(QLatin1Char('/')) ? QHostAddress::parseSubnet(entry).first.protocol() != QAbstractSocket::UnknownNetworkLayerProtocol
+            const bool valid = entry.contains(QLatin1Char('/')) ? QHostAddress::parseSubnet(entry).first.protocol() !=
+                                                                      QAbstractSocket::UnknownNetworkLayerProtocol
                                                                 : !QHostAddress(entry).isNull();
             if (!valid)
                 error(ips, QStringLiteral("general_settings.allowed_ips"),
@@ -544,27 +543,34 @@ void Loader::load(const YAML::Node &root)
             config.host = *host;
         if (const auto port = resolveInt(own["port"], QStringLiteral("switchboard.port"))) {
             if (*port < 0 || *port > 65535)
-                error(own["port"], QStringLiteral("switchboard.port"), QStringLiteral("expected a port from 0 to 65535"));
+                error(own["port"], QStringLiteral("switchboard.port"),
+                      QStringLiteral("expected a port from 0 to 65535"));
             else
                 config.port = quint16(*port);
         }
         if (const auto mb = resolveNumber(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"))) {
             if (*mb <= 0)
-                error(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"), QStringLiteral("must be positive"));
+                error(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"),
+                      QStringLiteral("must be positive"));
             else
                 config.maxBodyBytes = qint64(*mb * 1024 * 1024);
         }
-        if (const auto ping = resolveNumber(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"))) {
+        if (const auto ping =
+                resolveNumber(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"))) {
             if (*ping <= 0)
-                error(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"), QStringLiteral("must be positive"));
+                error(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"),
+                      QStringLiteral("must be positive"));
             else
                 config.pingIntervalMs = int(*ping * 1000);
         }
-        if (const auto connect = resolveNumber(own["connect_timeout_seconds"], QStringLiteral("switchboard.connect_timeout_seconds")))
+        if (const auto connect =
+                resolveNumber(own["connect_timeout_seconds"], QStringLiteral("switchboard.connect_timeout_seconds")))
             config.connectTimeoutMs = int(*connect * 1000);
-        if (const auto first = resolveNumber(own["first_byte_timeout_seconds"], QStringLiteral("switchboard.first_byte_timeout_seconds")))
+        if (const auto first = resolveNumber(own["first_byte_timeout_seconds"],
+                                             QStringLiteral("switchboard.first_byte_timeout_seconds")))
             config.firstByteTimeoutSeconds = qMax(0.0, *first);
-        if (const auto idle = resolveNumber(own["stream_idle_timeout_seconds"], QStringLiteral("switchboard.stream_idle_timeout_seconds")))
+        if (const auto idle = resolveNumber(own["stream_idle_timeout_seconds"],
+                                            QStringLiteral("switchboard.stream_idle_timeout_seconds")))
             config.streamIdleTimeoutSeconds = *idle;
         if (own["usage_enabled"] && own["usage_enabled"].IsScalar())
             config.usageEnabled = own["usage_enabled"].as<bool>(true);
@@ -578,7 +584,8 @@ void Loader::load(const YAML::Node &root)
             config.usageDbPath = *path;
         if (const auto path = resolveString(own["pricing_file"], QStringLiteral("switchboard.pricing_file")))
             config.pricingFile = *path;
-        if (const auto days = resolveInt(own["usage_retention_days"], QStringLiteral("switchboard.usage_retention_days"))) {
+        if (const auto days =
+                resolveInt(own["usage_retention_days"], QStringLiteral("switchboard.usage_retention_days"))) {
             if (*days < 0 || *days > 36500)
                 error(own["usage_retention_days"], QStringLiteral("switchboard.usage_retention_days"),
                       QStringLiteral("expected a number of days from 0 (keep everything) to 36500"));
@@ -653,7 +660,8 @@ void Loader::loadFallbacks(const YAML::Node &node, const QString &key, QHash<QSt
             const QString group = qs(entry.first.as<std::string>(""));
             const QString entryKey = itemKey + QLatin1Char('.') + group;
             if (!isGroup(group)) {
-                error(entry.first, entryKey, QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(group));
+                error(entry.first, entryKey,
+                      QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(group));
                 continue;
             }
             QStringList groups = loadGroupList(entry.second, entryKey);
@@ -671,7 +679,7 @@ void Loader::loadRoutes(const YAML::Node &routes)
     for (const auto &item : routes) {
         const QString key = QStringLiteral("switchboard.routes[%1]").arg(index++);
         if (!item.IsMap())
-            continue;  // reported by validate()
+            continue; // reported by validate()
         ScenarioRule rule;
         rule.line = lineOf(item);
         rule.name = resolveString(item["name"], key + QStringLiteral(".name")).value_or(QString());
@@ -691,7 +699,8 @@ void Loader::loadRoutes(const YAML::Node &routes)
         if (when && when.IsMap()) {
             const QString whenKey = key + QStringLiteral(".when.");
             rule.model = resolveString(when["model"], whenKey + QStringLiteral("model")).value_or(QString());
-            rule.requestClass = resolveString(when["request_class"], whenKey + QStringLiteral("request_class")).value_or(QString());
+            rule.requestClass =
+                resolveString(when["request_class"], whenKey + QStringLiteral("request_class")).value_or(QString());
             const std::pair<const char *, std::optional<bool> *> flags[] = {
                 {"agent", &rule.agent}, {"thinking", &rule.thinking}, {"has_image", &rule.hasImage}};
             for (const auto &[field, target] : flags) {
@@ -730,18 +739,21 @@ void Loader::loadRouterSettings(const YAML::Node &root)
             else
                 settings.cooldownSeconds = *cooldown;
         }
-        if (const auto parallel = nonNegativeInt(node["max_parallel_requests"], p + QStringLiteral("max_parallel_requests")))
+        if (const auto parallel =
+                nonNegativeInt(node["max_parallel_requests"], p + QStringLiteral("max_parallel_requests")))
             settings.globalMaxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
         QHash<QString, QStringList> fallbacks;
         loadFallbacks(node["fallbacks"], p + QStringLiteral("fallbacks"), fallbacks);
         for (auto it = fallbacks.cbegin(); it != fallbacks.cend(); ++it)
             settings.fallbacks.insert(it.key(), it.value());
         QHash<QString, QStringList> contextFallbacks;
-        loadFallbacks(node["context_window_fallbacks"], p + QStringLiteral("context_window_fallbacks"), contextFallbacks);
+        loadFallbacks(node["context_window_fallbacks"], p + QStringLiteral("context_window_fallbacks"),
+                      contextFallbacks);
         for (auto it = contextFallbacks.cbegin(); it != contextFallbacks.cend(); ++it)
             settings.contextWindowFallbacks.insert(it.key(), it.value());
         if (node["default_fallbacks"] && !node["default_fallbacks"].IsNull())
-            settings.defaultFallbacks = loadGroupList(node["default_fallbacks"], p + QStringLiteral("default_fallbacks"));
+            settings.defaultFallbacks =
+                loadGroupList(node["default_fallbacks"], p + QStringLiteral("default_fallbacks"));
     }
 
     if (router && router.IsMap()) {
@@ -749,12 +761,13 @@ void Loader::loadRouterSettings(const YAML::Node &root)
         const QString strategyKey = QStringLiteral("router_settings.routing_strategy");
         if (strategy && strategy.IsScalar()) {
             static const QStringList known = {
-                QStringLiteral("simple-shuffle"), QStringLiteral("least-busy"),
-                QStringLiteral("latency-based-routing"), QStringLiteral("usage-based-routing"),
+                QStringLiteral("simple-shuffle"),         QStringLiteral("least-busy"),
+                QStringLiteral("latency-based-routing"),  QStringLiteral("usage-based-routing"),
                 QStringLiteral("usage-based-routing-v2"), QStringLiteral("cost-based-routing")};
             const QString value = qs(strategy.Scalar());
             if (value == QStringLiteral("cost-based")) {
-                warn(strategy, strategyKey, QStringLiteral("\"cost-based\" is read as LiteLLM's \"cost-based-routing\""));
+                warn(strategy, strategyKey,
+                     QStringLiteral("\"cost-based\" is read as LiteLLM's \"cost-based-routing\""));
                 settings.routingStrategy = QStringLiteral("cost-based-routing");
             } else if (!known.contains(value)) {
                 error(strategy, strategyKey,
@@ -776,7 +789,8 @@ void Loader::loadRouterSettings(const YAML::Node &root)
         }
         if (const auto after = resolveNumber(router["retry_after"], QStringLiteral("router_settings.retry_after"))) {
             if (*after < 0)
-                error(router["retry_after"], QStringLiteral("router_settings.retry_after"), QStringLiteral("cannot be negative"));
+                error(router["retry_after"], QStringLiteral("router_settings.retry_after"),
+                      QStringLiteral("cannot be negative"));
             else
                 settings.retryAfterSeconds = *after;
         }
@@ -792,9 +806,11 @@ void Loader::loadRouterSettings(const YAML::Node &root)
     }
 
     if (own && own.IsMap()) {
-        if (const auto timeout = resolveNumber(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"))) {
+        if (const auto timeout =
+                resolveNumber(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"))) {
             if (*timeout < 0)
-                error(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"), QStringLiteral("cannot be negative"));
+                error(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"),
+                      QStringLiteral("cannot be negative"));
             else
                 settings.queueTimeoutSeconds = *timeout;
         }
@@ -812,16 +828,14 @@ void Loader::loadRouterSettings(const YAML::Node &root)
 
 } // namespace
 
-ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &fileName,
-                                        const SecretResolver &secrets)
+ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &fileName, const SecretResolver &secrets)
 {
     ConfigLoadResult result;
     YAML::Node root;
     try {
         root = YAML::Load(yaml.toStdString());
     } catch (const YAML::Exception &e) {
-        result.issues.append({ConfigIssue::Severity::Error, fileName,
-                              e.mark.line >= 0 ? e.mark.line + 1 : 0, QString(),
+        result.issues.append({ConfigIssue::Severity::Error, fileName, e.mark.line >= 0 ? e.mark.line + 1 : 0, QString(),
                               QStringLiteral("invalid YAML: %1").arg(qs(e.msg))});
         return result;
     }
@@ -830,8 +844,7 @@ ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &f
         loader.load(root);
     } catch (const YAML::Exception &e) {
         // yaml-cpp throws on odd shapes (e.g. a non-scalar key); report, never crash.
-        result.issues.append({ConfigIssue::Severity::Error, fileName,
-                              e.mark.line >= 0 ? e.mark.line + 1 : 0, QString(),
+        result.issues.append({ConfigIssue::Severity::Error, fileName, e.mark.line >= 0 ? e.mark.line + 1 : 0, QString(),
                               QStringLiteral("could not read the config: %1").arg(qs(e.msg))});
     }
     return result;
@@ -854,8 +867,8 @@ namespace {
 
 bool isLoopbackName(const QString &host)
 {
-    if (host.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0
-        || host.endsWith(QStringLiteral(".localhost"), Qt::CaseInsensitive))
+    if (host.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0 ||
+        host.endsWith(QStringLiteral(".localhost"), Qt::CaseInsensitive))
         return true;
     const QHostAddress address(host);
     return !address.isNull() && address.isLoopback();
@@ -864,8 +877,8 @@ bool isLoopbackName(const QString &host)
 bool isAnyAddress(const QString &host)
 {
     const QHostAddress address(host);
-    return address == QHostAddress(QHostAddress::AnyIPv4) || address == QHostAddress(QHostAddress::AnyIPv6)
-        || address == QHostAddress(QHostAddress::Any);
+    return address == QHostAddress(QHostAddress::AnyIPv4) || address == QHostAddress(QHostAddress::AnyIPv6) ||
+           address == QHostAddress(QHostAddress::Any);
 }
 
 // Whether `upstreamHost` names the machine address the gateway listens on.
@@ -879,9 +892,9 @@ bool reachesGateway(const QString &upstreamHost, const QString &gatewayHost)
         return gatewayLoopback || gatewayAny;
     const QHostAddress upstream(upstreamHost);
     if (upstream.isNull())
-        return false;  // a name other than localhost: not resolved here
+        return false; // a name other than localhost: not resolved here
     if (isAnyAddress(upstreamHost))
-        return true;  // connecting to 0.0.0.0 reaches this machine
+        return true; // connecting to 0.0.0.0 reaches this machine
     if (gatewayAny) {
         const QList<QHostAddress> local = QNetworkInterface::allAddresses();
         for (const QHostAddress &address : local) {

@@ -8,7 +8,6 @@ namespace {
 using T = ConfigSchema::Type;
 using S = ConfigSchema::Status;
 
-
 const std::vector<ConfigSchema::Key> kKeys = {
     {"model_list", T::List, S::Active, ""},
     {"model_list[]", T::Map, S::Active, ""},
@@ -42,8 +41,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"model_list[].model_info.mode", T::String, S::NoEffect, "has no effect: every deployment serves chat"},
     {"model_list[].model_info.supports_function_calling", T::Bool, S::NoEffect,
      "has no effect: tools are always forwarded"},
-    {"model_list[].model_info.supports_vision", T::Bool, S::NoEffect,
-     "has no effect: images are always forwarded"},
+    {"model_list[].model_info.supports_vision", T::Bool, S::NoEffect, "has no effect: images are always forwarded"},
 
     {"litellm_settings", T::Map, S::Active, ""},
     {"litellm_settings.request_timeout", T::Number, S::Active, ""},
@@ -67,8 +65,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
      "has no effect: chat requests (Anthropic and OpenAI) are cached"},
     {"litellm_settings.drop_params", T::Bool, S::NoEffect,
      "has no effect: fields an upstream does not know are always converted or dropped"},
-    {"litellm_settings.stream", T::Bool, S::NoEffect,
-     "has no effect: each request's own `stream` field decides"},
+    {"litellm_settings.stream", T::Bool, S::NoEffect, "has no effect: each request's own `stream` field decides"},
     {"litellm_settings.set_verbose", T::Bool, S::NoEffect,
      "has no effect: the headless gateway logs one line per request"},
     {"litellm_settings.json_logs", T::Bool, S::NoEffect, "has no effect"},
@@ -110,8 +107,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"general_settings.database_url", T::String, S::NoEffect,
      "has no effect: Switchboard keeps its own spend log in its data directory"},
     {"general_settings.alerting", T::StringList, S::NoEffect, "has no effect"},
-    {"general_settings.store_model_in_db", T::Bool, S::NoEffect,
-     "has no effect: models are read from this file"},
+    {"general_settings.store_model_in_db", T::Bool, S::NoEffect, "has no effect: models are read from this file"},
     {"general_settings.global_max_parallel_requests", T::Int, S::Active, ""},
     {"general_settings.allowed_ips", T::StringList, S::Active, ""},
 

@@ -13,17 +13,17 @@ class ConfigSchema final
 public:
     enum class Type { String, Int, Number, Bool, Map, List, StringList, StringMap, Any };
     enum class Status {
-        Active,        // Switchboard honours it
-        NotActiveYet,  // accepted and kept; a later feature acts on it
-        NoEffect       // accepted so LiteLLM configs load; it changes nothing here
+        Active,       // Switchboard honours it
+        NotActiveYet, // accepted and kept; a later feature acts on it
+        NoEffect      // accepted so LiteLLM configs load; it changes nothing here
     };
 
     struct Key
     {
-        const char *path;  // "litellm_settings.num_retries"; "model_list[]" marks list items
+        const char *path; // "litellm_settings.num_retries"; "model_list[]" marks list items
         Type type;
         Status status;
-        const char *note;  // for NotActiveYet / NoEffect: what the user should know
+        const char *note; // for NotActiveYet / NoEffect: what the user should know
     };
 
     static const std::vector<Key> &keys();

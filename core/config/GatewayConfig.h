@@ -25,32 +25,32 @@ constexpr int kDefaultOllamaContext = 32768;
 // upstream model.
 struct Deployment
 {
-    QString id;             // model_info.id, else "<model_name>#<index>"
-    QString modelName;      // the client-facing name; may contain '*' wildcards
-    QString model;          // litellm_params.model as written, e.g. "ollama/qwen2.5:7b"
+    QString id;        // model_info.id, else "<model_name>#<index>"
+    QString modelName; // the client-facing name; may contain '*' wildcards
+    QString model;     // litellm_params.model as written, e.g. "ollama/qwen2.5:7b"
     Provider provider = Provider::Ollama;
-    QString upstreamModel;  // the name after the provider prefix
-    QUrl apiBase;           // never empty after loading (provider defaults applied)
-    QString apiKey;         // resolved; never logged
+    QString upstreamModel; // the name after the provider prefix
+    QUrl apiBase;          // never empty after loading (provider defaults applied)
+    QString apiKey;        // resolved; never logged
     // The prompt tokens the deployment takes: num_ctx, else model_info.max_input_tokens; for
     // Ollama, which truncates silently, kDefaultOllamaContext (sent as options.num_ctx) when
     // neither is set. 0: not known; the upstream enforces its own limit and says so.
     int contextLength = 0;
-    QString keepAlive;          // Ollama keep_alive
-    int maxOutputTokens = 0;    // caps max_tokens sent upstream (0: no cap)
-    double timeoutSeconds = 0;        // total; 0: the global request_timeout
-    double streamTimeoutSeconds = 0;  // idle gap between stream bytes; 0: the global one
+    QString keepAlive;               // Ollama keep_alive
+    int maxOutputTokens = 0;         // caps max_tokens sent upstream (0: no cap)
+    double timeoutSeconds = 0;       // total; 0: the global request_timeout
+    double streamTimeoutSeconds = 0; // idle gap between stream bytes; 0: the global one
     // Prices set in the config (USD); -1: not set, the pricing table (or 0 for a local model) applies.
     double inputCostPerToken = -1;
     double outputCostPerToken = -1;
-    double inputCostPerSecond = -1;   // GPU time: charged per second of request duration
+    double inputCostPerSecond = -1; // GPU time: charged per second of request duration
     // Routing (LiteLLM's litellm_params names). 0: not set.
-    qint64 rpm = 0;                 // requests per minute this deployment accepts
-    qint64 tpm = 0;                 // tokens per minute
-    double weight = 0;              // simple-shuffle weight
-    int order = 0;                  // lower order is tried first; 0: after every explicit order
-    int maxParallelRequests = 0;    // in flight at once; 0: router_settings.default_max_parallel_requests
-    int line = 0;               // where it was declared (1-based)
+    qint64 rpm = 0;              // requests per minute this deployment accepts
+    qint64 tpm = 0;              // tokens per minute
+    double weight = 0;           // simple-shuffle weight
+    int order = 0;               // lower order is tried first; 0: after every explicit order
+    int maxParallelRequests = 0; // in flight at once; 0: router_settings.default_max_parallel_requests
+    int line = 0;                // where it was declared (1-based)
 
     bool isWildcard() const { return modelName.contains(QLatin1Char('*')); }
     // "Ollama at 127.0.0.1:11434", for messages.
@@ -62,12 +62,12 @@ struct ScenarioRule
 {
     QString name;
     QString group;
-    QString model;                  // glob over the requested model ('*' wildcards); empty: any
-    QString requestClass;           // x-claude-code-request-class, case-insensitive; empty: any
-    std::optional<bool> agent;      // a subagent request (x-claude-code-agent-id present)
-    std::optional<bool> thinking;   // thinking requested
+    QString model;                // glob over the requested model ('*' wildcards); empty: any
+    QString requestClass;         // x-claude-code-request-class, case-insensitive; empty: any
+    std::optional<bool> agent;    // a subagent request (x-claude-code-agent-id present)
+    std::optional<bool> thinking; // thinking requested
     std::optional<bool> hasImage;
-    qint64 minTokens = 0;           // estimated prompt tokens at least this; 0: any
+    qint64 minTokens = 0; // estimated prompt tokens at least this; 0: any
     int line = 0;
 };
 
@@ -76,63 +76,63 @@ struct ScenarioRule
 // Switchboard's own under `switchboard:`.
 struct RouterSettings
 {
-    QString routingStrategy = QStringLiteral("simple-shuffle");  // normalised LiteLLM name
-    double lowestLatencyBuffer = 0.05;  // routing_strategy_args.lowest_latency_buffer
-    int numRetries = 2;                 // LiteLLM's DEFAULT_MAX_RETRIES
-    int allowedFails = 3;               // LiteLLM's DEFAULT_ALLOWED_FAILS: more within a minute cools
-    double cooldownSeconds = 5;         // LiteLLM's DEFAULT_COOLDOWN_TIME_SECONDS
-    double retryAfterSeconds = 0;       // router_settings.retry_after: least wait before a retry
-    QHash<QString, QStringList> fallbacks;               // group → groups, tried in order
-    QHash<QString, QStringList> contextWindowFallbacks;  // group → larger-context groups
-    QStringList defaultFallbacks;                        // for groups without their own entry
-    int globalMaxParallelRequests = 0;  // whole gateway; 0: no limit
-    int defaultMaxParallelRequests = 0; // per deployment without its own; 0: no limit
-    double queueTimeoutSeconds = 30;    // switchboard.queue_timeout_seconds
-    int queueSize = 256;                // switchboard.queue_size
-    bool sessionAffinity = true;        // switchboard.session_affinity
-    qint64 tokenRpm = 0;                // switchboard.token_rpm: per credential; 0: no limit
-    qint64 tokenTpm = 0;                // switchboard.token_tpm
-    std::vector<ScenarioRule> routes;   // switchboard.routes, first match wins
+    QString routingStrategy = QStringLiteral("simple-shuffle"); // normalised LiteLLM name
+    double lowestLatencyBuffer = 0.05;                          // routing_strategy_args.lowest_latency_buffer
+    int numRetries = 2;                                         // LiteLLM's DEFAULT_MAX_RETRIES
+    int allowedFails = 3;                               // LiteLLM's DEFAULT_ALLOWED_FAILS: more within a minute cools
+    double cooldownSeconds = 5;                         // LiteLLM's DEFAULT_COOLDOWN_TIME_SECONDS
+    double retryAfterSeconds = 0;                       // router_settings.retry_after: least wait before a retry
+    QHash<QString, QStringList> fallbacks;              // group → groups, tried in order
+    QHash<QString, QStringList> contextWindowFallbacks; // group → larger-context groups
+    QStringList defaultFallbacks;                       // for groups without their own entry
+    int globalMaxParallelRequests = 0;                  // whole gateway; 0: no limit
+    int defaultMaxParallelRequests = 0;                 // per deployment without its own; 0: no limit
+    double queueTimeoutSeconds = 30;                    // switchboard.queue_timeout_seconds
+    int queueSize = 256;                                // switchboard.queue_size
+    bool sessionAffinity = true;                        // switchboard.session_affinity
+    qint64 tokenRpm = 0;                                // switchboard.token_rpm: per credential; 0: no limit
+    qint64 tokenTpm = 0;                                // switchboard.token_tpm
+    std::vector<ScenarioRule> routes;                   // switchboard.routes, first match wins
 };
 
 // litellm_settings.cache / cache_params, and Switchboard's opt-in for non-deterministic requests.
 struct CacheSettings
 {
     bool enabled = false;
-    bool redis = false;                 // cache_params.type: local (default) | redis
+    bool redis = false; // cache_params.type: local (default) | redis
     QString host = QStringLiteral("127.0.0.1");
     int port = 6379;
-    int ttlSeconds = 600;               // cache_params.ttl
-    QString keyNamespace = QStringLiteral("switchboard");  // cache_params.namespace
-    bool allRequests = false;           // switchboard.cache_all_requests: not only temperature 0
+    int ttlSeconds = 600;                                 // cache_params.ttl
+    QString keyNamespace = QStringLiteral("switchboard"); // cache_params.namespace
+    bool allRequests = false;                             // switchboard.cache_all_requests: not only temperature 0
 };
 
 // Everything the gateway needs, resolved and validated.
 struct GatewayConfig
 {
     std::vector<Deployment> deployments;
-    QHash<QString, QString> groupAliases;  // router_settings.model_group_alias: alias → model_name
+    QHash<QString, QString> groupAliases; // router_settings.model_group_alias: alias → model_name
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 4000;
-    QString masterKey;                      // general_settings.master_key, resolved
+    QString masterKey; // general_settings.master_key, resolved
     qint64 maxBodyBytes = 32 * 1024 * 1024;
     int pingIntervalMs = 10000;
-    double requestTimeoutSeconds = 600;     // litellm_settings.request_timeout
-    double streamIdleTimeoutSeconds = 300;  // longest silence tolerated from a streaming upstream
+    double requestTimeoutSeconds = 600;    // litellm_settings.request_timeout
+    double streamIdleTimeoutSeconds = 300; // longest silence tolerated from a streaming upstream
     int connectTimeoutMs = 5000;
-    double firstByteTimeoutSeconds = 0;     // switchboard.first_byte_timeout_seconds; 0: the total bounds it
-    bool usageEnabled = true;               // switchboard.usage_enabled: stats, metrics and spend log
-    QString usageDbPath;                    // switchboard.usage_db; empty: <app data>/usage.sqlite
-    int usageRetentionDays = 90;            // switchboard.usage_retention_days; 0 keeps everything
-    QString pricingFile;                    // switchboard.pricing_file: the user's price overrides
-    QStringList allowedIps;      // general_settings.allowed_ips: addresses and CIDRs; empty: any
-    QStringList allowedHosts;    // switchboard.allowed_hosts: Host values besides loopback; "*": any
-    QStringList allowedOrigins;  // switchboard.allowed_origins: browser Origins let through
-    bool metricsOpen = false;               // switchboard.metrics_open: /metrics without the token
+    double firstByteTimeoutSeconds = 0; // switchboard.first_byte_timeout_seconds; 0: the total bounds it
+    bool usageEnabled = true;           // switchboard.usage_enabled: stats, metrics and spend log
+    QString usageDbPath;                // switchboard.usage_db; empty: <app data>/usage.sqlite
+    int usageRetentionDays = 90;        // switchboard.usage_retention_days; 0 keeps everything
+    QString pricingFile;                // switchboard.pricing_file: the user's price overrides
+    QStringList allowedIps;             // general_settings.allowed_ips: addresses and CIDRs; empty: any
+    QStringList allowedHosts;           // switchboard.allowed_hosts: Host values besides loopback; "*": any
+    QStringList allowedOrigins;         // switchboard.allowed_origins: browser Origins let through
+    bool metricsOpen = false;           // switchboard.metrics_open: /metrics without the token
     RouterSettings router;
     CacheSettings cache;
 
-    QStringList modelNames() const;  // every configured model_name, in order, without duplicates
+    QStringList modelNames() const; // every configured model_name, in order, without duplicates
 };
 
 struct ConfigIssue
@@ -140,11 +140,11 @@ struct ConfigIssue
     enum class Severity { Warning, Error };
     Severity severity = Severity::Warning;
     QString file;
-    int line = 0;  // 1-based; 0 when unknown
-    QString key;   // dotted path, e.g. "model_list[2].litellm_params.rpm"
+    int line = 0; // 1-based; 0 when unknown
+    QString key;  // dotted path, e.g. "model_list[2].litellm_params.rpm"
     QString message;
 
-    QString toString() const;  // "config.yaml:12: model_list[0].rpm: expected an integer"
+    QString toString() const; // "config.yaml:12: model_list[0].rpm: expected an integer"
 };
 
 struct ConfigLoadResult
@@ -152,7 +152,7 @@ struct ConfigLoadResult
     GatewayConfig config;
     QList<ConfigIssue> issues;
 
-    bool ok() const;  // no errors (warnings allowed)
+    bool ok() const; // no errors (warnings allowed)
     QStringList errors() const;
     QStringList warnings() const;
 };

@@ -129,8 +129,10 @@ GpuParseResult parseRocmSmiJson(const QByteArray &json)
         if (gpu.name.isEmpty())
             gpu.name = valueIgnoringCase(card, {QStringLiteral("Card model")}).toString();
         // rocm-smi prints every number as a string.
-        gpu.memoryTotalBytes = optionalInteger(valueIgnoringCase(card, {QStringLiteral("VRAM Total Memory (B)")}).toString());
-        gpu.memoryUsedBytes = optionalInteger(valueIgnoringCase(card, {QStringLiteral("VRAM Total Used Memory (B)")}).toString());
+        gpu.memoryTotalBytes =
+            optionalInteger(valueIgnoringCase(card, {QStringLiteral("VRAM Total Memory (B)")}).toString());
+        gpu.memoryUsedBytes =
+            optionalInteger(valueIgnoringCase(card, {QStringLiteral("VRAM Total Used Memory (B)")}).toString());
         gpu.driverVersion = driver;
         gpu.source = QStringLiteral("rocm-smi");
         result.gpus.append(gpu);
@@ -167,8 +169,8 @@ GpuParseResult parseNpuSmiInfo(const QByteArray &table)
             continue;
         }
         // The process table that follows the device table ends the devices.
-        if (line.contains(QLatin1String("Process id"), Qt::CaseInsensitive)
-            || line.contains(QLatin1String("No running processes"), Qt::CaseInsensitive)) {
+        if (line.contains(QLatin1String("Process id"), Qt::CaseInsensitive) ||
+            line.contains(QLatin1String("No running processes"), Qt::CaseInsensitive)) {
             break;
         }
         if (cells.size() < 3)
@@ -177,8 +179,8 @@ GpuParseResult parseNpuSmiInfo(const QByteArray &table)
         bool idOk = false;
         const int id = first.value(0).toInt(&idOk);
         if (!idOk)
-            continue;  // header rows ("NPU Name", "Chip Device")
-        const bool isChipRow = cells.at(1).contains(QLatin1Char(':'));  // the Bus-Id column
+            continue;                                                  // header rows ("NPU Name", "Chip Device")
+        const bool isChipRow = cells.at(1).contains(QLatin1Char(':')); // the Bus-Id column
         if (!isChipRow) {
             if (first.size() < 2)
                 continue;
@@ -299,8 +301,8 @@ GpuParseResult parseXpuSmiDiscoveryJson(const QByteArray &json)
     }
     for (const QJsonValue &entry : doc.object().value(QLatin1String("device_list")).toArray()) {
         const QJsonObject device = entry.toObject();
-        if (device.contains(QLatin1String("device_type"))
-            && device.value(QLatin1String("device_type")).toString() != QLatin1String("GPU")) {
+        if (device.contains(QLatin1String("device_type")) &&
+            device.value(QLatin1String("device_type")).toString() != QLatin1String("GPU")) {
             continue;
         }
         GpuDevice gpu;
@@ -341,8 +343,10 @@ CpuInfo cpuFromSysctl(const QHash<QString, QString> &values)
     cpu.logicalCores = int(optionalInteger(values.value(QStringLiteral("hw.logicalcpu"), QStringLiteral("-"))));
     cpu.physicalCores = int(optionalInteger(values.value(QStringLiteral("hw.physicalcpu"), QStringLiteral("-"))));
     if (cpu.physicalCores < 0) {
-        const qint64 performance = optionalInteger(values.value(QStringLiteral("hw.perflevel0.physicalcpu"), QStringLiteral("-")));
-        const qint64 efficiency = optionalInteger(values.value(QStringLiteral("hw.perflevel1.physicalcpu"), QStringLiteral("-")));
+        const qint64 performance =
+            optionalInteger(values.value(QStringLiteral("hw.perflevel0.physicalcpu"), QStringLiteral("-")));
+        const qint64 efficiency =
+            optionalInteger(values.value(QStringLiteral("hw.perflevel1.physicalcpu"), QStringLiteral("-")));
         if (performance > 0)
             cpu.physicalCores = int(performance + std::max<qint64>(efficiency, 0));
     }

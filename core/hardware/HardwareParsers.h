@@ -20,7 +20,7 @@ struct ProbeOutput
 struct GpuParseResult
 {
     QList<GpuDevice> gpus;
-    QString error;  // empty when the input was understood
+    QString error; // empty when the input was understood
 };
 
 // Pure functions over the tools' output; no process, file or clock is touched here.

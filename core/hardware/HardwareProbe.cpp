@@ -37,8 +37,7 @@ struct HardwareProbe::FileResults
     GpuParseResult dxgi;
 };
 
-HardwareProbe::HardwareProbe(QObject *parent)
-    : QObject(parent)
+HardwareProbe::HardwareProbe(QObject *parent) : QObject(parent)
 {
     const QString kernel = QSysInfo::kernelType();
     m_platform = kernel == QLatin1String("winnt") ? QStringLiteral("windows") : kernel;
@@ -61,13 +60,34 @@ HardwareProbe::~HardwareProbe()
     }
 }
 
-void HardwareProbe::setSystemRoot(const QString &root) { m_root = root; }
-void HardwareProbe::setToolDirectories(const QStringList &dirs) { m_toolDirs = dirs; }
-void HardwareProbe::setPlatform(const QString &platform) { m_platform = platform; }
-void HardwareProbe::setTimeoutMs(int milliseconds) { m_timeoutMs = milliseconds; }
-void HardwareProbe::setUseDriverLibraries(bool use) { m_useDriverLibraries = use; }
-bool HardwareProbe::isRunning() const { return m_running; }
-HardwareReport HardwareProbe::report() const { return m_report; }
+void HardwareProbe::setSystemRoot(const QString &root)
+{
+    m_root = root;
+}
+void HardwareProbe::setToolDirectories(const QStringList &dirs)
+{
+    m_toolDirs = dirs;
+}
+void HardwareProbe::setPlatform(const QString &platform)
+{
+    m_platform = platform;
+}
+void HardwareProbe::setTimeoutMs(int milliseconds)
+{
+    m_timeoutMs = milliseconds;
+}
+void HardwareProbe::setUseDriverLibraries(bool use)
+{
+    m_useDriverLibraries = use;
+}
+bool HardwareProbe::isRunning() const
+{
+    return m_running;
+}
+HardwareReport HardwareProbe::report() const
+{
+    return m_report;
+}
 
 void HardwareProbe::start()
 {
@@ -86,17 +106,18 @@ void HardwareProbe::start()
             {QStringLiteral("--query-gpu=name,memory.total,memory.used,utilization.gpu,driver_version"),
              QStringLiteral("--format=csv,noheader,nounits")});
     if (isLinux) {
-        runTool(kRocmSmi, kRocmSmi, {QStringLiteral("--showproductname"), QStringLiteral("--showmeminfo"),
-                                     QStringLiteral("vram"), QStringLiteral("--json")});
+        runTool(kRocmSmi, kRocmSmi,
+                {QStringLiteral("--showproductname"), QStringLiteral("--showmeminfo"), QStringLiteral("vram"),
+                 QStringLiteral("--json")});
         runTool(kNpuSmi, kNpuSmi, {QStringLiteral("info")});
     }
     if (isLinux || isWindows)
         runTool(kXpuSmi, kXpuSmi, {QStringLiteral("discovery"), QStringLiteral("-j")});
     if (isMac) {
-        runTool(kSysctl, kSysctl, {QStringLiteral("machdep.cpu.brand_string"), QStringLiteral("hw.memsize"),
-                                   QStringLiteral("hw.optional.arm64"), QStringLiteral("hw.physicalcpu"),
-                                   QStringLiteral("hw.logicalcpu"), QStringLiteral("hw.perflevel0.physicalcpu"),
-                                   QStringLiteral("hw.perflevel1.physicalcpu")});
+        runTool(kSysctl, kSysctl,
+                {QStringLiteral("machdep.cpu.brand_string"), QStringLiteral("hw.memsize"),
+                 QStringLiteral("hw.optional.arm64"), QStringLiteral("hw.physicalcpu"), QStringLiteral("hw.logicalcpu"),
+                 QStringLiteral("hw.perflevel0.physicalcpu"), QStringLiteral("hw.perflevel1.physicalcpu")});
         runTool(kSystemProfiler, kSystemProfiler, {QStringLiteral("SPDisplaysDataType"), QStringLiteral("-json")});
     }
 
@@ -132,7 +153,7 @@ void HardwareProbe::runTool(const QString &key, const QString &program, const QS
     const QString path = m_toolDirs.isEmpty() ? QStandardPaths::findExecutable(program)
                                               : QStandardPaths::findExecutable(program, m_toolDirs);
     if (path.isEmpty()) {
-        m_outputs.insert(key, ProbeOutput{});  // not installed
+        m_outputs.insert(key, ProbeOutput{}); // not installed
         return;
     }
     ++m_pending;
@@ -207,7 +228,9 @@ void HardwareProbe::assemble()
     if (report.cpu.logicalCores < 0)
         report.cpu.logicalCores = QThread::idealThreadCount();
 
-    auto addStatus = [&report](const ProbeStatus &status) { report.probes.append(status); };
+    auto addStatus = [&report](const ProbeStatus &status) {
+        report.probes.append(status);
+    };
     auto noteParse = [](ProbeStatus status, const GpuParseResult &parsed) {
         if (!parsed.error.isEmpty() && parsed.gpus.isEmpty()) {
             status.state = ProbeStatus::State::Failed;
@@ -240,7 +263,8 @@ void HardwareProbe::assemble()
         }
         if (parsed.gpus.isEmpty() && !files.nvidiaSysfs.isEmpty() && status.state == ProbeStatus::State::NotPresent) {
             status.state = ProbeStatus::State::Failed;
-            status.detail = QStringLiteral("an NVIDIA card is on the PCI bus but nvidia-smi is missing: install the NVIDIA driver");
+            status.detail =
+                QStringLiteral("an NVIDIA card is on the PCI bus but nvidia-smi is missing: install the NVIDIA driver");
         }
         addStatus(status);
         report.gpus.append(parsed.gpus);
@@ -277,8 +301,10 @@ void HardwareProbe::assemble()
             status = noteParse(status, parsed);
         } else if (status.state == ProbeStatus::State::NotPresent && files.davinciDevices > 0) {
             status.state = ProbeStatus::State::Failed;
-            status.detail = QStringLiteral("%1 Ascend device node(s) in /dev but npu-smi is missing: install the Ascend driver package")
-                                .arg(files.davinciDevices);
+            status.detail =
+                QStringLiteral(
+                    "%1 Ascend device node(s) in /dev but npu-smi is missing: install the Ascend driver package")
+                    .arg(files.davinciDevices);
         }
         addStatus(status);
         report.gpus.append(parsed.gpus);
@@ -290,8 +316,9 @@ void HardwareProbe::assemble()
         ProbeStatus status = parseTool(kXpuSmi, &parseXpuSmiDiscoveryJson, parsed);
         if (parsed.gpus.isEmpty() && !files.intelSysfs.isEmpty()) {
             parsed.gpus = files.intelSysfs;
-            addStatus(ProbeStatus{QStringLiteral("intel-sysfs"), ProbeStatus::State::Found,
-                                  QStringLiteral("%1 device(s); memory unknown without xpu-smi").arg(files.intelSysfs.size())});
+            addStatus(ProbeStatus{
+                QStringLiteral("intel-sysfs"), ProbeStatus::State::Found,
+                QStringLiteral("%1 device(s); memory unknown without xpu-smi").arg(files.intelSysfs.size())});
         }
         addStatus(status);
         report.gpus.append(parsed.gpus);

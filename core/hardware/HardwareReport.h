@@ -15,15 +15,15 @@ QString gpuVendorName(GpuVendor vendor);
 struct GpuDevice
 {
     GpuVendor vendor = GpuVendor::Other;
-    int index = -1;              // the tool's own id (npu-smi ids need not start at 0)
+    int index = -1; // the tool's own id (npu-smi ids need not start at 0)
     QString name;
     qint64 memoryTotalBytes = -1;
     qint64 memoryUsedBytes = -1;
     int utilizationPercent = -1;
     QString driverVersion;
     QString busId;
-    bool unifiedMemory = false;  // Apple Silicon, AMD APUs: GPU memory is system RAM
-    QString source;              // which probe found it ("nvidia-smi", "sysfs", ...)
+    bool unifiedMemory = false; // Apple Silicon, AMD APUs: GPU memory is system RAM
+    QString source;             // which probe found it ("nvidia-smi", "sysfs", ...)
 
     QJsonObject toJson() const;
 };
@@ -33,16 +33,16 @@ struct CpuInfo
     QString model;
     int logicalCores = -1;
     int physicalCores = -1;
-    double cgroupCpuLimit = -1;  // CPUs allowed by a cgroup quota, -1 when unlimited
+    double cgroupCpuLimit = -1; // CPUs allowed by a cgroup quota, -1 when unlimited
 
     QJsonObject toJson() const;
 };
 
 struct MemoryInfo
 {
-    qint64 totalBytes = -1;      // physical RAM, already clamped to a cgroup limit
+    qint64 totalBytes = -1; // physical RAM, already clamped to a cgroup limit
     qint64 availableBytes = -1;
-    qint64 physicalBytes = -1;   // before the cgroup clamp
+    qint64 physicalBytes = -1; // before the cgroup clamp
     qint64 cgroupLimitBytes = -1;
 
     QJsonObject toJson() const;

@@ -15,13 +15,13 @@ struct CatalogQuantization
 
 struct CatalogModel
 {
-    QString name;  // Ollama tag, e.g. "qwen2.5-coder:14b"
+    QString name; // Ollama tag, e.g. "qwen2.5-coder:14b"
     QString family;
     double parametersBillion = 0;
     int contextLength = 0;
     bool tools = false;
     int agenticRank = 0;
-    QStringList roles;  // "main", "small"
+    QStringList roles; // "main", "small"
     qint64 kvBytesPerToken = 0;
     QList<CatalogQuantization> quantizations;
     QString note;

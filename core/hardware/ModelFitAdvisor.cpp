@@ -31,7 +31,9 @@ QList<RuntimeAdvice> runtimesFor(const QString &platform)
 {
     if (platform == QLatin1String("ascend")) {
         return {
-            {QStringLiteral("vLLM Ascend"), true, QStringLiteral("the vllm-ascend plugin on CANN; start it with --enable-auto-tool-choice and a --tool-call-parser")},
+            {QStringLiteral("vLLM Ascend"), true,
+             QStringLiteral(
+                 "the vllm-ascend plugin on CANN; start it with --enable-auto-tool-choice and a --tool-call-parser")},
             {QStringLiteral("Ollama"), false, QStringLiteral("has no Ascend backend; it would run on the CPU only")},
             {QStringLiteral("llama.cpp"), true, QStringLiteral("CANN backend, less mature than vLLM Ascend")},
         };
@@ -47,7 +49,8 @@ QList<RuntimeAdvice> runtimesFor(const QString &platform)
     if (platform == QLatin1String("nvidia")) {
         return {
             {QStringLiteral("Ollama"), true, QStringLiteral("CUDA")},
-            {QStringLiteral("vLLM"), true, QStringLiteral("CUDA; start it with --enable-auto-tool-choice and a --tool-call-parser")},
+            {QStringLiteral("vLLM"), true,
+             QStringLiteral("CUDA; start it with --enable-auto-tool-choice and a --tool-call-parser")},
             {QStringLiteral("LM Studio"), true, QStringLiteral("CUDA")},
             {QStringLiteral("llama.cpp"), true, QStringLiteral("CUDA")},
         };
@@ -64,7 +67,8 @@ QList<RuntimeAdvice> runtimesFor(const QString &platform)
         return {
             {QStringLiteral("llama.cpp"), true, QStringLiteral("SYCL or Vulkan")},
             {QStringLiteral("LM Studio"), true, QStringLiteral("Vulkan")},
-            {QStringLiteral("Ollama"), false, QStringLiteral("the standard build uses the CPU on Intel GPUs; Intel's IPEX-LLM build adds GPU support")},
+            {QStringLiteral("Ollama"), false,
+             QStringLiteral("the standard build uses the CPU on Intel GPUs; Intel's IPEX-LLM build adds GPU support")},
             {QStringLiteral("vLLM"), false, QStringLiteral("only the XPU build for Data Center GPUs")},
         };
     }
@@ -78,7 +82,7 @@ QList<RuntimeAdvice> runtimesFor(const QString &platform)
 
 int fitOrder(ModelFit fit)
 {
-    return int(fit);  // lower is better
+    return int(fit); // lower is better
 }
 
 QuantizationFit fitOne(const CatalogQuantization &q, qint64 kvPerToken, int context, qint64 gpu, qint64 ram,
@@ -91,7 +95,7 @@ QuantizationFit fitOne(const CatalogQuantization &q, qint64 kvPerToken, int cont
     if (gpu > 0 && fit.neededBytes <= gpu)
         fit.fit = ModelFit::FullGpu;
     else if (gpu > 0 && fit.neededBytes <= (unified ? ram : gpu + ram))
-        fit.fit = ModelFit::PartialGpu;  // on unified memory: layers beyond the GPU budget run on the CPU
+        fit.fit = ModelFit::PartialGpu; // on unified memory: layers beyond the GPU budget run on the CPU
     else if (gpu <= 0 && fit.neededBytes <= ram)
         fit.fit = ModelFit::CpuOnly;
     else
@@ -142,13 +146,15 @@ ModelAdvice adviseModels(const HardwareReport &report, const ModelCatalog &catal
         entry.contextLargeEnough = model.contextLength >= advice.contextTokens;
         entry.note = model.note;
         for (const CatalogQuantization &q : model.quantizations) {
-            entry.quantizations.append(fitOne(q, model.kvBytesPerToken, advice.contextTokens, gpu, advice.ramBytes, unified));
+            entry.quantizations.append(
+                fitOne(q, model.kvBytesPerToken, advice.contextTokens, gpu, advice.ramBytes, unified));
         }
         // Recommend the biggest quantization among those with the best fit class; the
         // default one when it ties (it is what `ollama pull name` fetches).
         for (const QuantizationFit &fit : entry.quantizations) {
-            if (entry.recommended.quantization.isEmpty() || fitOrder(fit.fit) < fitOrder(entry.recommended.fit)
-                || (fit.fit == entry.recommended.fit && fit.fit == ModelFit::FullGpu && fit.sizeBytes > entry.recommended.sizeBytes)) {
+            if (entry.recommended.quantization.isEmpty() || fitOrder(fit.fit) < fitOrder(entry.recommended.fit) ||
+                (fit.fit == entry.recommended.fit && fit.fit == ModelFit::FullGpu &&
+                 fit.sizeBytes > entry.recommended.sizeBytes)) {
                 entry.recommended = fit;
             }
         }
@@ -162,8 +168,8 @@ ModelAdvice adviseModels(const HardwareReport &report, const ModelCatalog &catal
     }
 
     auto usable = [&](const CatalogModel &model, const QString &role) {
-        return model.tools && model.agenticRank > 0 && model.roles.contains(role)
-            && model.contextLength >= advice.contextTokens;
+        return model.tools && model.agenticRank > 0 && model.roles.contains(role) &&
+               model.contextLength >= advice.contextTokens;
     };
     auto entryFor = [&](const QString &name) -> const ModelFitEntry * {
         for (const ModelFitEntry &entry : advice.models) {
@@ -197,16 +203,21 @@ ModelAdvice adviseModels(const HardwareReport &report, const ModelCatalog &catal
         }
     }
     if (bestMain) {
-        advice.mainModel = RolePick{bestMain->name, bestMainFit->recommended.quantization, bestMainFit->recommended.fit, {}};
+        advice.mainModel =
+            RolePick{bestMain->name, bestMainFit->recommended.quantization, bestMainFit->recommended.fit, {}};
         switch (bestMainFit->recommended.fit) {
         case ModelFit::FullGpu:
-            advice.mainModel.reason = QStringLiteral("the strongest tool-capable coder that fits entirely in GPU memory with a %1K context").arg(advice.contextTokens / 1024);
+            advice.mainModel.reason =
+                QStringLiteral("the strongest tool-capable coder that fits entirely in GPU memory with a %1K context")
+                    .arg(advice.contextTokens / 1024);
             break;
         case ModelFit::PartialGpu:
-            advice.mainModel.reason = QStringLiteral("no tool-capable coder fits entirely in GPU memory; this one runs partly on the CPU, so expect slower answers");
+            advice.mainModel.reason = QStringLiteral("no tool-capable coder fits entirely in GPU memory; this one runs "
+                                                     "partly on the CPU, so expect slower answers");
             break;
         default:
-            advice.mainModel.reason = QStringLiteral("no usable GPU; the smallest model that still handles Claude Code's tools, on the CPU (slow)");
+            advice.mainModel.reason = QStringLiteral(
+                "no usable GPU; the smallest model that still handles Claude Code's tools, on the CPU (slow)");
             break;
         }
     } else {
@@ -215,7 +226,8 @@ ModelAdvice adviseModels(const HardwareReport &report, const ModelCatalog &catal
 
     // Small (background tasks, titles): the best small model that fits in what the main
     // model leaves free, so neither gets unloaded; otherwise reuse the main model.
-    const qint64 mainNeed = bestMainFit && bestMainFit->recommended.fit == ModelFit::FullGpu ? bestMainFit->recommended.neededBytes : 0;
+    const qint64 mainNeed =
+        bestMainFit && bestMainFit->recommended.fit == ModelFit::FullGpu ? bestMainFit->recommended.neededBytes : 0;
     const CatalogModel *bestSmall = nullptr;
     const ModelFitEntry *bestSmallFit = nullptr;
     for (const CatalogModel &model : catalog.models()) {
@@ -240,17 +252,20 @@ ModelAdvice adviseModels(const HardwareReport &report, const ModelCatalog &catal
         Q_UNUSED(bestSmallFit);
     } else if (bestMain) {
         advice.smallModel = advice.mainModel;
-        advice.smallModel.reason = QStringLiteral("use the main model for both roles: a second model would not fit beside it, and swapping models costs seconds per request");
+        advice.smallModel.reason = QStringLiteral("use the main model for both roles: a second model would not fit "
+                                                  "beside it, and swapping models costs seconds per request");
     } else {
         advice.smallModel.reason = advice.mainModel.reason;
     }
 
     if (advice.platform != QLatin1String("ascend")) {
-        advice.notes.append(QStringLiteral("Ollama's default context is 4096 tokens on smaller GPUs: set OLLAMA_CONTEXT_LENGTH=%1 (or num_ctx per model) for Claude Code.")
+        advice.notes.append(QStringLiteral("Ollama's default context is 4096 tokens on smaller GPUs: set "
+                                           "OLLAMA_CONTEXT_LENGTH=%1 (or num_ctx per model) for Claude Code.")
                                 .arg(advice.contextTokens));
     }
     if (report.memory.cgroupLimitBytes > 0)
-        advice.notes.append(QStringLiteral("RAM is limited by a cgroup to %1 GiB.").arg(double(report.memory.cgroupLimitBytes) / kGiB, 0, 'f', 1));
+        advice.notes.append(QStringLiteral("RAM is limited by a cgroup to %1 GiB.")
+                                .arg(double(report.memory.cgroupLimitBytes) / kGiB, 0, 'f', 1));
     if (advice.platform == QLatin1String("intel"))
         advice.notes.append(QStringLiteral("Intel GPU memory is unknown without xpu-smi; the fit assumes the CPU."));
     return advice;

@@ -8,10 +8,10 @@
 namespace sb {
 
 enum class ModelFit {
-    FullGpu,     // weights + KV cache for the target context fit in GPU memory
-    PartialGpu,  // some layers on the GPU, the rest in RAM: works, slower
-    CpuOnly,     // no usable GPU, fits in RAM
-    TooLarge,    // does not fit anywhere
+    FullGpu,    // weights + KV cache for the target context fit in GPU memory
+    PartialGpu, // some layers on the GPU, the rest in RAM: works, slower
+    CpuOnly,    // no usable GPU, fits in RAM
+    TooLarge,   // does not fit anywhere
 };
 QString modelFitName(ModelFit fit);
 
@@ -19,7 +19,7 @@ struct QuantizationFit
 {
     QString quantization;
     qint64 sizeBytes = 0;
-    qint64 neededBytes = 0;  // weights + KV cache at the target context + runtime overhead
+    qint64 neededBytes = 0; // weights + KV cache at the target context + runtime overhead
     ModelFit fit = ModelFit::TooLarge;
 };
 
@@ -27,22 +27,22 @@ struct ModelFitEntry
 {
     QString model;
     bool tools = false;
-    bool contextLargeEnough = false;  // native context >= the target
-    QuantizationFit recommended;      // the largest quantization with the best fit
+    bool contextLargeEnough = false; // native context >= the target
+    QuantizationFit recommended;     // the largest quantization with the best fit
     QList<QuantizationFit> quantizations;
     QString note;
 };
 
 struct RuntimeAdvice
 {
-    QString runtime;  // "Ollama", "vLLM", "vLLM Ascend", "llama.cpp", "LM Studio"
+    QString runtime; // "Ollama", "vLLM", "vLLM Ascend", "llama.cpp", "LM Studio"
     bool works = false;
     QString note;
 };
 
 struct RolePick
 {
-    QString model;  // empty when nothing suitable fits
+    QString model; // empty when nothing suitable fits
     QString quantization;
     ModelFit fit = ModelFit::TooLarge;
     QString reason;
@@ -50,14 +50,14 @@ struct RolePick
 
 struct ModelAdvice
 {
-    QString platform;  // "nvidia", "amd", "ascend", "apple", "intel", "cpu"
+    QString platform; // "nvidia", "amd", "ascend", "apple", "intel", "cpu"
     qint64 gpuMemoryBytes = 0;
     qint64 ramBytes = 0;
     int contextTokens = 32768;
     QList<RuntimeAdvice> runtimes;
     QList<ModelFitEntry> models;
-    RolePick mainModel;   // Claude Code's main model (ANTHROPIC_DEFAULT_SONNET/OPUS_MODEL)
-    RolePick smallModel;  // its small/fast model (ANTHROPIC_DEFAULT_HAIKU_MODEL)
+    RolePick mainModel;  // Claude Code's main model (ANTHROPIC_DEFAULT_SONNET/OPUS_MODEL)
+    RolePick smallModel; // its small/fast model (ANTHROPIC_DEFAULT_HAIKU_MODEL)
     QStringList notes;
 
     QJsonObject toJson() const;

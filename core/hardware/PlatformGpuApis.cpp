@@ -4,6 +4,7 @@
 
 #ifdef Q_OS_WIN
 #include <windows.h>
+// dxgi.h needs windows.h first.
 #include <dxgi.h>
 #endif
 

@@ -92,7 +92,8 @@ QList<GpuDevice> readAmdKfdGpus(const QString &root)
     std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) { return a.toInt() < b.toInt(); });
     int index = 0;
     for (const QString &node : names) {
-        const QHash<QString, qint64> props = parseKfdProperties(readSmallFile(nodes.filePath(node + QStringLiteral("/properties"))));
+        const QHash<QString, qint64> props =
+            parseKfdProperties(readSmallFile(nodes.filePath(node + QStringLiteral("/properties"))));
         const qint64 vendorId = props.value(QStringLiteral("vendor_id"));
         const qint64 deviceId = props.value(QStringLiteral("device_id"));
         const qint64 renderMinor = props.value(QStringLiteral("drm_render_minor"));
@@ -109,13 +110,15 @@ QList<GpuDevice> readAmdKfdGpus(const QString &root)
         const qint64 gfx = props.value(QStringLiteral("gfx_target_version"));
         if (gfx > 0) {
             // gfx_target_version 110000 -> gfx1100, 90402 -> gfx942
-            gpu.name += QStringLiteral(" gfx%1%2%3").arg(gfx / 10000).arg((gfx / 100) % 100, 1, 16).arg(gfx % 100, 1, 16);
+            gpu.name +=
+                QStringLiteral(" gfx%1%2%3").arg(gfx / 10000).arg((gfx / 100) % 100, 1, 16).arg(gfx % 100, 1, 16);
         }
         gpu.memoryTotalBytes = readNumber(device + QStringLiteral("/mem_info_vram_total"));
         gpu.memoryUsedBytes = readNumber(device + QStringLiteral("/mem_info_vram_used"));
         const qint64 gtt = readNumber(device + QStringLiteral("/mem_info_gtt_total"));
         // An APU reserves little VRAM and serves the rest from system memory (GTT).
-        if (gtt > 0 && gpu.memoryTotalBytes >= 0 && gpu.memoryTotalBytes < 4LL * 1024 * 1024 * 1024 && gtt > gpu.memoryTotalBytes) {
+        if (gtt > 0 && gpu.memoryTotalBytes >= 0 && gpu.memoryTotalBytes < 4LL * 1024 * 1024 * 1024 &&
+            gtt > gpu.memoryTotalBytes) {
             gpu.unifiedMemory = true;
             gpu.memoryTotalBytes = gtt;
         }
@@ -144,10 +147,11 @@ QList<GpuDevice> readDrmGpus(const QString &root, GpuVendor vendor)
         GpuDevice gpu;
         gpu.vendor = vendor;
         gpu.index = match.captured(1).toInt();
-        gpu.name = QStringLiteral("%1 GPU [%2]").arg(vendor == GpuVendor::Intel ? QStringLiteral("Intel")
-                                                     : vendor == GpuVendor::Nvidia ? QStringLiteral("NVIDIA")
-                                                                                    : QStringLiteral("AMD"),
-                                                     deviceId);
+        gpu.name = QStringLiteral("%1 GPU [%2]")
+                       .arg(vendor == GpuVendor::Intel    ? QStringLiteral("Intel")
+                            : vendor == GpuVendor::Nvidia ? QStringLiteral("NVIDIA")
+                                                          : QStringLiteral("AMD"),
+                            deviceId);
         gpu.source = QStringLiteral("sysfs");
         gpus.append(gpu);
     }
@@ -159,7 +163,8 @@ int countDavinciDevices(const QString &root)
 {
     static const QRegularExpression numbered(QStringLiteral("^davinci\\d+$"));
     int count = 0;
-    for (const QString &entry : QDir(under(root, QStringLiteral("dev"))).entryList(QDir::System | QDir::Files | QDir::AllEntries)) {
+    for (const QString &entry :
+         QDir(under(root, QStringLiteral("dev"))).entryList(QDir::System | QDir::Files | QDir::AllEntries)) {
         if (numbered.match(entry).hasMatch())
             ++count;
     }

@@ -10,16 +10,25 @@
 namespace sb {
 
 OllamaClient::OllamaClient(const QUrl &baseUrl, QObject *parent)
-    : QObject(parent)
-    , m_network(new QNetworkAccessManager(this))
-    , m_baseUrl(baseUrl)
-{
-}
+    : QObject(parent), m_network(new QNetworkAccessManager(this)), m_baseUrl(baseUrl)
+{}
 
-QUrl OllamaClient::baseUrl() const { return m_baseUrl; }
-void OllamaClient::setBaseUrl(const QUrl &url) { m_baseUrl = url; }
-void OllamaClient::setTimeoutMs(int milliseconds) { m_timeoutMs = milliseconds; }
-QNetworkAccessManager *OllamaClient::network() const { return m_network; }
+QUrl OllamaClient::baseUrl() const
+{
+    return m_baseUrl;
+}
+void OllamaClient::setBaseUrl(const QUrl &url)
+{
+    m_baseUrl = url;
+}
+void OllamaClient::setTimeoutMs(int milliseconds)
+{
+    m_timeoutMs = milliseconds;
+}
+QNetworkAccessManager *OllamaClient::network() const
+{
+    return m_network;
+}
 
 QUrl OllamaClient::endpoint(const QString &path) const
 {
@@ -38,9 +47,11 @@ void OllamaClient::call(QNetworkReply *reply, std::function<void(int, const QByt
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
         if (status == 0) {
-            const QString why = reply->error() == QNetworkReply::ConnectionRefusedError
-                ? QStringLiteral("Ollama at %1 refused the connection — is `ollama serve` running?").arg(base.toString())
-                : QStringLiteral("Ollama at %1 did not answer: %2").arg(base.toString(), reply->errorString());
+            const QString why =
+                reply->error() == QNetworkReply::ConnectionRefusedError
+                    ? QStringLiteral("Ollama at %1 refused the connection — is `ollama serve` running?")
+                          .arg(base.toString())
+                    : QStringLiteral("Ollama at %1 did not answer: %2").arg(base.toString(), reply->errorString());
             done(0, body, why);
             return;
         }
@@ -108,9 +119,8 @@ void OllamaClient::deleteModel(const QString &name, Callback<bool> done)
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     request.setTransferTimeout(m_timeoutMs);
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("model"), name}}).toJson(QJsonDocument::Compact);
-    call(m_network->sendCustomRequest(request, "DELETE", body), [done](int, const QByteArray &, const QString &error) {
-        done(error.isEmpty(), error);
-    });
+    call(m_network->sendCustomRequest(request, "DELETE", body),
+         [done](int, const QByteArray &, const QString &error) { done(error.isEmpty(), error); });
 }
 
 OllamaPullJob *OllamaClient::createPullJob(const QString &name)

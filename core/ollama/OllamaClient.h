@@ -20,10 +20,10 @@ class OllamaClient final : public QObject
 {
     Q_OBJECT
 public:
-    template<typename T>
-    using Callback = std::function<void(const T &value, const QString &error)>;
+    template<typename T> using Callback = std::function<void(const T &value, const QString &error)>;
 
-    explicit OllamaClient(const QUrl &baseUrl = QUrl(QStringLiteral("http://127.0.0.1:11434")), QObject *parent = nullptr);
+    explicit OllamaClient(const QUrl &baseUrl = QUrl(QStringLiteral("http://127.0.0.1:11434")),
+                          QObject *parent = nullptr);
 
     QUrl baseUrl() const;
     void setBaseUrl(const QUrl &url);

@@ -12,10 +12,7 @@ constexpr qint64 kSpeedWindowMs = 3000;
 }
 
 OllamaPullJob::OllamaPullJob(QNetworkAccessManager *network, const QUrl &baseUrl, const QString &model, QObject *parent)
-    : QObject(parent)
-    , m_network(network)
-    , m_baseUrl(baseUrl)
-    , m_model(model)
+    : QObject(parent), m_network(network), m_baseUrl(baseUrl), m_model(model)
 {
     m_clock.start();
 }
@@ -29,10 +26,22 @@ OllamaPullJob::~OllamaPullJob()
     }
 }
 
-QString OllamaPullJob::model() const { return m_model; }
-OllamaPullJob::State OllamaPullJob::state() const { return m_state; }
-QString OllamaPullJob::status() const { return m_status; }
-QString OllamaPullJob::error() const { return m_error; }
+QString OllamaPullJob::model() const
+{
+    return m_model;
+}
+OllamaPullJob::State OllamaPullJob::state() const
+{
+    return m_state;
+}
+QString OllamaPullJob::status() const
+{
+    return m_status;
+}
+QString OllamaPullJob::error() const
+{
+    return m_error;
+}
 
 bool OllamaPullJob::isFinished() const
 {
@@ -143,9 +152,10 @@ void OllamaPullJob::post()
     url.setPath(base + QStringLiteral("/api/pull"));
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    request.setTransferTimeout(0);  // pulls take hours; a stall shows as zero speed
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("model"), m_model}, {QStringLiteral("stream"), true}})
-                                .toJson(QJsonDocument::Compact);
+    request.setTransferTimeout(0); // pulls take hours; a stall shows as zero speed
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("model"), m_model}, {QStringLiteral("stream"), true}})
+            .toJson(QJsonDocument::Compact);
     QNetworkReply *reply = m_network->post(request, body);
     m_reply = reply;
     connect(reply, &QNetworkReply::readyRead, this, [this, reply] {
@@ -153,7 +163,7 @@ void OllamaPullJob::post()
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status != 200)
-            return;  // an error body is read whole in finished
+            return; // an error body is read whole in finished
         feed(reply->readAll());
     });
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
@@ -162,7 +172,7 @@ void OllamaPullJob::post()
             return;
         m_reply = nullptr;
         if (m_state != State::Running)
-            return;  // paused or cancelled: the abort is ours
+            return; // paused or cancelled: the abort is ours
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status != 0 && status != 200) {
             m_error = ollama::errorMessage(status, reply->readAll());
@@ -174,7 +184,8 @@ void OllamaPullJob::post()
         const bool networkError = reply->error() != QNetworkReply::NoError;
         QString text = reply->errorString();
         if (status == 0 && reply->error() == QNetworkReply::ConnectionRefusedError)
-            text = QStringLiteral("Ollama at %1 refused the connection — is `ollama serve` running?").arg(m_baseUrl.toString());
+            text = QStringLiteral("Ollama at %1 refused the connection — is `ollama serve` running?")
+                       .arg(m_baseUrl.toString());
         streamEnded(networkError, text);
     });
 }
@@ -240,8 +251,10 @@ void OllamaPullJob::streamEnded(bool networkError, const QString &networkErrorTe
         setState(State::Succeeded);
         Q_EMIT progressChanged();
     } else {
-        m_error = networkError ? networkErrorText
-                               : QStringLiteral("the download stopped before Ollama reported success; resume continues where it left off");
+        m_error = networkError
+                      ? networkErrorText
+                      : QStringLiteral(
+                            "the download stopped before Ollama reported success; resume continues where it left off");
         setState(State::Interrupted);
     }
     Q_EMIT finished(m_state);

@@ -37,16 +37,16 @@ public:
 
     QString model() const;
     State state() const;
-    bool isFinished() const;  // Succeeded, Failed or Cancelled
-    bool canResume() const;   // Paused or Interrupted (or Failed with a retryable error)
-    QString status() const;   // Ollama's last status line ("pulling 1a2b3c4d5e6f", "verifying sha256 digest")
+    bool isFinished() const; // Succeeded, Failed or Cancelled
+    bool canResume() const;  // Paused or Interrupted (or Failed with a retryable error)
+    QString status() const;  // Ollama's last status line ("pulling 1a2b3c4d5e6f", "verifying sha256 digest")
     QString error() const;
     QList<Layer> layers() const;
     qint64 completedBytes() const;
-    qint64 totalBytes() const;   // grows as layers appear
-    double fraction() const;     // 0..1, -1 while no size is known
-    double bytesPerSecond() const;  // over the last few seconds
-    qint64 etaSeconds() const;      // -1 when unknown
+    qint64 totalBytes() const;     // grows as layers appear
+    double fraction() const;       // 0..1, -1 while no size is known
+    double bytesPerSecond() const; // over the last few seconds
+    qint64 etaSeconds() const;     // -1 when unknown
 
     void start();
     void pause();
@@ -82,7 +82,7 @@ private:
     bool m_sawError = false;
     QPointer<QNetworkReply> m_reply;
     QElapsedTimer m_clock;
-    QList<QPair<qint64, qint64>> m_samples;  // (ms, completed bytes)
+    QList<QPair<qint64, qint64>> m_samples; // (ms, completed bytes)
 };
 
 } // namespace sb

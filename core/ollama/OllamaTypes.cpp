@@ -22,7 +22,8 @@ QJsonObject objectOf(const QByteArray &json, QString *error)
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (!doc.isObject()) {
         if (error)
-            *error = QStringLiteral("Ollama sent something that is not a JSON object: %1").arg(parseError.errorString());
+            *error =
+                QStringLiteral("Ollama sent something that is not a JSON object: %1").arg(parseError.errorString());
         return {};
     }
     if (error)
@@ -131,7 +132,8 @@ QString explainError(const QString &ollamaError)
     if (ollamaError.contains(QLatin1String("file does not exist")) && ollamaError.contains(QLatin1String("manifest")))
         return QStringLiteral("the Ollama library has no such model: check the name and tag (%1)").arg(ollamaError);
     if (ollamaError.contains(QLatin1String("max retries exceeded")))
-        return QStringLiteral("the download kept failing (%1): check the network and pull again, it resumes").arg(ollamaError);
+        return QStringLiteral("the download kept failing (%1): check the network and pull again, it resumes")
+            .arg(ollamaError);
     if (ollamaError.contains(QLatin1String("digest mismatch")))
         return QStringLiteral("a downloaded layer was corrupt and was deleted (%1): pull again").arg(ollamaError);
     return ollamaError;
@@ -144,7 +146,8 @@ QString errorMessage(int httpStatus, const QByteArray &body)
     if (!text.isEmpty())
         return explainError(text);
     const QString plain = QString::fromUtf8(body.trimmed().left(200));
-    return plain.isEmpty() ? QStringLiteral("HTTP %1").arg(httpStatus) : QStringLiteral("HTTP %1: %2").arg(httpStatus).arg(plain);
+    return plain.isEmpty() ? QStringLiteral("HTTP %1").arg(httpStatus)
+                           : QStringLiteral("HTTP %1: %2").arg(httpStatus).arg(plain);
 }
 
 } // namespace ollama

@@ -8,7 +8,7 @@
 
 namespace sb {
 
-struct OllamaModel  // one entry of /api/tags
+struct OllamaModel // one entry of /api/tags
 {
     QString name;
     qint64 sizeBytes = 0;
@@ -19,24 +19,24 @@ struct OllamaModel  // one entry of /api/tags
     QString quantization;
 };
 
-struct OllamaRunningModel  // one entry of /api/ps
+struct OllamaRunningModel // one entry of /api/ps
 {
     QString name;
     qint64 sizeBytes = 0;  // memory in use
     qint64 vramBytes = 0;  // of which on the GPU
-    int contextLength = 0;  // 0 when this Ollama does not report it
+    int contextLength = 0; // 0 when this Ollama does not report it
     QDateTime expiresAt;
 };
 
-struct OllamaModelDetails  // /api/show
+struct OllamaModelDetails // /api/show
 {
     QString name;
     QString family;
     QString parameterSize;
     QString quantization;
-    int contextLength = 0;       // the model's trained maximum (model_info <arch>.context_length)
-    int configuredContext = 0;   // num_ctx from its parameters, 0 when unset
-    QStringList capabilities;    // "completion", "tools", "thinking", "vision", ...
+    int contextLength = 0;     // the model's trained maximum (model_info <arch>.context_length)
+    int configuredContext = 0; // num_ctx from its parameters, 0 when unset
+    QStringList capabilities;  // "completion", "tools", "thinking", "vision", ...
 
     bool supportsTools() const;
 };
@@ -47,8 +47,8 @@ struct OllamaPullLine
     QString status;
     QString digest;
     qint64 total = 0;
-    qint64 completed = 0;  // absent until the first bytes arrive: 0
-    QString error;         // {"error": "..."}: the pull failed, even under HTTP 200
+    qint64 completed = 0; // absent until the first bytes arrive: 0
+    QString error;        // {"error": "..."}: the pull failed, even under HTTP 200
     bool valid = false;
 };
 

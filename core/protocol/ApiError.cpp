@@ -40,9 +40,15 @@ int ApiError::statusForType(const QString &type)
         int status;
     };
     static constexpr Entry kStatuses[] = {
-        {"invalid_request_error", 400}, {"authentication_error", 401}, {"permission_error", 403},
-        {"not_found_error", 404},       {"request_too_large", 413},    {"rate_limit_error", 429},
-        {"api_error", 500},             {"timeout_error", 504},        {"overloaded_error", 529},
+        {"invalid_request_error", 400},
+        {"authentication_error", 401},
+        {"permission_error", 403},
+        {"not_found_error", 404},
+        {"request_too_large", 413},
+        {"rate_limit_error", 429},
+        {"api_error", 500},
+        {"timeout_error", 504},
+        {"overloaded_error", 529},
     };
     for (const Entry &entry : kStatuses) {
         if (type == QLatin1String(entry.type))
@@ -58,14 +64,14 @@ ApiError ApiError::fromType(const QString &type, const QString &message)
 
 ApiError ApiError::truncatedStream()
 {
-    return {502, QStringLiteral("api_error"),
-            QStringLiteral("upstream stream ended before it was complete"), -1, std::nullopt};
+    return {502, QStringLiteral("api_error"), QStringLiteral("upstream stream ended before it was complete"), -1,
+            std::nullopt};
 }
 
 ApiError ApiError::promptTooLong(qint64 promptTokens, qint64 contextLimit)
 {
-    ApiError error = invalidRequest(QStringLiteral("prompt is too long: %1 tokens > %2 maximum")
-                                        .arg(promptTokens).arg(contextLimit));
+    ApiError error = invalidRequest(
+        QStringLiteral("prompt is too long: %1 tokens > %2 maximum").arg(promptTokens).arg(contextLimit));
     error.contextOverflow = ContextOverflow{promptTokens, contextLimit};
     return error;
 }
@@ -73,7 +79,8 @@ ApiError ApiError::promptTooLong(qint64 promptTokens, qint64 contextLimit)
 std::optional<ContextOverflow> ApiError::parseContextOverflow(const QString &message)
 {
     const QString lower = message.toLower();
-    static const QRegularExpression anthropic(QStringLiteral(R"(prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+))"));
+    static const QRegularExpression anthropic(
+        QStringLiteral(R"(prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+))"));
     if (const QRegularExpressionMatch match = anthropic.match(lower); match.hasMatch())
         return ContextOverflow{match.captured(1).toLongLong(), match.captured(2).toLongLong()};
     if (lower.contains(QLatin1String("prompt is too long")))
@@ -82,17 +89,19 @@ std::optional<ContextOverflow> ApiError::parseContextOverflow(const QString &mes
     // resulted in 9000 tokens." vLLM: "... However, you requested 9000 tokens (8000 in the
     // messages, 1000 in the completion)."
     static const QRegularExpression limit(QStringLiteral(R"(maximum context length is (\d+))"));
-    static const QRegularExpression prompt(QStringLiteral(R"((?:resulted in|requested) (\d+) tokens(?: \((\d+) in the messages)?)"));
+    static const QRegularExpression prompt(
+        QStringLiteral(R"((?:resulted in|requested) (\d+) tokens(?: \((\d+) in the messages)?)"));
     const QRegularExpressionMatch limitMatch = limit.match(lower);
-    if (!limitMatch.hasMatch() && !lower.contains(QLatin1String("context_length_exceeded"))
-        && !lower.contains(QLatin1String("context length")) && !lower.contains(QLatin1String("context window"))
-        && !lower.contains(QLatin1String("context size")))
+    if (!limitMatch.hasMatch() && !lower.contains(QLatin1String("context_length_exceeded")) &&
+        !lower.contains(QLatin1String("context length")) && !lower.contains(QLatin1String("context window")) &&
+        !lower.contains(QLatin1String("context size")))
         return std::nullopt;
     ContextOverflow overflow;
     if (limitMatch.hasMatch())
         overflow.contextLimit = limitMatch.captured(1).toLongLong();
     if (const QRegularExpressionMatch promptMatch = prompt.match(lower); promptMatch.hasMatch())
-        overflow.promptTokens = (promptMatch.capturedLength(2) > 0 ? promptMatch.captured(2) : promptMatch.captured(1)).toLongLong();
+        overflow.promptTokens =
+            (promptMatch.capturedLength(2) > 0 ? promptMatch.captured(2) : promptMatch.captured(1)).toLongLong();
     return overflow;
 }
 

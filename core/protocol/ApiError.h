@@ -9,7 +9,7 @@ namespace sb {
 // A prompt that does not fit the model's context: the numbers each dialect words its own way.
 struct ContextOverflow
 {
-    qint64 promptTokens = -1;  // -1: not known
+    qint64 promptTokens = -1; // -1: not known
     qint64 contextLimit = -1;
 };
 
@@ -22,7 +22,7 @@ struct ApiError
     int httpStatus = 500;
     QString type = QStringLiteral("api_error");
     QString message;
-    int retryAfterSeconds = -1;  // >= 0: sent as the retry-after header
+    int retryAfterSeconds = -1; // >= 0: sent as the retry-after header
     // Set when the prompt is too long for the context. Anthropic's wording is then exactly
     // "prompt is too long: N tokens > M maximum" (Claude Code matches it whole and compacts);
     // OpenAI's encoder sends context_length_exceeded in its own words.

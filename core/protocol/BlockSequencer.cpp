@@ -12,8 +12,8 @@ void BlockSequencer::appendThinking(const QString &text, StreamEvents &out)
     append(StreamEvent::BlockKind::Thinking, StreamEvent::Type::ThinkingDelta, text, out);
 }
 
-void BlockSequencer::append(StreamEvent::BlockKind kind, StreamEvent::Type deltaType,
-                            const QString &text, StreamEvents &out)
+void BlockSequencer::append(StreamEvent::BlockKind kind, StreamEvent::Type deltaType, const QString &text,
+                            StreamEvents &out)
 {
     if (text.isEmpty())
         return;

@@ -24,8 +24,7 @@ public:
     bool isToolUseOpen() const { return m_open && m_kind == StreamEvent::BlockKind::ToolUse; }
 
 private:
-    void append(StreamEvent::BlockKind kind, StreamEvent::Type deltaType, const QString &text,
-                StreamEvents &out);
+    void append(StreamEvent::BlockKind kind, StreamEvent::Type deltaType, const QString &text, StreamEvents &out);
 
     bool m_open = false;
     StreamEvent::BlockKind m_kind = StreamEvent::BlockKind::Text;

@@ -4,23 +4,11 @@
 
 namespace sb {
 
-FieldPath::FieldPath(const FieldPath &parent, const char *key)
-    : m_parent(&parent)
-    , m_key(key)
-{
-}
+FieldPath::FieldPath(const FieldPath &parent, const char *key) : m_parent(&parent), m_key(key) {}
 
-FieldPath::FieldPath(const FieldPath &parent, qsizetype index)
-    : m_parent(&parent)
-    , m_index(index)
-{
-}
+FieldPath::FieldPath(const FieldPath &parent, qsizetype index) : m_parent(&parent), m_index(index) {}
 
-FieldPath::FieldPath(const FieldPath &parent, int index)
-    : m_parent(&parent)
-    , m_index(index)
-{
-}
+FieldPath::FieldPath(const FieldPath &parent, int index) : m_parent(&parent), m_index(index) {}
 
 QString FieldPath::toString() const
 {

@@ -22,8 +22,8 @@ public:
     QString toString() const;
     // A 400 invalid_request_error "<path>: <problem>".
     ApiError error(const QString &problem) const;
-    ApiError missing() const;                      // "<path>: field required"
-    ApiError wrongType(const char *expected) const;  // "<path>: must be <expected>"
+    ApiError missing() const;                       // "<path>: field required"
+    ApiError wrongType(const char *expected) const; // "<path>: must be <expected>"
 
 private:
     const FieldPath *m_parent = nullptr;

@@ -9,8 +9,8 @@ namespace sb {
 class IdGenerator final
 {
 public:
-    static QString messageId();  // "msg_…"
-    static QString toolUseId();  // "toolu_…"
+    static QString messageId(); // "msg_…"
+    static QString toolUseId(); // "toolu_…"
     static QString withPrefix(const QString &prefix, int length = 24);
 };
 

@@ -5,8 +5,8 @@
 
 namespace sb {
 
-std::optional<ApiError> JsonFieldReader::requiredString(const QJsonObject &body, const char *key,
-                                                        const FieldPath &root, QString &out)
+std::optional<ApiError> JsonFieldReader::requiredString(const QJsonObject &body, const char *key, const FieldPath &root,
+                                                        QString &out)
 {
     const QJsonValue value = body.value(QLatin1String(key));
     if (value.isUndefined() || value.isNull())
@@ -20,8 +20,8 @@ std::optional<ApiError> JsonFieldReader::requiredString(const QJsonObject &body,
 std::optional<ApiError> JsonFieldReader::integer(const QJsonValue &value, const FieldPath &path, int &out)
 {
     const double number = value.toDouble();
-    if (!value.isDouble() || std::floor(number) != number || number < std::numeric_limits<int>::min()
-        || number > std::numeric_limits<int>::max())
+    if (!value.isDouble() || std::floor(number) != number || number < std::numeric_limits<int>::min() ||
+        number > std::numeric_limits<int>::max())
         return path.wrongType("an integer");
     out = int(number);
     return std::nullopt;
@@ -36,8 +36,8 @@ std::optional<ApiError> JsonFieldReader::positiveInteger(const QJsonValue &value
     return std::nullopt;
 }
 
-std::optional<ApiError> JsonFieldReader::optionalNumber(const QJsonObject &body, const char *key,
-                                                        const FieldPath &root, std::optional<double> &out)
+std::optional<ApiError> JsonFieldReader::optionalNumber(const QJsonObject &body, const char *key, const FieldPath &root,
+                                                        std::optional<double> &out)
 {
     const QJsonValue value = body.value(QLatin1String(key));
     if (value.isUndefined() || value.isNull())

@@ -35,13 +35,34 @@ void JsonStringWriter::appendEscaped(QByteArray &out, const QString &text)
         flushIfNeeded(6);
         if (c < 0x80) {
             switch (c) {
-            case '"': buffer[used++] = '\\'; buffer[used++] = '"'; break;
-            case '\\': buffer[used++] = '\\'; buffer[used++] = '\\'; break;
-            case '\n': buffer[used++] = '\\'; buffer[used++] = 'n'; break;
-            case '\r': buffer[used++] = '\\'; buffer[used++] = 'r'; break;
-            case '\t': buffer[used++] = '\\'; buffer[used++] = 't'; break;
-            case '\b': buffer[used++] = '\\'; buffer[used++] = 'b'; break;
-            case '\f': buffer[used++] = '\\'; buffer[used++] = 'f'; break;
+            case '"':
+                buffer[used++] = '\\';
+                buffer[used++] = '"';
+                break;
+            case '\\':
+                buffer[used++] = '\\';
+                buffer[used++] = '\\';
+                break;
+            case '\n':
+                buffer[used++] = '\\';
+                buffer[used++] = 'n';
+                break;
+            case '\r':
+                buffer[used++] = '\\';
+                buffer[used++] = 'r';
+                break;
+            case '\t':
+                buffer[used++] = '\\';
+                buffer[used++] = 't';
+                break;
+            case '\b':
+                buffer[used++] = '\\';
+                buffer[used++] = 'b';
+                break;
+            case '\f':
+                buffer[used++] = '\\';
+                buffer[used++] = 'f';
+                break;
             default:
                 if (c < 0x20) {
                     buffer[used++] = '\\';
@@ -56,8 +77,7 @@ void JsonStringWriter::appendEscaped(QByteArray &out, const QString &text)
             }
             continue;
         }
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < size && chars[i + 1] >= 0xdc00
-            && chars[i + 1] <= 0xdfff) {
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < size && chars[i + 1] >= 0xdc00 && chars[i + 1] <= 0xdfff) {
             c = 0x10000 + ((c - 0xd800) << 10) + (chars[i + 1] - 0xdc00);
             ++i;
         } else if (c >= 0xd800 && c <= 0xdfff) {

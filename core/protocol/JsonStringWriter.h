@@ -15,11 +15,7 @@ public:
     // Appends `text` unquoted but escaped, for callers that build a string from pieces.
     static void appendEscaped(QByteArray &out, const QString &text);
     // Appends a compile-time JSON fragment (keys, punctuation) without measuring it.
-    template<qsizetype N>
-    static void appendLiteral(QByteArray &out, const char (&text)[N])
-    {
-        out.append(text, N - 1);
-    }
+    template<qsizetype N> static void appendLiteral(QByteArray &out, const char (&text)[N]) { out.append(text, N - 1); }
     // Appends an integer in decimal, without a temporary string.
     static void appendNumber(QByteArray &out, qint64 value);
 };

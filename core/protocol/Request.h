@@ -17,13 +17,13 @@ struct ContentPart
     enum class Kind { Text, Image, ToolUse, ToolResult, Thinking, RedactedThinking };
 
     Kind kind = Kind::Text;
-    QString text;       // Text; Thinking (the reasoning text)
-    QString signature;  // Thinking: opaque signature from Anthropic (kept for round trips)
-    QString mediaType;  // Image: "image/png" …
-    QString imageData;  // Image: base64 payload (kept encoded; codecs only move it)
-    QString imageUrl;   // Image: a URL source instead of base64
-    QString toolId;     // ToolUse: its id; ToolResult: the tool_use_id it answers
-    QString toolName;   // ToolUse
+    QString text;                         // Text; Thinking (the reasoning text)
+    QString signature;                    // Thinking: opaque signature from Anthropic (kept for round trips)
+    QString mediaType;                    // Image: "image/png" …
+    QString imageData;                    // Image: base64 payload (kept encoded; codecs only move it)
+    QString imageUrl;                     // Image: a URL source instead of base64
+    QString toolId;                       // ToolUse: its id; ToolResult: the tool_use_id it answers
+    QString toolName;                     // ToolUse
     QJsonObject toolInput;                // ToolUse: the parsed arguments
     std::vector<ContentPart> resultParts; // ToolResult: its content (text and image parts)
     bool isError = false;                 // ToolResult
@@ -67,8 +67,8 @@ struct ToolChoice
 {
     enum class Mode { Auto, Any, Tool, None };
     Mode mode = Mode::Auto;
-    QString name;                  // Mode::Tool
-    bool disableParallel = false;  // Anthropic disable_parallel_tool_use / OpenAI parallel_tool_calls=false
+    QString name;                 // Mode::Tool
+    bool disableParallel = false; // Anthropic disable_parallel_tool_use / OpenAI parallel_tool_calls=false
 };
 
 struct ThinkingConfig
@@ -82,19 +82,19 @@ struct ThinkingConfig
 struct Request
 {
     QString model;
-    std::vector<ContentPart> system;  // text parts of the top-level system prompt, in order
+    std::vector<ContentPart> system; // text parts of the top-level system prompt, in order
     std::vector<Message> messages;
     std::vector<Tool> tools;
     std::optional<ToolChoice> toolChoice;
-    int maxTokens = 0;  // 0: not given
+    int maxTokens = 0; // 0: not given
     std::optional<double> temperature;
     std::optional<double> topP;
     std::optional<int> topK;
     QStringList stopSequences;
     bool stream = false;
-    bool includeUsage = false;  // OpenAI clients: stream_options.include_usage
+    bool includeUsage = false; // OpenAI clients: stream_options.include_usage
     ThinkingConfig thinking;
-    QString userId;  // metadata.user_id (Anthropic) / user (OpenAI)
+    QString userId; // metadata.user_id (Anthropic) / user (OpenAI)
 
     // The whole system prompt as one string: top-level parts joined by "\n\n".
     QString systemText() const;

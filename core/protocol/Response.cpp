@@ -9,9 +9,9 @@ struct StopName
     const char *name;
 };
 constexpr StopName kStopNames[] = {
-    {StopReason::EndTurn, "end_turn"},         {StopReason::ToolUse, "tool_use"},
-    {StopReason::MaxTokens, "max_tokens"},     {StopReason::StopSequence, "stop_sequence"},
-    {StopReason::Refusal, "refusal"},          {StopReason::PauseTurn, "pause_turn"},
+    {StopReason::EndTurn, "end_turn"},     {StopReason::ToolUse, "tool_use"},
+    {StopReason::MaxTokens, "max_tokens"}, {StopReason::StopSequence, "stop_sequence"},
+    {StopReason::Refusal, "refusal"},      {StopReason::PauseTurn, "pause_turn"},
 };
 } // namespace
 

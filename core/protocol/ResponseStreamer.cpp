@@ -37,14 +37,14 @@ StreamEvents ResponseStreamer::toEvents(const Response &response)
             break;
         }
         case ContentPart::Kind::ToolUse:
-            events.push_back(StreamEvent::blockStart(index, StreamEvent::BlockKind::ToolUse, part.toolId, part.toolName));
-            events.push_back(StreamEvent::delta(
-                StreamEvent::Type::ToolInputDelta, index,
-                QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact))));
+            events.push_back(
+                StreamEvent::blockStart(index, StreamEvent::BlockKind::ToolUse, part.toolId, part.toolName));
+            events.push_back(
+                StreamEvent::delta(StreamEvent::Type::ToolInputDelta, index,
+                                   QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact))));
             break;
         case ContentPart::Kind::Image:
-        case ContentPart::Kind::ToolResult:
-            continue;  // not something an assistant answer contains
+        case ContentPart::Kind::ToolResult: continue; // not something an assistant answer contains
         }
         events.push_back(StreamEvent::blockStop(index));
         ++index;

@@ -8,8 +8,8 @@ namespace sb {
 
 struct SseEvent
 {
-    QByteArray event;  // the `event:` field; empty when the server sent none
-    QByteArray data;   // `data:` lines joined by "\n"
+    QByteArray event; // the `event:` field; empty when the server sent none
+    QByteArray data;  // `data:` lines joined by "\n"
 };
 
 // Server-sent-events framing (WHATWG rules): lines end in \n, \r\n or \r; `:` starts a
@@ -28,11 +28,11 @@ private:
     void processLine(const char *line, qsizetype size, std::vector<SseEvent> &out);
     void dispatch(std::vector<SseEvent> &out);
 
-    QByteArray m_line;  // a line not yet terminated
+    QByteArray m_line; // a line not yet terminated
     QByteArray m_event;
     QByteArray m_data;
     bool m_hasData = false;
-    bool m_skipLineFeed = false;  // the previous chunk ended in \r: a leading \n belongs to it
+    bool m_skipLineFeed = false; // the previous chunk ended in \r: a leading \n belongs to it
 };
 
 } // namespace sb

@@ -20,8 +20,8 @@ protected:
     // its blank line (an unparsable one then means the body was cut off).
     void drainParser(StreamEvents &out);
 
-    bool m_complete = false;   // the final event or an error was decoded
-    bool m_finishing = false;  // decoding what the body ended with
+    bool m_complete = false;  // the final event or an error was decoded
+    bool m_finishing = false; // decoding what the body ended with
 
 private:
     void handleAll(StreamEvents &out);

@@ -72,7 +72,7 @@ void StreamAggregator::add(const StreamEvent &event)
         const QString json = found->trimmed();
         m_toolInput.erase(found);
         if (json.isEmpty())
-            break;  // a tool without arguments
+            break; // a tool without arguments
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(json.toUtf8(), &parseError);
         if (!document.isObject()) {
@@ -98,11 +98,8 @@ void StreamAggregator::add(const StreamEvent &event)
             m_response.usage.cacheWriteTokens = event.usage.cacheWriteTokens;
         m_response.usage.estimated = m_response.usage.estimated || event.usage.estimated;
         break;
-    case StreamEvent::Type::MessageStop:
-        m_complete = true;
-        break;
-    case StreamEvent::Type::Ping:
-        break;
+    case StreamEvent::Type::MessageStop: m_complete = true; break;
+    case StreamEvent::Type::Ping: break;
     case StreamEvent::Type::Error:
         m_failed = true;
         m_error = event.error;

@@ -24,8 +24,8 @@ private:
     ContentPart *part(int index);
 
     Response m_response;
-    QHash<int, size_t> m_partByIndex;  // block index → position in m_response.content
-    QHash<int, QString> m_toolInput;   // block index → partial JSON so far
+    QHash<int, size_t> m_partByIndex; // block index → position in m_response.content
+    QHash<int, QString> m_toolInput;  // block index → partial JSON so far
     ApiError m_error;
     bool m_failed = false;
     bool m_complete = false;

@@ -12,8 +12,7 @@ StreamEvent StreamEvent::messageStart(const QString &id, const QString &model, c
     return event;
 }
 
-StreamEvent StreamEvent::blockStart(int index, BlockKind kind, const QString &toolId,
-                                    const QString &toolName)
+StreamEvent StreamEvent::blockStart(int index, BlockKind kind, const QString &toolId, const QString &toolName)
 {
     StreamEvent event;
     event.type = Type::BlockStart;

@@ -6,7 +6,8 @@ namespace {
 qint64 minuteOf(qint64 nowMs)
 {
     // Floor division, so a clock that starts below zero still gets whole minutes.
-    return nowMs >= 0 ? nowMs / MinuteWindow::kLengthMs : -((-nowMs + MinuteWindow::kLengthMs - 1) / MinuteWindow::kLengthMs);
+    return nowMs >= 0 ? nowMs / MinuteWindow::kLengthMs
+                      : -((-nowMs + MinuteWindow::kLengthMs - 1) / MinuteWindow::kLengthMs);
 }
 } // namespace
 

@@ -12,7 +12,7 @@ public:
     static constexpr qint64 kLengthMs = 60000;
 
     void roll(qint64 nowMs);
-    qint64 msUntilNext(qint64 nowMs) const;  // > 0
+    qint64 msUntilNext(qint64 nowMs) const; // > 0
     void add(qint64 requests, qint64 tokens);
 
     qint64 requests() const;

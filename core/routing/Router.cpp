@@ -17,14 +17,14 @@ namespace sb {
 
 namespace {
 
-constexpr qint64 kFailureWindowMs = 60000;       // allowed_fails counts failures within a minute
-constexpr int kAffinityCapacity = 10000;         // sessions remembered for affinity
-constexpr qint64 kParallelRetryHintMs = 1000;    // when only max_parallel_requests blocks
-constexpr qint64 kMaxUpstreamCooldownMs = 3600 * 1000;  // longest cooldown an upstream retry-after sets
-constexpr double kLatencyWeight = 0.3;           // EWMA weight of the newest TTFT sample
+constexpr qint64 kFailureWindowMs = 60000;             // allowed_fails counts failures within a minute
+constexpr int kAffinityCapacity = 10000;               // sessions remembered for affinity
+constexpr qint64 kParallelRetryHintMs = 1000;          // when only max_parallel_requests blocks
+constexpr qint64 kMaxUpstreamCooldownMs = 3600 * 1000; // longest cooldown an upstream retry-after sets
+constexpr double kLatencyWeight = 0.3;                 // EWMA weight of the newest TTFT sample
 constexpr qint64 kBackoffBaseMs = 500;
 constexpr qint64 kBackoffCapMs = 8000;
-constexpr double kUnknownPrice = 1e9;            // remote, not configured, not in the price table
+constexpr double kUnknownPrice = 1e9; // remote, not configured, not in the price table
 
 qint64 monotonicMs()
 {
@@ -46,10 +46,10 @@ bool isLocalHost(const QString &host)
     if (address.isLoopback())
         return true;
     // Private networks (a GPU box on the LAN) cost nothing per token either.
-    return address.isInSubnet(QHostAddress(QStringLiteral("10.0.0.0")), 8)
-        || address.isInSubnet(QHostAddress(QStringLiteral("172.16.0.0")), 12)
-        || address.isInSubnet(QHostAddress(QStringLiteral("192.168.0.0")), 16)
-        || address.isInSubnet(QHostAddress(QStringLiteral("fc00::")), 7);
+    return address.isInSubnet(QHostAddress(QStringLiteral("10.0.0.0")), 8) ||
+           address.isInSubnet(QHostAddress(QStringLiteral("172.16.0.0")), 12) ||
+           address.isInSubnet(QHostAddress(QStringLiteral("192.168.0.0")), 16) ||
+           address.isInSubnet(QHostAddress(QStringLiteral("fc00::")), 7);
 }
 
 bool countsTowardCooldown(AttemptFailure failure)
@@ -59,10 +59,9 @@ bool countsTowardCooldown(AttemptFailure failure)
     case AttemptFailure::Timeout:
     case AttemptFailure::RateLimited:
     case AttemptFailure::Overloaded:
-    case AttemptFailure::ServerError:
-        return true;
-    case AttemptFailure::ContextExceeded:  // another deployment with a larger context may serve it
-    case AttemptFailure::ClientError:      // the request's fault, not the deployment's
+    case AttemptFailure::ServerError: return true;
+    case AttemptFailure::ContextExceeded: // another deployment with a larger context may serve it
+    case AttemptFailure::ClientError:     // the request's fault, not the deployment's
         return false;
     }
     return false;
@@ -71,14 +70,14 @@ bool countsTowardCooldown(AttemptFailure failure)
 struct DeploymentState
 {
     int inFlight = 0;
-    int maxParallel = 0;           // resolved; 0: no limit
-    int order = 0;                 // resolved; unset orders sort last
-    double price = 0;              // USD per input + output token, for cost-based routing
-    qint64 cooldownUntil = 0;      // clock ms; cooling while now < cooldownUntil
-    std::deque<qint64> failures;   // times of counted failures within the last minute
-    MinuteWindow usage;            // rpm / tpm this minute
-    double latencyMs = -1;         // EWMA of time to first byte; -1: no sample yet
-    qint64 estimateSum = 0;        // estimated prompt tokens of the attempts in flight
+    int maxParallel = 0;         // resolved; 0: no limit
+    int order = 0;               // resolved; unset orders sort last
+    double price = 0;            // USD per input + output token, for cost-based routing
+    qint64 cooldownUntil = 0;    // clock ms; cooling while now < cooldownUntil
+    std::deque<qint64> failures; // times of counted failures within the last minute
+    MinuteWindow usage;          // rpm / tpm this minute
+    double latencyMs = -1;       // EWMA of time to first byte; -1: no sample yet
+    qint64 estimateSum = 0;      // estimated prompt tokens of the attempts in flight
     int estimateCount = 0;
 };
 
@@ -89,8 +88,7 @@ struct Router::State
     State(const GatewayConfig &config, Clock clock, quint32 seed)
         : settings(config.router), aliases(config.groupAliases), deployments(config.deployments),
           clock(clock ? std::move(clock) : Clock(&monotonicMs)), rng(seed), affinity(kAffinityCapacity)
-    {
-    }
+    {}
 
     qint64 now() const { return clock(); }
     // A uniform double in [0, 1) from the seeded generator. mt19937's output is fixed by the
@@ -101,33 +99,33 @@ struct Router::State
     QString resolveGroup(const QString &model) const;
     QString resolveGroupUncached(const QString &model) const;
     bool ruleMatches(const ScenarioRule &rule, const RouteRequest &request) const;
-    int choose();  // applies the strategy to `scratch`
+    int choose(); // applies the strategy to `scratch`
     int randomAmongBest(const std::vector<int> &candidates, const std::function<double(int)> &score, double tolerance);
     void pruneFailures(DeploymentState &state, qint64 now) const;
 
     RouterSettings settings;
-    QHash<QString, QString> aliases;   // router_settings.model_group_alias
-    std::vector<QString> patterns;     // distinct wildcard model_names, config order
-    mutable QHash<QString, QString> resolvedGroups;  // model → group ("" for none), bounded
+    QHash<QString, QString> aliases;                // router_settings.model_group_alias
+    std::vector<QString> patterns;                  // distinct wildcard model_names, config order
+    mutable QHash<QString, QString> resolvedGroups; // model → group ("" for none), bounded
     struct GroupFallbacks
     {
-        QStringList fallbacks;         // resolved: the group's own list, else default_fallbacks
+        QStringList fallbacks; // resolved: the group's own list, else default_fallbacks
         bool ownFallbacks = false;
-        QStringList contextFallbacks;  // resolved context_window_fallbacks
+        QStringList contextFallbacks; // resolved context_window_fallbacks
         bool ownContextFallbacks = false;
     };
-    QHash<QString, GroupFallbacks> fallbacksByGroup;  // computed once: plan() does no list work
+    QHash<QString, GroupFallbacks> fallbacksByGroup; // computed once: plan() does no list work
     QStringList resolvedGroupList(const QStringList &names, const QString &self) const;
     std::vector<Deployment> deployments;
     std::vector<DeploymentState> states;
-    QHash<QString, std::vector<int>> groups;  // model_name → deployment indices, config order
+    QHash<QString, std::vector<int>> groups; // model_name → deployment indices, config order
     RoutingStrategy strategy = RoutingStrategy::SimpleShuffle;
     Clock clock;
     std::mt19937 rng;
     SessionAffinityMap affinity;
     int totalInFlight = 0;
     QHash<QString, MinuteWindow> tokenWindows;
-    std::vector<int> scratch;  // reused by pick(): no allocation per decision
+    std::vector<int> scratch; // reused by pick(): no allocation per decision
     std::function<void()> capacityListener;
 };
 
@@ -184,7 +182,7 @@ QString Router::State::resolveGroup(const QString &model) const
         return cached.value();
     const QString group = resolveGroupUncached(model);
     if (resolvedGroups.size() >= 4096)
-        resolvedGroups.clear();  // clients send few distinct names; this only bounds abuse
+        resolvedGroups.clear(); // clients send few distinct names; this only bounds abuse
     resolvedGroups.insert(model, group);
     return group;
 }
@@ -266,22 +264,25 @@ int Router::State::choose()
             }
             for (auto it = scratch.rbegin(); it != scratch.rend(); ++it) {
                 if (weightOf(*it, by) > 0)
-                    return *it;  // rounding left r at 0: the last weighted one
+                    return *it; // rounding left r at 0: the last weighted one
             }
         }
         return scratch[size_t(unit() * double(scratch.size()))];
     }
     case RoutingStrategy::LeastBusy:
-        return randomAmongBest(scratch, [this](int i) { return double(states[size_t(i)].inFlight); }, 0);
+        return randomAmongBest(
+            scratch, [this](int i) { return double(states[size_t(i)].inFlight); }, 0);
     case RoutingStrategy::LatencyBased:
         // Untried deployments count as fastest, so each gets measured (LiteLLM does the same).
         return randomAmongBest(
             scratch, [this](int i) { return std::max(0.0, states[size_t(i)].latencyMs); },
             settings.lowestLatencyBuffer);
     case RoutingStrategy::UsageBased:
-        return randomAmongBest(scratch, [this](int i) { return double(states[size_t(i)].usage.tokens()); }, 0);
+        return randomAmongBest(
+            scratch, [this](int i) { return double(states[size_t(i)].usage.tokens()); }, 0);
     case RoutingStrategy::CostBased:
-        return randomAmongBest(scratch, [this](int i) { return states[size_t(i)].price; }, 0);
+        return randomAmongBest(
+            scratch, [this](int i) { return states[size_t(i)].price; }, 0);
     }
     return scratch.front();
 }
@@ -397,8 +398,8 @@ PickResult Router::pick(const QString &group, const RouteRequest &request, const
         DeploymentState &state = d->states[size_t(index)];
         if (!exclude.isEmpty() && exclude.contains(deployment.id))
             continue;
-        if (request.estimatedTokens > 0 && deployment.contextLength > 0
-            && deployment.contextLength < request.estimatedTokens) {
+        if (request.estimatedTokens > 0 && deployment.contextLength > 0 &&
+            deployment.contextLength < request.estimatedTokens) {
             result.largestContext = std::max(result.largestContext, deployment.contextLength);
             continue;
         }
@@ -416,8 +417,8 @@ PickResult Router::pick(const QString &group, const RouteRequest &request, const
             state.usage.roll(now);
             const bool overRpm = deployment.rpm > 0 && state.usage.requests() >= deployment.rpm;
             // A prompt larger than the whole tpm still goes to an idle minute, or it never would.
-            const bool overTpm = deployment.tpm > 0 && state.usage.tokens() > 0
-                && state.usage.tokens() + request.estimatedTokens > deployment.tpm;
+            const bool overTpm = deployment.tpm > 0 && state.usage.tokens() > 0 &&
+                                 state.usage.tokens() + request.estimatedTokens > deployment.tpm;
             if (overRpm || overTpm) {
                 soonest = std::min(soonest, state.usage.msUntilNext(now));
                 overRate = true;
@@ -485,8 +486,9 @@ void Router::attemptSucceeded(const Deployment &deployment, const QString &sessi
     DeploymentState &state = d->states[size_t(index)];
     const qint64 sample = firstByteMs >= 0 ? firstByteMs : totalMs;
     if (sample >= 0) {
-        state.latencyMs = state.latencyMs < 0 ? double(sample)
-                                              : (1 - kLatencyWeight) * state.latencyMs + kLatencyWeight * double(sample);
+        state.latencyMs = state.latencyMs < 0
+                              ? double(sample)
+                              : (1 - kLatencyWeight) * state.latencyMs + kLatencyWeight * double(sample);
     }
     if (tokens > 0) {
         const qint64 estimate = state.estimateCount > 0 ? state.estimateSum / state.estimateCount : 0;
@@ -515,7 +517,8 @@ void Router::attemptFailed(const Deployment &deployment, AttemptFailure failure,
     state.failures.push_back(now);
     // LiteLLM cools a deployment once its failures this minute exceed allowed_fails.
     if (int(state.failures.size()) > d->settings.allowedFails && d->settings.cooldownSeconds > 0) {
-        state.cooldownUntil = std::max(state.cooldownUntil, now + qint64(std::llround(d->settings.cooldownSeconds * 1000)));
+        state.cooldownUntil =
+            std::max(state.cooldownUntil, now + qint64(std::llround(d->settings.cooldownSeconds * 1000)));
         state.failures.clear();
     }
 }
@@ -548,7 +551,7 @@ qint64 Router::backoffMs(int attempt, int retryAfterSeconds)
 {
     const int exponent = std::clamp(attempt, 1, 32) - 1;
     const qint64 base = std::min(kBackoffCapMs, kBackoffBaseMs << std::min(exponent, 10));
-    const double jitter = 0.75 + 0.5 * d->unit();  // ±25 %
+    const double jitter = 0.75 + 0.5 * d->unit(); // ±25 %
     qint64 delay = std::min(kBackoffCapMs, qint64(std::llround(double(base) * jitter)));
     const qint64 floorMs = std::max<qint64>(retryAfterSeconds > 0 ? qint64(retryAfterSeconds) * 1000 : 0,
                                             qint64(std::llround(d->settings.retryAfterSeconds * 1000)));

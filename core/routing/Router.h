@@ -18,11 +18,11 @@ namespace sb {
 // What the router needs to know about one request (all cheap to extract).
 struct RouteRequest
 {
-    QString model;              // the model the client asked for
-    QString sessionId;          // x-claude-code-session-id, else metadata.user_id's session_id
-    QString requestClass;       // x-claude-code-request-class hint (e.g. "background"), may be empty
-    QString agentId;            // x-claude-code-agent-id, may be empty
-    bool thinking = false;      // thinking requested (enabled / adaptive)
+    QString model;         // the model the client asked for
+    QString sessionId;     // x-claude-code-session-id, else metadata.user_id's session_id
+    QString requestClass;  // x-claude-code-request-class hint (e.g. "background"), may be empty
+    QString agentId;       // x-claude-code-agent-id, may be empty
+    bool thinking = false; // thinking requested (enabled / adaptive)
     bool hasImage = false;
     qint64 estimatedTokens = 0; // estimated prompt tokens
     QString token;              // the credential presented (for per-token limits)
@@ -31,10 +31,10 @@ struct RouteRequest
 // The outcome of planning: which group(s) to try, in order, and why.
 struct RoutePlan
 {
-    QString group;                  // the group the request resolved to (after rules/aliases)
-    QString rule;                   // the scenario rule that fired, empty when none
-    QStringList fallbackGroups;     // tried in order once `group` is exhausted
-    QStringList contextFallbackGroups;  // used when the prompt exceeds a deployment's context
+    QString group;                     // the group the request resolved to (after rules/aliases)
+    QString rule;                      // the scenario rule that fired, empty when none
+    QStringList fallbackGroups;        // tried in order once `group` is exhausted
+    QStringList contextFallbackGroups; // used when the prompt exceeds a deployment's context
 };
 
 // Why an attempt failed, as the router's health bookkeeping sees it.
@@ -51,12 +51,12 @@ enum class AttemptFailure {
 // Why pick() found no deployment. When deployments are blocked for different reasons, the
 // most hopeful one is given (in this order).
 enum class PickBlock {
-    None,             // a deployment was picked
-    AtParallelLimit,  // at max_parallel_requests (its own or the gateway's): a slot frees when an attempt ends
-    OverRateLimit,    // over its rpm/tpm this minute
-    CoolingDown,      // cooling down after failures
-    ContextTooSmall,  // every deployment left has a context smaller than the prompt
-    NoneLeft          // an unknown group, or every deployment excluded
+    None,            // a deployment was picked
+    AtParallelLimit, // at max_parallel_requests (its own or the gateway's): a slot frees when an attempt ends
+    OverRateLimit,   // over its rpm/tpm this minute
+    CoolingDown,     // cooling down after failures
+    ContextTooSmall, // every deployment left has a context smaller than the prompt
+    NoneLeft         // an unknown group, or every deployment excluded
 };
 
 struct PickResult
@@ -76,7 +76,7 @@ struct PickResult
 class Router final
 {
 public:
-    using Clock = std::function<qint64()>;  // monotonic milliseconds
+    using Clock = std::function<qint64()>; // monotonic milliseconds
 
     explicit Router(const GatewayConfig &config, Clock clock = {}, quint32 seed = std::random_device{}());
     ~Router();
@@ -99,10 +99,10 @@ public:
     // `totalMs` is used) feeds latency-based routing; `sessionId` (may be empty) is remembered
     // for session affinity. Every started attempt must end with attemptEnded.
     void attemptStarted(const Deployment &deployment, qint64 estimatedTokens);
-    void attemptSucceeded(const Deployment &deployment, const QString &sessionId, qint64 firstByteMs,
-                          qint64 totalMs, qint64 tokens);
+    void attemptSucceeded(const Deployment &deployment, const QString &sessionId, qint64 firstByteMs, qint64 totalMs,
+                          qint64 tokens);
     void attemptFailed(const Deployment &deployment, AttemptFailure failure, int retryAfterSeconds = -1);
-    void attemptEnded(const Deployment &deployment);  // after succeeded/failed: in-flight count goes down
+    void attemptEnded(const Deployment &deployment); // after succeeded/failed: in-flight count goes down
 
     // Retry policy: how many extra attempts, and the delay before attempt `n` (1-based),
     // exponential with jitter, at least `retryAfterSeconds` when the upstream gave one.
@@ -117,10 +117,10 @@ public:
     {
         QString id;
         bool healthy = true;
-        qint64 coolingForMs = 0;  // > 0 while cooling down
+        qint64 coolingForMs = 0; // > 0 while cooling down
         int inFlight = 0;
         int recentFailures = 0;
-        double latencyMs = -1;    // recent (EWMA) time to first byte
+        double latencyMs = -1; // recent (EWMA) time to first byte
     };
     std::vector<DeploymentHealth> health() const;
 

@@ -4,8 +4,7 @@ namespace sb {
 
 RoutingTable::RoutingTable(const GatewayConfig &config)
     : m_deployments(config.deployments), m_aliases(config.groupAliases)
-{
-}
+{}
 
 bool RoutingTable::wildcardMatches(const QString &pattern, const QString &name)
 {

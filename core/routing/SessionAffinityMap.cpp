@@ -2,8 +2,7 @@
 
 namespace sb {
 
-SessionAffinityMap::SessionAffinityMap(int capacity)
-    : m_capacity(capacity > 0 ? capacity : 1)
+SessionAffinityMap::SessionAffinityMap(int capacity) : m_capacity(capacity > 0 ? capacity : 1)
 {
     m_index.reserve(m_capacity);
 }

@@ -27,7 +27,7 @@ private:
         QString session;
         int deployment;
     };
-    using Order = std::list<Entry>;  // most recent first
+    using Order = std::list<Entry>; // most recent first
 
     int m_capacity;
     Order m_order;

@@ -64,24 +64,23 @@ bool meansNoKeyring(QKeychain::Error error)
 {
     // Without a Secret Service QtKeychain reports OtherError (7) within milliseconds, e.g.
     // "Cannot autolaunch D-Bus without X11 $DISPLAY"; other platforms say NoBackendAvailable.
-    return error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented
-        || error == QKeychain::OtherError;
+    return error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented ||
+           error == QKeychain::OtherError;
 }
 
 } // namespace
 
 SecretStore::SecretStore(const QString &fallbackDir, QObject *parent)
     : SecretStore(fallbackDir, Backend::Automatic, parent)
-{
-}
+{}
 
 SecretStore::SecretStore(const QString &fallbackDir, Backend backend, QObject *parent)
-    : QObject(parent)
-    , m_fallbackDir(fallbackDir)
+    : QObject(parent), m_fallbackDir(fallbackDir)
 {
     if (backend == Backend::FileOnly) {
         switchToFileFallback(QStringLiteral("the file backend was requested"));
-    } else if (qEnvironmentVariable(backendEnvironmentVariable()).compare(QLatin1String("file"), Qt::CaseInsensitive) == 0) {
+    } else if (qEnvironmentVariable(backendEnvironmentVariable()).compare(QLatin1String("file"), Qt::CaseInsensitive) ==
+               0) {
         switchToFileFallback(QStringLiteral("%1=file is set").arg(QLatin1String(backendEnvironmentVariable())));
     } else if (!QCoreApplication::instance()) {
         switchToFileFallback(QStringLiteral("there is no application event loop for the keyring"));
@@ -124,15 +123,12 @@ std::optional<QString> SecretStore::read(const QString &name)
     if (!m_fileFallback) {
         QString value;
         switch (keyringRead(name, &value)) {
-        case KeyringOutcome::Ok:
-            return value;
-        case KeyringOutcome::Failed:
-            return std::nullopt;
+        case KeyringOutcome::Ok: return value;
+        case KeyringOutcome::Failed: return std::nullopt;
         case KeyringOutcome::NotFound:
             // A secret written by an earlier headless run may still sit in the file.
             return fileRead(name);
-        case KeyringOutcome::Unavailable:
-            break;
+        case KeyringOutcome::Unavailable: break;
         }
     }
     return fileRead(name);
@@ -144,13 +140,10 @@ bool SecretStore::write(const QString &name, const QString &value)
         return false;
     if (!m_fileFallback) {
         switch (keyringWrite(name, value)) {
-        case KeyringOutcome::Ok:
-            return true;
+        case KeyringOutcome::Ok: return true;
         case KeyringOutcome::NotFound:
-        case KeyringOutcome::Failed:
-            return false;
-        case KeyringOutcome::Unavailable:
-            break;
+        case KeyringOutcome::Failed: return false;
+        case KeyringOutcome::Unavailable: break;
         }
     }
     return fileWrite(name, value);
@@ -163,8 +156,8 @@ bool SecretStore::remove(const QString &name)
     bool keyringOk = true;
     if (!m_fileFallback) {
         const KeyringOutcome outcome = keyringRemove(name);
-        keyringOk = outcome == KeyringOutcome::Ok || outcome == KeyringOutcome::NotFound
-            || outcome == KeyringOutcome::Unavailable;
+        keyringOk = outcome == KeyringOutcome::Ok || outcome == KeyringOutcome::NotFound ||
+                    outcome == KeyringOutcome::Unavailable;
     }
     // Also clear a copy an earlier headless run may have left in the file.
     const bool fileOk = !QFile::exists(fallbackFilePath()) || fileWrite(name, std::nullopt);
@@ -187,8 +180,8 @@ QString SecretStore::generateToken()
 {
     QByteArray bytes(32, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
-    return QStringLiteral("sb-")
-        + QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return QStringLiteral("sb-") +
+           QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 SecretStore::KeyringOutcome SecretStore::keyringRead(const QString &name, QString *value)
@@ -239,8 +232,8 @@ void SecretStore::switchToFileFallback(const QString &reason)
 {
     m_fileFallback = true;
     if (!g_fallbackAnnounced.exchange(true)) {
-        qCInfo(lcSecrets).noquote() << "No keyring service is available (" + reason
-                + "); secrets are kept in" << fallbackFilePath() << "readable only by this user";
+        qCInfo(lcSecrets).noquote() << "No keyring service is available (" + reason + "); secrets are kept in"
+                                    << fallbackFilePath() << "readable only by this user";
     }
 }
 

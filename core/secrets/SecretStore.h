@@ -24,8 +24,8 @@ class SecretStore final : public QObject
     Q_OBJECT
 public:
     enum class Backend {
-        Automatic,  // the keyring when a service answers, else the file
-        FileOnly,   // never touch the keyring (tests, or SWITCHBOARD_SECRETS_BACKEND=file)
+        Automatic, // the keyring when a service answers, else the file
+        FileOnly,  // never touch the keyring (tests, or SWITCHBOARD_SECRETS_BACKEND=file)
     };
 
     explicit SecretStore(const QString &fallbackDir, QObject *parent = nullptr);

@@ -1,22 +1,22 @@
 #include "GatewayServer.h"
 
 #include "ClientConnection.h"
-#include "protocol/IdGenerator.h"
-#include "config/ConfigLoader.h"
 #include "GuardedTcpServer.h"
+#include "TokenCountExchange.h"
 #include "UpstreamProbe.h"
+#include "config/ConfigLoader.h"
+#include "protocol/IdGenerator.h"
+#include "protocol/ResponseStreamer.h"
 #include "protocol/anthropic/AnthropicErrorCodec.h"
+#include "protocol/anthropic/AnthropicResponseCodec.h"
+#include "protocol/anthropic/AnthropicSseEncoder.h"
 #include "protocol/openai/OpenAiErrorCodec.h"
+#include "protocol/openai/OpenAiResponseCodec.h"
+#include "protocol/openai/OpenAiSseEncoder.h"
 #include "upstream/HttpClientPool.h"
 #include "usage/CacheKey.h"
 #include "usage/ResponseCache.h"
 #include "usage/UsageTap.h"
-#include "TokenCountExchange.h"
-#include "protocol/ResponseStreamer.h"
-#include "protocol/anthropic/AnthropicResponseCodec.h"
-#include "protocol/anthropic/AnthropicSseEncoder.h"
-#include "protocol/openai/OpenAiResponseCodec.h"
-#include "protocol/openai/OpenAiSseEncoder.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -77,8 +77,8 @@ QString methodName(QHttpServerRequest::Method method)
 } // namespace
 
 GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tokens, QObject *parent)
-    : QAbstractHttpServer(parent), m_config(config), m_router(std::make_shared<Router>(config)),
-      m_tokens(tokens), m_pool(new HttpClientPool(this))
+    : QAbstractHttpServer(parent), m_config(config), m_router(std::make_shared<Router>(config)), m_tokens(tokens),
+      m_pool(new HttpClientPool(this))
 {
     qRegisterMetaType<sb::RequestRecord>();
     m_uptime.start();
@@ -147,7 +147,8 @@ bool GatewayServer::listenOn(const QString &host, quint16 port, QString *error)
             if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)
                 *error = QStringLiteral("port %1 on %2 is already in use — stop the program using it "
                                         "or start Switchboard with --port <another port>")
-                             .arg(port).arg(host);
+                             .arg(port)
+                             .arg(host);
             else
                 *error = QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(m_tcp->errorString());
         }
@@ -217,9 +218,8 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     auto *client = new ClientConnection(socket, closeAfter, this);
     RequestRecord record;
     record.startedAt = QDateTime::currentDateTimeUtc();
-    record.requestId = QStringLiteral("req_sb%1_%2")
-                           .arg(QDateTime::currentMSecsSinceEpoch(), 0, 36)
-                           .arg(++m_requestCounter, 0, 36);
+    record.requestId =
+        QStringLiteral("req_sb%1_%2").arg(QDateTime::currentMSecsSinceEpoch(), 0, 36).arg(++m_requestCounter, 0, 36);
     record.method = methodName(request.method());
     record.path = request.url().path();
     record.sessionId = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-session-id")));
@@ -243,8 +243,9 @@ std::optional<QString> GatewayServer::refusedOrigin(const QHttpServerRequest &re
         const QHostAddress peer = request.remoteAddress();
         bool allowed = false;
         for (const QString &entry : m_config.allowedIps) {
-            if (entry.contains(QLatin1Char('/')) ? peer.isInSubnet(QHostAddress::parseSubnet(entry))
-                                                 : peer.isEqual(QHostAddress(entry), QHostAddress::ConvertV4MappedToIPv4))
+            if (entry.contains(QLatin1Char('/'))
+                    ? peer.isInSubnet(QHostAddress::parseSubnet(entry))
+                    : peer.isEqual(QHostAddress(entry), QHostAddress::ConvertV4MappedToIPv4))
                 allowed = true;
         }
         if (!allowed)
@@ -252,10 +253,11 @@ std::optional<QString> GatewayServer::refusedOrigin(const QHttpServerRequest &re
     }
     // A web page must not reach the gateway: no browser Origin unless allowed.
     const QByteArray origin = request.value(QByteArrayLiteral("origin"));
-    if (!origin.isEmpty() && !m_config.allowedOrigins.contains(QString::fromUtf8(origin))
-        && !m_config.allowedOrigins.contains(QStringLiteral("*")))
+    if (!origin.isEmpty() && !m_config.allowedOrigins.contains(QString::fromUtf8(origin)) &&
+        !m_config.allowedOrigins.contains(QStringLiteral("*")))
         return QStringLiteral("requests from web pages (Origin: %1) are refused; add the origin to "
-                              "switchboard.allowed_origins to allow it").arg(QString::fromUtf8(origin));
+                              "switchboard.allowed_origins to allow it")
+            .arg(QString::fromUtf8(origin));
     // The Host header must name this gateway on loopback (defeats DNS rebinding).
     if (!m_config.allowedHosts.contains(QStringLiteral("*"))) {
         const QString host = QString::fromUtf8(request.value(QByteArrayLiteral("host"))).toLower();
@@ -267,8 +269,8 @@ std::optional<QString> GatewayServer::refusedOrigin(const QHttpServerRequest &re
             port = host.mid(colon + 1);
         }
         const bool portOk = port.isEmpty() || port == QString::number(serverPort());
-        const bool loopbackName = name == QStringLiteral("localhost") || name == QStringLiteral("127.0.0.1")
-                                  || name == QStringLiteral("[::1]") || name == m_config.host.toLower();
+        const bool loopbackName = name == QStringLiteral("localhost") || name == QStringLiteral("127.0.0.1") ||
+                                  name == QStringLiteral("[::1]") || name == m_config.host.toLower();
         const bool listed = m_config.allowedHosts.contains(host) || m_config.allowedHosts.contains(name);
         if (!listed && !(loopbackName && portOk))
             return QStringLiteral("Host \"%1\" is not this gateway; add it to switchboard.allowed_hosts to allow it")
@@ -296,9 +298,10 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
     const auto method = request.method();
     const bool post = method == QHttpServerRequest::Method::Post;
     const bool get = method == QHttpServerRequest::Method::Get || method == QHttpServerRequest::Method::Head;
-    const ClientDialect dialect = path.endsWith(QStringLiteral("/chat/completions")) || path.endsWith(QStringLiteral("/models"))
-                                      ? ClientDialect::OpenAi
-                                      : ClientDialect::Anthropic;
+    const ClientDialect dialect =
+        path.endsWith(QStringLiteral("/chat/completions")) || path.endsWith(QStringLiteral("/models"))
+            ? ClientDialect::OpenAi
+            : ClientDialect::Anthropic;
 
     if (const std::optional<QString> refusal = refusedOrigin(request)) {
         ApiError error;
@@ -339,7 +342,8 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
 
     if (path == QStringLiteral("/v1/messages") && post) {
         proxy(request, client, record, ClientDialect::Anthropic);
-    } else if ((path == QStringLiteral("/v1/chat/completions") || path == QStringLiteral("/chat/completions")) && post) {
+    } else if ((path == QStringLiteral("/v1/chat/completions") || path == QStringLiteral("/chat/completions")) &&
+               post) {
         proxy(request, client, record, ClientDialect::OpenAi);
     } else if (path == QStringLiteral("/v1/messages/count_tokens") && post) {
         countTokens(request, client, record);
@@ -347,8 +351,9 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
         listModels(request, client, record);
     } else if (path == QStringLiteral("/health") && get) {
         health(client, record);
-    } else if ((path == QStringLiteral("/metrics") || path == QStringLiteral("/stats") || path == QStringLiteral("/logs"))
-               && get) {
+    } else if ((path == QStringLiteral("/metrics") || path == QStringLiteral("/stats") ||
+                path == QStringLiteral("/logs")) &&
+               get) {
         observe(path, request, client);
     } else if (path == QStringLiteral("/health/readiness") && get) {
         const QJsonObject body{{QStringLiteral("status"), QStringLiteral("ready")},
@@ -356,9 +361,10 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
                                {QStringLiteral("models"), int(m_config.deployments.size())}};
         respondJson(client, record, 200, compact(body));
     } else {
-        const bool known = path == QStringLiteral("/v1/messages") || path.endsWith(QStringLiteral("/chat/completions"))
-                           || path == QStringLiteral("/v1/messages/count_tokens") || path.endsWith(QStringLiteral("/models"))
-                           || path.startsWith(QStringLiteral("/health"));
+        const bool known = path == QStringLiteral("/v1/messages") ||
+                           path.endsWith(QStringLiteral("/chat/completions")) ||
+                           path == QStringLiteral("/v1/messages/count_tokens") ||
+                           path.endsWith(QStringLiteral("/models")) || path.startsWith(QStringLiteral("/health"));
         ApiError error;
         if (known) {
             error.httpStatus = 405;
@@ -367,7 +373,8 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
         } else {
             error = ApiError::notFound(QStringLiteral("no endpoint %1 %2; Switchboard serves POST /v1/messages, "
                                                       "POST /v1/messages/count_tokens, POST /v1/chat/completions, "
-                                                      "GET /v1/models and GET /health").arg(record.method, path));
+                                                      "GET /v1/models and GET /health")
+                                           .arg(record.method, path));
         }
         respondError(client, record, dialect, error);
     }
@@ -381,8 +388,10 @@ std::optional<QJsonObject> GatewayServer::parseBody(const QHttpServerRequest &re
         ApiError error;
         error.httpStatus = 413;
         error.type = QStringLiteral("request_too_large");
-        error.message = QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes (switchboard.max_body_mb)")
-                            .arg(body.size()).arg(m_config.maxBodyBytes);
+        error.message =
+            QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes (switchboard.max_body_mb)")
+                .arg(body.size())
+                .arg(m_config.maxBodyBytes);
         respondError(client, record, dialect, error);
         return std::nullopt;
     }
@@ -395,12 +404,15 @@ std::optional<QJsonObject> GatewayServer::parseBody(const QHttpServerRequest &re
         const int column = int(parseError.offset - (upTo.lastIndexOf('\n') + 1)) + 1;
         respondError(client, record, dialect,
                      ApiError::invalidRequest(QStringLiteral("malformed JSON at line %1, column %2 (byte %3): %4")
-                                                  .arg(line).arg(column).arg(parseError.offset)
+                                                  .arg(line)
+                                                  .arg(column)
+                                                  .arg(parseError.offset)
                                                   .arg(parseError.errorString())));
         return std::nullopt;
     }
     if (!document.isObject()) {
-        respondError(client, record, dialect, ApiError::invalidRequest(QStringLiteral("the body must be a JSON object")));
+        respondError(client, record, dialect,
+                     ApiError::invalidRequest(QStringLiteral("the body must be a JSON object")));
         return std::nullopt;
     }
     return document.object();
@@ -415,8 +427,9 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     const QJsonValue model = body->value(QStringLiteral("model"));
     if (!model.isString() || model.toString().isEmpty()) {
         respondError(client, record, dialect,
-                     ApiError::invalidRequest(model.isUndefined() ? QStringLiteral("model: field required")
-                                                                  : QStringLiteral("model: must be a non-empty string")));
+                     ApiError::invalidRequest(model.isUndefined()
+                                                  ? QStringLiteral("model: field required")
+                                                  : QStringLiteral("model: must be a non-empty string")));
         return;
     }
     record.clientModel = model.toString();
@@ -430,15 +443,18 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     route.sessionId = record.sessionId;
     if (route.sessionId.isEmpty()) {
         // Claude Code also puts its session id inside metadata.user_id (a JSON string).
-        const QString userId = body->value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString();
+        const QString userId =
+            body->value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString();
         if (userId.startsWith(QLatin1Char('{')))
-            route.sessionId = QJsonDocument::fromJson(userId.toUtf8()).object().value(QStringLiteral("session_id")).toString();
+            route.sessionId =
+                QJsonDocument::fromJson(userId.toUtf8()).object().value(QStringLiteral("session_id")).toString();
     }
     route.requestClass = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-request-class")));
     route.agentId = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-agent-id")));
-    const QString thinking = body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
-    route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive")
-                     || !body->value(QStringLiteral("reasoning_effort")).isUndefined();
+    const QString thinking =
+        body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
+    route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive") ||
+                     !body->value(QStringLiteral("reasoning_effort")).isUndefined();
     // Only scenario rules look at images: scan the body only when one of them asks.
     if (m_routesWantImages)
         route.hasImage = request.body().contains("\"image");
@@ -451,16 +467,18 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
         error.httpStatus = 429;
         error.type = QStringLiteral("rate_limit_error");
         error.message = QStringLiteral("this token is over its requests or tokens per minute (switchboard.token_rpm / "
-                                       "token_tpm); retry in %1 s").arg(limited);
+                                       "token_tpm); retry in %1 s")
+                            .arg(limited);
         error.retryAfterSeconds = limited;
         respondError(client, record, dialect, error);
         return;
     }
     const std::optional<RoutePlan> plan = m_router->plan(route);
     if (!plan) {
-        respondError(client, record, dialect,
-                     ApiError::notFound(QStringLiteral("model \"%1\" has no deployment; configured model names: %2")
-                                            .arg(record.clientModel, m_config.modelNames().join(QStringLiteral(", ")))));
+        respondError(
+            client, record, dialect,
+            ApiError::notFound(QStringLiteral("model \"%1\" has no deployment; configured model names: %2")
+                                   .arg(record.clientModel, m_config.modelNames().join(QStringLiteral(", ")))));
         return;
     }
     ClientRequest clientRequest;
@@ -474,27 +492,28 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     // The response cache: deterministic requests (or all, when configured), unless the client
     // asks to bypass it.
     const QByteArray cacheControl = request.value(QByteArrayLiteral("cache-control")).toLower();
-    const bool bypass = request.value(QByteArrayLiteral("x-switchboard-cache")).toLower() == "no"
-                        || cacheControl.contains("no-cache") || cacheControl.contains("no-store");
-    if (m_cache && m_cache->enabled() && !bypass
-        && (m_config.cache.allRequests || CacheKey::isDeterministic(clientRequest.body))) {
+    const bool bypass = request.value(QByteArrayLiteral("x-switchboard-cache")).toLower() == "no" ||
+                        cacheControl.contains("no-cache") || cacheControl.contains("no-store");
+    if (m_cache && m_cache->enabled() && !bypass &&
+        (m_config.cache.allRequests || CacheKey::isDeterministic(clientRequest.body))) {
         const QString key = CacheKey::compute(plan->group, clientRequest.body);
         QPointer<ClientConnection> target(client);
         const RoutePlan planCopy = *plan;
-        m_cache->lookup(key, [this, target, record, clientRequest, route, planCopy, key](std::optional<QByteArray> hit) mutable {
-            if (!target)
-                return;
-            if (hit) {
+        m_cache->lookup(
+            key, [this, target, record, clientRequest, route, planCopy, key](std::optional<QByteArray> hit) mutable {
+                if (!target)
+                    return;
+                if (hit) {
+                    if (m_usage)
+                        m_usage->countCacheHit(planCopy.group);
+                    record.modelGroup = planCopy.group;
+                    serveCached(target, record, clientRequest, *hit);
+                    return;
+                }
                 if (m_usage)
-                    m_usage->countCacheHit(planCopy.group);
-                record.modelGroup = planCopy.group;
-                serveCached(target, record, clientRequest, *hit);
-                return;
-            }
-            if (m_usage)
-                m_usage->countCacheMiss(planCopy.group);
-            startExchange(target, record, clientRequest, route, planCopy, key);
-        });
+                    m_usage->countCacheMiss(planCopy.group);
+                startExchange(target, record, clientRequest, route, planCopy, key);
+            });
         return;
     }
     startExchange(client, record, std::move(clientRequest), route, *plan, QString());
@@ -525,7 +544,7 @@ void GatewayServer::serveCached(ClientConnection *client, RequestRecord &record,
         ClientConnection::Headers headers = head;
         headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
         const QJsonObject body = request.dialect == ClientDialect::Anthropic ? AnthropicResponseCodec::encode(response)
-                                                                            : OpenAiResponseCodec::encode(response);
+                                                                             : OpenAiResponseCodec::encode(response);
         client->respond(200, headers, compact(body));
     } else {
         // A hit on a streaming request replays as a proper stream.
@@ -533,9 +552,11 @@ void GatewayServer::serveCached(ClientConnection *client, RequestRecord &record,
         if (request.dialect == ClientDialect::Anthropic)
             encoder = std::make_unique<AnthropicSseEncoder>();
         else
-            encoder = std::make_unique<OpenAiSseEncoder>(
-                record.clientModel, request.body.value(QStringLiteral("stream_options")).toObject()
-                                        .value(QStringLiteral("include_usage")).toBool(false));
+            encoder = std::make_unique<OpenAiSseEncoder>(record.clientModel,
+                                                         request.body.value(QStringLiteral("stream_options"))
+                                                             .toObject()
+                                                             .value(QStringLiteral("include_usage"))
+                                                             .toBool(false));
         QByteArray out;
         for (const StreamEvent &event : ResponseStreamer::toEvents(response))
             encoder->encode(event, out);
@@ -654,11 +675,11 @@ void GatewayServer::countTokens(const QHttpServerRequest &request, ClientConnect
         const bool official = deployment->apiBase.host().endsWith(QStringLiteral("openai.com"));
         if (deployment->provider == Provider::Anthropic)
             api = TokenCountApi::Anthropic;
-        else if (deployment->provider == Provider::OpenAiCompatible && !official
-                 && deployment->model.startsWith(QStringLiteral("hosted_vllm/")))
+        else if (deployment->provider == Provider::OpenAiCompatible && !official &&
+                 deployment->model.startsWith(QStringLiteral("hosted_vllm/")))
             api = TokenCountApi::Vllm;
-        else if (deployment->provider == Provider::OpenAiCompatible && !official
-                 && deployment->model.startsWith(QStringLiteral("openai/")))
+        else if (deployment->provider == Provider::OpenAiCompatible && !official &&
+                 deployment->model.startsWith(QStringLiteral("openai/")))
             api = TokenCountApi::LlamaCpp;
     }
     if (api) {
@@ -702,11 +723,11 @@ void GatewayServer::listModels(const QHttpServerRequest &request, ClientConnecti
     const qint64 created = QDateTime::currentSecsSinceEpoch() - m_uptime.elapsed() / 1000;
     for (const QString &id : ids) {
         if (anthropicShape)
-            data.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("model")},
-                                    {QStringLiteral("id"), id},
-                                    {QStringLiteral("display_name"), id},
-                                    {QStringLiteral("created_at"),
-                                     QDateTime::fromSecsSinceEpoch(created, Qt::UTC).toString(Qt::ISODate)}});
+            data.append(QJsonObject{
+                {QStringLiteral("type"), QStringLiteral("model")},
+                {QStringLiteral("id"), id},
+                {QStringLiteral("display_name"), id},
+                {QStringLiteral("created_at"), QDateTime::fromSecsSinceEpoch(created, Qt::UTC).toString(Qt::ISODate)}});
         else
             data.append(QJsonObject{{QStringLiteral("id"), id},
                                     {QStringLiteral("object"), QStringLiteral("model")},
@@ -728,7 +749,8 @@ void GatewayServer::listModels(const QHttpServerRequest &request, ClientConnecti
 
 void GatewayServer::health(ClientConnection *client, RequestRecord &record)
 {
-    auto *probe = new UpstreamProbe(m_config.deployments, m_config.connectTimeoutMs < 2000 ? m_config.connectTimeoutMs : 2000, client);
+    auto *probe = new UpstreamProbe(m_config.deployments,
+                                    m_config.connectTimeoutMs < 2000 ? m_config.connectTimeoutMs : 2000, client);
     QPointer<ClientConnection> target(client);
     const qint64 uptime = m_uptime.elapsed() / 1000;
     connect(probe, &UpstreamProbe::finished, this, [this, target, record, uptime](QJsonArray upstreams) mutable {
@@ -747,8 +769,8 @@ void GatewayServer::health(ClientConnection *client, RequestRecord &record)
                 if (health.latencyMs >= 0)
                     entry.insert(QStringLiteral("recent_latency_ms"), health.latencyMs);
             }
-            allUp = allUp && entry.value(QStringLiteral("reachable")).toBool()
-                    && entry.value(QStringLiteral("healthy")).toBool(true);
+            allUp = allUp && entry.value(QStringLiteral("reachable")).toBool() &&
+                    entry.value(QStringLiteral("healthy")).toBool(true);
             upstreams.replace(i, entry);
         }
         const QJsonObject body{{QStringLiteral("status"), allUp ? QStringLiteral("ok") : QStringLiteral("degraded")},
@@ -765,8 +787,9 @@ void GatewayServer::health(ClientConnection *client, RequestRecord &record)
 
 void GatewayServer::respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body)
 {
-    client->respond(status, {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                             {QByteArrayLiteral("request-id"), record.requestId.toUtf8()}},
+    client->respond(status,
+                    {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                     {QByteArrayLiteral("request-id"), record.requestId.toUtf8()}},
                     body);
     record.status = status;
     finishRecord(record);
@@ -802,11 +825,13 @@ void GatewayServer::observe(const QString &path, const QHttpServerRequest &reque
 {
     const ClientConnection::Headers json = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
     if (!m_usage) {
-        client->respond(404, json,
-                        compact(QJsonObject{{QStringLiteral("error"),
-                                             QStringLiteral("usage tracking is off (switchboard.usage_enabled: false)")}}));
+        client->respond(
+            404, json,
+            compact(QJsonObject{{QStringLiteral("error"),
+                                 QStringLiteral("usage tracking is off (switchboard.usage_enabled: false)")}}));
     } else if (path == QStringLiteral("/metrics")) {
-        client->respond(200, {{QByteArrayLiteral("Content-Type"), UsageTap::metricsContentType()}}, m_usage->metricsText());
+        client->respond(200, {{QByteArrayLiteral("Content-Type"), UsageTap::metricsContentType()}},
+                        m_usage->metricsText());
     } else if (path == QStringLiteral("/stats")) {
         client->respond(200, json, compact(m_usage->statsJson()));
     } else {
@@ -815,7 +840,8 @@ void GatewayServer::observe(const QString &path, const QHttpServerRequest &reque
         if (!ok || limit <= 0)
             limit = 50;
         const QJsonArray logs = m_usage->recentJson(qMin(limit, 1000));
-        client->respond(200, json, compact(QJsonObject{{QStringLiteral("count"), logs.size()}, {QStringLiteral("logs"), logs}}));
+        client->respond(200, json,
+                        compact(QJsonObject{{QStringLiteral("count"), logs.size()}, {QStringLiteral("logs"), logs}}));
     }
     client->deleteLater();
 }

@@ -70,18 +70,17 @@ private:
     static QString presentedToken(const QHttpServerRequest &request);
     // Why a request is refused before authentication (IP, browser Origin, Host), if it is.
     std::optional<QString> refusedOrigin(const QHttpServerRequest &request) const;
-    void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
-                      const ApiError &error);
+    void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect, const ApiError &error);
     void respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body);
     void finishRecord(RequestRecord &record);
     std::optional<QJsonObject> parseBody(const QHttpServerRequest &request, ClientConnection *client,
                                          RequestRecord &record, ClientDialect dialect);
 
     GatewayConfig m_config;
-    std::shared_ptr<Router> m_router;  // exchanges hold it too, so a reload cannot pull it away
-    QList<QPointer<ProxyExchange>> m_waiting;  // requests waiting for a deployment slot, oldest first
+    std::shared_ptr<Router> m_router;         // exchanges hold it too, so a reload cannot pull it away
+    QList<QPointer<ProxyExchange>> m_waiting; // requests waiting for a deployment slot, oldest first
     void serveWaiting();
-    bool m_routesWantImages = false;  // a scenario rule matches on images
+    bool m_routesWantImages = false; // a scenario rule matches on images
     static bool routesWantImages(const GatewayConfig &config);
     QStringList m_tokens;
     HttpClientPool *m_pool;
@@ -97,11 +96,11 @@ private:
     quint64 m_requestCounter = 0;
     UsageTap *m_usage = nullptr;
     ResponseCache *m_cache = nullptr;
-    TokenEstimator m_estimator;                 // calibrated per deployment from reported counts
-    QHash<QString, int> m_calibrationSamples;   // requests seen per group, to sample calibration
+    TokenEstimator m_estimator;               // calibrated per deployment from reported counts
+    QHash<QString, int> m_calibrationSamples; // requests seen per group, to sample calibration
     const Deployment *countingDeployment(const QString &model) const;
-    void startExchange(ClientConnection *client, RequestRecord record, ClientRequest request,
-                       const RouteRequest &route, const RoutePlan &plan, const QString &cacheKey);
+    void startExchange(ClientConnection *client, RequestRecord record, ClientRequest request, const RouteRequest &route,
+                       const RoutePlan &plan, const QString &cacheKey);
     void serveCached(ClientConnection *client, RequestRecord &record, const ClientRequest &request,
                      const QByteArray &message);
 };

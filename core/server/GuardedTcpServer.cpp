@@ -13,13 +13,12 @@ namespace sb {
 namespace {
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
 constexpr int kMaxHeaderLines = 100;
-constexpr int kHeadDeadlineMs = 10000;  // a client must send a whole request head within this
+constexpr int kHeadDeadlineMs = 10000; // a client must send a whole request head within this
 
 class RequestHeadGuard final : public QObject
 {
 public:
-    RequestHeadGuard(QTcpSocket *socket, qint64 maxBody)
-        : QObject(socket), m_socket(socket), m_maxBody(maxBody)
+    RequestHeadGuard(QTcpSocket *socket, qint64 maxBody) : QObject(socket), m_socket(socket), m_maxBody(maxBody)
     {
         setObjectName(QStringLiteral("RequestHeadGuard"));
         connect(socket, &QTcpSocket::readyRead, this, &RequestHeadGuard::inspect);
@@ -73,7 +72,9 @@ private:
         }
         if (length > m_maxBody) {
             refuse(413, QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes "
-                                       "(switchboard.max_body_mb)").arg(length).arg(m_maxBody));
+                                       "(switchboard.max_body_mb)")
+                            .arg(length)
+                            .arg(m_maxBody));
             return;
         }
         if (expectContinue)
@@ -91,11 +92,12 @@ private:
         error.type = status == 413 ? QStringLiteral("request_too_large") : QStringLiteral("invalid_request_error");
         error.message = message;
         const bool openAi = m_path.contains("/chat/completions");
-        const QByteArray body = openAi ? OpenAiErrorCodec::encode(error) : AnthropicErrorCodec::encode(error, QString());
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(status)
-                         + (status == 413 ? " Payload Too Large" : " Request Header Fields Too Large")
-                         + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                         + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        const QByteArray body =
+            openAi ? OpenAiErrorCodec::encode(error) : AnthropicErrorCodec::encode(error, QString());
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(status) +
+                         (status == 413 ? " Payload Too Large" : " Request Header Fields Too Large") +
+                         "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                         QByteArray::number(body.size()) + "\r\n\r\n" + body;
         m_socket->write(out);
         QPointer<QTcpSocket> socket(m_socket);
         // Give the client a moment to read the answer, then close.
@@ -117,8 +119,7 @@ private:
 
 GuardedTcpServer::GuardedTcpServer(qint64 maxBodyBytes, QObject *parent)
     : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes)
-{
-}
+{}
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {

@@ -92,10 +92,11 @@ void ProxyExchange::start(const ClientRequest &request, const RouteRequest &rout
         if (m_dialect == ClientDialect::Anthropic)
             m_encoder = std::make_unique<AnthropicSseEncoder>();
         else
-            m_encoder = std::make_unique<OpenAiSseEncoder>(
-                m_record.clientModel,
-                request.body.value(QStringLiteral("stream_options")).toObject()
-                    .value(QStringLiteral("include_usage")).toBool(false));
+            m_encoder = std::make_unique<OpenAiSseEncoder>(m_record.clientModel,
+                                                           request.body.value(QStringLiteral("stream_options"))
+                                                               .toObject()
+                                                               .value(QStringLiteral("include_usage"))
+                                                               .toBool(false));
         m_ping.start();
     }
     nextAttempt();
@@ -166,10 +167,9 @@ void ProxyExchange::giveUp()
     }
     if (m_lastWasPassthrough && m_client && !m_client->headSent()) {
         // Anthropic-format errors reach Claude Code unchanged: its recovery matches them.
-        ClientConnection::Headers headers = {
-            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-            {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-            {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}};
+        ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                                             {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+                                             {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}};
         const QByteArray retryAfter = headerValue(m_lastHeaders, QByteArrayLiteral("retry-after"));
         if (!retryAfter.isEmpty())
             headers.append({QByteArrayLiteral("retry-after"), retryAfter});
@@ -202,7 +202,8 @@ void ProxyExchange::giveUp()
     error.httpStatus = 529;
     error.type = QStringLiteral("overloaded_error");
     error.message = QStringLiteral("every deployment that serves \"%1\" is cooling down after failures or over its "
-                                   "limits; retry shortly").arg(m_record.clientModel);
+                                   "limits; retry shortly")
+                        .arg(m_record.clientModel);
     error.retryAfterSeconds = int(qMax<qint64>(1, (m_soonestMs + 999) / 1000));
     sendError(error);
 }
@@ -236,7 +237,7 @@ void ProxyExchange::attempt(const Deployment &deployment)
 
     HttpRequest upstream;
     if (!buildUpstreamRequest(m_request, upstream))
-        return;  // an error was sent
+        return; // an error was sent
     // Bytes are relayed unchanged only while the client has seen nothing of ours; after our
     // own message_start (an earlier attempt, or pings), an Anthropic stream is re-encoded.
     m_relay = m_passthrough && !(m_client && m_client->headSent());
@@ -277,11 +278,11 @@ void ProxyExchange::attemptFailed(AttemptFailure failure, const ApiError &error,
     m_router->attemptFailed(m_deployment, failure, retryAfterSeconds);
     endAttempt();
     m_lastError = error;
-    m_lastRetryable = failure == AttemptFailure::Connect || failure == AttemptFailure::Timeout
-                      || failure == AttemptFailure::RateLimited || failure == AttemptFailure::Overloaded
-                      || failure == AttemptFailure::ServerError;
-    m_lastWasPassthrough = m_passthrough && m_relay && failure != AttemptFailure::Connect
-                           && failure != AttemptFailure::Timeout && m_upstreamStatus >= 300;
+    m_lastRetryable = failure == AttemptFailure::Connect || failure == AttemptFailure::Timeout ||
+                      failure == AttemptFailure::RateLimited || failure == AttemptFailure::Overloaded ||
+                      failure == AttemptFailure::ServerError;
+    m_lastWasPassthrough = m_passthrough && m_relay && failure != AttemptFailure::Connect &&
+                           failure != AttemptFailure::Timeout && m_upstreamStatus >= 300;
     if (m_lastWasPassthrough) {
         m_lastStatus = m_upstreamStatus;
         m_lastHeaders = m_upstreamHeaders;
@@ -306,15 +307,13 @@ void ProxyExchange::attemptFailed(AttemptFailure failure, const ApiError &error,
     case AttemptFailure::ClientError:
         // The request itself is wrong (400, 413, 422): every deployment would say the same.
         if (m_upstreamStatus != 401 && m_upstreamStatus != 403 && m_upstreamStatus != 404) {
-            giveUp();  // no round of retries: m_lastRetryable is false
+            giveUp(); // no round of retries: m_lastRetryable is false
             return;
         }
         // A key or a model missing on this deployment only: others may serve it.
         nextAttempt();
         return;
-    default:
-        nextAttempt();
-        return;
+    default: nextAttempt(); return;
     }
 }
 
@@ -339,9 +338,9 @@ bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpReque
 
     if (d.provider == Provider::Anthropic) {
         out.url = QUrl(base + QStringLiteral("/v1/messages"));
-        out.headers.append({QByteArrayLiteral("anthropic-version"),
-                            request.anthropicVersion.isEmpty() ? QByteArrayLiteral("2023-06-01")
-                                                               : request.anthropicVersion});
+        out.headers.append({QByteArrayLiteral("anthropic-version"), request.anthropicVersion.isEmpty()
+                                                                        ? QByteArrayLiteral("2023-06-01")
+                                                                        : request.anthropicVersion});
         if (!request.anthropicBeta.isEmpty())
             out.headers.append({QByteArrayLiteral("anthropic-beta"), request.anthropicBeta});
         if (!d.apiKey.isEmpty())
@@ -372,9 +371,7 @@ bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpReque
         canonical.maxTokens = d.maxOutputTokens;
 
     switch (d.provider) {
-    case Provider::Anthropic:
-        out.body = json(AnthropicRequestCodec::encode(canonical));
-        break;
+    case Provider::Anthropic: out.body = json(AnthropicRequestCodec::encode(canonical)); break;
     case Provider::OpenAiCompatible: {
         out.url = QUrl(base + QStringLiteral("/chat/completions"));
         if (!d.apiKey.isEmpty())
@@ -410,7 +407,7 @@ void ProxyExchange::commitStream()
         headers.append({QByteArrayLiteral("x-switchboard-route"), m_record.routeRule.toUtf8()});
     m_client->beginStream(200, headers);
     if (m_relay)
-        return;  // the upstream's own message_start follows
+        return; // the upstream's own message_start follows
     Usage usage;
     usage.inputTokens = m_estimatedInputTokens;
     usage.outputTokens = 0;
@@ -425,7 +422,7 @@ void ProxyExchange::onPing()
     if (m_done || !m_client)
         return;
     if (m_relay && !m_client->headSent())
-        return;  // an Anthropic upstream sends its own message_start promptly
+        return; // an Anthropic upstream sends its own message_start promptly
     // A local model prefilling a long prompt can stay silent for minutes; commit the
     // stream and ping so the client does not give up.
     commitStream();
@@ -439,7 +436,7 @@ void ProxyExchange::httpResponseHead(int status, const HttpHeaders &headers)
     m_upstreamStatus = status;
     m_upstreamHeaders = headers;
     if (status >= 300)
-        return;  // the error body is collected, then mapped
+        return; // the error body is collected, then mapped
     if (m_stream)
         commitStream();
 }
@@ -460,7 +457,7 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
     if (m_relay) {
         m_contentSent = true;
         m_client->writeChunk(QByteArray(data, size));
-        m_decoder->feed(data, size, m_events);  // the usage tap
+        m_decoder->feed(data, size, m_events); // the usage tap
         for (const StreamEvent &event : m_events)
             noteEvent(event);
         if (m_cacheStore)
@@ -487,8 +484,7 @@ void ProxyExchange::noteEvent(const StreamEvent &event)
 {
     if (event.type == StreamEvent::Type::MessageStart || event.type == StreamEvent::Type::MessageDelta) {
         if (event.usage.inputTokens >= 0) {
-            m_record.inputTokens = event.usage.inputTokens + event.usage.cacheReadTokens
-                                   + event.usage.cacheWriteTokens;
+            m_record.inputTokens = event.usage.inputTokens + event.usage.cacheReadTokens + event.usage.cacheWriteTokens;
             m_record.cacheReadTokens = event.usage.cacheReadTokens;
             m_record.cacheWriteTokens = event.usage.cacheWriteTokens;
         }
@@ -517,9 +513,9 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             }
             ApiError error = event.error;
             error.message = m_deployment.upstreamLabel() + QStringLiteral(": ") + error.message;
-            attemptFailed(error.httpStatus == 429 ? AttemptFailure::RateLimited
+            attemptFailed(error.httpStatus == 429                            ? AttemptFailure::RateLimited
                           : error.type == QStringLiteral("overloaded_error") ? AttemptFailure::Overloaded
-                                                                              : AttemptFailure::ServerError,
+                                                                             : AttemptFailure::ServerError,
                           error, error.retryAfterSeconds);
             return;
         }
@@ -527,10 +523,10 @@ void ProxyExchange::handleEvents(StreamEvents &events)
         if (m_cacheStore)
             m_aggregator.add(event);
         if (event.type == StreamEvent::Type::MessageStart) {
-            continue;  // ours went out when the upstream answered
+            continue; // ours went out when the upstream answered
         }
-        if (event.type == StreamEvent::Type::BlockStart || event.type == StreamEvent::Type::TextDelta
-            || event.type == StreamEvent::Type::ToolInputDelta || event.type == StreamEvent::Type::ThinkingDelta)
+        if (event.type == StreamEvent::Type::BlockStart || event.type == StreamEvent::Type::TextDelta ||
+            event.type == StreamEvent::Type::ToolInputDelta || event.type == StreamEvent::Type::ThinkingDelta)
             m_contentSent = true;
         if (event.type == StreamEvent::Type::MessageDelta && event.usage.inputTokens < 0) {
             event.usage.inputTokens = m_estimatedInputTokens;
@@ -562,7 +558,7 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             storeInCache();
         complete(200);
     } else if (m_client->headSent()) {
-        m_ping.start();  // silence is measured from the last write
+        m_ping.start(); // silence is measured from the last write
     }
 }
 
@@ -611,8 +607,8 @@ void ProxyExchange::httpResponseEnd()
     handleEvents(m_events);
     if (!m_done && !m_upstreamId && !m_waiting && m_attemptOpen) {
         // The decoder produced no terminal event: never end silently.
-        ApiError error = ApiError::upstream(502, QStringLiteral("%1 ended the stream before it was complete")
-                                                     .arg(m_deployment.upstreamLabel()));
+        ApiError error = ApiError::upstream(
+            502, QStringLiteral("%1 ended the stream before it was complete").arg(m_deployment.upstreamLabel()));
         attemptFailed(AttemptFailure::ServerError, error, -1);
     }
 }
@@ -627,17 +623,18 @@ void ProxyExchange::finishNonStreaming()
         const QJsonObject answer = QJsonDocument::fromJson(m_body, &parseError).object();
         const QJsonObject usage = answer.value(QStringLiteral("usage")).toObject();
         if (!usage.isEmpty()) {
-            m_record.inputTokens = usage.value(QStringLiteral("input_tokens")).toInteger()
-                                   + usage.value(QStringLiteral("cache_read_input_tokens")).toInteger()
-                                   + usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
+            m_record.inputTokens = usage.value(QStringLiteral("input_tokens")).toInteger() +
+                                   usage.value(QStringLiteral("cache_read_input_tokens")).toInteger() +
+                                   usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
             m_record.outputTokens = usage.value(QStringLiteral("output_tokens")).toInteger();
             m_record.cacheReadTokens = usage.value(QStringLiteral("cache_read_input_tokens")).toInteger();
             m_record.cacheWriteTokens = usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
         }
         if (m_client)
-            m_client->respond(m_upstreamStatus, {{QByteArrayLiteral("Content-Type"), contentType},
-                                                 {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                                                 {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
+            m_client->respond(m_upstreamStatus,
+                              {{QByteArrayLiteral("Content-Type"), contentType},
+                               {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+                               {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
                               m_body);
         m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                    qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
@@ -674,16 +671,18 @@ void ProxyExchange::finishNonStreaming()
         response.usage.estimated = true;
         m_record.tokensEstimated = true;
     }
-    m_record.inputTokens = response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
+    m_record.inputTokens =
+        response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
     m_record.cacheReadTokens = response.usage.cacheReadTokens;
     m_record.cacheWriteTokens = response.usage.cacheWriteTokens;
     m_record.outputTokens = response.usage.outputTokens;
     const QByteArray body = m_dialect == ClientDialect::Anthropic ? json(AnthropicResponseCodec::encode(response))
                                                                   : json(OpenAiResponseCodec::encode(response));
     if (m_client)
-        m_client->respond(200, {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                                {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                                {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
+        m_client->respond(200,
+                          {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                           {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
+                           {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
                           body);
     m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
@@ -716,8 +715,8 @@ void ProxyExchange::finishUpstreamError()
         error.type = QStringLiteral("overloaded_error");
     }
     if (!m_relay) {
-        error.message = m_deployment.upstreamLabel() + QStringLiteral(" answered ") + QString::number(m_upstreamStatus)
-                        + QStringLiteral(": ") + error.message;
+        error.message = m_deployment.upstreamLabel() + QStringLiteral(" answered ") +
+                        QString::number(m_upstreamStatus) + QStringLiteral(": ") + error.message;
         if (m_deployment.provider == Provider::Ollama && m_upstreamStatus == 404)
             error.message += QStringLiteral(" — run `ollama pull %1`").arg(m_deployment.upstreamModel);
     }
@@ -767,13 +766,11 @@ QString ProxyExchange::describeFailure(const HttpFailure &failure) const
     case HttpFailure::Kind::FirstByteTimeout:
     case HttpFailure::Kind::IdleTimeout:
     case HttpFailure::Kind::TotalTimeout:
-        return who + QStringLiteral(" timed out: ") + failure.detail
-               + QStringLiteral(" (raise `timeout`/`stream_timeout` for slow models)");
-    case HttpFailure::Kind::Tls:
-        return who + QStringLiteral(": ") + failure.detail;
+        return who + QStringLiteral(" timed out: ") + failure.detail +
+               QStringLiteral(" (raise `timeout`/`stream_timeout` for slow models)");
+    case HttpFailure::Kind::Tls: return who + QStringLiteral(": ") + failure.detail;
     case HttpFailure::Kind::ConnectionClosed:
-    case HttpFailure::Kind::Protocol:
-        break;
+    case HttpFailure::Kind::Protocol: break;
     }
     return who + QStringLiteral(" ") + failure.detail;
 }
@@ -792,10 +789,10 @@ void ProxyExchange::httpFailed(const HttpFailure &failure)
         error.httpStatus = 502;
         error.type = QStringLiteral("api_error");
     }
-    const bool connectFailure = failure.kind == HttpFailure::Kind::ConnectionRefused
-                                || failure.kind == HttpFailure::Kind::HostNotFound
-                                || failure.kind == HttpFailure::Kind::ConnectTimeout || failure.kind == HttpFailure::Kind::Tls;
-    attemptFailed(connectFailure ? AttemptFailure::Connect
+    const bool connectFailure =
+        failure.kind == HttpFailure::Kind::ConnectionRefused || failure.kind == HttpFailure::Kind::HostNotFound ||
+        failure.kind == HttpFailure::Kind::ConnectTimeout || failure.kind == HttpFailure::Kind::Tls;
+    attemptFailed(connectFailure        ? AttemptFailure::Connect
                   : failure.isTimeout() ? AttemptFailure::Timeout
                                         : AttemptFailure::ServerError,
                   error, -1);
@@ -830,9 +827,8 @@ void ProxyExchange::sendError(const ApiError &error)
         complete(m_client->status());
         return;
     }
-    ClientConnection::Headers headers = {
-        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-        {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()}};
+    ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                                         {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()}};
     if (!m_deployment.id.isEmpty())
         headers.append({QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()});
     if (error.retryAfterSeconds >= 0)
@@ -890,8 +886,8 @@ void ProxyExchange::complete(int status)
 {
     if (m_done)
         return;
-    if (m_reportTokens && status == 200 && m_record.errorType.isEmpty() && !m_record.tokensEstimated
-        && m_record.inputTokens > 0)
+    if (m_reportTokens && status == 200 && m_record.errorType.isEmpty() && !m_record.tokensEstimated &&
+        m_record.inputTokens > 0)
         m_reportTokens(m_record.deployment, m_record.inputTokens);
     m_done = true;
     m_ping.stop();

@@ -3,9 +3,9 @@
 #include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "protocol/Codec.h"
+#include "protocol/Request.h"
 #include "protocol/StreamAggregator.h"
 #include "routing/Router.h"
-#include "protocol/Request.h"
 #include "upstream/HttpClientPool.h"
 
 #include <QElapsedTimer>
@@ -33,7 +33,7 @@ struct ClientRequest
     qint64 bodyBytes = 0;
     QByteArray anthropicVersion;
     QByteArray anthropicBeta;
-    QByteArray rawBody;  // the body as received (shared, not copied)
+    QByteArray rawBody; // the body as received (shared, not copied)
 };
 
 // Settings a request takes from the gateway at the moment it starts.
@@ -43,7 +43,7 @@ struct ExchangeSettings
     int connectTimeoutMs = 5000;
     double requestTimeoutSeconds = 600;
     double streamIdleTimeoutSeconds = 300;
-    double firstByteTimeoutSeconds = 0;  // 0: bounded by the total timeout only
+    double firstByteTimeoutSeconds = 0; // 0: bounded by the total timeout only
 };
 
 // One client request on its way to an upstream and back: asks the router for a deployment,
@@ -112,38 +112,38 @@ private:
     ExchangeSettings m_settings;
     ClientRequest m_request;
     RouteRequest m_route;
-    QStringList m_groups;          // the plan's group, then its fallbacks
-    QStringList m_contextGroups;   // used once a prompt proved too long
+    QStringList m_groups;        // the plan's group, then its fallbacks
+    QStringList m_contextGroups; // used once a prompt proved too long
     int m_groupIndex = 0;
-    QStringList m_tried;           // deployment ids tried in this round
+    QStringList m_tried; // deployment ids tried in this round
     int m_attempts = 0;
-    int m_rounds = 0;              // full passes over the groups after backoff
-    bool m_attemptOpen = false;    // router bookkeeping is open for m_deployment
-    bool m_contentSent = false;    // a content event reached the client: no more retries
+    int m_rounds = 0;           // full passes over the groups after backoff
+    bool m_attemptOpen = false; // router bookkeeping is open for m_deployment
+    bool m_contentSent = false; // a content event reached the client: no more retries
     bool m_waiting = false;
     QTimer m_queueDeadline;
-    qint64 m_soonestMs = -1;       // when the first busy/cooling deployment frees up
-    qint64 m_rateLimitedMs = -1;   // >= 0: the group was over its rpm/tpm; when it frees up
-    int m_contextSkipped = 0;      // > 0: deployments were skipped as too small; the largest context
+    qint64 m_soonestMs = -1;     // when the first busy/cooling deployment frees up
+    qint64 m_rateLimitedMs = -1; // >= 0: the group was over its rpm/tpm; when it frees up
+    int m_contextSkipped = 0;    // > 0: deployments were skipped as too small; the largest context
     std::optional<ApiError> m_lastError;
-    int m_lastStatus = 0;          // pass-through: the upstream's own error, relayed unchanged
+    int m_lastStatus = 0; // pass-through: the upstream's own error, relayed unchanged
     HttpHeaders m_lastHeaders;
     QByteArray m_lastBody;
     bool m_lastWasPassthrough = false;
-    bool m_lastRetryable = false;  // the last failure may pass with time (a backoff round helps)
+    bool m_lastRetryable = false; // the last failure may pass with time (a backoff round helps)
     QPointer<ClientConnection> m_client;
     RequestRecord m_record;
     Deployment m_deployment;
     ClientDialect m_dialect = ClientDialect::Anthropic;
     bool m_stream = false;
-    bool m_passthrough = false;     // the request body is forwarded with only the model changed
-    bool m_relay = false;           // ... and the upstream's bytes go to the client unchanged
+    bool m_passthrough = false; // the request body is forwarded with only the model changed
+    bool m_relay = false;       // ... and the upstream's bytes go to the client unchanged
     bool m_done = false;
     bool m_upstreamPaused = false;
     quint64 m_upstreamId = 0;
     int m_upstreamStatus = 0;
     HttpHeaders m_upstreamHeaders;
-    QByteArray m_body;  // non-streaming answer or an upstream error body
+    QByteArray m_body; // non-streaming answer or an upstream error body
     qint64 m_estimatedInputTokens = 0;
     QString m_messageId;
     std::unique_ptr<StreamDecoder> m_decoder;
@@ -152,7 +152,7 @@ private:
     std::function<void(const QByteArray &)> m_cacheStore;
     std::function<void(const QString &, qint64)> m_reportTokens;
     QPointer<UsageTap> m_usageTap;
-    StreamAggregator m_aggregator;  // the streamed answer, kept only for the cache
+    StreamAggregator m_aggregator; // the streamed answer, kept only for the cache
     QByteArray m_out;
     QTimer m_ping;
     QElapsedTimer m_clock;

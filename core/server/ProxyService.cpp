@@ -8,8 +8,7 @@
 
 namespace sb {
 
-ProxyService::ProxyService(QObject *parent)
-    : QObject(parent)
+ProxyService::ProxyService(QObject *parent) : QObject(parent)
 {
     m_thread.setObjectName(QStringLiteral("gateway"));
 }
@@ -53,7 +52,8 @@ bool ProxyService::start(const GatewayConfig &config, const QStringList &tokens,
         },
         Qt::BlockingQueuedConnection);
     if (!server) {
-        QMetaObject::invokeMethod(m_anchor, [anchor = m_anchor] { delete anchor; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_anchor, [anchor = m_anchor] { delete anchor; }, Qt::BlockingQueuedConnection);
         m_anchor = nullptr;
         m_thread.quit();
         m_thread.wait();
@@ -96,7 +96,8 @@ void ProxyService::stop(int graceMs)
             delete server;
         },
         Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_anchor, [anchor = m_anchor] { delete anchor; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_anchor, [anchor = m_anchor] { delete anchor; }, Qt::BlockingQueuedConnection);
     m_anchor = nullptr;
     m_thread.quit();
     m_thread.wait();
@@ -109,7 +110,8 @@ void ProxyService::applyConfig(const GatewayConfig &config)
     if (!m_server)
         return;
     GatewayServer *server = m_server;
-    QMetaObject::invokeMethod(m_anchor, [server, config] { server->applyConfig(config); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_anchor, [server, config] { server->applyConfig(config); }, Qt::QueuedConnection);
 }
 
 } // namespace sb

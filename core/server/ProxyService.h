@@ -44,7 +44,7 @@ Q_SIGNALS:
 
 private:
     QThread m_thread;
-    QObject *m_anchor = nullptr;  // lives on the gateway thread; invocations target it
+    QObject *m_anchor = nullptr; // lives on the gateway thread; invocations target it
     GatewayServer *m_server = nullptr;
     QString m_host;
     quint16 m_port = 0;

@@ -15,25 +15,25 @@ struct RequestRecord
     QString method;
     QString path;
     QString clientModel;
-    QString modelGroup;     // the model_name group the client model resolved to
-    QString deployment;     // deployment id, empty when none was chosen
+    QString modelGroup; // the model_name group the client model resolved to
+    QString deployment; // deployment id, empty when none was chosen
     QString upstreamModel;
-    QString provider;       // "ollama", "openai", "anthropic"; empty when none was chosen
-    QString routeRule;      // the scenario rule that chose the group, empty when none fired
-    QString sessionId;      // x-claude-code-session-id
+    QString provider;  // "ollama", "openai", "anthropic"; empty when none was chosen
+    QString routeRule; // the scenario rule that chose the group, empty when none fired
+    QString sessionId; // x-claude-code-session-id
     QString userAgent;
     bool stream = false;
-    int status = 0;         // HTTP status sent (499: the client hung up first)
+    int status = 0; // HTTP status sent (499: the client hung up first)
     QString errorType;
-    qint64 inputTokens = -1;       // all prompt tokens, cached ones included
+    qint64 inputTokens = -1; // all prompt tokens, cached ones included
     qint64 outputTokens = -1;
-    qint64 cacheReadTokens = 0;    // of inputTokens, read from the upstream's prompt cache
-    qint64 cacheWriteTokens = 0;   // of inputTokens, written to it
+    qint64 cacheReadTokens = 0;  // of inputTokens, read from the upstream's prompt cache
+    qint64 cacheWriteTokens = 0; // of inputTokens, written to it
     bool tokensEstimated = false;
-    qint64 firstTokenMs = -1;      // request start → first content byte from the upstream
+    qint64 firstTokenMs = -1; // request start → first content byte from the upstream
     qint64 totalMs = 0;
-    int retries = 0;               // attempts beyond the first
-    bool fallbackUsed = false;     // answered by a deployment outside the first group
+    int retries = 0;           // attempts beyond the first
+    bool fallbackUsed = false; // answered by a deployment outside the first group
 
     // Output tokens per second over the generation phase (first token → end); -1 if unknown.
     double outputTokensPerSecond() const;

@@ -12,7 +12,7 @@ TokenCountExchange::TokenCountExchange(HttpClientPool *pool, TokenCountApi api, 
     http.headers = request.headers;
     http.body = request.body;
     http.connectTimeoutMs = 2000;
-    http.totalTimeoutMs = 10000;  // a count that takes longer is not worth waiting for
+    http.totalTimeoutMs = 10000; // a count that takes longer is not worth waiting for
     m_id = m_pool->send(http, this);
 }
 

@@ -10,7 +10,8 @@ UpstreamProbe::UpstreamProbe(const std::vector<Deployment> &deployments, int tim
 {
     for (const Deployment &deployment : m_deployments) {
         const QString host = deployment.apiBase.host();
-        const quint16 port = quint16(deployment.apiBase.port(deployment.apiBase.scheme() == QStringLiteral("https") ? 443 : 80));
+        const quint16 port =
+            quint16(deployment.apiBase.port(deployment.apiBase.scheme() == QStringLiteral("https") ? 443 : 80));
         int found = -1;
         for (size_t i = 0; i < m_targets.size(); ++i) {
             if (m_targets[i].host == host && m_targets[i].port == port)

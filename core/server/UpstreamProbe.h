@@ -38,7 +38,7 @@ private:
 
     std::vector<Deployment> m_deployments;
     std::vector<Target> m_targets;
-    std::vector<int> m_targetOf;  // deployment index → target index
+    std::vector<int> m_targetOf; // deployment index → target index
     int m_pending = 0;
     bool m_reported = false;
     QTimer m_timeout;

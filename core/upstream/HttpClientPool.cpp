@@ -15,12 +15,11 @@ QByteArray headerValue(const HttpHeaders &headers, const QByteArray &name)
 
 bool HttpFailure::isTimeout() const
 {
-    return kind == Kind::ConnectTimeout || kind == Kind::FirstByteTimeout || kind == Kind::IdleTimeout
-           || kind == Kind::TotalTimeout;
+    return kind == Kind::ConnectTimeout || kind == Kind::FirstByteTimeout || kind == Kind::IdleTimeout ||
+           kind == Kind::TotalTimeout;
 }
 
-HttpClientPool::HttpClientPool(QObject *parent)
-    : QObject(parent)
+HttpClientPool::HttpClientPool(QObject *parent) : QObject(parent)
 {
     m_clock.start();
     m_tick.setInterval(100);
@@ -45,7 +44,7 @@ quint64 HttpClientPool::send(const HttpRequest &request, HttpResponseHandler *ha
     bool reused = false;
     auto idle = m_idle.find(key);
     if (idle != m_idle.end() && !idle->isEmpty()) {
-        connection = idle->takeLast();  // the most recently used is the most likely alive
+        connection = idle->takeLast(); // the most recently used is the most likely alive
         reused = true;
     } else {
         connection = new HttpConnection(this, request.url);
@@ -86,7 +85,7 @@ void HttpClientPool::connectionIdle(HttpConnection *connection)
 void HttpClientPool::connectionClosed(HttpConnection *connection)
 {
     if (!m_all.removeOne(connection))
-        return;  // already closed
+        return; // already closed
     m_active.remove(connection->requestId());
     auto idle = m_idle.find(connection->key());
     if (idle != m_idle.end())

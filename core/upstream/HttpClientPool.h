@@ -22,21 +22,30 @@ struct HttpRequest
 {
     QByteArray method = QByteArrayLiteral("POST");
     QUrl url;
-    HttpHeaders headers;  // Host, Content-Length and Connection are added by the pool
+    HttpHeaders headers; // Host, Content-Length and Connection are added by the pool
     QByteArray body;
     int connectTimeoutMs = 5000;
-    int firstByteTimeoutMs = 0;  // 0: none (bounded by the total)
-    int idleTimeoutMs = 0;       // longest silence once the response started; 0: none
-    int totalTimeoutMs = 0;      // 0: none
+    int firstByteTimeoutMs = 0; // 0: none (bounded by the total)
+    int idleTimeoutMs = 0;      // longest silence once the response started; 0: none
+    int totalTimeoutMs = 0;     // 0: none
 };
 
 struct HttpFailure
 {
-    enum class Kind { ConnectionRefused, HostNotFound, ConnectTimeout, FirstByteTimeout, IdleTimeout,
-                      TotalTimeout, ConnectionClosed, Tls, Protocol };
+    enum class Kind {
+        ConnectionRefused,
+        HostNotFound,
+        ConnectTimeout,
+        FirstByteTimeout,
+        IdleTimeout,
+        TotalTimeout,
+        ConnectionClosed,
+        Tls,
+        Protocol
+    };
     Kind kind = Kind::ConnectionClosed;
     QString detail;
-    bool responseStarted = false;  // the response head had arrived (bytes may have been relayed)
+    bool responseStarted = false; // the response head had arrived (bytes may have been relayed)
 
     bool isTimeout() const;
 };
@@ -86,14 +95,14 @@ private:
     void connectionClosed(HttpConnection *connection);
     void retryOnFreshConnection(HttpConnection *stale, quint64 id, const HttpRequest &request,
                                 HttpResponseHandler *handler);
-    void startOn(HttpConnection *connection, quint64 id, const HttpRequest &request,
-                 HttpResponseHandler *handler, bool reused);
+    void startOn(HttpConnection *connection, quint64 id, const HttpRequest &request, HttpResponseHandler *handler,
+                 bool reused);
     void checkDeadlines();
 
     QElapsedTimer m_clock;
     QTimer m_tick;
     quint64 m_nextId = 1;
-    QHash<QString, QList<HttpConnection *>> m_idle;  // by "scheme://host:port"
+    QHash<QString, QList<HttpConnection *>> m_idle; // by "scheme://host:port"
     QHash<quint64, HttpConnection *> m_active;
     QList<HttpConnection *> m_all;
 };

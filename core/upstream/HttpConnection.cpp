@@ -19,8 +19,7 @@ bool isLocalhostName(const QString &host)
 
 HttpConnection::HttpConnection(HttpClientPool *pool, const QUrl &url)
     : QObject(pool), m_pool(pool), m_key(keyFor(url)), m_url(url)
-{
-}
+{}
 
 HttpConnection::~HttpConnection()
 {
@@ -34,8 +33,8 @@ HttpConnection::~HttpConnection()
 QString HttpConnection::keyFor(const QUrl &url)
 {
     const int defaultPort = url.scheme() == QStringLiteral("https") ? 443 : 80;
-    return url.scheme() + QStringLiteral("://") + url.host() + QLatin1Char(':')
-           + QString::number(url.port(defaultPort));
+    return url.scheme() + QStringLiteral("://") + url.host() + QLatin1Char(':') +
+           QString::number(url.port(defaultPort));
 }
 
 void HttpConnection::connectSocket()
@@ -61,16 +60,14 @@ void HttpConnection::connectSocket()
     if (tls) {
         static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(host, port);
     } else if (isLocalhostName(host)) {
-        m_socket->connectToHost(m_triedIpv6 ? QHostAddress(QHostAddress::LocalHostIPv6)
-                                            : QHostAddress(QHostAddress::LocalHost),
-                                port);
+        m_socket->connectToHost(
+            m_triedIpv6 ? QHostAddress(QHostAddress::LocalHostIPv6) : QHostAddress(QHostAddress::LocalHost), port);
     } else {
         m_socket->connectToHost(host, port);
     }
 }
 
-void HttpConnection::start(quint64 id, const HttpRequest &request, HttpResponseHandler *handler,
-                           bool reused)
+void HttpConnection::start(quint64 id, const HttpRequest &request, HttpResponseHandler *handler, bool reused)
 {
     m_id = id;
     m_request = request;
@@ -269,7 +266,7 @@ bool HttpConnection::parseHead()
     }
     if (m_status >= 100 && m_status < 200) {
         m_head.clear();
-        return true;  // interim response; the real one follows
+        return true; // interim response; the real one follows
     }
     HttpHeaders headers;
     qint64 contentLength = -1;
@@ -315,11 +312,8 @@ void HttpConnection::feedBody(const char *data, qsizetype size)
 {
     QPointer<HttpConnection> alive(this);
     switch (m_bodyMode) {
-    case BodyMode::None:
-        return;
-    case BodyMode::UntilClose:
-        m_handler->httpResponseBody(data, size);
-        return;
+    case BodyMode::None: return;
+    case BodyMode::UntilClose: m_handler->httpResponseBody(data, size); return;
     case BodyMode::Length: {
         const qsizetype take = qsizetype(qMin<qint64>(m_remaining, size));
         m_remaining -= take;
@@ -328,8 +322,7 @@ void HttpConnection::feedBody(const char *data, qsizetype size)
             finishResponse();
         return;
     }
-    case BodyMode::Chunked:
-        break;
+    case BodyMode::Chunked: break;
     }
     qsizetype pos = 0;
     while (pos < size && alive && m_handler) {
@@ -371,7 +364,7 @@ void HttpConnection::feedBody(const char *data, qsizetype size)
         case ChunkState::DataEnd: {
             const char *nl = static_cast<const char *>(std::memchr(data + pos, '\n', size_t(size - pos)));
             if (!nl)
-                return;  // the CR arrived; the LF follows in the next read
+                return; // the CR arrived; the LF follows in the next read
             pos = (nl - data) + 1;
             m_chunkState = ChunkState::Size;
             break;
@@ -435,7 +428,7 @@ void HttpConnection::onDisconnected()
 void HttpConnection::onError(QAbstractSocket::SocketError error)
 {
     if (error == QAbstractSocket::RemoteHostClosedError)
-        return;  // handled by onDisconnected
+        return; // handled by onDisconnected
     if (!m_handler) {
         close();
         return;
@@ -466,9 +459,7 @@ void HttpConnection::onError(QAbstractSocket::SocketError error)
     case QAbstractSocket::SslInvalidUserDataError:
         fail(HttpFailure::Kind::Tls, QStringLiteral("TLS failed: %1").arg(m_socket->errorString()));
         return;
-    default:
-        fail(HttpFailure::Kind::ConnectionClosed, m_socket->errorString());
-        return;
+    default: fail(HttpFailure::Kind::ConnectionClosed, m_socket->errorString()); return;
     }
 }
 

@@ -23,7 +23,7 @@ public:
     const QString &key() const { return m_key; }
 
     void start(quint64 id, const HttpRequest &request, HttpResponseHandler *handler, bool reused);
-    void abort();  // closes the socket; the handler is not called again
+    void abort(); // closes the socket; the handler is not called again
     void setPaused(bool paused);
     bool isBusy() const { return m_handler != nullptr; }
     quint64 requestId() const { return m_id; }
@@ -70,7 +70,7 @@ private:
     QByteArray m_chunkLine;
     qint64 m_startedMs = 0;
     qint64 m_lastByteMs = 0;
-    qint64 m_deadline = 0;  // 0: none
+    qint64 m_deadline = 0; // 0: none
 };
 
 } // namespace sb

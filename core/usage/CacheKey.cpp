@@ -62,8 +62,7 @@ QJsonValue cleanSystemContent(const QJsonValue &content)
         QJsonObject block = item.toObject();
         if (item.isObject() && block.value(QLatin1String("text")).isString()) {
             const QString text = withoutBillingLines(block.value(QLatin1String("text")).toString());
-            if (text.trimmed().isEmpty()
-                && block.value(QLatin1String("text")).toString().contains(kBillingPrefix))
+            if (text.trimmed().isEmpty() && block.value(QLatin1String("text")).toString().contains(kBillingPrefix))
                 continue;
             block.insert(QStringLiteral("text"), text);
             out.append(block);
@@ -81,11 +80,10 @@ QJsonArray cleanMessages(const QJsonArray &messages)
     for (const QJsonValue &item : messages) {
         QJsonObject message = item.toObject();
         const QString role = message.value(QLatin1String("role")).toString();
-        if (item.isObject()
-            && (role == QLatin1String("system") || role == QLatin1String("developer"))) {
+        if (item.isObject() && (role == QLatin1String("system") || role == QLatin1String("developer"))) {
             const QJsonValue content = cleanSystemContent(message.value(QLatin1String("content")));
-            const bool emptied = (content.isString() && content.toString().trimmed().isEmpty())
-                || (content.isArray() && content.toArray().isEmpty());
+            const bool emptied = (content.isString() && content.toString().trimmed().isEmpty()) ||
+                                 (content.isArray() && content.toArray().isEmpty());
             if (emptied)
                 continue;
             message.insert(QStringLiteral("content"), content);
@@ -123,9 +121,22 @@ QByteArray CacheKey::canonicalJson(const QString &group, const QJsonObject &body
     // Everything else that shapes the answer, by allowlist: unknown fields (metadata, user,
     // session ids, stream, stream_options, ...) never enter the key.
     static const char *const kKept[] = {
-        "tools", "tool_choice", "temperature", "top_p", "top_k", "thinking", "response_format",
-        "seed", "n", "presence_penalty", "frequency_penalty", "logit_bias", "reasoning_effort",
-        "parallel_tool_calls", "functions", "function_call",
+        "tools",
+        "tool_choice",
+        "temperature",
+        "top_p",
+        "top_k",
+        "thinking",
+        "response_format",
+        "seed",
+        "n",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "reasoning_effort",
+        "parallel_tool_calls",
+        "functions",
+        "function_call",
     };
     for (const char *name : kKept) {
         const QString key = QString::fromLatin1(name);

@@ -25,8 +25,8 @@ bool CostCalculator::isLocal(const Deployment &deployment)
     if (deployment.provider == Provider::Ollama)
         return true;
     const QString host = deployment.apiBase.host().toLower();
-    if (host == QStringLiteral("localhost") || host.endsWith(QStringLiteral(".local"))
-        || host.endsWith(QStringLiteral(".localhost")))
+    if (host == QStringLiteral("localhost") || host.endsWith(QStringLiteral(".local")) ||
+        host.endsWith(QStringLiteral(".localhost")))
         return true;
     const QHostAddress address(host);
     if (address.isNull())
@@ -69,8 +69,8 @@ double CostCalculator::listCost(const ModelPrice &price, const RequestRecord &re
     const qint64 cacheWrite = atLeastZero(record.cacheWriteTokens);
     const qint64 plainInput = atLeastZero(prompt - cacheRead - cacheWrite);
     const TokenRates &rates = price.ratesFor(prompt);
-    return double(plainInput) * rates.input + double(cacheRead) * rates.cacheRead
-           + double(cacheWrite) * rates.cacheWrite + double(atLeastZero(record.outputTokens)) * rates.output;
+    return double(plainInput) * rates.input + double(cacheRead) * rates.cacheRead +
+           double(cacheWrite) * rates.cacheWrite + double(atLeastZero(record.outputTokens)) * rates.output;
 }
 
 const ModelPrice *CostCalculator::claudePrice(const QString &clientModel) const
@@ -95,20 +95,17 @@ UsageRecord CostCalculator::price(const RequestRecord &record) const
         switch (price.kind) {
         case DeploymentPrice::Kind::Configured:
             // A configured price has no cache rates: cached prompt tokens count as input.
-            usage.costUsd = double(atLeastZero(record.inputTokens)) * price.inputPerToken
-                            + double(atLeastZero(record.outputTokens)) * price.outputPerToken
-                            + double(atLeastZero(record.totalMs)) / 1000.0 * price.perSecond;
+            usage.costUsd = double(atLeastZero(record.inputTokens)) * price.inputPerToken +
+                            double(atLeastZero(record.outputTokens)) * price.outputPerToken +
+                            double(atLeastZero(record.totalMs)) / 1000.0 * price.perSecond;
             usage.costKnown = true;
             break;
-        case DeploymentPrice::Kind::Local:
-            usage.costKnown = true;
-            break;
+        case DeploymentPrice::Kind::Local: usage.costKnown = true; break;
         case DeploymentPrice::Kind::Listed:
             usage.costUsd = listCost(m_table.models()[size_t(price.listed)], record);
             usage.costKnown = true;
             break;
-        case DeploymentPrice::Kind::Unknown:
-            break;
+        case DeploymentPrice::Kind::Unknown: break;
         }
     } else {
         // No deployment answered (rejected before routing): nothing was spent.

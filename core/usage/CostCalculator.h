@@ -32,13 +32,13 @@ private:
         double inputPerToken = 0;
         double outputPerToken = 0;
         double perSecond = 0;
-        int listed = -1;  // index into m_table.models()
+        int listed = -1; // index into m_table.models()
     };
     DeploymentPrice resolve(const Deployment &deployment) const;
     const ModelPrice *claudePrice(const QString &clientModel) const;
 
     PricingTable m_table;
-    QHash<QString, DeploymentPrice> m_deployments;  // by deployment id
+    QHash<QString, DeploymentPrice> m_deployments; // by deployment id
     // findClaude() normalises the name and scans the table; clients send a handful of model
     // names, so each is looked up once. Bounded against a client that invents names.
     mutable QHash<QString, const ModelPrice *> m_claudeByClientModel;

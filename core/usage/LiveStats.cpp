@@ -10,7 +10,7 @@ namespace sb {
 namespace {
 
 constexpr int kWindowSeconds[3] = {60, 300, 3600};
-constexpr double kBinBase = 1.2;  // each TTFT bin is 20 % wider than the last: ±10 % around its middle
+constexpr double kBinBase = 1.2; // each TTFT bin is 20 % wider than the last: ±10 % around its middle
 
 double rounded(double value, int decimals = 3)
 {
@@ -63,10 +63,7 @@ QJsonObject StatsSnapshot::toJson() const
             {QStringLiteral("deployments"), list}};
 }
 
-LiveStats::LiveStats(qint64 startMs)
-    : m_startMs(startMs), m_total(makeSeries())
-{
-}
+LiveStats::LiveStats(qint64 startMs) : m_startMs(startMs), m_total(makeSeries()) {}
 
 int LiveStats::binOf(double ms)
 {

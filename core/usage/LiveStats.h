@@ -16,15 +16,15 @@ namespace sb {
 // One rolling window's figures.
 struct WindowStats
 {
-    int seconds = 0;                  // 60, 300 or 3600
+    int seconds = 0; // 60, 300 or 3600
     qint64 requests = 0;
-    qint64 errors = 0;                // status >= 400 (499: the client hung up)
+    qint64 errors = 0; // status >= 400 (499: the client hung up)
     qint64 outputTokens = 0;
     double requestsPerSecond = 0;
-    double outputTokensPerSecond = 0; // all output tokens over the window: throughput
-    double generationTokensPerSecond = -1;  // mean per-request speed over the generation phase
-    double errorRate = 0;             // errors / requests
-    double ttftP50Ms = -1;            // time to first token; -1 without samples
+    double outputTokensPerSecond = 0;      // all output tokens over the window: throughput
+    double generationTokensPerSecond = -1; // mean per-request speed over the generation phase
+    double errorRate = 0;                  // errors / requests
+    double ttftP50Ms = -1;                 // time to first token; -1 without samples
     double ttftP95Ms = -1;
 
     QJsonObject toJson() const;
@@ -32,9 +32,9 @@ struct WindowStats
 
 struct SeriesStats
 {
-    QString deployment;  // empty for the total
+    QString deployment; // empty for the total
     int inFlight = 0;
-    std::array<WindowStats, 3> windows;  // 1 min, 5 min, 1 h
+    std::array<WindowStats, 3> windows; // 1 min, 5 min, 1 h
 
     QJsonObject toJson() const;
 };
@@ -47,7 +47,7 @@ struct StatsSnapshot
     double costUsdSinceStart = 0;
     double savedUsdSinceStart = 0;
     SeriesStats total;
-    QVector<SeriesStats> deployments;  // by deployment id, sorted
+    QVector<SeriesStats> deployments; // by deployment id, sorted
 
     QJsonObject toJson() const;
 };
@@ -60,7 +60,7 @@ class LiveStats final
 {
 public:
     explicit LiveStats(qint64 startMs);
-    LiveStats(const LiveStats &) = delete;  // m_lastSeries points into its own hash
+    LiveStats(const LiveStats &) = delete; // m_lastSeries points into its own hash
     LiveStats &operator=(const LiveStats &) = delete;
 
     void requestStarted(const QString &deployment);
@@ -74,12 +74,12 @@ public:
 
     static constexpr int kBins = 80;
     static int binOf(double ms);
-    static double binValue(int bin);  // representative value (geometric middle) of a bin
+    static double binValue(int bin); // representative value (geometric middle) of a bin
 
 private:
     struct Bucket
     {
-        qint64 index = -1;  // nowMs / width of the period it holds; -1 empty
+        qint64 index = -1; // nowMs / width of the period it holds; -1 empty
         qint64 requests = 0;
         qint64 errors = 0;
         qint64 outputTokens = 0;

@@ -4,14 +4,14 @@
 
 namespace sb {
 
-LocalCacheBackend::LocalCacheBackend(qint64 maxBytes, Clock clock)
-    : m_maxBytes(maxBytes)
-    , m_clock(std::move(clock))
+LocalCacheBackend::LocalCacheBackend(qint64 maxBytes, Clock clock) : m_maxBytes(maxBytes), m_clock(std::move(clock))
 {
     if (!m_clock) {
         auto timer = std::make_shared<QElapsedTimer>();
         timer->start();
-        m_clock = [timer] { return timer->elapsed(); };
+        m_clock = [timer] {
+            return timer->elapsed();
+        };
     }
 }
 

@@ -11,11 +11,10 @@ namespace sb {
 namespace {
 
 // In the order of PackedUsage::Text.
-template<typename Record>
-auto textsOf(Record &r)
+template<typename Record> auto textsOf(Record &r)
 {
-    return std::array{&r.requestId, &r.sessionId, &r.userAgent, &r.method, &r.path, &r.clientModel, &r.modelGroup,
-                      &r.deployment, &r.upstreamModel, &r.provider, &r.routeRule, &r.errorType};
+    return std::array{&r.requestId,  &r.sessionId,  &r.userAgent,     &r.method,   &r.path,      &r.clientModel,
+                      &r.modelGroup, &r.deployment, &r.upstreamModel, &r.provider, &r.routeRule, &r.errorType};
 }
 
 quint32 readSize(const char *at)
@@ -31,7 +30,7 @@ qsizetype PackedUsage::maxSize(const UsageRecord &usage)
 {
     qsizetype size = qsizetype(sizeof(Header));
     for (const QString *text : textsOf(usage.request))
-        size += text->size() * 3;  // UTF-8 takes at most 3 bytes per UTF-16 unit
+        size += text->size() * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
     return size;
 }
 
@@ -138,7 +137,7 @@ UsageRecord PackedUsage::unpack() const
         if (text.isNull())
             continue;
         const QString value = QString::fromUtf8(text);
-        *texts[size_t(i)] = value.isNull() ? QStringLiteral("") : value;  // empty as it was, not null
+        *texts[size_t(i)] = value.isNull() ? QStringLiteral("") : value; // empty as it was, not null
     }
     return usage;
 }
@@ -185,12 +184,9 @@ std::vector<PackedUsage> UsageBatch::records() const
 }
 
 UsageRing::UsageRing(int capacity)
-    : m_capacity(qMax(1, capacity)),
-      m_slots(new char[size_t(m_capacity) * size_t(kSlotBytes)]),
-      m_lengths(size_t(m_capacity), 0),
-      m_oversized(size_t(m_capacity))
-{
-}
+    : m_capacity(qMax(1, capacity)), m_slots(new char[size_t(m_capacity) * size_t(kSlotBytes)]),
+      m_lengths(size_t(m_capacity), 0), m_oversized(size_t(m_capacity))
+{}
 
 void UsageRing::append(QByteArrayView packed)
 {

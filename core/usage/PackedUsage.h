@@ -22,8 +22,18 @@ class PackedUsage final
 {
 public:
     enum Text : int {
-        RequestId, SessionId, UserAgent, Method, Path, ClientModel, ModelGroup, Deployment, UpstreamModel, Provider,
-        RouteRule, ErrorType,
+        RequestId,
+        SessionId,
+        UserAgent,
+        Method,
+        Path,
+        ClientModel,
+        ModelGroup,
+        Deployment,
+        UpstreamModel,
+        Provider,
+        RouteRule,
+        ErrorType,
         TextCount
     };
 
@@ -73,8 +83,8 @@ private:
     struct Header
     {
         Numbers numbers;
-        quint32 nullTexts;            // a bit per Text
-        quint32 textEnds[TextCount];  // end of each text, counted from the first text byte
+        quint32 nullTexts;           // a bit per Text
+        quint32 textEnds[TextCount]; // end of each text, counted from the first text byte
     };
 
     QByteArrayView m_bytes;
@@ -118,10 +128,10 @@ private:
     static constexpr qsizetype kSlotBytes = 512;
     int m_capacity;
     int m_size = 0;
-    int m_next = 0;  // the slot the next record goes to
-    std::unique_ptr<char[]> m_slots;  // not zeroed: pages are only touched as records arrive
+    int m_next = 0;                  // the slot the next record goes to
+    std::unique_ptr<char[]> m_slots; // not zeroed: pages are only touched as records arrive
     std::vector<quint32> m_lengths;
-    std::vector<QByteArray> m_oversized;  // per slot, empty unless that slot's record is long
+    std::vector<QByteArray> m_oversized; // per slot, empty unless that slot's record is long
 };
 
 } // namespace sb

@@ -90,7 +90,7 @@ QString PricingTable::normalisedId(const QString &modelId)
     const qsizetype slash = id.lastIndexOf(QLatin1Char('/'));
     if (slash >= 0)
         id = id.mid(slash + 1);
-    if (id.startsWith(QStringLiteral("anthropic.")))  // Bedrock ids
+    if (id.startsWith(QStringLiteral("anthropic."))) // Bedrock ids
         id = id.mid(10);
     for (const QChar cut : {QLatin1Char('['), QLatin1Char('@')}) {
         const qsizetype at = id.indexOf(cut);
@@ -108,7 +108,8 @@ std::optional<PricingTable> PricingTable::fromJson(const QByteArray &json, QStri
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         if (error)
-            *error = QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString());
+            *error =
+                QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString());
         return std::nullopt;
     }
     const QJsonValue models = document.object().value(QStringLiteral("models"));
@@ -168,7 +169,8 @@ PricingTable::Loaded PricingTable::load(const QString &userFile)
         return loaded;
     QFile file(userFile);
     if (!file.open(QIODevice::ReadOnly)) {
-        loaded.warnings.append(QStringLiteral("pricing_file %1: %2; using the built-in prices").arg(userFile, file.errorString()));
+        loaded.warnings.append(
+            QStringLiteral("pricing_file %1: %2; using the built-in prices").arg(userFile, file.errorString()));
         return loaded;
     }
     QString error;

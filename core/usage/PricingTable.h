@@ -14,19 +14,19 @@ struct TokenRates
 {
     double input = 0;
     double output = 0;
-    double cacheWrite = 0;  // prompt-cache write (Anthropic's 5-minute write)
-    double cacheRead = 0;   // prompt-cache hit
+    double cacheWrite = 0; // prompt-cache write (Anthropic's 5-minute write)
+    double cacheRead = 0;  // prompt-cache hit
 };
 
 // One model's list price, as written in pricing.json (which states USD per million tokens).
 struct ModelPrice
 {
-    QString id;        // "claude-opus-5-5", "gpt-4.1-mini"
-    QString provider;  // "anthropic", "openai"
-    QString family;    // "opus", "sonnet", "haiku", "fable"; empty for non-Claude models
-    bool familyDefault = false;  // prices an unknown id of the same family
+    QString id;                 // "claude-opus-5-5", "gpt-4.1-mini"
+    QString provider;           // "anthropic", "openai"
+    QString family;             // "opus", "sonnet", "haiku", "fable"; empty for non-Claude models
+    bool familyDefault = false; // prices an unknown id of the same family
     TokenRates rates;
-    qint64 aboveInputTokens = 0;  // > 0: prompts longer than this use `aboveRates`
+    qint64 aboveInputTokens = 0; // > 0: prompts longer than this use `aboveRates`
     TokenRates aboveRates;
     QString date;
     QString source;

@@ -6,7 +6,8 @@ namespace sb {
 
 namespace {
 
-const std::vector<double> kDurationBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
+const std::vector<double> kDurationBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                                             2.5,   5,    10,    30,   60,  120,  300, 600};
 const std::vector<double> kFirstTokenBounds = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60};
 const std::vector<double> kSpeedBounds = {1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000};
 
@@ -101,9 +102,9 @@ PrometheusMetrics::Series &PrometheusMetrics::seriesFor(const QString &modelGrou
         Series series;
         series.modelGroup = modelGroup;
         series.deployment = deployment;
-        for (auto [histogram, bounds] : {std::pair{&series.duration, &kDurationBounds},
-                                         std::pair{&series.firstToken, &kFirstTokenBounds},
-                                         std::pair{&series.outputSpeed, &kSpeedBounds}}) {
+        for (auto [histogram, bounds] :
+             {std::pair{&series.duration, &kDurationBounds}, std::pair{&series.firstToken, &kFirstTokenBounds},
+              std::pair{&series.outputSpeed, &kSpeedBounds}}) {
             histogram->bounds = bounds;
             histogram->counts.assign(bounds->size() + 1, 0);
         }
@@ -162,7 +163,8 @@ QByteArray PrometheusMetrics::text() const
     QByteArray out;
     out.reserve(4096 + m_series.size() * 4096);
 
-    header(out, "switchboard_requests_total", "counter", "Requests answered, by model group, deployment and HTTP status.");
+    header(out, "switchboard_requests_total", "counter",
+           "Requests answered, by model group, deployment and HTTP status.");
     for (const Series &s : m_series) {
         for (auto it = s.requestsByStatus.constBegin(); it != s.requestsByStatus.constEnd(); ++it)
             sample(out, "switchboard_requests_total",
@@ -178,17 +180,31 @@ QByteArray PrometheusMetrics::text() const
     };
     const CounterFamily counters[] = {
         {"switchboard_input_tokens_total", "Prompt tokens, cached ones included.",
-         [](const Series &s) { return double(s.inputTokens); }},
-        {"switchboard_output_tokens_total", "Generated tokens.", [](const Series &s) { return double(s.outputTokens); }},
+         [](const Series &s) {
+             return double(s.inputTokens);
+         }},
+        {"switchboard_output_tokens_total", "Generated tokens.",
+         [](const Series &s) {
+             return double(s.outputTokens);
+         }},
         {"switchboard_cache_read_tokens_total", "Prompt tokens read from the upstream's prompt cache.",
-         [](const Series &s) { return double(s.cacheReadTokens); }},
+         [](const Series &s) {
+             return double(s.cacheReadTokens);
+         }},
         {"switchboard_cache_write_tokens_total", "Prompt tokens written to the upstream's prompt cache.",
-         [](const Series &s) { return double(s.cacheWriteTokens); }},
+         [](const Series &s) {
+             return double(s.cacheWriteTokens);
+         }},
         {"switchboard_spend_usd_total", "Spend in US dollars (local deployments cost 0 unless priced).",
-         [](const Series &s) { return s.spendUsd; }},
+         [](const Series &s) {
+             return s.spendUsd;
+         }},
         {"switchboard_claude_list_price_usd_total",
-         "What the same tokens cost at the Anthropic list price of the Claude model the client asked for, in US dollars.",
-         [](const Series &s) { return s.claudeListUsd; }},
+         "What the same tokens cost at the Anthropic list price of the Claude model the client asked for, in US "
+         "dollars.",
+         [](const Series &s) {
+             return s.claudeListUsd;
+         }},
     };
     for (const CounterFamily &family : counters) {
         header(out, family.name, "counter", family.help);

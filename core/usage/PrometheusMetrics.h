@@ -32,19 +32,19 @@ public:
     void countCacheMiss(const QString &modelGroup);
 
     QByteArray text() const;
-    static QByteArray contentType();  // text/plain; version=0.0.4; charset=utf-8
+    static QByteArray contentType(); // text/plain; version=0.0.4; charset=utf-8
 
 private:
     struct Histogram
     {
         const std::vector<double> *bounds = nullptr;
-        std::vector<quint64> counts;  // per bound, not cumulative; the last is +Inf
+        std::vector<quint64> counts; // per bound, not cumulative; the last is +Inf
         double sum = 0;
         quint64 count = 0;
 
         void observe(double value);
     };
-    struct Series  // one (model group, deployment) pair
+    struct Series // one (model group, deployment) pair
     {
         QString modelGroup;
         QString deployment;
@@ -62,8 +62,8 @@ private:
 
     Series &seriesFor(const QString &modelGroup, const QString &deployment);
 
-    QMap<QString, Series> m_series;  // key: group + '\x1f' + deployment; ordered output
-    Series *m_lastSeries = nullptr;  // the last one used: most records repeat it (QMap nodes stay put)
+    QMap<QString, Series> m_series; // key: group + '\x1f' + deployment; ordered output
+    Series *m_lastSeries = nullptr; // the last one used: most records repeat it (QMap nodes stay put)
     QMap<QString, int> m_inFlight;
     QMap<QString, bool> m_healthy;
     QMap<QString, double> m_cooldown;

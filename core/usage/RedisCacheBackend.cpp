@@ -34,11 +34,8 @@ QString errorText(const redisAsyncContext *context)
 } // namespace
 
 RedisCacheBackend::RedisCacheBackend(Options options, QObject *parent)
-    : QObject(parent)
-    , m_options(std::move(options))
-    , m_reconnectTimer(new QTimer(this))
-    , m_connectTimer(new QTimer(this))
-    , m_deadlineTimer(new QTimer(this))
+    : QObject(parent), m_options(std::move(options)), m_reconnectTimer(new QTimer(this)),
+      m_connectTimer(new QTimer(this)), m_deadlineTimer(new QTimer(this))
 {
     m_clock.start();
     m_reconnectTimer->setSingleShot(true);
@@ -90,8 +87,7 @@ void RedisCacheBackend::get(const QString &key, LookupCallback callback)
     sendCommand(id, QByteArrayLiteral("GET"), fullKey(key).toUtf8(), nullptr, 0);
 }
 
-void RedisCacheBackend::set(const QString &key, const QByteArray &value, int ttlSeconds,
-                            StoreCallback callback)
+void RedisCacheBackend::set(const QString &key, const QByteArray &value, int ttlSeconds, StoreCallback callback)
 {
     if (!m_connected || !m_context || ttlSeconds <= 0) {
         deferStore(std::move(callback), false);
@@ -108,12 +104,11 @@ bool RedisCacheBackend::sendCommand(quint64 id, const QByteArray &command, const
     void *privdata = reinterpret_cast<void *>(static_cast<quintptr>(id));
     int status = REDIS_ERR;
     if (value) {
-        status = redisAsyncCommand(m_context, &RedisCacheBackend::onReply, privdata,
-                                   "SET %b %b EX %d", key.constData(), size_t(key.size()),
-                                   value->constData(), size_t(value->size()), ttlSeconds);
+        status = redisAsyncCommand(m_context, &RedisCacheBackend::onReply, privdata, "SET %b %b EX %d", key.constData(),
+                                   size_t(key.size()), value->constData(), size_t(value->size()), ttlSeconds);
     } else {
-        status = redisAsyncCommand(m_context, &RedisCacheBackend::onReply, privdata, "%s %b",
-                                   command.constData(), key.constData(), size_t(key.size()));
+        status = redisAsyncCommand(m_context, &RedisCacheBackend::onReply, privdata, "%s %b", command.constData(),
+                                   key.constData(), size_t(key.size()));
     }
     if (status != REDIS_OK) {
         finish(id, LookupResult{std::nullopt, true}, false);
@@ -205,18 +200,10 @@ void RedisCacheBackend::onReply(redisAsyncContext *context, void *reply, void *p
     }
     self->handleAnswered();
     switch (r->type) {
-    case REDIS_REPLY_STRING:
-        self->finish(id, LookupResult{QByteArray(r->str, int(r->len)), false}, true);
-        break;
-    case REDIS_REPLY_NIL:
-        self->finish(id, LookupResult{std::nullopt, false}, false);
-        break;
-    case REDIS_REPLY_STATUS:
-        self->finish(id, LookupResult{std::nullopt, false}, true);
-        break;
-    default:
-        self->finish(id, LookupResult{std::nullopt, true}, false);
-        break;
+    case REDIS_REPLY_STRING: self->finish(id, LookupResult{QByteArray(r->str, int(r->len)), false}, true); break;
+    case REDIS_REPLY_NIL: self->finish(id, LookupResult{std::nullopt, false}, false); break;
+    case REDIS_REPLY_STATUS: self->finish(id, LookupResult{std::nullopt, false}, true); break;
+    default: self->finish(id, LookupResult{std::nullopt, true}, false); break;
     }
 }
 
@@ -266,7 +253,8 @@ void RedisCacheBackend::handleConnected()
 {
     m_connectTimer->stop();
     m_connected = true;
-    QMetaObject::invokeMethod(this, [this] { Q_EMIT connectedChanged(true); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT connectedChanged(true); }, Qt::QueuedConnection);
 }
 
 void RedisCacheBackend::handleAnswered()
@@ -294,15 +282,14 @@ void RedisCacheBackend::handleLost(const QString &reason)
                  qPrintable(m_options.host), m_options.port, qPrintable(reason));
     }
     if (wasConnected)
-        QMetaObject::invokeMethod(this, [this] { Q_EMIT connectedChanged(false); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT connectedChanged(false); }, Qt::QueuedConnection);
     scheduleReconnect();
 }
 
 void RedisCacheBackend::scheduleReconnect()
 {
-    m_backoffMs = m_backoffMs == 0 ? m_options.minBackoffMs
-                                   : std::min(m_backoffMs * 2, m_options.maxBackoffMs);
+    m_backoffMs = m_backoffMs == 0 ? m_options.minBackoffMs : std::min(m_backoffMs * 2, m_options.maxBackoffMs);
     m_reconnectTimer->start(m_backoffMs);
 }
 

@@ -55,8 +55,7 @@ public:
     // Callbacks run later on this thread, never inside the call. Pending callbacks are
     // dropped unanswered when the backend is destroyed.
     void get(const QString &key, LookupCallback callback);
-    void set(const QString &key, const QByteArray &value, int ttlSeconds,
-             StoreCallback callback = {});
+    void set(const QString &key, const QByteArray &value, int ttlSeconds, StoreCallback callback = {});
 
 Q_SIGNALS:
     void connectedChanged(bool connected);
@@ -87,8 +86,8 @@ private:
     void dropContext();
     void checkDeadlines();
     void finish(quint64 id, const LookupResult &result, bool stored);
-    bool sendCommand(quint64 id, const QByteArray &command, const QByteArray &key,
-                     const QByteArray *value, int ttlSeconds);
+    bool sendCommand(quint64 id, const QByteArray &command, const QByteArray &key, const QByteArray *value,
+                     int ttlSeconds);
     void deferLookup(LookupCallback callback, const LookupResult &result);
     void deferStore(StoreCallback callback, bool stored);
 

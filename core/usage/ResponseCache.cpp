@@ -2,9 +2,7 @@
 
 namespace sb {
 
-ResponseCache::ResponseCache(Options options, QObject *parent)
-    : QObject(parent)
-    , m_options(std::move(options))
+ResponseCache::ResponseCache(Options options, QObject *parent) : QObject(parent), m_options(std::move(options))
 {
     if (!m_options.enabled)
         return;
@@ -32,24 +30,24 @@ void ResponseCache::lookup(const QString &key, LookupCallback callback)
 {
     if (!m_options.enabled) {
         QMetaObject::invokeMethod(
-            this, [callback = std::move(callback)] { if (callback) callback(std::nullopt); },
+            this,
+            [callback = std::move(callback)] {
+                if (callback)
+                    callback(std::nullopt);
+            },
             Qt::QueuedConnection);
         return;
     }
     if (m_local) {
         std::optional<QByteArray> value = m_local->get(key);
         QMetaObject::invokeMethod(
-            this,
-            [this, callback = std::move(callback), value = std::move(value)] {
-                answer(callback, value, false);
-            },
+            this, [this, callback = std::move(callback), value = std::move(value)] { answer(callback, value, false); },
             Qt::QueuedConnection);
         return;
     }
     // The backend's callbacks run from its own queued calls; it is our child, so they never
     // outlive this object.
-    m_redis->get(key, [this, callback = std::move(callback)](
-                          const RedisCacheBackend::LookupResult &result) {
+    m_redis->get(key, [this, callback = std::move(callback)](const RedisCacheBackend::LookupResult &result) {
         answer(callback, result.value, result.failed);
     });
 }
@@ -94,8 +92,7 @@ RedisCacheBackend *ResponseCache::redisBackend() const
     return m_redis;
 }
 
-void ResponseCache::answer(const LookupCallback &callback, std::optional<QByteArray> value,
-                           bool failed)
+void ResponseCache::answer(const LookupCallback &callback, std::optional<QByteArray> value, bool failed)
 {
     if (value)
         ++m_hits;

@@ -87,10 +87,7 @@ UsageRecord recordFrom(const QSqlQuery &query)
 
 } // namespace
 
-SpendLog::SpendLog()
-    : m_connection(QStringLiteral("sb-spend-log-%1").arg(++g_connectionCounter))
-{
-}
+SpendLog::SpendLog() : m_connection(QStringLiteral("sb-spend-log-%1").arg(++g_connectionCounter)) {}
 
 SpendLog::~SpendLog()
 {
@@ -122,8 +119,9 @@ bool SpendLog::open(const QString &path, QString *error)
     if (!QDir().mkpath(QFileInfo(path).absolutePath()))
         return fail(QStringLiteral("cannot create the folder %1").arg(QFileInfo(path).absolutePath()));
     m_path = path;
-    QSqlDatabase db = QSqlDatabase::contains(m_connection) ? QSqlDatabase::database(m_connection, false)
-                                                          : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    QSqlDatabase db = QSqlDatabase::contains(m_connection)
+                          ? QSqlDatabase::database(m_connection, false)
+                          : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(path);
     // Another process (the CLI reading while the app writes) waits instead of failing.
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
@@ -157,10 +155,11 @@ bool SpendLog::open(const QString &path, QString *error)
         QStringList values;
         for (int i = 0; i < rows; ++i)
             values.append(row);
-        const QByteArray sql =
-            QStringLiteral("INSERT INTO requests (%1) VALUES %2").arg(QLatin1String(kColumns), values.join(QLatin1Char(','))).toUtf8();
-        return sqlite3_prepare_v3(connection, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, statement, nullptr)
-               == SQLITE_OK;
+        const QByteArray sql = QStringLiteral("INSERT INTO requests (%1) VALUES %2")
+                                   .arg(QLatin1String(kColumns), values.join(QLatin1Char(',')))
+                                   .toUtf8();
+        return sqlite3_prepare_v3(connection, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, statement,
+                                  nullptr) == SQLITE_OK;
     };
     if (!prepare(1, &m_insert) || !prepare(kRowsPerInsert, &m_insertMany))
         return fail(QString::fromUtf8(sqlite3_errmsg(connection)));
@@ -209,7 +208,7 @@ int SpendLog::bindRecord(sqlite3_stmt *s, int row, const PackedUsage &record)
     rc |= sqlite3_bind_int(s, c++, int(n.costKnown));
     rc |= sqlite3_bind_double(s, c++, n.claudeListUsd);
     rc |= sqlite3_bind_double(s, c++, n.savedUsd);
-    return rc;  // SQLITE_OK is 0
+    return rc; // SQLITE_OK is 0
 }
 
 bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)

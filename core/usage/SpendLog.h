@@ -5,7 +5,6 @@
 #include <QString>
 #include <QVector>
 
-
 struct sqlite3_stmt;
 
 namespace sb {
@@ -15,7 +14,7 @@ struct SpendTotal
 {
     QString key;
     qint64 requests = 0;
-    qint64 errors = 0;  // status >= 400
+    qint64 errors = 0; // status >= 400
     qint64 inputTokens = 0;
     qint64 outputTokens = 0;
     qint64 cacheReadTokens = 0;

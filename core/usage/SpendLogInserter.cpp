@@ -11,8 +11,7 @@ constexpr qint64 kDayMs = 24 * 3600 * 1000;
 
 SpendLogInserter::SpendLogInserter(const QString &path, int retentionDays, QObject *parent)
     : QObject(parent), m_path(path), m_retentionDays(retentionDays)
-{
-}
+{}
 
 bool SpendLogInserter::open(QString *error)
 {

@@ -39,7 +39,8 @@ bool SpendLogWriter::open(QString *error)
     bool opened = false;
     QString failure;
     SpendLogInserter *inserter = m_inserter;
-    QMetaObject::invokeMethod(inserter, [&] { opened = inserter->open(&failure); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        inserter, [&] { opened = inserter->open(&failure); }, Qt::BlockingQueuedConnection);
     if (!opened && error)
         *error = failure;
     return opened;
@@ -66,15 +67,16 @@ void SpendLogWriter::flush()
         m_batchBytes = batch.byteSize();
     m_batch.reserve(m_batchBytes);
     SpendLogInserter *inserter = m_inserter;
-    QMetaObject::invokeMethod(inserter, [inserter, batch = std::move(batch)] { inserter->append(batch); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        inserter, [inserter, batch = std::move(batch)] { inserter->append(batch); }, Qt::QueuedConnection);
 }
 
 void SpendLogWriter::sync()
 {
     flush();
     SpendLogInserter *inserter = m_inserter;
-    QMetaObject::invokeMethod(inserter, [inserter] { inserter->commitPending(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        inserter, [inserter] { inserter->commitPending(); }, Qt::BlockingQueuedConnection);
 }
 
 } // namespace sb

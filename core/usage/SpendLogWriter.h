@@ -37,9 +37,9 @@ Q_SIGNALS:
 
 private:
     QThread m_thread;
-    SpendLogInserter *m_inserter = nullptr;  // lives on m_thread
+    SpendLogInserter *m_inserter = nullptr; // lives on m_thread
     UsageBatch m_batch;
-    qsizetype m_batchBytes = 0;  // what the last full batch took: the next one reserves as much
+    qsizetype m_batchBytes = 0; // what the last full batch took: the next one reserves as much
     QTimer m_flushTimer;
     int m_batchSize;
     qint64 m_appended = 0;

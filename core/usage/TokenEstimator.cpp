@@ -14,12 +14,11 @@ namespace {
 // Keys whose string values are structure, not text the model reads.
 bool isStructuralKey(const QString &key)
 {
-    static const QStringList keys = {QStringLiteral("type"),          QStringLiteral("role"),
-                                     QStringLiteral("id"),            QStringLiteral("tool_use_id"),
-                                     QStringLiteral("tool_call_id"),  QStringLiteral("model"),
-                                     QStringLiteral("media_type"),    QStringLiteral("data"),
-                                     QStringLiteral("cache_control"), QStringLiteral("signature"),
-                                     QStringLiteral("url")};
+    static const QStringList keys = {
+        QStringLiteral("type"),        QStringLiteral("role"),         QStringLiteral("id"),
+        QStringLiteral("tool_use_id"), QStringLiteral("tool_call_id"), QStringLiteral("model"),
+        QStringLiteral("media_type"),  QStringLiteral("data"),         QStringLiteral("cache_control"),
+        QStringLiteral("signature"),   QStringLiteral("url")};
     return keys.contains(key);
 }
 
@@ -65,8 +64,8 @@ qint64 valueBytes(const QJsonValue &value, bool keysAreText)
             }
             if (isStructuralKey(key))
                 continue;
-            const bool json = key == QLatin1String("input") || key == QLatin1String("input_schema")
-                              || key == QLatin1String("parameters") || key == QLatin1String("arguments");
+            const bool json = key == QLatin1String("input") || key == QLatin1String("input_schema") ||
+                              key == QLatin1String("parameters") || key == QLatin1String("arguments");
             bytes += valueBytes(it.value(), json);
         }
         return bytes;
@@ -77,10 +76,7 @@ qint64 valueBytes(const QJsonValue &value, bool keysAreText)
 
 } // namespace
 
-TokenEstimator::TokenEstimator(double smoothing)
-    : m_smoothing(qBound(0.01, smoothing, 1.0))
-{
-}
+TokenEstimator::TokenEstimator(double smoothing) : m_smoothing(qBound(0.01, smoothing, 1.0)) {}
 
 qint64 TokenEstimator::textBytes(const QByteArray &body)
 {

@@ -46,8 +46,8 @@ QString promptText(const QJsonArray &messages)
             lines.append(text);
         for (const QJsonValue &call : message.value(QLatin1String("tool_calls")).toArray()) {
             const QJsonObject function = call.toObject().value(QLatin1String("function")).toObject();
-            lines.append(function.value(QLatin1String("name")).toString() + QLatin1Char(' ')
-                         + function.value(QLatin1String("arguments")).toString());
+            lines.append(function.value(QLatin1String("name")).toString() + QLatin1Char(' ') +
+                         function.value(QLatin1String("arguments")).toString());
         }
     }
     return lines.join(QLatin1Char('\n'));

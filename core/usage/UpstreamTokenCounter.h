@@ -10,18 +10,18 @@ namespace sb {
 
 // The servers that count prompt tokens exactly, each with its own endpoint.
 enum class TokenCountApi {
-    Anthropic,  // POST {api_base}/v1/messages/count_tokens → {"input_tokens": N}
-    Vllm,       // POST {api_base minus /v1}/tokenize {"model", "messages"} → {"count": N, "tokens": […]}
-    LlamaCpp,   // POST {api_base minus /v1}/tokenize {"content"} → {"tokens": […]}
+    Anthropic, // POST {api_base}/v1/messages/count_tokens → {"input_tokens": N}
+    Vllm,      // POST {api_base minus /v1}/tokenize {"model", "messages"} → {"count": N, "tokens": […]}
+    LlamaCpp,  // POST {api_base minus /v1}/tokenize {"content"} → {"tokens": […]}
 };
 
 // An HTTP request ready to send, or why none could be built.
 struct TokenCountRequest
 {
     QUrl url;
-    QList<QPair<QByteArray, QByteArray>> headers;  // content-type included
+    QList<QPair<QByteArray, QByteArray>> headers; // content-type included
     QByteArray body;
-    QString error;  // non-empty: no request (the body was not an Anthropic Messages body)
+    QString error; // non-empty: no request (the body was not an Anthropic Messages body)
 
     bool ok() const { return error.isEmpty(); }
 };

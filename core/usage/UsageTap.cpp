@@ -11,9 +11,7 @@ constexpr qint64 kHourMs = 3600 * 1000;
 } // namespace
 
 UsageTap::UsageTap(const UsageSettings &settings, QObject *parent)
-    : QObject(parent),
-      m_settings(settings),
-      m_stats(QDateTime::currentMSecsSinceEpoch()),
+    : QObject(parent), m_settings(settings), m_stats(QDateTime::currentMSecsSinceEpoch()),
       m_recent(settings.recentCapacity)
 {
     qRegisterMetaType<sb::StatsSnapshot>();

@@ -2,8 +2,8 @@
 
 #include "CostCalculator.h"
 #include "LiveStats.h"
-#include "PrometheusMetrics.h"
 #include "PackedUsage.h"
+#include "PrometheusMetrics.h"
 #include "UsageRecord.h"
 #include "UsageSettings.h"
 
@@ -76,9 +76,9 @@ private:
     std::unique_ptr<CostCalculator> m_costs;
     LiveStats m_stats;
     PrometheusMetrics m_metrics;
-    SpendLogWriter *m_spendLog = nullptr;  // child
-    QHash<QString, QString> m_started;     // request id → deployment, while in flight
-    UsageRing m_recent;  // for GET /logs
+    SpendLogWriter *m_spendLog = nullptr; // child
+    QHash<QString, QString> m_started;    // request id → deployment, while in flight
+    UsageRing m_recent;                   // for GET /logs
     QTimer m_snapshotTimer;
     bool m_dirty = false;
     int m_ticksSinceSnapshot = 0;

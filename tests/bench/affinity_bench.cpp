@@ -29,7 +29,7 @@ namespace {
 struct PrefixCacheUpstream
 {
     std::unique_ptr<FakeHttpServer> server = std::make_unique<FakeHttpServer>();
-    QHash<QString, QByteArray> lastPrompt;  // session → prompt
+    QHash<QString, QByteArray> lastPrompt; // session → prompt
     qint64 cachedBytes = 0;
     qint64 totalBytes = 0;
 
@@ -38,9 +38,15 @@ struct PrefixCacheUpstream
         server->setRecording(false);
         server->setHandler("POST", "/v1/chat/completions", [this](const RecordedRequest &request) {
             const QJsonObject body = request.json();
-            const QByteArray prompt = QJsonDocument(body.value(QStringLiteral("messages")).toArray()).toJson(QJsonDocument::Compact);
-            const QString session = body.value(QStringLiteral("messages")).toArray().last().toObject()
-                                        .value(QStringLiteral("content")).toString().section(QLatin1Char(' '), 0, 0);
+            const QByteArray prompt =
+                QJsonDocument(body.value(QStringLiteral("messages")).toArray()).toJson(QJsonDocument::Compact);
+            const QString session = body.value(QStringLiteral("messages"))
+                                        .toArray()
+                                        .last()
+                                        .toObject()
+                                        .value(QStringLiteral("content"))
+                                        .toString()
+                                        .section(QLatin1Char(' '), 0, 0);
             const QByteArray previous = lastPrompt.value(session);
             qsizetype common = 0;
             while (common < previous.size() && common < prompt.size() && previous.at(common) == prompt.at(common))
@@ -48,9 +54,10 @@ struct PrefixCacheUpstream
             lastPrompt.insert(session, prompt);
             cachedBytes += common;
             totalBytes += prompt.size();
-            FakeReply reply = FakeReply::json(200, R"({"id":"c","object":"chat.completion","created":1,"model":"m",)"
-                                                   R"("choices":[{"index":0,"message":{"role":"assistant","content":"ok"},)"
-                                                   R"("finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1}})");
+            FakeReply reply =
+                FakeReply::json(200, R"({"id":"c","object":"chat.completion","created":1,"model":"m",)"
+                                     R"("choices":[{"index":0,"message":{"role":"assistant","content":"ok"},)"
+                                     R"("finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1}})");
             reply.firstByteDelayMs = int((prompt.size() - common) * 5 / 1024);
             return reply;
         });
@@ -71,10 +78,12 @@ Result run(bool affinity, const char *strategy)
     for (int i = 0; i < 4; ++i) {
         upstreams.push_back(std::make_unique<PrefixCacheUpstream>());
         yaml += QStringLiteral("  - model_name: main\n    litellm_params: {model: openai/m, api_base: '%1/v1'}\n")
-                    .arg(upstreams.back()->server->baseUrl()).toUtf8();
+                    .arg(upstreams.back()->server->baseUrl())
+                    .toUtf8();
     }
     yaml += QByteArray("router_settings: {routing_strategy: ") + strategy + "}\n";
-    yaml += QByteArray("switchboard: {session_affinity: ") + (affinity ? "true" : "false") + ", usage_enabled: false}\n";
+    yaml +=
+        QByteArray("switchboard: {session_affinity: ") + (affinity ? "true" : "false") + ", usage_enabled: false}\n";
     ConfigLoadResult loaded = ConfigLoader::loadText(yaml, QStringLiteral("bench.yaml"));
     if (!loaded.ok()) {
         std::fprintf(stderr, "%s\n", qPrintable(loaded.errors().join(QLatin1Char('\n'))));
@@ -99,9 +108,12 @@ Result run(bool affinity, const char *strategy)
     const QString filler = QString(16 * 1024, QLatin1Char('s'));
     std::function<void(int)> send = [&](int s) {
         QJsonArray &history = histories[size_t(s)];
-        history.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                   {QStringLiteral("content"), QStringLiteral("session-%1 turn %2 %3").arg(s).arg(turn[size_t(s)])
-                                                                   .arg(turn[size_t(s)] == 0 ? filler : QString(3000, QLatin1Char('t')))}});
+        history.append(QJsonObject{
+            {QStringLiteral("role"), QStringLiteral("user")},
+            {QStringLiteral("content"), QStringLiteral("session-%1 turn %2 %3")
+                                            .arg(s)
+                                            .arg(turn[size_t(s)])
+                                            .arg(turn[size_t(s)] == 0 ? filler : QString(3000, QLatin1Char('t')))}});
         const QJsonObject body{{QStringLiteral("model"), QStringLiteral("main")},
                                {QStringLiteral("max_tokens"), 16},
                                {QStringLiteral("system"), QStringLiteral("You are a coding agent. ") + filler},
@@ -144,7 +156,8 @@ Result run(bool affinity, const char *strategy)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    std::printf("\n| 4 deployments, 16 sessions x 10 turns | total s | prompt cache hit ratio | failed |\n|---|---|---|---|\n");
+    std::printf(
+        "\n| 4 deployments, 16 sessions x 10 turns | total s | prompt cache hit ratio | failed |\n|---|---|---|---|\n");
     for (const char *strategy : {"simple-shuffle", "least-busy"}) {
         for (bool affinity : {true, false}) {
             const Result r = run(affinity, strategy);

@@ -12,13 +12,13 @@
 // their throughputs is the ratio of their CPU cost per request, whatever the machine's speed
 // does meanwhile.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -57,15 +57,17 @@ std::string makeBody(const std::string &kind, int kb, bool stream, const std::st
     std::string tools;
     const int toolCount = kb >= 20 ? 12 : 0;
     for (int i = 0; i < toolCount; ++i) {
-        const std::string schema = "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"" + pad(300)
-                                   + "\"},\"limit\":{\"type\":\"number\"}},\"required\":[\"path\"],\"additionalProperties\":false}";
+        const std::string schema =
+            "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"" + pad(300) +
+            "\"},\"limit\":{\"type\":\"number\"}},\"required\":[\"path\"],\"additionalProperties\":false}";
         const std::string name = "Tool" + std::to_string(i);
         if (!tools.empty())
             tools += ",";
         if (kind == "anthropic")
             tools += "{\"name\":\"" + name + "\",\"description\":\"" + pad(600) + "\",\"input_schema\":" + schema + "}";
         else
-            tools += "{\"type\":\"function\",\"function\":{\"name\":\"" + name + "\",\"description\":\"" + pad(600) + "\",\"parameters\":" + schema + "}}";
+            tools += "{\"type\":\"function\",\"function\":{\"name\":\"" + name + "\",\"description\":\"" + pad(600) +
+                     "\",\"parameters\":" + schema + "}}";
     }
     std::string head = "{\"model\":\"" + model + "\",\"max_tokens\":1024,\"stream\":" + (stream ? "true" : "false");
     if (!tools.empty())
@@ -75,8 +77,10 @@ std::string makeBody(const std::string &kind, int kb, bool stream, const std::st
     const std::string system = pad(promptBytes / 2);
     const std::string user = pad(promptBytes - promptBytes / 2);
     if (kind == "anthropic")
-        return head + ",\"system\":[{\"type\":\"text\",\"text\":\"" + system + "\"}],\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + user + "\"}]}]}";
-    return head + ",\"messages\":[{\"role\":\"system\",\"content\":\"" + system + "\"},{\"role\":\"user\",\"content\":\"" + user + "\"}]}";
+        return head + ",\"system\":[{\"type\":\"text\",\"text\":\"" + system +
+               "\"}],\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + user + "\"}]}]}";
+    return head + ",\"messages\":[{\"role\":\"system\",\"content\":\"" + system +
+           "\"},{\"role\":\"user\",\"content\":\"" + user + "\"}]}";
 }
 
 struct Connection
@@ -93,7 +97,7 @@ struct Connection
     Clock::time_point sentAt;
     Clock::time_point firstByteAt;
     bool active = false;
-    int target = 0;  // 0: --port, 1: --ab-port
+    int target = 0; // 0: --port, 1: --ab-port
 };
 
 struct Tally
@@ -175,20 +179,35 @@ int main(int argc, char **argv)
     bool stream = false, hold = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        auto next = [&] { return std::string(i + 1 < argc ? argv[++i] : ""); };
-        if (a == "--port") port = std::atoi(next().c_str());
-        else if (a == "--path") path = next();
-        else if (a == "--body") kind = next();
-        else if (a == "--kb") kb = std::atoi(next().c_str());
-        else if (a == "--stream") stream = true;
-        else if (a == "--concurrency") concurrency = std::atoi(next().c_str());
-        else if (a == "--requests") requests = std::atoi(next().c_str());
-        else if (a == "--token") token = next();
-        else if (a == "--model") model = next();
-        else if (a == "--hold") hold = true;
-        else if (a == "--wait-200") wait200 = next();
-        else if (a == "--ab-port") abPort = std::atoi(next().c_str());
-        else if (a == "--duration") duration = std::atof(next().c_str());
+        auto next = [&] {
+            return std::string(i + 1 < argc ? argv[++i] : "");
+        };
+        if (a == "--port")
+            port = std::atoi(next().c_str());
+        else if (a == "--path")
+            path = next();
+        else if (a == "--body")
+            kind = next();
+        else if (a == "--kb")
+            kb = std::atoi(next().c_str());
+        else if (a == "--stream")
+            stream = true;
+        else if (a == "--concurrency")
+            concurrency = std::atoi(next().c_str());
+        else if (a == "--requests")
+            requests = std::atoi(next().c_str());
+        else if (a == "--token")
+            token = next();
+        else if (a == "--model")
+            model = next();
+        else if (a == "--hold")
+            hold = true;
+        else if (a == "--wait-200")
+            wait200 = next();
+        else if (a == "--ab-port")
+            abPort = std::atoi(next().c_str());
+        else if (a == "--duration")
+            duration = std::atof(next().c_str());
     }
     if (duration > 0)
         requests = std::numeric_limits<int>::max();
@@ -206,8 +225,8 @@ int main(int argc, char **argv)
             address.sin_family = AF_INET;
             address.sin_port = htons(uint16_t(port));
             address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
-                && ::write(fd, request.data(), request.size()) == ssize_t(request.size())) {
+            if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0 &&
+                ::write(fd, request.data(), request.size()) == ssize_t(request.size())) {
                 char buffer[64] = {};
                 if (::read(fd, buffer, sizeof buffer - 1) > 12 && std::strncmp(buffer + 9, "200", 3) == 0) {
                     const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -224,8 +243,8 @@ int main(int argc, char **argv)
 
     const std::string body = makeBody(kind, kb, stream, model);
     const auto requestFor = [&](int p) {
-        std::string text = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(p)
-                           + "\r\nContent-Type: application/json\r\nanthropic-version: 2023-06-01\r\n";
+        std::string text = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(p) +
+                           "\r\nContent-Type: application/json\r\nanthropic-version: 2023-06-01\r\n";
         if (!token.empty())
             text += "Authorization: Bearer " + token + "\r\n";
         return text + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;

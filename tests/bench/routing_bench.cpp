@@ -86,14 +86,14 @@ double measure(const QString &strategy, int iterations, int sessions)
         checksum += chosen->contextLength;
     };
     for (int i = 0; i < iterations / 10; ++i)
-        decide(i);  // warm up: caches, affinity map filled
+        decide(i); // warm up: caches, affinity map filled
     QElapsedTimer timer;
     timer.start();
     for (int i = 0; i < iterations; ++i)
         decide(i);
     const qint64 elapsed = timer.nsecsElapsed();
     if (checksum == 42)
-        std::printf("!");  // keeps the work observable
+        std::printf("!"); // keeps the work observable
     return double(elapsed) / iterations;
 }
 
@@ -110,7 +110,8 @@ int main(int argc, char **argv)
                 iterations);
     std::printf("| %-24s | %18s | %22s |\n", "strategy", "ns/decision", "ns/decision (affinity,");
     std::printf("| %-24s | %18s | %22s |\n", "", "(no session)", "1000 sessions)");
-    std::printf("|%s|%s|%s|\n", std::string(26, '-').c_str(), std::string(20, '-').c_str(), std::string(24, '-').c_str());
+    std::printf("|%s|%s|%s|\n", std::string(26, '-').c_str(), std::string(20, '-').c_str(),
+                std::string(24, '-').c_str());
     bool ok = true;
     for (const char *strategy : strategies) {
         double results[2];

@@ -41,7 +41,7 @@ int main(int argc, char *argv[])
             return 1;
         }
         const int total = batchSize == 1 ? qMin(records, 2000) : records;
-        sb::UsageBatch batch;  // packed once, as the usage tap hands them over
+        sb::UsageBatch batch; // packed once, as the usage tap hands them over
         for (int i = 0; i < batchSize; ++i)
             batch.append(sb::test::makeUsageRecord(i, now));
         QElapsedTimer timer;
@@ -72,7 +72,8 @@ int main(int argc, char *argv[])
         const double handedOver = double(timer.nsecsElapsed()) / 1e9;
         writer.sync();
         const double seconds = double(timer.nsecsElapsed()) / 1e9;
-        std::printf("| SpendLogWriter (append → committed) | 512 | %d | %.3f | %.0f |\n", records, seconds, records / seconds);
+        std::printf("| SpendLogWriter (append → committed) | 512 | %d | %.3f | %.0f |\n", records, seconds,
+                    records / seconds);
         std::printf("\nappend() on the caller's thread: %.2f µs a record\n", handedOver * 1e6 / records);
     }
     return 0;

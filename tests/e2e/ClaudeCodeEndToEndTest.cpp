@@ -39,9 +39,9 @@ void scriptToolLoop(FakeUpstream &fake, const QString &filePath)
 {
     fake.setTurnHandler([filePath](const RecordedRequest &request) {
         if (offersWriteTool(request) && !carriesToolResult(request)) {
-            FakeTurn turn = FakeTurn::withToolCall(
-                QStringLiteral("Write"),
-                QJsonObject{{QStringLiteral("file_path"), filePath}, {QStringLiteral("content"), QLatin1String(kContent)}});
+            FakeTurn turn = FakeTurn::withToolCall(QStringLiteral("Write"),
+                                                   QJsonObject{{QStringLiteral("file_path"), filePath},
+                                                               {QStringLiteral("content"), QLatin1String(kContent)}});
             turn.toolCalls.first().pieces = 6;
             turn.text = QStringLiteral("I'll create the file.");
             return turn;
@@ -80,11 +80,12 @@ Outcome runClaude(GatewayHarness &gateway, const QString &model, const std::func
     env.insert(QStringLiteral("NO_PROXY"), QStringLiteral("127.0.0.1,localhost"));
 
     Outcome outcome;
-    outcome.run = runClient(claudeBinary(),
-                            {QStringLiteral("-p"), QStringLiteral("create hello.txt containing: %1").arg(QLatin1String(kContent)),
-                             QStringLiteral("--dangerously-skip-permissions"), QStringLiteral("--output-format"),
-                             QStringLiteral("stream-json"), QStringLiteral("--verbose")},
-                            env, work.path(), 120000);
+    outcome.run =
+        runClient(claudeBinary(),
+                  {QStringLiteral("-p"), QStringLiteral("create hello.txt containing: %1").arg(QLatin1String(kContent)),
+                   QStringLiteral("--dangerously-skip-permissions"), QStringLiteral("--output-format"),
+                   QStringLiteral("stream-json"), QStringLiteral("--verbose")},
+                  env, work.path(), 120000);
     QFile file(filePath);
     outcome.fileExists = file.exists();
     if (file.open(QIODevice::ReadOnly))
@@ -154,17 +155,20 @@ TEST_CASE("Claude Code completes a tool loop while the first deployment of its g
 {
     REQUIRE(QFileInfo(claudeBinary()).isExecutable());
     FakeOpenAi live;
-    const QByteArray yaml = QStringLiteral("model_list:\n"
-                                           "  - model_name: main\n"
-                                           "    litellm_params: {model: ollama/down, api_base: 'http://127.0.0.1:1', order: 1}\n"
-                                           "    model_info: {id: down}\n"
-                                           "  - model_name: main\n"
-                                           "    litellm_params: {model: openai/live, api_base: '%1', order: 2}\n"
-                                           "    model_info: {id: live}\n")
-                                .arg(live.apiBase()).toUtf8();
+    const QByteArray yaml =
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: ollama/down, api_base: 'http://127.0.0.1:1', order: 1}\n"
+                       "    model_info: {id: down}\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: openai/live, api_base: '%1', order: 2}\n"
+                       "    model_info: {id: live}\n")
+            .arg(live.apiBase())
+            .toUtf8();
     GatewayHarness gateway(yaml);
     REQUIRE(gateway.started());
-    const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&live](const QString &path) { scriptToolLoop(live, path); });
+    const Outcome outcome =
+        runClaude(gateway, QStringLiteral("main"), [&live](const QString &path) { scriptToolLoop(live, path); });
     INFO("stderr: " << outcome.run.err.right(3000).toStdString());
     REQUIRE(outcome.run.finished);
     CHECK(outcome.run.exitCode == 0);
@@ -190,10 +194,12 @@ TEST_CASE("Claude Code honours a 429 with retry-after from the gateway and then 
                                            "  - model_name: main\n"
                                            "    litellm_params: {model: ollama/m, api_base: '%1'}\n"
                                            "router_settings: {num_retries: 0, allowed_fails: 100}\n")
-                                .arg(ollama.baseUrl()).toUtf8();
+                                .arg(ollama.baseUrl())
+                                .toUtf8();
     GatewayHarness gateway(yaml);
     REQUIRE(gateway.started());
-    const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) { scriptToolLoop(ollama, path); });
+    const Outcome outcome =
+        runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) { scriptToolLoop(ollama, path); });
     INFO("stderr: " << outcome.run.err.right(3000).toStdString());
     REQUIRE(outcome.run.finished);
     CHECK(outcome.run.exitCode == 0);
@@ -212,12 +218,14 @@ TEST_CASE("a prompt too long for a local model's context: Claude Code is told at
     const QByteArray yaml = QStringLiteral("model_list:\n"
                                            "  - model_name: main\n"
                                            "    litellm_params: {model: ollama/m, api_base: '%1', num_ctx: 4096}\n")
-                                .arg(ollama.baseUrl()).toUtf8();
+                                .arg(ollama.baseUrl())
+                                .toUtf8();
     GatewayHarness gateway(yaml);
     REQUIRE(gateway.started());
     QElapsedTimer clock;
     clock.start();
-    const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) { scriptToolLoop(ollama, path); });
+    const Outcome outcome =
+        runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) { scriptToolLoop(ollama, path); });
     const qint64 elapsed = clock.elapsed();
     INFO("stdout: " << outcome.run.out.right(3000).toStdString());
     REQUIRE(outcome.run.finished);
@@ -240,15 +248,16 @@ TEST_CASE("a conversation that outgrows a local model's context: Claude Code com
     const QByteArray yaml = QStringLiteral("model_list:\n"
                                            "  - model_name: main\n"
                                            "    litellm_params: {model: ollama/m, api_base: '%1', num_ctx: 16384}\n")
-                                .arg(ollama.baseUrl()).toUtf8();
+                                .arg(ollama.baseUrl())
+                                .toUtf8();
     GatewayHarness gateway(yaml);
     REQUIRE(gateway.started());
     const Outcome outcome = runClaude(gateway, QStringLiteral("main"), [&ollama](const QString &path) {
         ollama.setTurnHandler([path](const RecordedRequest &request) {
             if (offersWriteTool(request) && !carriesToolResult(request))
-                return FakeTurn::withToolCall(QStringLiteral("Write"),
-                                              QJsonObject{{QStringLiteral("file_path"), path},
-                                                          {QStringLiteral("content"), QString(26000, QLatin1Char('z'))}});
+                return FakeTurn::withToolCall(QStringLiteral("Write"), QJsonObject{{QStringLiteral("file_path"), path},
+                                                                                   {QStringLiteral("content"),
+                                                                                    QString(26000, QLatin1Char('z'))}});
             return FakeTurn::withText(QStringLiteral("Created hello.txt."));
         });
     });

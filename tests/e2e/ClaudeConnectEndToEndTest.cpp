@@ -37,9 +37,9 @@ void scriptWriteLoop(FakeOllama &ollama, const QString &filePath)
 {
     ollama.setTurnHandler([filePath](const RecordedRequest &request) {
         if (offersWriteTool(request) && !carriesToolResult(request)) {
-            FakeTurn turn = FakeTurn::withToolCall(
-                QStringLiteral("Write"), QJsonObject{{QStringLiteral("file_path"), filePath},
-                                                     {QStringLiteral("content"), kContent}});
+            FakeTurn turn =
+                FakeTurn::withToolCall(QStringLiteral("Write"), QJsonObject{{QStringLiteral("file_path"), filePath},
+                                                                            {QStringLiteral("content"), kContent}});
             turn.toolCalls.first().pieces = 4;
             return turn;
         }
@@ -52,8 +52,7 @@ QProcessEnvironment bareEnvironment(const QString &home)
 {
     QProcessEnvironment env;
     env.insert(QStringLiteral("HOME"), home);
-    env.insert(QStringLiteral("PATH"),
-               QProcessEnvironment::systemEnvironment().value(QStringLiteral("PATH")));
+    env.insert(QStringLiteral("PATH"), QProcessEnvironment::systemEnvironment().value(QStringLiteral("PATH")));
     env.insert(QStringLiteral("IS_SANDBOX"),
                QStringLiteral("1")); // --dangerously-skip-permissions as root
     return env;
@@ -74,8 +73,8 @@ QString firstInteractiveScreen(const QString &home, const QString &workDir)
     QByteArray bytes;
     QObject::connect(&process, &QProcess::readyReadStandardOutput, &process,
                      [&] { bytes += process.readAllStandardOutput(); });
-    static const QRegularExpression escapes(QStringLiteral(
-        "\x1b(\\[[0-9;?<>=]*[ -/]*[@-~]|\\][^\x07\x1b]*(\x07|\x1b\\\\)|[()][0-9A-Za-z]|[=>78])"));
+    static const QRegularExpression escapes(
+        QStringLiteral("\x1b(\\[[0-9;?<>=]*[ -/]*[@-~]|\\][^\x07\x1b]*(\x07|\x1b\\\\)|[()][0-9A-Za-z]|[=>78])"));
     static const QRegularExpression space(QStringLiteral("\\s+"));
     const auto screen = [&bytes] {
         return QString::fromUtf8(bytes).remove(escapes).remove(space);
@@ -105,11 +104,9 @@ void connectAndRunToolLoop(const QString &configDir)
     REQUIRE(QFileInfo(claudeBinary()).isExecutable());
     SwitchboardHome home(QStringLiteral(SWITCHBOARD_BINARY));
     REQUIRE(home.isValid());
-    const QString claudeDir =
-        configDir.isEmpty() ? home.path(QStringLiteral(".claude")) : home.path(configDir);
-    const QString stateFile = configDir.isEmpty()
-                                  ? home.globalStateFile()
-                                  : QDir(claudeDir).filePath(QStringLiteral(".claude.json"));
+    const QString claudeDir = configDir.isEmpty() ? home.path(QStringLiteral(".claude")) : home.path(configDir);
+    const QString stateFile =
+        configDir.isEmpty() ? home.globalStateFile() : QDir(claudeDir).filePath(QStringLiteral(".claude.json"));
     if (!configDir.isEmpty())
         home.setEnvironmentValue(QStringLiteral("CLAUDE_CONFIG_DIR"), claudeDir);
 
@@ -120,40 +117,36 @@ void connectAndRunToolLoop(const QString &configDir)
     models.setModels({installed});
     const QString filePath = QDir(home.workDir()).filePath(QStringLiteral("hello.txt"));
     scriptWriteLoop(ollama, filePath);
-    const QString config = home.writeConfig(
-        QStringLiteral("model_list:\n"
-                       "  - model_name: 'claude-*'\n"
-                       "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: '%1'}\n")
-            .arg(ollama.baseUrl())
-            .toUtf8());
+    const QString config =
+        home.writeConfig(QStringLiteral("model_list:\n"
+                                        "  - model_name: 'claude-*'\n"
+                                        "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: '%1'}\n")
+                             .arg(ollama.baseUrl())
+                             .toUtf8());
     REQUIRE_FALSE(config.isEmpty());
 
-    HeadlessGateway gateway(
-        home, {QStringLiteral("--config"), config, QStringLiteral("--port"), QStringLiteral("0")});
+    HeadlessGateway gateway(home, {QStringLiteral("--config"), config, QStringLiteral("--port"), QStringLiteral("0")});
     const quint16 port = gateway.waitForPort();
     INFO("gateway log: " << gateway.log().toStdString());
     REQUIRE(port > 0);
-    const QStringList where{QStringLiteral("--config"), config, QStringLiteral("--port"),
-                            QString::number(port)};
+    const QStringList where{QStringLiteral("--config"), config, QStringLiteral("--port"), QString::number(port)};
 
-    const CliResult connect =
-        home.run(QStringList{QStringLiteral("claude"), QStringLiteral("connect")} + where);
+    const CliResult connect = home.run(QStringList{QStringLiteral("claude"), QStringLiteral("connect")} + where);
     INFO("connect: " << connect.output().toStdString() << connect.errors().toStdString());
     REQUIRE(connect.exitCode == 0);
     REQUIRE(QFileInfo::exists(QDir(claudeDir).filePath(QStringLiteral("settings.json"))));
     // Nothing else was prepared: the CLI's own state exists only because connect wrote it.
-    REQUIRE(SwitchboardHome::readJsonObject(stateFile).keys() ==
-            QStringList{QStringLiteral("hasCompletedOnboarding")});
+    REQUIRE(SwitchboardHome::readJsonObject(stateFile).keys() == QStringList{QStringLiteral("hasCompletedOnboarding")});
 
     QProcessEnvironment environment = bareEnvironment(home.home());
     if (!configDir.isEmpty())
         environment.insert(QStringLiteral("CLAUDE_CONFIG_DIR"), claudeDir);
-    const ProcessResult run = runClient(
-        claudeBinary(),
-        {QStringLiteral("-p"), QStringLiteral("create hello.txt containing: %1").arg(kContent),
-         QStringLiteral("--dangerously-skip-permissions"), QStringLiteral("--output-format"),
-         QStringLiteral("stream-json"), QStringLiteral("--verbose")},
-        environment, home.workDir(), 120000);
+    const ProcessResult run =
+        runClient(claudeBinary(),
+                  {QStringLiteral("-p"), QStringLiteral("create hello.txt containing: %1").arg(kContent),
+                   QStringLiteral("--dangerously-skip-permissions"), QStringLiteral("--output-format"),
+                   QStringLiteral("stream-json"), QStringLiteral("--verbose")},
+                  environment, home.workDir(), 120000);
     INFO("stdout: " << run.out.right(3000).toStdString());
     INFO("stderr: " << run.err.right(3000).toStdString());
     REQUIRE(run.started);
@@ -171,20 +164,17 @@ void connectAndRunToolLoop(const QString &configDir)
     CHECK(run.out.contains(kFinalText.toUtf8()));
 
     // The turns went through the gateway and were accepted with the connected token.
-    static const QRegularExpression accepted(
-        QStringLiteral("POST /v1/messages\\S* claude-[^\\n]* 200 in="));
+    static const QRegularExpression accepted(QStringLiteral("POST /v1/messages\\S* claude-[^\\n]* 200 in="));
     const bool logged = waitUntil([&gateway] { return accepted.match(gateway.log()).hasMatch(); });
     INFO("gateway log now: " << gateway.log().toStdString());
     CHECK(logged);
     CHECK_FALSE(gateway.log().contains(QStringLiteral(" 401 ")));
 
     // With the real claude on PATH, verify runs `claude -p` and doctor finds nothing to fix.
-    home.setEnvironmentValue(
-        QStringLiteral("PATH"),
-        QFileInfo(claudeBinary()).absolutePath() + QLatin1Char(':') +
-            QProcessEnvironment::systemEnvironment().value(QStringLiteral("PATH")));
-    const CliResult verify =
-        home.run(QStringList{QStringLiteral("claude"), QStringLiteral("verify")} + where, 120000);
+    home.setEnvironmentValue(QStringLiteral("PATH"),
+                             QFileInfo(claudeBinary()).absolutePath() + QLatin1Char(':') +
+                                 QProcessEnvironment::systemEnvironment().value(QStringLiteral("PATH")));
+    const CliResult verify = home.run(QStringList{QStringLiteral("claude"), QStringLiteral("verify")} + where, 120000);
     INFO("verify: " << verify.output().toStdString() << verify.errors().toStdString());
     CHECK(verify.exitCode == 0);
     CHECK(verify.output().contains(QStringLiteral("OK (claude -p)")));
@@ -203,21 +193,19 @@ TEST_CASE("after `switchboard claude connect` in a fresh HOME the real Claude Co
     connectAndRunToolLoop({});
 }
 
-TEST_CASE("with CLAUDE_CONFIG_DIR, connect writes where the real Claude Code CLI reads",
-          "[e2e][claude]")
+TEST_CASE("with CLAUDE_CONFIG_DIR, connect writes where the real Claude Code CLI reads", "[e2e][claude]")
 {
     connectAndRunToolLoop(QStringLiteral("claude-config"));
 }
 
-TEST_CASE("after `switchboard claude connect` the interactive CLI skips the first-run screens",
-          "[e2e][claude]")
+TEST_CASE("after `switchboard claude connect` the interactive CLI skips the first-run screens", "[e2e][claude]")
 {
     REQUIRE(QFileInfo(claudeBinary()).isExecutable());
     REQUIRE_FALSE(QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty());
     SwitchboardHome home(QStringLiteral(SWITCHBOARD_BINARY));
     REQUIRE(home.isValid());
-    const CliResult connect = home.run({QStringLiteral("claude"), QStringLiteral("connect"),
-                                        QStringLiteral("--port"), QStringLiteral("4000")});
+    const CliResult connect = home.run(
+        {QStringLiteral("claude"), QStringLiteral("connect"), QStringLiteral("--port"), QStringLiteral("4000")});
     INFO(connect.output().toStdString() << connect.errors().toStdString());
     REQUIRE(connect.exitCode == 0);
 

@@ -21,8 +21,7 @@ struct ProcessResult
 
 // Runs a client program while this thread's event loop keeps serving the fakes.
 inline ProcessResult runClient(const QString &program, const QStringList &arguments,
-                               const QProcessEnvironment &environment, const QString &workingDir,
-                               int timeoutMs)
+                               const QProcessEnvironment &environment, const QString &workingDir, int timeoutMs)
 {
     ProcessResult result;
     QProcess process;

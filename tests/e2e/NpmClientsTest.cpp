@@ -25,7 +25,8 @@ QJsonObject runNodeClient(const char *script, const QString &baseUrl, const QStr
     const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
     INFO("node must be installed (the quickstart test command installs it)");
     REQUIRE_FALSE(node.isEmpty());
-    const ProcessResult run = runClient(node, {e2eDir() + QLatin1Char('/') + QLatin1String(script)}, env, e2eDir(), 60000);
+    const ProcessResult run =
+        runClient(node, {e2eDir() + QLatin1Char('/') + QLatin1String(script)}, env, e2eDir(), 60000);
     INFO("stderr: " << run.err.toStdString());
     REQUIRE(run.finished);
     REQUIRE(run.exitCode == 0);
@@ -53,7 +54,8 @@ TEST_CASE("@anthropic-ai/sdk messages.stream with a tool parses Switchboard's st
     FakeOpenAi openai;
     GatewayHarness gateway(configFor(ollama, openai));
     REQUIRE(gateway.started());
-    FakeTurn turn = FakeTurn::withToolCall(QStringLiteral("get_weather"), QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}});
+    FakeTurn turn = FakeTurn::withToolCall(QStringLiteral("get_weather"),
+                                           QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}});
     turn.text = QStringLiteral("Let me check — un instant.");
     turn.toolCalls.first().pieces = 5;
     openai.setTurn(turn);
@@ -68,7 +70,9 @@ TEST_CASE("@anthropic-ai/sdk messages.stream with a tool parses Switchboard's st
         REQUIRE(content.size() == 2);
         CHECK(content[0].toObject().value(QStringLiteral("text")).toString() == turn.text);
         CHECK(content[1].toObject().value(QStringLiteral("name")).toString() == QStringLiteral("get_weather"));
-        CHECK(content[1].toObject().value(QStringLiteral("input")).toObject().value(QStringLiteral("city")).toString() == QStringLiteral("Paris"));
+        CHECK(
+            content[1].toObject().value(QStringLiteral("input")).toObject().value(QStringLiteral("city")).toString() ==
+            QStringLiteral("Paris"));
         CHECK(message.value(QStringLiteral("usage")).toObject().value(QStringLiteral("output_tokens")).toInt() == 7);
         CHECK(result.value(QStringLiteral("textEvents")).toInt() >= 1);
     }
@@ -80,8 +84,10 @@ TEST_CASE("the openai client streams tool_calls through Switchboard")
     FakeOpenAi openai;
     GatewayHarness gateway(configFor(ollama, openai));
     REQUIRE(gateway.started());
-    FakeTurn turn = FakeTurn::withToolCall(QStringLiteral("get_weather"), QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}});
-    turn.toolCalls.append({QString(), QStringLiteral("get_weather"), QJsonObject{{QStringLiteral("city"), QStringLiteral("Lyon")}}, 3});
+    FakeTurn turn = FakeTurn::withToolCall(QStringLiteral("get_weather"),
+                                           QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}});
+    turn.toolCalls.append(
+        {QString(), QStringLiteral("get_weather"), QJsonObject{{QStringLiteral("city"), QStringLiteral("Lyon")}}, 3});
     ollama.setTurn(turn);
     openai.setTurn(turn);
 
@@ -92,11 +98,12 @@ TEST_CASE("the openai client streams tool_calls through Switchboard")
         const QJsonArray calls = result.value(QStringLiteral("calls")).toArray();
         REQUIRE(calls.size() == 2);
         CHECK(calls[0].toObject().value(QStringLiteral("name")).toString() == QStringLiteral("get_weather"));
-        CHECK(QJsonDocument::fromJson(calls[0].toObject().value(QStringLiteral("arguments")).toString().toUtf8()).object()
-              == QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}});
-        CHECK(QJsonDocument::fromJson(calls[1].toObject().value(QStringLiteral("arguments")).toString().toUtf8()).object()
-              == QJsonObject{{QStringLiteral("city"), QStringLiteral("Lyon")}});
-        CHECK(calls[0].toObject().value(QStringLiteral("id")).toString() != calls[1].toObject().value(QStringLiteral("id")).toString());
+        CHECK(QJsonDocument::fromJson(calls[0].toObject().value(QStringLiteral("arguments")).toString().toUtf8())
+                  .object() == QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}});
+        CHECK(QJsonDocument::fromJson(calls[1].toObject().value(QStringLiteral("arguments")).toString().toUtf8())
+                  .object() == QJsonObject{{QStringLiteral("city"), QStringLiteral("Lyon")}});
+        CHECK(calls[0].toObject().value(QStringLiteral("id")).toString() !=
+              calls[1].toObject().value(QStringLiteral("id")).toString());
         CHECK(result.value(QStringLiteral("usage")).toObject().value(QStringLiteral("completion_tokens")).toInt() == 7);
     }
 }

@@ -17,10 +17,12 @@ using namespace sb::test;
 namespace {
 QByteArray cachedConfig(const FakeOllama &ollama, const char *extra = "")
 {
-    return QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n"
-                          "litellm_settings: {cache: true, cache_params: {type: local, ttl: 60}}\n")
-               .arg(ollama.baseUrl()).toUtf8()
-           + extra;
+    return QStringLiteral(
+               "model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n"
+               "litellm_settings: {cache: true, cache_params: {type: local, ttl: 60}}\n")
+               .arg(ollama.baseUrl())
+               .toUtf8() +
+           extra;
 }
 
 QJsonObject deterministic(bool stream)
@@ -34,7 +36,8 @@ QJsonObject deterministic(bool stream)
 TEST_CASE("a deterministic request is answered from the cache the second time, also as a stream")
 {
     FakeOllama ollama;
-    FakeTurn turn = FakeTurn::withToolCall(QStringLiteral("Write"), QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/tmp/x")}});
+    FakeTurn turn = FakeTurn::withToolCall(QStringLiteral("Write"),
+                                           QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/tmp/x")}});
     turn.text = QStringLiteral("cached text");
     ollama.setTurn(turn);
     GatewayHarness gateway(cachedConfig(ollama));
@@ -67,7 +70,8 @@ TEST_CASE("a deterministic request is answered from the cache the second time, a
         input += delta.value(QStringLiteral("partial_json")).toString();
     }
     CHECK(text == QStringLiteral("cached text"));
-    CHECK(QJsonDocument::fromJson(input.toUtf8()).object().value(QStringLiteral("file_path")).toString() == QStringLiteral("/tmp/x"));
+    CHECK(QJsonDocument::fromJson(input.toUtf8()).object().value(QStringLiteral("file_path")).toString() ==
+          QStringLiteral("/tmp/x"));
 
     REQUIRE(waitUntil([&] { return gateway.records().size() == 3; }));
     CHECK(gateway.records().last().deployment == QStringLiteral("cache"));
@@ -83,8 +87,9 @@ TEST_CASE("a streamed answer is cached too, and replayed to a non-streaming requ
     REQUIRE(waitUntil([&] { return gateway.records().size() == 1; }));
     const HttpResult hit = gateway.post(QStringLiteral("/v1/messages"), deterministic(false));
     CHECK(hit.header("x-switchboard-cache") == QByteArray("hit"));
-    CHECK(hit.json().value(QStringLiteral("content")).toArray()[0].toObject().value(QStringLiteral("text")).toString()
-          == QStringLiteral("streamed once"));
+    CHECK(
+        hit.json().value(QStringLiteral("content")).toArray()[0].toObject().value(QStringLiteral("text")).toString() ==
+        QStringLiteral("streamed once"));
     CHECK(ollama.turnCount() == 1);
 }
 

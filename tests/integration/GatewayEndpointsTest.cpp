@@ -28,8 +28,8 @@ QByteArray configFor(const FakeOllama &ollama, const char *extra = "")
                           "    litellm_params: {model: ollama/x, api_base: 'http://127.0.0.1:1'}\n"
                           "router_settings: {model_group_alias: {gpt-4: claude-3-5-sonnet-20241022}}\n")
                .arg(ollama.baseUrl())
-               .toUtf8()
-           + extra;
+               .toUtf8() +
+           extra;
 }
 } // namespace
 
@@ -40,7 +40,8 @@ TEST_CASE("?beta=true and a doubled /v1/v1 prefix reach the messages endpoint")
     REQUIRE(gateway.started());
     for (const char *path : {"/v1/messages?beta=true", "/v1/v1/messages", "/v1/v1/messages?beta=true"}) {
         INFO(path);
-        const HttpResult result = gateway.post(QLatin1String(path), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false));
+        const HttpResult result =
+            gateway.post(QLatin1String(path), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false));
         CHECK(result.status == 200);
         CHECK(result.json().value(QStringLiteral("type")).toString() == QStringLiteral("message"));
     }
@@ -57,16 +58,20 @@ TEST_CASE("every endpoint but liveness needs the token, as Bearer or x-api-key")
     HttpResult none = gateway.post(QStringLiteral("/v1/messages"), body, {{"Content-Type", "application/json"}});
     CHECK(none.status == 401);
     CHECK(none.json().value(QStringLiteral("type")).toString() == QStringLiteral("error"));
-    CHECK(none.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("authentication_error"));
+    CHECK(none.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() ==
+          QStringLiteral("authentication_error"));
 
-    HttpResult wrong = gateway.post(QStringLiteral("/v1/messages"), body, {{"Content-Type", "application/json"}, {"Authorization", "Bearer nope"}});
+    HttpResult wrong = gateway.post(QStringLiteral("/v1/messages"), body,
+                                    {{"Content-Type", "application/json"}, {"Authorization", "Bearer nope"}});
     CHECK(wrong.status == 401);
-    HttpResult openAiShape = gateway.post(QStringLiteral("/v1/chat/completions"), body, {{"Content-Type", "application/json"}});
+    HttpResult openAiShape =
+        gateway.post(QStringLiteral("/v1/chat/completions"), body, {{"Content-Type", "application/json"}});
     CHECK(openAiShape.status == 401);
     CHECK(openAiShape.json().value(QStringLiteral("error")).toObject().contains(QStringLiteral("message")));
     CHECK_FALSE(openAiShape.json().contains(QStringLiteral("type")));
 
-    HttpResult apiKey = gateway.post(QStringLiteral("/v1/messages"), body, {{"Content-Type", "application/json"}, {"x-api-key", GatewayHarness::kToken}});
+    HttpResult apiKey = gateway.post(QStringLiteral("/v1/messages"), body,
+                                     {{"Content-Type", "application/json"}, {"x-api-key", GatewayHarness::kToken}});
     CHECK(apiKey.status == 200);
     CHECK(gateway.get(QStringLiteral("/health/liveliness"), {}).status == 200);
     CHECK(gateway.get(QStringLiteral("/health"), {}).status == 401);
@@ -98,13 +103,20 @@ TEST_CASE("/v1/models serves the Anthropic or the OpenAI shape by the request's 
         CHECK(entry.toObject().value(QStringLiteral("type")).toString() == QStringLiteral("model"));
         ids.append(entry.toObject().value(QStringLiteral("id")).toString());
     }
-    CHECK(ids == QStringList{QStringLiteral("claude-3-5-sonnet-20241022"), QStringLiteral("offline"), QStringLiteral("gpt-4")});
+    CHECK(ids == QStringList{QStringLiteral("claude-3-5-sonnet-20241022"), QStringLiteral("offline"),
+                             QStringLiteral("gpt-4")});
     CHECK(anthropic.json().value(QStringLiteral("has_more")).toBool() == false);
 
-    const HttpResult openai = gateway.get(QStringLiteral("/v1/models"), {{"Authorization", QByteArray("Bearer ") + GatewayHarness::kToken}});
+    const HttpResult openai =
+        gateway.get(QStringLiteral("/v1/models"), {{"Authorization", QByteArray("Bearer ") + GatewayHarness::kToken}});
     REQUIRE(openai.status == 200);
     CHECK(openai.json().value(QStringLiteral("object")).toString() == QStringLiteral("list"));
-    CHECK(openai.json().value(QStringLiteral("data")).toArray()[0].toObject().value(QStringLiteral("object")).toString() == QStringLiteral("model"));
+    CHECK(openai.json()
+              .value(QStringLiteral("data"))
+              .toArray()[0]
+              .toObject()
+              .value(QStringLiteral("object"))
+              .toString() == QStringLiteral("model"));
 }
 
 TEST_CASE("/health reports version, uptime and each upstream's reachability")
@@ -123,7 +135,11 @@ TEST_CASE("/health reports version, uptime and each upstream's reachability")
     CHECK(upstreams[0].toObject().value(QStringLiteral("reachable")).toBool());
     CHECK(upstreams[1].toObject().value(QStringLiteral("reachable")).toBool());
     CHECK_FALSE(upstreams[2].toObject().value(QStringLiteral("reachable")).toBool());
-    CHECK(upstreams[2].toObject().value(QStringLiteral("error")).toString().contains(QStringLiteral("refused"), Qt::CaseInsensitive));
+    CHECK(upstreams[2]
+              .toObject()
+              .value(QStringLiteral("error"))
+              .toString()
+              .contains(QStringLiteral("refused"), Qt::CaseInsensitive));
 
     const HttpResult ready = gateway.get(QStringLiteral("/health/readiness"));
     CHECK(ready.status == 200);
@@ -136,9 +152,10 @@ TEST_CASE("count_tokens answers an estimate that grows with the prompt")
     GatewayHarness gateway(configFor(ollama));
     REQUIRE(gateway.started());
     auto count = [&gateway](const QString &text) {
-        const QJsonObject body{{QStringLiteral("model"), QStringLiteral("claude-opus-5-5")},
-                               {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                                                   {QStringLiteral("content"), text}}}}};
+        const QJsonObject body{
+            {QStringLiteral("model"), QStringLiteral("claude-opus-5-5")},
+            {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                                {QStringLiteral("content"), text}}}}};
         const HttpResult result = gateway.post(QStringLiteral("/v1/messages/count_tokens?beta=true"), body);
         REQUIRE(result.status == 200);
         return result.json().value(QStringLiteral("input_tokens")).toInt();
@@ -158,7 +175,8 @@ TEST_CASE("unknown paths and wrong methods get errors in the client's shape")
     REQUIRE(gateway.started());
     const HttpResult missing = gateway.get(QStringLiteral("/v1/nothing"));
     CHECK(missing.status == 404);
-    CHECK(missing.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("not_found_error"));
+    CHECK(missing.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() ==
+          QStringLiteral("not_found_error"));
     const HttpResult method = gateway.get(QStringLiteral("/v1/messages"));
     CHECK(method.status == 405);
 }
@@ -174,16 +192,23 @@ TEST_CASE("count_tokens is exact where the upstream can count: Anthropic's endpo
         return FakeReply::json(200, chat ? QByteArray(R"({"count":77,"max_model_len":32768,"tokens":[1,2,3]})")
                                          : QByteArray(R"({"error":"no messages"})"));
     });
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: claude-official\n    litellm_params: {model: anthropic/claude-x, api_base: '%1', api_key: k}\n"
-                                          "  - model_name: vllm\n    litellm_params: {model: hosted_vllm/qwen, api_base: '%2'}\n")
-                               .arg(anthropic.baseUrl(), vllm.apiBase()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: claude-official\n    litellm_params: {model: anthropic/claude-x, api_base: "
+                       "'%1', api_key: k}\n"
+                       "  - model_name: vllm\n    litellm_params: {model: hosted_vllm/qwen, api_base: '%2'}\n")
+            .arg(anthropic.baseUrl(), vllm.apiBase())
+            .toUtf8());
     REQUIRE(gateway.started());
     auto count = [&gateway](const char *model) {
         const QJsonObject body{{QStringLiteral("model"), QLatin1String(model)},
-                               {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                                                   {QStringLiteral("content"), QStringLiteral("hello there")}}}}};
-        return gateway.post(QStringLiteral("/v1/messages/count_tokens?beta=true"), body).json().value(QStringLiteral("input_tokens")).toInt();
+                               {QStringLiteral("messages"),
+                                QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                       {QStringLiteral("content"), QStringLiteral("hello there")}}}}};
+        return gateway.post(QStringLiteral("/v1/messages/count_tokens?beta=true"), body)
+            .json()
+            .value(QStringLiteral("input_tokens"))
+            .toInt();
     };
     CHECK(count("claude-official") == 1234);
     CHECK(count("vllm") == 77);
@@ -204,10 +229,15 @@ TEST_CASE("for Ollama the estimate calibrates itself from the prompt counts Olla
     };
     auto counted = [&gateway](QJsonObject request) {
         request.remove(QStringLiteral("stream"));
-        return gateway.post(QStringLiteral("/v1/messages/count_tokens"), request).json().value(QStringLiteral("input_tokens")).toInt();
+        return gateway.post(QStringLiteral("/v1/messages/count_tokens"), request)
+            .json()
+            .value(QStringLiteral("input_tokens"))
+            .toInt();
     };
     // This model's tokenizer makes 1 token of 8 bytes, not the default 1 of 4.
-    auto reported = [&body](int round) { return int(QJsonDocument(body(round)).toJson(QJsonDocument::Compact).size() / 8); };
+    auto reported = [&body](int round) {
+        return int(QJsonDocument(body(round)).toJson(QJsonDocument::Compact).size() / 8);
+    };
     const int before = counted(body(0));
     for (int round = 0; round < 8; ++round) {
         FakeTurn turn = FakeTurn::withText(QStringLiteral("ok"));
@@ -221,7 +251,7 @@ TEST_CASE("for Ollama the estimate calibrates itself from the prompt counts Olla
     const double errorBefore = std::abs(before - reported(0)) / double(reported(0));
     const double errorAfter = std::abs(after - truth) / double(truth);
     WARN("token estimate error against Ollama's reported counts: " << int(errorBefore * 100) << "% before calibration, "
-                                                                    << int(errorAfter * 100) << "% after 8 requests");
+                                                                   << int(errorAfter * 100) << "% after 8 requests");
     CHECK(errorBefore > 0.3);
     CHECK(errorAfter < 0.15);
 }

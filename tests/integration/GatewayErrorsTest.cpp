@@ -37,8 +37,8 @@ struct ErrorEnv
                               // These tests check how one failure maps to the client; retries have their own.
                               "router_settings: {num_retries: 0, allowed_fails: 100}\n")
                    .arg(ollama.baseUrl(), openai.apiBase(), anthropic.baseUrl())
-                   .toUtf8()
-               + extra;
+                   .toUtf8() +
+               extra;
     }
 };
 
@@ -47,8 +47,9 @@ QJsonObject errorOf(const HttpResult &result)
     return result.json().value(QStringLiteral("error")).toObject();
 }
 
-const GatewayHarness::Headers kOpenAiHeaders{{QByteArrayLiteral("Authorization"), QByteArray("Bearer ") + GatewayHarness::kToken},
-                                             {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
+const GatewayHarness::Headers kOpenAiHeaders{
+    {QByteArrayLiteral("Authorization"), QByteArray("Bearer ") + GatewayHarness::kToken},
+    {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
 
 } // namespace
 
@@ -57,14 +58,16 @@ TEST_CASE("malformed JSON is a 400 that says where")
     ErrorEnv env;
     GatewayHarness gateway(env.config());
     REQUIRE(gateway.started());
-    const HttpResult result = gateway.postRaw(QStringLiteral("/v1/messages"), QByteArray("{\"model\": \"x\",\n  \"messages\": [}"));
+    const HttpResult result =
+        gateway.postRaw(QStringLiteral("/v1/messages"), QByteArray("{\"model\": \"x\",\n  \"messages\": [}"));
     CHECK(result.status == 400);
     CHECK(result.json().value(QStringLiteral("type")).toString() == QStringLiteral("error"));
     CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("invalid_request_error"));
     CHECK(errorOf(result).value(QStringLiteral("message")).toString().contains(QStringLiteral("line 2")));
     CHECK(result.json().value(QStringLiteral("request_id")).toString().startsWith(QStringLiteral("req_")));
 
-    const HttpResult openai = gateway.postRaw(QStringLiteral("/v1/chat/completions"), QByteArray("nope"), kOpenAiHeaders);
+    const HttpResult openai =
+        gateway.postRaw(QStringLiteral("/v1/chat/completions"), QByteArray("nope"), kOpenAiHeaders);
     CHECK(openai.status == 400);
     CHECK(errorOf(openai).value(QStringLiteral("message")).toString().contains(QStringLiteral("malformed JSON")));
     CHECK(errorOf(openai).value(QStringLiteral("type")).toString() == QStringLiteral("invalid_request_error"));
@@ -100,7 +103,8 @@ TEST_CASE("a model with no deployment is a 404 listing the configured names")
     ErrorEnv env;
     GatewayHarness gateway(env.config());
     REQUIRE(gateway.started());
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("gpt-4o"), false));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("gpt-4o"), false));
     CHECK(result.status == 404);
     CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("not_found_error"));
     const QString message = errorOf(result).value(QStringLiteral("message")).toString();
@@ -121,7 +125,8 @@ TEST_CASE("a body over the limit is refused with 413 before it is read")
     CHECK(env.ollama.turnCount() == 0);
 
     // The gateway still serves the next client.
-    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).status == 200);
+    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false))
+              .status == 200);
 }
 
 TEST_CASE("a refused upstream gets an error naming it and the fix")
@@ -131,11 +136,12 @@ TEST_CASE("a refused upstream gets an error naming it and the fix")
     REQUIRE(gateway.started());
     for (bool stream : {false, true}) {
         INFO(stream);
-        const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("dead-ollama"), stream));
+        const HttpResult result =
+            gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("dead-ollama"), stream));
         CHECK(result.status == 502);
         CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("api_error"));
-        CHECK(errorOf(result).value(QStringLiteral("message")).toString()
-              == QStringLiteral("Ollama at 127.0.0.1:1 refused the connection — is `ollama serve` running?"));
+        CHECK(errorOf(result).value(QStringLiteral("message")).toString() ==
+              QStringLiteral("Ollama at 127.0.0.1:1 refused the connection — is `ollama serve` running?"));
     }
 }
 
@@ -146,7 +152,8 @@ TEST_CASE("upstream 429, 5xx and overload map to the client's statuses")
     REQUIRE(gateway.started());
 
     env.openai.failNext(429, 1, 7);
-    HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), true));
+    HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), true));
     CHECK(result.status == 429);
     CHECK(result.header("retry-after") == QByteArray("7"));
     CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("rate_limit_error"));
@@ -166,7 +173,8 @@ TEST_CASE("upstream 429, 5xx and overload map to the client's statuses")
     result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-anthropic"), true));
     CHECK(result.status == 529);
     QJsonObject relayed = result.json();
-    QJsonObject original = QJsonDocument::fromJson(env.anthropic.errorReply(529, QStringLiteral("Overloaded")).body()).object();
+    QJsonObject original =
+        QJsonDocument::fromJson(env.anthropic.errorReply(529, QStringLiteral("Overloaded")).body()).object();
     CHECK(relayed.take(QStringLiteral("request_id")).toString().startsWith(QStringLiteral("req_fake_")));
     original.remove(QStringLiteral("request_id"));
     CHECK(relayed == original);
@@ -175,7 +183,10 @@ TEST_CASE("upstream 429, 5xx and overload map to the client's statuses")
     env.ollama.setModels({QStringLiteral("llama3.1:8b")});
     result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false));
     CHECK(result.status == 404);
-    CHECK(errorOf(result).value(QStringLiteral("message")).toString().contains(QStringLiteral("ollama pull qwen2.5-coder:7b")));
+    CHECK(errorOf(result)
+              .value(QStringLiteral("message"))
+              .toString()
+              .contains(QStringLiteral("ollama pull qwen2.5-coder:7b")));
 }
 
 TEST_CASE("a stream that dies mid-way ends with an SSE error event, never silently")
@@ -193,7 +204,8 @@ TEST_CASE("a stream that dies mid-way ends with an SSE error event, never silent
     {
         env.ollama.errorMidStreamNext(2, QStringLiteral("out of memory"));
     }
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
     REQUIRE(result.status == 200);
     const QStringList names = result.eventNames();
     REQUIRE(!names.isEmpty());
@@ -209,7 +221,9 @@ TEST_CASE("an upstream that never answers times out with 504")
     GatewayHarness gateway(env.config());
     REQUIRE(gateway.started());
     env.ollama.hangNext();
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false), GatewayHarness::anthropicHeaders(), 8000);
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false),
+                     GatewayHarness::anthropicHeaders(), 8000);
     CHECK(result.status == 504);
     CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("timeout_error"));
     CHECK(errorOf(result).value(QStringLiteral("message")).toString().contains(QStringLiteral("timed out")));
@@ -223,9 +237,10 @@ TEST_CASE("a client that hangs up aborts the upstream request within 100 ms")
     FakeTurn turn = FakeTurn::withText(QString(400, QLatin1Char('z')));
     turn.textPieces = 200;
     env.ollama.setTurn(turn);
-    env.ollama.setChunkDelay(50);  // ten seconds of streaming
+    env.ollama.setChunkDelay(50); // ten seconds of streaming
 
-    QNetworkReply *reply = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
+    QNetworkReply *reply =
+        gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
     REQUIRE(waitUntil([reply] { return reply->bytesAvailable() > 300; }));
     const qint64 hungUpAt = FakeHttpServer::monotonicMs();
     reply->abort();
@@ -244,9 +259,11 @@ TEST_CASE("slow clients of a stream do not stop the gateway serving others")
     GatewayHarness gateway(env.config());
     REQUIRE(gateway.started());
     env.ollama.slowFirstByte(800);
-    QNetworkReply *slow = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
+    QNetworkReply *slow =
+        gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
     env.openai.setTurn(FakeTurn::withText(QStringLiteral("quick")));
-    const HttpResult quick = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), false));
+    const HttpResult quick =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), false));
     CHECK(quick.status == 200);
     CHECK_FALSE(slow->isFinished());
     REQUIRE(waitUntil([slow] { return slow->isFinished(); }, 5000));
@@ -265,12 +282,14 @@ TEST_CASE("a client that stops reading pauses the upstream instead of buffering 
     env.openai.setTurn(turn);
 
     QTcpSocket client;
-    client.setReadBufferSize(4096);  // Qt stops reading from the kernel: a slow client
+    client.setReadBufferSize(4096); // Qt stops reading from the kernel: a slow client
     client.connectToHost(QHostAddress::LocalHost, gateway.port());
     REQUIRE(client.waitForConnected(5000));
-    const QByteArray body = QJsonDocument(claudeCodeRequest(QStringLiteral("via-openai"), true)).toJson(QJsonDocument::Compact);
-    client.write("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + QByteArray(GatewayHarness::kToken)
-                 + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    const QByteArray body =
+        QJsonDocument(claudeCodeRequest(QStringLiteral("via-openai"), true)).toJson(QJsonDocument::Compact);
+    client.write(
+        "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + QByteArray(GatewayHarness::kToken) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     REQUIRE(waitUntil([&] { return env.openai.turnCount() == 1; }));
     spinFor(1500);
     // The upstream could not hand its answer over: the gateway stopped reading it.
@@ -278,10 +297,12 @@ TEST_CASE("a client that stops reading pauses the upstream instead of buffering 
 
     client.setReadBufferSize(0);
     QByteArray received;
-    REQUIRE(waitUntil([&] {
-        received += client.readAll();
-        return received.endsWith("0\r\n\r\n");
-    }, 60000));
+    REQUIRE(waitUntil(
+        [&] {
+            received += client.readAll();
+            return received.endsWith("0\r\n\r\n");
+        },
+        60000));
     CHECK(received.contains("event: message_stop"));
     CHECK(env.openai.server().unsentBytes() == 0);
     CHECK(received.count("\"text_delta\"") == 3000);

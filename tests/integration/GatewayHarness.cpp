@@ -139,12 +139,14 @@ QJsonObject claudeCodeRequest(const QString &model, bool stream)
     };
     auto cached = [&text](const QString &value) {
         QJsonObject block = text(value);
-        block.insert(QStringLiteral("cache_control"), QJsonObject{{QStringLiteral("type"), QStringLiteral("ephemeral")}});
+        block.insert(QStringLiteral("cache_control"),
+                     QJsonObject{{QStringLiteral("type"), QStringLiteral("ephemeral")}});
         return block;
     };
-    const QJsonArray system{text(QStringLiteral("x-anthropic-billing-header: cc_version=2.1.332.abc; cc_entrypoint=sdk-cli;")),
-                            cached(QStringLiteral("You are a coding agent.")),
-                            cached(QStringLiteral("Work carefully in the user's repository."))};
+    const QJsonArray system{
+        text(QStringLiteral("x-anthropic-billing-header: cc_version=2.1.332.abc; cc_entrypoint=sdk-cli;")),
+        cached(QStringLiteral("You are a coding agent.")),
+        cached(QStringLiteral("Work carefully in the user's repository."))};
     const QJsonObject writeSchema{
         {QStringLiteral("$schema"), QStringLiteral("https://json-schema.org/draft/2020-12/schema")},
         {QStringLiteral("type"), QStringLiteral("object")},
@@ -164,17 +166,20 @@ QJsonObject claudeCodeRequest(const QString &model, bool stream)
     const QJsonArray messages{
         QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
                     {QStringLiteral("content"), QJsonArray{text(QStringLiteral("create hello.txt containing hi"))}}},
-        QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
-                    {QStringLiteral("content"), QJsonArray{cached(QStringLiteral("Environment: Linux, cwd /tmp/work"))}},
-                    {QStringLiteral("output_config"), QJsonObject{{QStringLiteral("effort"), QStringLiteral("medium")}}}}};
+        QJsonObject{
+            {QStringLiteral("role"), QStringLiteral("system")},
+            {QStringLiteral("content"), QJsonArray{cached(QStringLiteral("Environment: Linux, cwd /tmp/work"))}},
+            {QStringLiteral("output_config"), QJsonObject{{QStringLiteral("effort"), QStringLiteral("medium")}}}}};
     return QJsonObject{
         {QStringLiteral("model"), model},
         {QStringLiteral("messages"), messages},
         {QStringLiteral("system"), system},
         {QStringLiteral("tools"), tools},
-        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("user_id"), QStringLiteral("{\"session_id\":\"s-1\"}")}}},
+        {QStringLiteral("metadata"),
+         QJsonObject{{QStringLiteral("user_id"), QStringLiteral("{\"session_id\":\"s-1\"}")}}},
         {QStringLiteral("max_tokens"), 32000},
-        {QStringLiteral("thinking"), QJsonObject{{QStringLiteral("type"), QStringLiteral("adaptive")}, {QStringLiteral("display"), QStringLiteral("omitted")}}},
+        {QStringLiteral("thinking"), QJsonObject{{QStringLiteral("type"), QStringLiteral("adaptive")},
+                                                 {QStringLiteral("display"), QStringLiteral("omitted")}}},
         {QStringLiteral("context_management"), QJsonObject{{QStringLiteral("edits"), QJsonArray{}}}},
         {QStringLiteral("output_config"), QJsonObject{{QStringLiteral("effort"), QStringLiteral("medium")}}},
         {QStringLiteral("stream"), stream}};

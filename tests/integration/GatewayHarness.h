@@ -22,9 +22,9 @@ struct HttpResult
 
     QByteArray header(const QByteArray &name) const;
     QJsonObject json() const;
-    std::vector<SseEvent> events() const;         // the body read as SSE
-    QStringList eventNames() const;               // event: names in order
-    QList<QJsonObject> eventData() const;         // each event's data as JSON (non-JSON skipped)
+    std::vector<SseEvent> events() const; // the body read as SSE
+    QStringList eventNames() const;       // event: names in order
+    QList<QJsonObject> eventData() const; // each event's data as JSON (non-JSON skipped)
 };
 
 // A real gateway (ProxyService on its own thread, loopback, port 0) loaded from YAML text,
@@ -45,7 +45,7 @@ public:
     const QList<RequestRecord> &records() const { return m_records; }
 
     using Headers = QList<QPair<QByteArray, QByteArray>>;
-    static Headers anthropicHeaders();  // the token as Bearer, anthropic-version
+    static Headers anthropicHeaders(); // the token as Bearer, anthropic-version
     HttpResult post(const QString &path, const QJsonObject &body, const Headers &headers = anthropicHeaders(),
                     int timeoutMs = 10000);
     HttpResult postRaw(const QString &path, const QByteArray &body, const Headers &headers = anthropicHeaders(),

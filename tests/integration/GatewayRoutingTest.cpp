@@ -41,25 +41,32 @@ TEST_CASE("a refused first deployment is retried on the next one of its group, u
 {
     FakeOpenAi live;
     live.setTurn(FakeTurn::withText(QStringLiteral("from the live one")));
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: main\n"
-                                          "    litellm_params: {model: ollama/dead, api_base: 'http://127.0.0.1:1', order: 1}\n"
-                                          "    model_info: {id: dead}\n"
-                                          "  - model_name: main\n"
-                                          "    litellm_params: {model: openai/live, api_base: '%1', order: 2}\n"
-                                          "    model_info: {id: live}\n")
-                               .arg(live.apiBase()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: ollama/dead, api_base: 'http://127.0.0.1:1', order: 1}\n"
+                       "    model_info: {id: dead}\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: openai/live, api_base: '%1', order: 2}\n"
+                       "    model_info: {id: live}\n")
+            .arg(live.apiBase())
+            .toUtf8());
     REQUIRE(gateway.started());
     for (bool stream : {false, true}) {
         INFO(stream);
-        const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), stream));
+        const HttpResult result =
+            gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), stream));
         REQUIRE(result.status == 200);
         CHECK(servedBy(result) == QStringLiteral("live"));
         if (stream)
             CHECK(result.eventNames().count(QStringLiteral("message_start")) == 1);
         else
-            CHECK(result.json().value(QStringLiteral("content")).toArray()[0].toObject().value(QStringLiteral("text")).toString()
-                  == QStringLiteral("from the live one"));
+            CHECK(result.json()
+                      .value(QStringLiteral("content"))
+                      .toArray()[0]
+                      .toObject()
+                      .value(QStringLiteral("text"))
+                      .toString() == QStringLiteral("from the live one"));
     }
     REQUIRE(waitUntil([&] { return gateway.records().size() == 2; }));
     CHECK(gateway.records().first().retries == 1);
@@ -74,11 +81,13 @@ TEST_CASE("a 429 is retried after the upstream's retry-after, then succeeds")
                                           "  - model_name: main\n"
                                           "    litellm_params: {model: openai/m, api_base: '%1'}\n"
                                           "router_settings: {num_retries: 2}\n")
-                               .arg(upstream.apiBase()).toUtf8());
+                               .arg(upstream.apiBase())
+                               .toUtf8());
     REQUIRE(gateway.started());
     QElapsedTimer clock;
     clock.start();
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true));
     CHECK(result.status == 200);
     CHECK(clock.elapsed() >= 1000);
     CHECK(upstream.turnCount() == 2);
@@ -99,9 +108,11 @@ TEST_CASE("an exhausted group falls back to the configured groups, in order")
                                           "router_settings:\n"
                                           "  num_retries: 0\n"
                                           "  fallbacks: [{primary: [secondary]}]\n")
-                               .arg(broken.baseUrl(), backup.apiBase()).toUtf8());
+                               .arg(broken.baseUrl(), backup.apiBase())
+                               .toUtf8());
     REQUIRE(gateway.started());
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("primary"), false));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("primary"), false));
     REQUIRE(result.status == 200);
     CHECK(servedBy(result) == QStringLiteral("secondary#1"));
     REQUIRE(waitUntil([&] { return !gateway.records().isEmpty(); }));
@@ -118,7 +129,8 @@ TEST_CASE("failures cool a deployment down; a cooling group answers 529 with ret
                                           "  - model_name: main\n"
                                           "    litellm_params: {model: openai/m, api_base: '%1'}\n"
                                           "router_settings: {num_retries: 0, allowed_fails: 0, cooldown_time: 1}\n")
-                               .arg(upstream.apiBase()).toUtf8());
+                               .arg(upstream.apiBase())
+                               .toUtf8());
     REQUIRE(gateway.started());
     HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     CHECK(result.status == 500);
@@ -126,7 +138,7 @@ TEST_CASE("failures cool a deployment down; a cooling group answers 529 with ret
     CHECK(result.status == 529);
     CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("overloaded_error"));
     CHECK(result.header("retry-after").toInt() >= 1);
-    CHECK(upstream.turnCount() == 1);  // the cooling deployment was not asked
+    CHECK(upstream.turnCount() == 1); // the cooling deployment was not asked
     const QJsonObject health = gateway.get(QStringLiteral("/health")).json();
     const QJsonObject entry = health.value(QStringLiteral("upstreams")).toArray().first().toObject();
     CHECK(entry.value(QStringLiteral("healthy")).toBool(true) == false);
@@ -152,17 +164,18 @@ TEST_CASE("a stream that fails before any content is retried; after content it e
                                           "    litellm_params: {model: openai/b, api_base: '%2', order: 2}\n"
                                           "    model_info: {id: second}\n"
                                           "router_settings: {num_retries: 1, allowed_fails: 100}\n")
-                               .arg(first.apiBase(), second.apiBase()).toUtf8());
+                               .arg(first.apiBase(), second.apiBase())
+                               .toUtf8());
     REQUIRE(gateway.started());
 
-    first.cutNextStreamAfter(1);  // the role chunk only: nothing the client would see
+    first.cutNextStreamAfter(1); // the role chunk only: nothing the client would see
     HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true));
     REQUIRE(result.status == 200);
     CHECK(result.eventNames().count(QStringLiteral("message_start")) == 1);
     CHECK(result.eventNames().last() == QStringLiteral("message_stop"));
     CHECK(streamedText(result) == QStringLiteral("from second"));
 
-    first.cutNextStreamAfter(3);  // text already streamed: too late to switch
+    first.cutNextStreamAfter(3); // text already streamed: too late to switch
     const int secondBefore = second.turnCount();
     result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true));
     REQUIRE(result.status == 200);
@@ -174,11 +187,13 @@ TEST_CASE("requests over max_parallel_requests wait in the queue, and past its d
 {
     FakeOllama upstream;
     upstream.slowFirstByte(600, -1);
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: main\n"
-                                          "    litellm_params: {model: ollama/m, api_base: '%1', max_parallel_requests: 1}\n"
-                                          "switchboard: {queue_timeout_seconds: 5}\n")
-                               .arg(upstream.baseUrl()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: ollama/m, api_base: '%1', max_parallel_requests: 1}\n"
+                       "switchboard: {queue_timeout_seconds: 5}\n")
+            .arg(upstream.baseUrl())
+            .toUtf8());
     REQUIRE(gateway.started());
     QNetworkReply *a = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     QNetworkReply *b = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
@@ -197,11 +212,13 @@ TEST_CASE("a full wait beyond the queue deadline is answered 529 with retry-afte
 {
     FakeOllama upstream;
     upstream.slowFirstByte(1500, -1);
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: main\n"
-                                          "    litellm_params: {model: ollama/m, api_base: '%1', max_parallel_requests: 1}\n"
-                                          "switchboard: {queue_timeout_seconds: 0.3}\n")
-                               .arg(upstream.baseUrl()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: ollama/m, api_base: '%1', max_parallel_requests: 1}\n"
+                       "switchboard: {queue_timeout_seconds: 0.3}\n")
+            .arg(upstream.baseUrl())
+            .toUtf8());
     REQUIRE(gateway.started());
     QNetworkReply *a = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     REQUIRE(waitUntil([&] { return upstream.turnCount() == 1; }));
@@ -229,15 +246,18 @@ TEST_CASE("scenario rules send matching requests to their group and name themsel
                                           "  routes:\n"
                                           "    - {name: background, group: small, when: {request_class: background}}\n"
                                           "    - {name: haiku, group: small, when: {model: 'claude-*haiku*'}}\n")
-                               .arg(big.baseUrl(), small.baseUrl()).toUtf8());
+                               .arg(big.baseUrl(), small.baseUrl())
+                               .toUtf8());
     REQUIRE(gateway.started());
-    HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-haiku-4-5"), true));
+    HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-haiku-4-5"), true));
     CHECK(result.header("x-switchboard-route") == QByteArray("haiku"));
     CHECK(streamedText(result) == QStringLiteral("small"));
 
     GatewayHarness::Headers headers = GatewayHarness::anthropicHeaders();
     headers.append({QByteArrayLiteral("x-claude-code-request-class"), QByteArrayLiteral("background")});
-    result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true), headers);
+    result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true),
+                          headers);
     CHECK(result.header("x-switchboard-route") == QByteArray("background"));
 
     result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
@@ -254,18 +274,21 @@ TEST_CASE("one Claude Code session stays on the deployment that served it")
     FakeOllama a;
     FakeOllama b;
     FakeOllama c;
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: main\n    litellm_params: {model: ollama/m, api_base: '%1'}\n"
-                                          "  - model_name: main\n    litellm_params: {model: ollama/m, api_base: '%2'}\n"
-                                          "  - model_name: main\n    litellm_params: {model: ollama/m, api_base: '%3'}\n")
-                               .arg(a.baseUrl(), b.baseUrl(), c.baseUrl()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n    litellm_params: {model: ollama/m, api_base: '%1'}\n"
+                       "  - model_name: main\n    litellm_params: {model: ollama/m, api_base: '%2'}\n"
+                       "  - model_name: main\n    litellm_params: {model: ollama/m, api_base: '%3'}\n")
+            .arg(a.baseUrl(), b.baseUrl(), c.baseUrl())
+            .toUtf8());
     REQUIRE(gateway.started());
     for (const char *session : {"11111111-aaaa", "22222222-bbbb", "33333333-cccc"}) {
         GatewayHarness::Headers headers = GatewayHarness::anthropicHeaders();
         headers.append({QByteArrayLiteral("x-claude-code-session-id"), QByteArray(session)});
         QSet<QString> deployments;
         for (int turn = 0; turn < 6; ++turn) {
-            const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false), headers);
+            const HttpResult result =
+                gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false), headers);
             REQUIRE(result.status == 200);
             deployments.insert(servedBy(result));
         }
@@ -280,13 +303,16 @@ TEST_CASE("a prompt the upstream finds too long goes to the context-window fallb
     FakeAnthropic large;
     small.failNext(400, 1, -1, QStringLiteral("prompt is too long: 40000 tokens > 32768 maximum"));
     large.setTurn(FakeTurn::withText(QStringLiteral("long context")));
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: main\n    litellm_params: {model: anthropic/s, api_base: '%1'}\n"
-                                          "  - model_name: big-context\n    litellm_params: {model: anthropic/l, api_base: '%2'}\n"
-                                          "router_settings: {context_window_fallbacks: [{main: [big-context]}]}\n")
-                               .arg(small.baseUrl(), large.baseUrl()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n    litellm_params: {model: anthropic/s, api_base: '%1'}\n"
+                       "  - model_name: big-context\n    litellm_params: {model: anthropic/l, api_base: '%2'}\n"
+                       "router_settings: {context_window_fallbacks: [{main: [big-context]}]}\n")
+            .arg(small.baseUrl(), large.baseUrl())
+            .toUtf8());
     REQUIRE(gateway.started());
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true));
     REQUIRE(result.status == 200);
     CHECK(streamedText(result) == QStringLiteral("long context"));
     CHECK(small.turnCount() == 1);
@@ -299,10 +325,12 @@ TEST_CASE("a group over its per-deployment rpm answers 429 with an integer retry
     GatewayHarness gateway(QStringLiteral("model_list:\n"
                                           "  - model_name: main\n"
                                           "    litellm_params: {model: ollama/m, api_base: '%1', rpm: 1}\n")
-                               .arg(upstream.baseUrl()).toUtf8());
+                               .arg(upstream.baseUrl())
+                               .toUtf8());
     REQUIRE(gateway.started());
     CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false)).status == 200);
-    const HttpResult limited = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    const HttpResult limited =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     CHECK(limited.status == 429);
     CHECK(errorOf(limited).value(QStringLiteral("type")).toString() == QStringLiteral("rate_limit_error"));
     bool ok = false;
@@ -318,14 +346,16 @@ TEST_CASE("a prompt larger than every deployment's context goes straight to the 
     FakeOllama small;
     FakeOllama large;
     large.setTurn(FakeTurn::withText(QStringLiteral("fits")));
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: main\n    litellm_params: {model: ollama/s, api_base: '%1', num_ctx: 1024}\n"
-                                          "  - model_name: big\n    litellm_params: {model: ollama/l, api_base: '%2', num_ctx: 131072}\n"
-                                          "router_settings: {context_window_fallbacks: [{main: [big]}]}\n")
-                               .arg(small.baseUrl(), large.baseUrl()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n    litellm_params: {model: ollama/s, api_base: '%1', num_ctx: 1024}\n"
+                       "  - model_name: big\n    litellm_params: {model: ollama/l, api_base: '%2', num_ctx: 131072}\n"
+                       "router_settings: {context_window_fallbacks: [{main: [big]}]}\n")
+            .arg(small.baseUrl(), large.baseUrl())
+            .toUtf8());
     REQUIRE(gateway.started());
     QJsonObject request = claudeCodeRequest(QStringLiteral("main"), false);
-    request.insert(QStringLiteral("system"), QString(40000, QLatin1Char('x')));  // ~10K tokens > 1024
+    request.insert(QStringLiteral("system"), QString(40000, QLatin1Char('x'))); // ~10K tokens > 1024
     const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), request);
     REQUIRE(result.status == 200);
     CHECK(small.turnCount() == 0);
@@ -337,17 +367,20 @@ TEST_CASE("an upstream silent past first_byte_timeout_seconds fails over to the 
     FakeOllama slow;
     FakeOllama quick;
     slow.hangNext(5);
-    GatewayHarness gateway(QStringLiteral("model_list:\n"
-                                          "  - model_name: main\n    litellm_params: {model: ollama/s, api_base: '%1', order: 1}\n"
-                                          "    model_info: {id: slow}\n"
-                                          "  - model_name: main\n    litellm_params: {model: ollama/q, api_base: '%2', order: 2}\n"
-                                          "    model_info: {id: quick}\n"
-                                          "switchboard: {first_byte_timeout_seconds: 0.5}\n")
-                               .arg(slow.baseUrl(), quick.baseUrl()).toUtf8());
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n    litellm_params: {model: ollama/s, api_base: '%1', order: 1}\n"
+                       "    model_info: {id: slow}\n"
+                       "  - model_name: main\n    litellm_params: {model: ollama/q, api_base: '%2', order: 2}\n"
+                       "    model_info: {id: quick}\n"
+                       "switchboard: {first_byte_timeout_seconds: 0.5}\n")
+            .arg(slow.baseUrl(), quick.baseUrl())
+            .toUtf8());
     REQUIRE(gateway.started());
     QElapsedTimer clock;
     clock.start();
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     CHECK(result.status == 200);
     CHECK(servedBy(result) == QStringLiteral("quick"));
     CHECK(clock.elapsed() >= 450);

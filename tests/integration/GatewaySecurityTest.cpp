@@ -18,9 +18,11 @@ namespace {
 
 QByteArray configFor(const FakeOllama &ollama, const QByteArray &extra = {})
 {
-    return QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
-               .arg(ollama.baseUrl()).toUtf8()
-           + extra;
+    return QStringLiteral(
+               "model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
+               .arg(ollama.baseUrl())
+               .toUtf8() +
+           extra;
 }
 
 // Sends raw bytes, returns everything the gateway answered until it closed or `ms` passed.
@@ -34,10 +36,12 @@ QByteArray exchange(quint16 port, const QByteArray &bytes, int ms = 3000, bool *
     QByteArray answer;
     bool gone = false;
     QObject::connect(&socket, &QTcpSocket::disconnected, &socket, [&gone] { gone = true; });
-    waitUntil([&] {
-        answer += socket.readAll();
-        return gone || (answer.contains("\r\n\r\n") && answer.contains("}"));
-    }, ms);
+    waitUntil(
+        [&] {
+            answer += socket.readAll();
+            return gone || (answer.contains("\r\n\r\n") && answer.contains("}"));
+        },
+        ms);
     answer += socket.readAll();
     if (closed)
         *closed = gone;
@@ -46,8 +50,8 @@ QByteArray exchange(quint16 port, const QByteArray &bytes, int ms = 3000, bool *
 
 QByteArray get(const QByteArray &host, const QByteArray &extraHeaders = {})
 {
-    return "GET /v1/models HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + QByteArray(GatewayHarness::kToken)
-           + "\r\nanthropic-version: 2023-06-01\r\n" + extraHeaders + "\r\n";
+    return "GET /v1/models HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " +
+           QByteArray(GatewayHarness::kToken) + "\r\nanthropic-version: 2023-06-01\r\n" + extraHeaders + "\r\n";
 }
 
 } // namespace
@@ -103,7 +107,8 @@ TEST_CASE("allowed_ips admits listed addresses and ranges only")
     {
         GatewayHarness gateway(configFor(ollama, "general_settings: {allowed_ips: ['127.0.0.0/8', '::1']}\n"));
         REQUIRE(gateway.started());
-        CHECK(exchange(gateway.port(), get("127.0.0.1:" + QByteArray::number(gateway.port()))).startsWith("HTTP/1.1 200"));
+        CHECK(exchange(gateway.port(), get("127.0.0.1:" + QByteArray::number(gateway.port())))
+                  .startsWith("HTTP/1.1 200"));
     }
 }
 
@@ -138,16 +143,20 @@ TEST_CASE("per-token request limits answer 429 with an integer retry-after")
     FakeOllama ollama;
     GatewayHarness gateway(configFor(ollama, "switchboard: {token_rpm: 2}\n"));
     REQUIRE(gateway.started());
-    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).status == 200);
-    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).status == 200);
-    const HttpResult limited = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false));
+    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false))
+              .status == 200);
+    CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false))
+              .status == 200);
+    const HttpResult limited =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false));
     CHECK(limited.status == 429);
     bool ok = false;
     const int seconds = limited.header("retry-after").toInt(&ok);
     CHECK(ok);
     CHECK(seconds >= 1);
     CHECK(seconds <= 60);
-    CHECK(limited.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("rate_limit_error"));
+    CHECK(limited.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() ==
+          QStringLiteral("rate_limit_error"));
     CHECK(ollama.turnCount() == 2);
 }
 
@@ -157,8 +166,11 @@ TEST_CASE("an upstream pointing at the gateway itself is refused at start")
     REQUIRE(probe.listen(QHostAddress::LocalHost, 0));
     const quint16 port = probe.serverPort();
     probe.close();
-    const QByteArray yaml = QStringLiteral("model_list:\n  - model_name: loop\n    litellm_params: {model: openai/x, api_base: 'http://127.0.0.1:%1/v1'}\n"
-                                           "switchboard: {port: %1}\n").arg(port).toUtf8();
+    const QByteArray yaml = QStringLiteral("model_list:\n  - model_name: loop\n    litellm_params: {model: openai/x, "
+                                           "api_base: 'http://127.0.0.1:%1/v1'}\n"
+                                           "switchboard: {port: %1}\n")
+                                .arg(port)
+                                .toUtf8();
     const ConfigLoadResult loaded = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
     CHECK_FALSE(loaded.ok());
     CHECK(loaded.errors().join(QLatin1Char('\n')).contains(QStringLiteral("loops back to Switchboard itself")));

@@ -25,17 +25,18 @@ struct Upstreams
 
     QByteArray config(const char *extra = "") const
     {
-        return QStringLiteral("model_list:\n"
-                              "  - model_name: 'claude-*'\n"
-                              "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: '%1'}\n"
-                              "  - model_name: via-openai\n"
-                              "    litellm_params: {model: openai/Qwen/Qwen2.5-7B, api_base: '%2', api_key: up-openai-key}\n"
-                              "  - model_name: via-anthropic\n"
-                              "    litellm_params: {model: anthropic/claude-upstream, api_base: '%3', api_key: up-anthropic-key}\n"
-                              "switchboard: {ping_interval_seconds: 0.3}\n")
+        return QStringLiteral(
+                   "model_list:\n"
+                   "  - model_name: 'claude-*'\n"
+                   "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: '%1'}\n"
+                   "  - model_name: via-openai\n"
+                   "    litellm_params: {model: openai/Qwen/Qwen2.5-7B, api_base: '%2', api_key: up-openai-key}\n"
+                   "  - model_name: via-anthropic\n"
+                   "    litellm_params: {model: anthropic/claude-upstream, api_base: '%3', api_key: up-anthropic-key}\n"
+                   "switchboard: {ping_interval_seconds: 0.3}\n")
                    .arg(ollama.baseUrl(), openai.apiBase(), anthropic.baseUrl())
-                   .toUtf8()
-               + extra;
+                   .toUtf8() +
+               extra;
     }
 };
 
@@ -44,8 +45,8 @@ QString joinedDeltas(const HttpResult &result, const char *deltaType, const char
     QString joined;
     for (const QJsonObject &data : result.eventData()) {
         const QJsonObject delta = data.value(QStringLiteral("delta")).toObject();
-        if (data.value(QStringLiteral("type")).toString() == QStringLiteral("content_block_delta")
-            && delta.value(QStringLiteral("type")).toString() == QLatin1String(deltaType))
+        if (data.value(QStringLiteral("type")).toString() == QStringLiteral("content_block_delta") &&
+            delta.value(QStringLiteral("type")).toString() == QLatin1String(deltaType))
             joined += delta.value(QLatin1String(field)).toString();
     }
     return joined;
@@ -78,18 +79,22 @@ TEST_CASE("a Claude Code turn streams from Ollama as Anthropic events, tool call
     CHECK(result.header("content-type").startsWith("text/event-stream"));
     CHECK(result.header("x-switchboard-deployment") == QByteArray("claude-*#0"));
     CHECK(result.eventNames() == QStringList{QStringLiteral("message_start"), QStringLiteral("content_block_start"),
-                                             QStringLiteral("content_block_delta"), QStringLiteral("content_block_stop"),
-                                             QStringLiteral("message_delta"), QStringLiteral("message_stop")});
+                                             QStringLiteral("content_block_delta"),
+                                             QStringLiteral("content_block_stop"), QStringLiteral("message_delta"),
+                                             QStringLiteral("message_stop")});
     const QList<QJsonObject> data = result.eventData();
     const QJsonObject start = data[1].value(QStringLiteral("content_block")).toObject();
     CHECK(start.value(QStringLiteral("type")).toString() == QStringLiteral("tool_use"));
     CHECK(start.value(QStringLiteral("name")).toString() == QStringLiteral("Write"));
     CHECK(start.value(QStringLiteral("id")).toString().startsWith(QStringLiteral("toolu_")));
-    CHECK(QJsonDocument::fromJson(joinedDeltas(result, "input_json_delta", "partial_json").toUtf8()).object() == kWriteArgs);
+    CHECK(QJsonDocument::fromJson(joinedDeltas(result, "input_json_delta", "partial_json").toUtf8()).object() ==
+          kWriteArgs);
     const QJsonObject delta = messageDelta(result);
-    CHECK(delta.value(QStringLiteral("delta")).toObject().value(QStringLiteral("stop_reason")).toString() == QStringLiteral("tool_use"));
+    CHECK(delta.value(QStringLiteral("delta")).toObject().value(QStringLiteral("stop_reason")).toString() ==
+          QStringLiteral("tool_use"));
     CHECK(delta.value(QStringLiteral("usage")).toObject().value(QStringLiteral("output_tokens")).toInt() == 7);
-    CHECK(data[0].value(QStringLiteral("message")).toObject().value(QStringLiteral("model")).toString() == QStringLiteral("claude-opus-5-5"));
+    CHECK(data[0].value(QStringLiteral("message")).toObject().value(QStringLiteral("model")).toString() ==
+          QStringLiteral("claude-opus-5-5"));
 
     // What Ollama was sent: its native chat API with the context it needs.
     REQUIRE(up.ollama.turnRequests().size() == 1);
@@ -107,7 +112,8 @@ TEST_CASE("a Claude Code turn streams from Ollama as Anthropic events, tool call
     CHECK_FALSE(body.contains(QStringLiteral("context_management")));
     QStringList toolNames;
     for (const QJsonValue &tool : body.value(QStringLiteral("tools")).toArray())
-        toolNames.append(tool.toObject().value(QStringLiteral("function")).toObject().value(QStringLiteral("name")).toString());
+        toolNames.append(
+            tool.toObject().value(QStringLiteral("function")).toObject().value(QStringLiteral("name")).toString());
     CHECK(toolNames.contains(QStringLiteral("Write")));
     CHECK_FALSE(QJsonDocument(body).toJson().contains("defer_loading"));
 
@@ -130,7 +136,8 @@ TEST_CASE("thinking and multi-byte text from an OpenAI-compatible server survive
     up.openai.setTurn(turn);
     up.openai.setWireSplit(FakeWireSplit::InsideUtf8);
 
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), true));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), true));
     REQUIRE(result.status == 200);
     CHECK(joinedDeltas(result, "thinking_delta", "thinking") == turn.thinking);
     CHECK(joinedDeltas(result, "text_delta", "text") == turn.text);
@@ -138,10 +145,15 @@ TEST_CASE("thinking and multi-byte text from an OpenAI-compatible server survive
     QStringList blockTypes;
     for (const QJsonObject &event : data) {
         if (event.value(QStringLiteral("type")).toString() == QStringLiteral("content_block_start"))
-            blockTypes.append(event.value(QStringLiteral("content_block")).toObject().value(QStringLiteral("type")).toString());
+            blockTypes.append(
+                event.value(QStringLiteral("content_block")).toObject().value(QStringLiteral("type")).toString());
     }
     CHECK(blockTypes == QStringList{QStringLiteral("thinking"), QStringLiteral("text")});
-    CHECK(messageDelta(result).value(QStringLiteral("delta")).toObject().value(QStringLiteral("stop_reason")).toString() == QStringLiteral("end_turn"));
+    CHECK(messageDelta(result)
+              .value(QStringLiteral("delta"))
+              .toObject()
+              .value(QStringLiteral("stop_reason"))
+              .toString() == QStringLiteral("end_turn"));
 
     const RecordedRequest sent = up.openai.turnRequests().first();
     CHECK(sent.pathWithoutQuery() == QByteArray("/v1/chat/completions"));
@@ -160,26 +172,32 @@ TEST_CASE("several tool calls stream as several tool_use blocks with their own i
     FakeTurn turn;
     turn.text = QStringLiteral("Creating two files.");
     turn.toolCalls.append({QString(), QStringLiteral("Write"), kWriteArgs, 5});
-    turn.toolCalls.append({QString(), QStringLiteral("Bash"), QJsonObject{{QStringLiteral("command"), QStringLiteral("ls -la")}}, 4});
+    turn.toolCalls.append(
+        {QString(), QStringLiteral("Bash"), QJsonObject{{QStringLiteral("command"), QStringLiteral("ls -la")}}, 4});
     up.openai.setTurn(turn);
 
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), true));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("via-openai"), true));
     REQUIRE(result.status == 200);
     QStringList ids;
     QMap<int, QString> inputs;
     for (const QJsonObject &event : result.eventData()) {
         const int index = event.value(QStringLiteral("index")).toInt();
-        if (event.value(QStringLiteral("type")).toString() == QStringLiteral("content_block_start")
-            && event.value(QStringLiteral("content_block")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("tool_use"))
+        if (event.value(QStringLiteral("type")).toString() == QStringLiteral("content_block_start") &&
+            event.value(QStringLiteral("content_block")).toObject().value(QStringLiteral("type")).toString() ==
+                QStringLiteral("tool_use"))
             ids.append(event.value(QStringLiteral("content_block")).toObject().value(QStringLiteral("id")).toString());
-        if (event.value(QStringLiteral("delta")).toObject().value(QStringLiteral("type")).toString() == QStringLiteral("input_json_delta"))
-            inputs[index] += event.value(QStringLiteral("delta")).toObject().value(QStringLiteral("partial_json")).toString();
+        if (event.value(QStringLiteral("delta")).toObject().value(QStringLiteral("type")).toString() ==
+            QStringLiteral("input_json_delta"))
+            inputs[index] +=
+                event.value(QStringLiteral("delta")).toObject().value(QStringLiteral("partial_json")).toString();
     }
     REQUIRE(ids.size() == 2);
     CHECK(ids[0] != ids[1]);
     REQUIRE(inputs.size() == 2);
     CHECK(QJsonDocument::fromJson(inputs.first().toUtf8()).object() == kWriteArgs);
-    CHECK(QJsonDocument::fromJson(inputs.last().toUtf8()).object().value(QStringLiteral("command")).toString() == QStringLiteral("ls -la"));
+    CHECK(QJsonDocument::fromJson(inputs.last().toUtf8()).object().value(QStringLiteral("command")).toString() ==
+          QStringLiteral("ls -la"));
 }
 
 TEST_CASE("an Anthropic upstream gets the body with only the model changed, and its bytes come back unchanged")
@@ -193,7 +211,8 @@ TEST_CASE("an Anthropic upstream gets the body with only the model changed, and 
     up.anthropic.setTurn(turn);
 
     GatewayHarness::Headers headers = GatewayHarness::anthropicHeaders();
-    headers.append({QByteArrayLiteral("anthropic-beta"), QByteArrayLiteral("claude-code-20250219,context-management-2025-06-27")});
+    headers.append(
+        {QByteArrayLiteral("anthropic-beta"), QByteArrayLiteral("claude-code-20250219,context-management-2025-06-27")});
     const QJsonObject request = claudeCodeRequest(QStringLiteral("via-anthropic"), true);
     const HttpResult result = gateway.post(QStringLiteral("/v1/messages?beta=true"), request, headers);
     REQUIRE(result.status == 200);
@@ -211,7 +230,8 @@ TEST_CASE("an Anthropic upstream gets the body with only the model changed, and 
     // The upstream's stream, byte for byte.
     // (Rendering again gives the next serial number in ids; normalise only those.)
     const QRegularExpression serial(QStringLiteral("_fake_[0-9]+"));
-    const QString rendered = QString::fromUtf8(up.anthropic.renderTurn(sent, turn).body()).replace(serial, QStringLiteral("_fake_N"));
+    const QString rendered =
+        QString::fromUtf8(up.anthropic.renderTurn(sent, turn).body()).replace(serial, QStringLiteral("_fake_N"));
     CHECK(QString::fromUtf8(result.body).replace(serial, QStringLiteral("_fake_N")) == rendered);
     CHECK(joinedDeltas(result, "thinking_delta", "thinking") == QStringLiteral("plan"));
     REQUIRE(waitUntil([&] { return !gateway.records().isEmpty(); }));
@@ -232,7 +252,8 @@ TEST_CASE("non-streaming answers come back as one message from every kind of ups
 
     for (const char *model : {"claude-sonnet-4-5", "via-openai", "via-anthropic"}) {
         INFO(model);
-        const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QLatin1String(model), false));
+        const HttpResult result =
+            gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QLatin1String(model), false));
         REQUIRE(result.status == 200);
         const QJsonObject message = result.json();
         CHECK(message.value(QStringLiteral("type")).toString() == QStringLiteral("message"));
@@ -252,20 +273,25 @@ TEST_CASE("OpenAI clients reach Ollama and Anthropic upstreams with streamed too
     Upstreams up;
     GatewayHarness gateway(up.config("  \n"));
     REQUIRE(gateway.started());
-    up.ollama.setTurn(FakeTurn::withToolCall(QStringLiteral("get_weather"), QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}}));
+    up.ollama.setTurn(FakeTurn::withToolCall(QStringLiteral("get_weather"),
+                                             QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}}));
     up.anthropic.setTurn(FakeTurn::withText(QStringLiteral("Bonjour")));
 
-    const QJsonObject tool{{QStringLiteral("type"), QStringLiteral("function")},
-                           {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), QStringLiteral("get_weather")},
-                                                                    {QStringLiteral("parameters"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")}}}}}};
+    const QJsonObject tool{
+        {QStringLiteral("type"), QStringLiteral("function")},
+        {QStringLiteral("function"),
+         QJsonObject{{QStringLiteral("name"), QStringLiteral("get_weather")},
+                     {QStringLiteral("parameters"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")}}}}}};
     QJsonObject request{{QStringLiteral("model"), QStringLiteral("claude-sonnet-4-5")},
                         {QStringLiteral("stream"), true},
                         {QStringLiteral("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}}},
                         {QStringLiteral("tools"), QJsonArray{tool}},
-                        {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                                            {QStringLiteral("content"), QStringLiteral("Weather in Paris?")}}}}};
-    const GatewayHarness::Headers headers{{QByteArrayLiteral("Authorization"), QByteArray("Bearer ") + GatewayHarness::kToken},
-                                          {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
+                        {QStringLiteral("messages"),
+                         QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                {QStringLiteral("content"), QStringLiteral("Weather in Paris?")}}}}};
+    const GatewayHarness::Headers headers{
+        {QByteArrayLiteral("Authorization"), QByteArray("Bearer ") + GatewayHarness::kToken},
+        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
     HttpResult result = gateway.post(QStringLiteral("/v1/chat/completions"), request, headers);
     REQUIRE(result.status == 200);
     const std::vector<SseEvent> events = result.events();
@@ -278,16 +304,23 @@ TEST_CASE("OpenAI clients reach Ollama and Anthropic upstreams with streamed too
         CHECK(chunk.value(QStringLiteral("object")).toString() == QStringLiteral("chat.completion.chunk"));
         const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
         if (choices.isEmpty()) {
-            sawUsage = chunk.value(QStringLiteral("usage")).toObject().value(QStringLiteral("completion_tokens")).toInt() == 7;
+            sawUsage =
+                chunk.value(QStringLiteral("usage")).toObject().value(QStringLiteral("completion_tokens")).toInt() == 7;
             continue;
         }
         const QJsonObject choice = choices[0].toObject();
-        for (const QJsonValue &call : choice.value(QStringLiteral("delta")).toObject().value(QStringLiteral("tool_calls")).toArray())
-            arguments += call.toObject().value(QStringLiteral("function")).toObject().value(QStringLiteral("arguments")).toString();
+        for (const QJsonValue &call :
+             choice.value(QStringLiteral("delta")).toObject().value(QStringLiteral("tool_calls")).toArray())
+            arguments += call.toObject()
+                             .value(QStringLiteral("function"))
+                             .toObject()
+                             .value(QStringLiteral("arguments"))
+                             .toString();
         if (!choice.value(QStringLiteral("finish_reason")).isNull())
             finish = choice.value(QStringLiteral("finish_reason")).toString();
     }
-    CHECK(QJsonDocument::fromJson(arguments.toUtf8()).object().value(QStringLiteral("city")).toString() == QStringLiteral("Paris"));
+    CHECK(QJsonDocument::fromJson(arguments.toUtf8()).object().value(QStringLiteral("city")).toString() ==
+          QStringLiteral("Paris"));
     CHECK(finish == QStringLiteral("tool_calls"));
     CHECK(sawUsage);
 
@@ -297,10 +330,20 @@ TEST_CASE("OpenAI clients reach Ollama and Anthropic upstreams with streamed too
     REQUIRE(result.status == 200);
     const QJsonObject completion = result.json();
     CHECK(completion.value(QStringLiteral("object")).toString() == QStringLiteral("chat.completion"));
-    CHECK(completion.value(QStringLiteral("choices")).toArray()[0].toObject().value(QStringLiteral("message")).toObject()
-              .value(QStringLiteral("content")).toString() == QStringLiteral("Bonjour"));
+    CHECK(completion.value(QStringLiteral("choices"))
+              .toArray()[0]
+              .toObject()
+              .value(QStringLiteral("message"))
+              .toObject()
+              .value(QStringLiteral("content"))
+              .toString() == QStringLiteral("Bonjour"));
     const RecordedRequest sent = up.anthropic.turnRequests().last();
-    CHECK(sent.json().value(QStringLiteral("messages")).toArray()[0].toObject().value(QStringLiteral("role")).toString() == QStringLiteral("user"));
+    CHECK(sent.json()
+              .value(QStringLiteral("messages"))
+              .toArray()[0]
+              .toObject()
+              .value(QStringLiteral("role"))
+              .toString() == QStringLiteral("user"));
     CHECK(sent.json().value(QStringLiteral("max_tokens")).toInt() > 0);
 }
 
@@ -312,7 +355,8 @@ TEST_CASE("a silent upstream gets message_start and pings out to the client befo
     up.ollama.slowFirstByte(1000);
     up.ollama.setTurn(FakeTurn::withText(QStringLiteral("finally")));
 
-    const HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
     REQUIRE(result.status == 200);
     const QStringList names = result.eventNames();
     REQUIRE(names.size() >= 4);

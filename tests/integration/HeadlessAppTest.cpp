@@ -54,10 +54,12 @@ public:
     {
         static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
         QRegularExpressionMatch match;
-        waitUntil([&] {
-            match = listening.match(log());
-            return match.hasMatch() || m_process.state() == QProcess::NotRunning;
-        }, 10000);
+        waitUntil(
+            [&] {
+                match = listening.match(log());
+                return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+            },
+            10000);
         return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
     }
     QString token()
@@ -85,8 +87,11 @@ QString writeClaudeToOllamaConfig(const QTemporaryDir &dir, const QString &baseU
     const QString path = dir.filePath(QStringLiteral("config.yaml"));
     QFile file(path);
     if (file.open(QIODevice::WriteOnly))
-        file.write(QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
-                       .arg(baseUrl).toUtf8());
+        file.write(
+            QStringLiteral(
+                "model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
+                .arg(baseUrl)
+                .toUtf8());
     return path;
 }
 
@@ -124,7 +129,8 @@ TEST_CASE("first run writes the default config, creates a token and logs each re
     CHECK_FALSE(app.log().contains(token));
     // One line per request: time, method, path, status, tokens, milliseconds.
     REQUIRE(waitUntil([&] { return app.log().contains(QStringLiteral("GET /health/readiness 200")); }));
-    static const QRegularExpression line(QStringLiteral("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z GET /v1/models 401 authentication_error in=- out=- \\d+ms"));
+    static const QRegularExpression line(
+        QStringLiteral("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z GET /v1/models 401 authentication_error in=- out=- \\d+ms"));
     CHECK(line.match(app.log()).hasMatch());
 
     ::kill(app.process().processId(), SIGTERM);
@@ -139,10 +145,10 @@ TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
     FakeTurn turn = FakeTurn::withText(QString(200, QLatin1Char('w')));
     turn.textPieces = 100;
     ollama.setTurn(turn);
-    ollama.setChunkDelay(100);  // ten seconds of streaming
+    ollama.setChunkDelay(100); // ten seconds of streaming
     QTemporaryDir dir;
-    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()), QStringLiteral("--port"),
-                     QStringLiteral("0")});
+    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()),
+                     QStringLiteral("--port"), QStringLiteral("0")});
     const quint16 port = app.waitForPort();
     REQUIRE(port > 0);
     const QString token = app.token();
@@ -151,7 +157,8 @@ TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
     QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/messages").arg(port)));
     request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     request.setRawHeader("Content-Type", "application/json");
-    QNetworkReply *reply = network.post(request, QJsonDocument(claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true)).toJson());
+    QNetworkReply *reply =
+        network.post(request, QJsonDocument(claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true)).toJson());
     QByteArray body;
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { body += reply->readAll(); });
     REQUIRE(waitUntil([&] { return body.contains("text_delta"); }, 10000));
@@ -188,12 +195,14 @@ TEST_CASE("a config with errors is refused with file and line, and nothing liste
     HeadlessApp app({QStringLiteral("--config"), configPath});
     REQUIRE(app.waitForExit(10000));
     CHECK(app.process().exitCode() == 2);
-    CHECK(app.log().contains(configPath + QStringLiteral(":3: error: model_list[0].litellm_params.rpm: expected an integer")));
+    CHECK(app.log().contains(configPath +
+                             QStringLiteral(":3: error: model_list[0].litellm_params.rpm: expected an integer")));
 }
 
 TEST_CASE("listening beyond loopback without a master key is refused")
 {
-    HeadlessApp app({QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"), QStringLiteral("0")});
+    HeadlessApp app(
+        {QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"), QStringLiteral("0")});
     REQUIRE(app.waitForExit(10000));
     CHECK(app.process().exitCode() == 2);
     CHECK(app.log().contains(QStringLiteral("master_key")));
@@ -221,8 +230,8 @@ TEST_CASE("after a burst the idle gateway hands the memory it no longer uses bac
     FakeOllama ollama;
     ollama.setTurn(FakeTurn::withText(QString(4000, QLatin1Char('r'))));
     QTemporaryDir dir;
-    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()), QStringLiteral("--port"),
-                     QStringLiteral("0")});
+    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()),
+                     QStringLiteral("--port"), QStringLiteral("0")});
     const quint16 port = app.waitForPort();
     REQUIRE(port > 0);
     const QString token = app.token();
@@ -247,10 +256,12 @@ TEST_CASE("after a burst the idle gateway hands the memory it no longer uses bac
     // Within a few seconds of quiet, a good part of the growth is returned (glibc keeps
     // freed memory for reuse otherwise: the RSS would stay where the burst left it).
     qint64 laterKb = burstKb;
-    const bool returned = waitUntil([&] {
-        laterKb = residentKb(pid);
-        return laterKb <= burstKb - (burstKb - idleKb) / 5;
-    }, 10000);
+    const bool returned = waitUntil(
+        [&] {
+            laterKb = residentKb(pid);
+            return laterKb <= burstKb - (burstKb - idleKb) / 5;
+        },
+        10000);
     INFO("10 s later " << laterKb << " kB");
     CHECK(returned);
     // And it still serves.

@@ -52,12 +52,11 @@ FakeOllamaModels::Model model(const QString &name, int contextLength = 32768, bo
 // Claude Code's three roles on two local models, as the default config does it.
 QByteArray configFor(const FakeOllama &ollama, const QString &extra = {})
 {
-    return QStringLiteral(
-               "model_list:\n"
-               "  - model_name: 'claude-*haiku*'\n"
-               "    litellm_params: {model: ollama/qwen2.5-coder:1.5b, api_base: '%1'}\n"
-               "  - model_name: 'claude-*'\n"
-               "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: '%1'%2}\n")
+    return QStringLiteral("model_list:\n"
+                          "  - model_name: 'claude-*haiku*'\n"
+                          "    litellm_params: {model: ollama/qwen2.5-coder:1.5b, api_base: '%1'}\n"
+                          "  - model_name: 'claude-*'\n"
+                          "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: '%1'%2}\n")
         .arg(ollama.baseUrl(), extra)
         .toUtf8();
 }
@@ -80,15 +79,13 @@ const QByteArray kUserSettings = R"json({
 }
 )json";
 
-const QByteArray kUserState =
-    R"json({"numStartups": 7, "projects": {"/src/app": {"allowedTools": []}}})json";
+const QByteArray kUserState = R"json({"numStartups": 7, "projects": {"/src/app": {"allowedTools": []}}})json";
 
 } // namespace
 
 // ---- hardware -----------------------------------------------------------------------------
 
-TEST_CASE("hardware --json prints the machine, the runtimes and the model advice as JSON",
-          "[cli][hardware]")
+TEST_CASE("hardware --json prints the machine, the runtimes and the model advice as JSON", "[cli][hardware]")
 {
     SwitchboardHome home(kBinary);
     REQUIRE(home.isValid());
@@ -123,15 +120,13 @@ TEST_CASE("hardware --json prints the machine, the runtimes and the model advice
     CHECK(models.size() >= 5);
     bool hasGuideModel = false;
     for (const QJsonValue &entry : models)
-        hasGuideModel =
-            hasGuideModel || entry.toObject().value(str("model")).toString() == str("qwen2.5:7b");
+        hasGuideModel = hasGuideModel || entry.toObject().value(str("model")).toString() == str("qwen2.5:7b");
     CHECK(hasGuideModel);
     CHECK(advice.contains(str("main_model")));
     CHECK(advice.contains(str("small_model")));
 }
 
-TEST_CASE("hardware prints a readable report with the CPU, the RAM and the model choices",
-          "[cli][hardware]")
+TEST_CASE("hardware prints a readable report with the CPU, the RAM and the model choices", "[cli][hardware]")
 {
     SwitchboardHome home(kBinary);
     REQUIRE(home.isValid());
@@ -147,8 +142,7 @@ TEST_CASE("hardware prints a readable report with the CPU, the RAM and the model
 
 // ---- models -------------------------------------------------------------------------------
 
-TEST_CASE("models list shows what Ollama has, from --ollama or the config's api_base",
-          "[cli][models]")
+TEST_CASE("models list shows what Ollama has, from --ollama or the config's api_base", "[cli][models]")
 {
     FakeOllama ollama;
     FakeOllamaModels models(ollama.server());
@@ -160,8 +154,7 @@ TEST_CASE("models list shows what Ollama has, from --ollama or the config's api_
 
     SECTION("--ollama URL")
     {
-        const CliResult result =
-            home.run({str("models"), str("list"), str("--ollama"), ollama.baseUrl()});
+        const CliResult result = home.run({str("models"), str("list"), str("--ollama"), ollama.baseUrl()});
         INFO(result.output().toStdString() << result.errors().toStdString());
         CHECK(result.exitCode == 0);
         CHECK(result.output().contains(str("qwen2.5-coder:7b")));
@@ -170,8 +163,8 @@ TEST_CASE("models list shows what Ollama has, from --ollama or the config's api_
     }
     SECTION("--json")
     {
-        const CliResult result = home.run(
-            {str("models"), str("list"), str("--json"), str("--ollama"), ollama.baseUrl()});
+        const CliResult result =
+            home.run({str("models"), str("list"), str("--json"), str("--ollama"), ollama.baseUrl()});
         INFO(result.output().toStdString() << result.errors().toStdString());
         CHECK(result.exitCode == 0);
         const QJsonArray array = QJsonDocument::fromJson(result.out).array();
@@ -192,8 +185,7 @@ TEST_CASE("models list shows what Ollama has, from --ollama or the config's api_
     SECTION("an empty Ollama says how to pull one")
     {
         models.setModels({});
-        const CliResult result =
-            home.run({str("models"), str("list"), str("--ollama"), ollama.baseUrl()});
+        const CliResult result = home.run({str("models"), str("list"), str("--ollama"), ollama.baseUrl()});
         CHECK(result.exitCode == 0);
         CHECK(result.output().contains(str("switchboard models pull")));
     }
@@ -205,8 +197,8 @@ TEST_CASE("models list fails with a message when Ollama does not answer", "[cli]
     REQUIRE(home.isValid());
     const quint16 port = closedPort();
     REQUIRE(port > 0);
-    const CliResult result = home.run({str("models"), str("list"), str("--ollama"),
-                                       QStringLiteral("http://127.0.0.1:%1").arg(port)});
+    const CliResult result =
+        home.run({str("models"), str("list"), str("--ollama"), QStringLiteral("http://127.0.0.1:%1").arg(port)});
     INFO(result.errors().toStdString());
     REQUIRE(result.finished);
     CHECK(result.exitCode == 1);
@@ -221,8 +213,8 @@ TEST_CASE("models pull prints the progress and ends with success", "[cli][models
     SwitchboardHome home(kBinary);
     REQUIRE(home.isValid());
 
-    const CliResult result = home.run(
-        {str("models"), str("pull"), str("qwen2.5-coder:7b"), str("--ollama"), ollama.baseUrl()});
+    const CliResult result =
+        home.run({str("models"), str("pull"), str("qwen2.5-coder:7b"), str("--ollama"), ollama.baseUrl()});
     INFO(result.output().toStdString() << result.errors().toStdString());
     REQUIRE(result.finished);
     CHECK(result.exitCode == 0);
@@ -235,8 +227,7 @@ TEST_CASE("models pull prints the progress and ends with success", "[cli][models
     CHECK(progress.trimmed().endsWith(str("success")));
     CHECK(result.output().contains(str("Pulled qwen2.5-coder:7b")));
 
-    const CliResult list =
-        home.run({str("models"), str("list"), str("--ollama"), ollama.baseUrl()});
+    const CliResult list = home.run({str("models"), str("list"), str("--ollama"), ollama.baseUrl()});
     CHECK(list.output().contains(str("qwen2.5-coder:7b")));
 }
 
@@ -250,8 +241,8 @@ TEST_CASE("a failing pull exits non-zero with Ollama's error", "[cli][models]")
 
     SECTION("an unknown model")
     {
-        const CliResult result = home.run({str("models"), str("pull"), str("no-such-model:1b"),
-                                           str("--ollama"), ollama.baseUrl()});
+        const CliResult result =
+            home.run({str("models"), str("pull"), str("no-such-model:1b"), str("--ollama"), ollama.baseUrl()});
         INFO(result.output().toStdString() << result.errors().toStdString());
         CHECK(result.exitCode == 1);
         CHECK(result.errors().contains(str("pull model manifest: file does not exist")));
@@ -260,8 +251,8 @@ TEST_CASE("a failing pull exits non-zero with Ollama's error", "[cli][models]")
     SECTION("an error line in the middle of the stream")
     {
         models.setPullEnding(FakeOllamaModels::PullEnding::ErrorLine);
-        const CliResult result = home.run({str("models"), str("pull"), str("qwen2.5-coder:7b"),
-                                           str("--ollama"), ollama.baseUrl()});
+        const CliResult result =
+            home.run({str("models"), str("pull"), str("qwen2.5-coder:7b"), str("--ollama"), ollama.baseUrl()});
         INFO(result.output().toStdString() << result.errors().toStdString());
         CHECK(result.exitCode == 1);
         CHECK(result.errors().contains(str("digest mismatch")));
@@ -269,8 +260,8 @@ TEST_CASE("a failing pull exits non-zero with Ollama's error", "[cli][models]")
     SECTION("a connection cut mid-layer can be resumed")
     {
         models.setPullEnding(FakeOllamaModels::PullEnding::CutMidLayer);
-        const CliResult result = home.run({str("models"), str("pull"), str("qwen2.5-coder:7b"),
-                                           str("--ollama"), ollama.baseUrl()});
+        const CliResult result =
+            home.run({str("models"), str("pull"), str("qwen2.5-coder:7b"), str("--ollama"), ollama.baseUrl()});
         INFO(result.output().toStdString() << result.errors().toStdString());
         CHECK(result.exitCode == 1);
         CHECK(result.errors().contains(str("again to resume")));
@@ -278,9 +269,8 @@ TEST_CASE("a failing pull exits non-zero with Ollama's error", "[cli][models]")
     SECTION("Ollama not running")
     {
         const quint16 port = closedPort();
-        const CliResult result =
-            home.run({str("models"), str("pull"), str("qwen2.5-coder:7b"), str("--ollama"),
-                      QStringLiteral("http://127.0.0.1:%1").arg(port)});
+        const CliResult result = home.run({str("models"), str("pull"), str("qwen2.5-coder:7b"), str("--ollama"),
+                                           QStringLiteral("http://127.0.0.1:%1").arg(port)});
         INFO(result.output().toStdString() << result.errors().toStdString());
         CHECK(result.exitCode == 1);
         CHECK(result.errors().contains(str("did not finish")));
@@ -316,8 +306,7 @@ TEST_CASE("models rm removes a model and fails for an unknown one", "[cli][model
 
 // ---- claude -------------------------------------------------------------------------------
 
-TEST_CASE("claude connect in a fresh HOME points Claude Code at the gateway with its token",
-          "[cli][claude]")
+TEST_CASE("claude connect in a fresh HOME points Claude Code at the gateway with its token", "[cli][claude]")
 {
     SwitchboardHome home(kBinary);
     REQUIRE(home.isValid());
@@ -335,18 +324,17 @@ TEST_CASE("claude connect in a fresh HOME points Claude Code at the gateway with
     CHECK(env.value(str("ANTHROPIC_AUTH_TOKEN")).toString() == token);
     CHECK_FALSE(env.contains(str("ANTHROPIC_API_KEY")));
     CHECK(env.value(str("CLAUDE_CODE_ATTRIBUTION_HEADER")).toString() == str("0"));
-    CHECK(SwitchboardHome::readJsonObject(home.globalStateFile())
-              .value(str("hasCompletedOnboarding")) == QJsonValue(true));
+    CHECK(SwitchboardHome::readJsonObject(home.globalStateFile()).value(str("hasCompletedOnboarding")) ==
+          QJsonValue(true));
     // The token is a secret: the settings file is not readable by others.
     CHECK_FALSE(QFileInfo(home.settingsFile()).permission(QFileDevice::ReadOther));
 
     SECTION("a base URL ending in /v1 is written without it")
     {
-        const CliResult again = home.run(
-            {str("claude"), str("connect"), str("--base-url"), str("http://127.0.0.1:4123/v1/")});
+        const CliResult again =
+            home.run({str("claude"), str("connect"), str("--base-url"), str("http://127.0.0.1:4123/v1/")});
         CHECK(again.exitCode == 0);
-        const QJsonObject env2 =
-            SwitchboardHome::readJsonObject(home.settingsFile()).value(str("env")).toObject();
+        const QJsonObject env2 = SwitchboardHome::readJsonObject(home.settingsFile()).value(str("env")).toObject();
         CHECK(env2.value(str("ANTHROPIC_BASE_URL")).toString() == str("http://127.0.0.1:4123"));
     }
     SECTION("disconnect removes what connect created")
@@ -355,13 +343,11 @@ TEST_CASE("claude connect in a fresh HOME points Claude Code at the gateway with
         INFO(undone.output().toStdString() << undone.errors().toStdString());
         CHECK(undone.exitCode == 0);
         CHECK_FALSE(QFileInfo::exists(home.settingsFile()));
-        CHECK_FALSE(SwitchboardHome::readJsonObject(home.globalStateFile())
-                        .contains(str("hasCompletedOnboarding")));
+        CHECK_FALSE(SwitchboardHome::readJsonObject(home.globalStateFile()).contains(str("hasCompletedOnboarding")));
     }
 }
 
-TEST_CASE("claude connect keeps every foreign key and disconnect restores the original",
-          "[cli][claude]")
+TEST_CASE("claude connect keeps every foreign key and disconnect restores the original", "[cli][claude]")
 {
     SwitchboardHome home(kBinary);
     REQUIRE(home.isValid());
@@ -402,13 +388,11 @@ TEST_CASE("claude connect keeps every foreign key and disconnect restores the or
     CHECK(SwitchboardHome::readJsonObject(home.globalStateFile()) == originalState);
 }
 
-TEST_CASE("claude connect refuses a settings file that is not JSON and leaves it untouched",
-          "[cli][claude]")
+TEST_CASE("claude connect refuses a settings file that is not JSON and leaves it untouched", "[cli][claude]")
 {
     SwitchboardHome home(kBinary);
     REQUIRE(home.isValid());
-    const QByteArray broken =
-        "{\n  \"permissions\": {\"allow\": []},\n  \"env\": {\"FOO\": \"bar\",,}\n}\n";
+    const QByteArray broken = "{\n  \"permissions\": {\"allow\": []},\n  \"env\": {\"FOO\": \"bar\",,}\n}\n";
     REQUIRE(home.writeFile(home.settingsFile(), broken));
 
     const CliResult result = home.run({str("claude"), str("connect"), str("--port"), str("4123")});
@@ -440,8 +424,7 @@ TEST_CASE("claude status says whether Claude Code uses this gateway", "[cli][cla
     CHECK(after.output().contains(str("Connected to the gateway at http://127.0.0.1:4123")));
     CHECK(after.output().contains(str("Onboarding done: yes")));
 
-    const CliResult json =
-        home.run({str("claude"), str("status"), str("--json"), str("--port"), str("4123")});
+    const CliResult json = home.run({str("claude"), str("status"), str("--json"), str("--port"), str("4123")});
     CHECK(json.exitCode == 0);
     CHECK(QJsonDocument::fromJson(json.out).object().value(str("connected")) == QJsonValue(true));
 
@@ -453,13 +436,11 @@ TEST_CASE("claude status says whether Claude Code uses this gateway", "[cli][cla
 
 // ---- doctor -------------------------------------------------------------------------------
 
-TEST_CASE("doctor passes when the gateway, Ollama, the models and Claude Code are all set up",
-          "[cli][doctor]")
+TEST_CASE("doctor passes when the gateway, Ollama, the models and Claude Code are all set up", "[cli][doctor]")
 {
     FakeOllama ollama;
     FakeOllamaModels models(ollama.server());
-    models.setModels(
-        {model(str("qwen2.5-coder:7b"), 32768), model(str("qwen2.5-coder:1.5b"), 131072)});
+    models.setModels({model(str("qwen2.5-coder:7b"), 32768), model(str("qwen2.5-coder:1.5b"), 131072)});
     SwitchboardHome home(kBinary);
     REQUIRE(home.isValid());
     REQUIRE(home.installFakeClaude());
@@ -482,8 +463,7 @@ TEST_CASE("doctor passes when the gateway, Ollama, the models and Claude Code ar
     CHECK(doctor.output().contains(str("[ ok ] gateway answers at http://127.0.0.1:%1").arg(port)));
     CHECK(doctor.output().contains(str("[ ok ] Ollama reachable at ")));
     CHECK(doctor.output().contains(str("[ ok ] model qwen2.5-coder:7b supports tools")));
-    CHECK(doctor.output().contains(
-        str("[ ok ] model qwen2.5-coder:1.5b gets a context of at least 32K")));
+    CHECK(doctor.output().contains(str("[ ok ] model qwen2.5-coder:1.5b gets a context of at least 32K")));
     CHECK(doctor.output().contains(str("[ ok ] Claude Code points at the gateway")));
     CHECK_FALSE(doctor.output().contains(str("[FAIL]")));
     CHECK(doctor.output().contains(str("All checks passed.")));
@@ -506,8 +486,7 @@ TEST_CASE("doctor exits 1 and names each failure with its fix", "[cli][doctor]")
 
     SECTION("one failure among passing checks: the small model cannot call tools")
     {
-        models.setModels(
-            {model(str("qwen2.5-coder:7b")), model(str("qwen2.5-coder:1.5b"), 32768, false)});
+        models.setModels({model(str("qwen2.5-coder:7b")), model(str("qwen2.5-coder:1.5b"), 32768, false)});
         const QString config = home.writeConfig(configFor(ollama));
         HeadlessGateway gateway(home, {str("--config"), config, str("--port"), str("0")});
         const quint16 port = gateway.waitForPort();
@@ -529,24 +508,19 @@ TEST_CASE("doctor exits 1 and names each failure with its fix", "[cli][doctor]")
     {
         models.setModels({model(str("qwen2.5-coder:7b"))});
         const QString config = home.writeConfig(configFor(ollama, str(", num_ctx: 8192")));
-        const QStringList where{str("--config"), config, str("--port"),
-                                QString::number(closedPort())};
+        const QStringList where{str("--config"), config, str("--port"), QString::number(closedPort())};
 
         const CliResult doctor = home.run(QStringList{str("doctor")} + where);
         INFO(doctor.output().toStdString() << doctor.errors().toStdString());
         CHECK(doctor.exitCode == 1);
         CHECK(doctor.output().contains(str("[FAIL] gateway answers")));
         CHECK(doctor.output().contains(str("fix: start the gateway")));
-        CHECK(doctor.output().contains(
-            str("[FAIL] model qwen2.5-coder:1.5b (for claude-*haiku*) is installed")));
-        CHECK(
-            doctor.output().contains(str("fix: run `switchboard models pull qwen2.5-coder:1.5b`")));
-        CHECK(doctor.output().contains(
-            str("[ ok ] model qwen2.5-coder:7b (for claude-*) is installed")));
+        CHECK(doctor.output().contains(str("[FAIL] model qwen2.5-coder:1.5b (for claude-*haiku*) is installed")));
+        CHECK(doctor.output().contains(str("fix: run `switchboard models pull qwen2.5-coder:1.5b`")));
+        CHECK(doctor.output().contains(str("[ ok ] model qwen2.5-coder:7b (for claude-*) is installed")));
         CHECK(doctor.output().contains(
             str("[FAIL] model qwen2.5-coder:7b gets a context of at least 32K — 8192 tokens")));
-        CHECK(doctor.output().contains(
-            str("fix: set num_ctx: 32768 (or more) in its litellm_params in ") + config));
+        CHECK(doctor.output().contains(str("fix: set num_ctx: 32768 (or more) in its litellm_params in ") + config));
         CHECK(doctor.output().contains(str("[FAIL] Claude Code points at the gateway")));
         CHECK(doctor.output().contains(str("run `switchboard claude connect`")));
 
@@ -556,11 +530,11 @@ TEST_CASE("doctor exits 1 and names each failure with its fix", "[cli][doctor]")
     }
     SECTION("Ollama not running")
     {
-        const QString config = home.writeConfig(
-            QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: "
-                           "ollama/qwen2.5-coder:7b, api_base: 'http://127.0.0.1:%1'}\n")
-                .arg(closedPort())
-                .toUtf8());
+        const QString config =
+            home.writeConfig(QStringLiteral("model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: "
+                                            "ollama/qwen2.5-coder:7b, api_base: 'http://127.0.0.1:%1'}\n")
+                                 .arg(closedPort())
+                                 .toUtf8());
         const CliResult doctor = home.run({str("doctor"), str("--config"), config});
         INFO(doctor.output().toStdString() << doctor.errors().toStdString());
         CHECK(doctor.exitCode == 1);
@@ -569,8 +543,7 @@ TEST_CASE("doctor exits 1 and names each failure with its fix", "[cli][doctor]")
     }
 }
 
-TEST_CASE("claude verify --http sends a real request through the gateway and explains a failure",
-          "[cli][claude]")
+TEST_CASE("claude verify --http sends a real request through the gateway and explains a failure", "[cli][claude]")
 {
     FakeOllama ollama;
     ollama.setTurn(FakeTurn::withText(str("pong")));
@@ -585,9 +558,8 @@ TEST_CASE("claude verify --http sends a real request through the gateway and exp
         const quint16 port = gateway.waitForPort();
         INFO(gateway.log().toStdString());
         REQUIRE(port > 0);
-        const CliResult verify =
-            home.run({str("claude"), str("verify"), str("--http"), str("--config"), config,
-                      str("--port"), QString::number(port)});
+        const CliResult verify = home.run({str("claude"), str("verify"), str("--http"), str("--config"), config,
+                                           str("--port"), QString::number(port)});
         INFO(verify.output().toStdString() << verify.errors().toStdString());
         CHECK(verify.exitCode == 0);
         CHECK(verify.output().contains(str("OK (http)")));
@@ -596,9 +568,8 @@ TEST_CASE("claude verify --http sends a real request through the gateway and exp
     }
     SECTION("nothing listens")
     {
-        const CliResult verify =
-            home.run({str("claude"), str("verify"), str("--http"), str("--config"), config,
-                      str("--port"), QString::number(closedPort())});
+        const CliResult verify = home.run({str("claude"), str("verify"), str("--http"), str("--config"), config,
+                                           str("--port"), QString::number(closedPort())});
         INFO(verify.output().toStdString() << verify.errors().toStdString());
         CHECK(verify.exitCode == 1);
         CHECK(verify.errors().contains(str("Failed (http)")));

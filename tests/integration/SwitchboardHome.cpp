@@ -80,8 +80,7 @@ CliResult SwitchboardHome::run(const QStringList &arguments, int timeoutMs) cons
     process.start();
     if (!process.waitForStarted(10000))
         return result;
-    result.finished =
-        waitUntil([&process] { return process.state() == QProcess::NotRunning; }, timeoutMs);
+    result.finished = waitUntil([&process] { return process.state() == QProcess::NotRunning; }, timeoutMs);
     if (!result.finished) {
         process.kill();
         process.waitForFinished(5000);
@@ -103,8 +102,7 @@ bool SwitchboardHome::installFakeClaude() const
     const QString file = path(QStringLiteral(".local/bin/claude"));
     if (!writeFile(file, "#!/bin/sh\necho '2.1.332 (Claude Code)'\n"))
         return false;
-    return QFile::setPermissions(file, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                           QFileDevice::ExeOwner);
+    return QFile::setPermissions(file, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 }
 
 QString SwitchboardHome::settingsFile() const
@@ -167,8 +165,7 @@ HeadlessGateway::~HeadlessGateway()
 
 quint16 HeadlessGateway::waitForPort(int timeoutMs)
 {
-    static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
     QRegularExpressionMatch match;
     waitUntil(
         [&] {

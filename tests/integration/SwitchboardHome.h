@@ -53,7 +53,7 @@ public:
     bool writeFile(const QString &path, const QByteArray &bytes) const;
     static QByteArray readFile(const QString &path);
     static QJsonObject readJsonObject(const QString &path); // empty when missing or invalid
-    QString writeConfig(const QByteArray &yaml) const; // a config.yaml outside the default place
+    QString writeConfig(const QByteArray &yaml) const;      // a config.yaml outside the default place
 
 private:
     QTemporaryDir m_root;

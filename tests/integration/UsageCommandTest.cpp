@@ -49,7 +49,7 @@ UsageRecord record(const QString &id, const QString &model, const QString &deplo
     return usage;
 }
 
-constexpr qint64 kNov1 = 1793491200000;  // 2026-11-01T00:00:00Z
+constexpr qint64 kNov1 = 1793491200000; // 2026-11-01T00:00:00Z
 constexpr qint64 kDay = 24 * 3600 * 1000;
 
 } // namespace
@@ -75,19 +75,21 @@ TEST_CASE("switchboard usage prints totals by day, model, deployment and session
     INFO(byDay.out.toStdString() << byDay.err.toStdString());
     REQUIRE(byDay.exitCode == 0);
     const QStringList lines = byDay.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    REQUIRE(lines.size() == 4);  // header, two days, total
+    REQUIRE(lines.size() == 4); // header, two days, total
     CHECK(lines[0].startsWith(QStringLiteral("day")));
     CHECK(lines[1].startsWith(QStringLiteral("2026-11-01")));
-    CHECK(lines[1].contains(QStringLiteral("1.0000")));  // saved on the first day
+    CHECK(lines[1].contains(QStringLiteral("1.0000"))); // saved on the first day
     CHECK(lines[2].startsWith(QStringLiteral("2026-11-02")));
     CHECK(lines[3].startsWith(QStringLiteral("total")));
     CHECK(lines[3].split(QLatin1Char(' '), Qt::SkipEmptyParts).value(1) == QStringLiteral("3"));
 
-    const Run byModel = runUsage({QStringLiteral("--db"), db, QStringLiteral("--by"), QStringLiteral("model"), QStringLiteral("--csv")});
+    const Run byModel = runUsage(
+        {QStringLiteral("--db"), db, QStringLiteral("--by"), QStringLiteral("model"), QStringLiteral("--csv")});
     REQUIRE(byModel.exitCode == 0);
-    CHECK(byModel.out == QStringLiteral("model,requests,errors,input,output,cache_read,cost_usd,claude_list_usd,saved_usd\n"
-                                        "claude-haiku-4-5,1,0,1000,100,0,0.2500,0.2500,0.0000\n"
-                                        "claude-opus-5-5,2,0,2000,200,0,0.0000,1.0000,1.0000\n"));
+    CHECK(byModel.out ==
+          QStringLiteral("model,requests,errors,input,output,cache_read,cost_usd,claude_list_usd,saved_usd\n"
+                         "claude-haiku-4-5,1,0,1000,100,0,0.2500,0.2500,0.0000\n"
+                         "claude-opus-5-5,2,0,2000,200,0,0.0000,1.0000,1.0000\n"));
 
     const Run since = runUsage({QStringLiteral("--db"), db, QStringLiteral("--by"), QStringLiteral("session"),
                                 QStringLiteral("--since"), QStringLiteral("2026-11-02"), QStringLiteral("--csv")});
@@ -95,7 +97,8 @@ TEST_CASE("switchboard usage prints totals by day, model, deployment and session
     CHECK(since.out.count(QLatin1Char('\n')) == 2);
     CHECK(since.out.contains(QStringLiteral("\ns2,1,")));
 
-    const Run byDeployment = runUsage({QStringLiteral("--db"), db, QStringLiteral("--by"), QStringLiteral("deployment")});
+    const Run byDeployment =
+        runUsage({QStringLiteral("--db"), db, QStringLiteral("--by"), QStringLiteral("deployment")});
     REQUIRE(byDeployment.exitCode == 0);
     CHECK(byDeployment.out.contains(QStringLiteral("local#0")));
     CHECK(byDeployment.out.contains(QStringLiteral("cloud")));
@@ -104,7 +107,7 @@ TEST_CASE("switchboard usage prints totals by day, model, deployment and session
     REQUIRE(last.exitCode == 0);
     const QStringList lastLines = last.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     REQUIRE(lastLines.size() == 3);
-    CHECK(lastLines[1].contains(QStringLiteral("claude-haiku-4-5")));  // newest first
+    CHECK(lastLines[1].contains(QStringLiteral("claude-haiku-4-5"))); // newest first
     CHECK(lastLines[2].contains(QStringLiteral("2026-11-01T00:00:02Z")));
 
     const Run badBy = runUsage({QStringLiteral("--db"), db, QStringLiteral("--by"), QStringLiteral("week")});

@@ -24,8 +24,8 @@ QByteArray configFor(const FakeOllama &ollama, const QTemporaryDir &dir, const c
                           "switchboard:\n"
                           "  usage_db: '%2'\n")
                .arg(ollama.baseUrl(), dir.filePath(QStringLiteral("usage.sqlite")))
-               .toUtf8()
-           + extra;
+               .toUtf8() +
+           extra;
 }
 
 const GatewayHarness::Headers kNoToken = {};
@@ -45,10 +45,13 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
                      [&](const StatsSnapshot &snapshot) { snapshots.append(snapshot); });
 
     for (int i = 0; i < 3; ++i)
-        REQUIRE(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).status == 200);
-    const HttpResult streamed = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-sonnet-4-5"), true));
+        REQUIRE(
+            gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false))
+                .status == 200);
+    const HttpResult streamed =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-sonnet-4-5"), true));
     REQUIRE(streamed.status == 200);
-    REQUIRE(gateway.get(QStringLiteral("/v1/models"), kNoToken).status == 401);  // counted as a request too
+    REQUIRE(gateway.get(QStringLiteral("/v1/models"), kNoToken).status == 401); // counted as a request too
     REQUIRE(waitUntil([&] { return gateway.records().size() == 5; }));
 
     const HttpResult stats = gateway.get(QStringLiteral("/stats"));
@@ -62,7 +65,8 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     const QJsonArray deployments = stats.json().value(QStringLiteral("deployments")).toArray();
     REQUIRE(deployments.size() == 1);
     CHECK(deployments[0].toObject().value(QStringLiteral("deployment")).toString() == QStringLiteral("claude-*#0"));
-    CHECK(deployments[0].toObject().value(QStringLiteral("1m")).toObject().value(QStringLiteral("requests")).toInt() == 4);
+    CHECK(deployments[0].toObject().value(QStringLiteral("1m")).toObject().value(QStringLiteral("requests")).toInt() ==
+          4);
     // A local model costs nothing; the client asked for Claude, so every request saved money.
     CHECK(stats.json().value(QStringLiteral("cost_usd_since_start")).toDouble() == 0);
     CHECK(stats.json().value(QStringLiteral("saved_usd_since_start")).toDouble() > 0);
@@ -84,11 +88,12 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     const HttpResult metrics = gateway.get(QStringLiteral("/metrics"));
     REQUIRE(metrics.status == 200);
     CHECK(metrics.header("content-type").startsWith("text/plain; version=0.0.4"));
-    CHECK(metrics.body.contains("switchboard_requests_total{model_group=\"claude-*\",deployment=\"claude-*#0\",status=\"200\"} 4\n"));
+    CHECK(metrics.body.contains(
+        "switchboard_requests_total{model_group=\"claude-*\",deployment=\"claude-*#0\",status=\"200\"} 4\n"));
     CHECK(metrics.body.contains("switchboard_requests_in_flight{deployment=\"claude-*#0\"} 0\n"));
     QProcess promtool;
     promtool.start(QStringLiteral(PROMTOOL_EXECUTABLE), {QStringLiteral("check"), QStringLiteral("metrics")});
-    REQUIRE(promtool.waitForStarted(10000));  // no promtool: install Debian's `prometheus`
+    REQUIRE(promtool.waitForStarted(10000)); // no promtool: install Debian's `prometheus`
     promtool.write(metrics.body);
     promtool.closeWriteChannel();
     REQUIRE(promtool.waitForFinished(30000));
@@ -105,7 +110,7 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     SpendLog log;
     REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite")), nullptr));
     REQUIRE(waitUntil([&] { return log.count() == 5; }, 3000));
-    CHECK(log.totals(SpendGrouping::Model).size() == 3);  // opus, sonnet, and the 401's empty model
+    CHECK(log.totals(SpendGrouping::Model).size() == 3); // opus, sonnet, and the 401's empty model
 
     // Everything needs the token (refusals are requests like any other).
     CHECK(gateway.get(QStringLiteral("/stats"), kNoToken).status == 401);
@@ -128,7 +133,8 @@ TEST_CASE("switchboard.metrics_open opens /metrics only; usage_enabled: false tu
     {
         GatewayHarness off(configFor(ollama, dir, "  usage_enabled: false\n"));
         REQUIRE(off.started());
-        REQUIRE(off.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).status == 200);
+        REQUIRE(off.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false))
+                    .status == 200);
         const HttpResult stats = off.get(QStringLiteral("/stats"));
         CHECK(stats.status == 404);
         CHECK(stats.body.contains("usage_enabled"));

@@ -76,7 +76,9 @@ TEST_CASE("a real Prometheus server scrapes /metrics with the token and sees the
                                .toUtf8());
     REQUIRE(gateway.started());
     for (int i = 0; i < 3; ++i)
-        REQUIRE(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), i == 1)).status == 200);
+        REQUIRE(
+            gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), i == 1))
+                .status == 200);
 
     const quint16 prometheusPort = freeLoopbackPort();
     REQUIRE(prometheusPort != 0);
@@ -109,10 +111,11 @@ TEST_CASE("a real Prometheus server scrapes /metrics with the token and sees the
     double requests = -1;
     const bool scraped = waitUntil(
         [&] {
-            const QJsonObject answer = prometheusQuery(
-                network, prometheusPort,
-                QStringLiteral("sum(switchboard_requests_total{job=\"switchboard\",status=\"200\"})"));
-            const QJsonArray result = answer.value(QStringLiteral("data")).toObject().value(QStringLiteral("result")).toArray();
+            const QJsonObject answer =
+                prometheusQuery(network, prometheusPort,
+                                QStringLiteral("sum(switchboard_requests_total{job=\"switchboard\",status=\"200\"})"));
+            const QJsonArray result =
+                answer.value(QStringLiteral("data")).toObject().value(QStringLiteral("result")).toArray();
             if (result.isEmpty())
                 return false;
             requests = result[0].toObject().value(QStringLiteral("value")).toArray().at(1).toString().toDouble();
@@ -128,9 +131,10 @@ TEST_CASE("a real Prometheus server scrapes /metrics with the token and sees the
     const QJsonArray upResult = up.value(QStringLiteral("data")).toObject().value(QStringLiteral("result")).toArray();
     REQUIRE(upResult.size() == 1);
     CHECK(upResult[0].toObject().value(QStringLiteral("value")).toArray().at(1).toString() == QStringLiteral("1"));
-    const QJsonObject count = prometheusQuery(network, prometheusPort,
-                                              QStringLiteral("sum(switchboard_request_duration_seconds_count)"));
-    const QJsonArray countResult = count.value(QStringLiteral("data")).toObject().value(QStringLiteral("result")).toArray();
+    const QJsonObject count =
+        prometheusQuery(network, prometheusPort, QStringLiteral("sum(switchboard_request_duration_seconds_count)"));
+    const QJsonArray countResult =
+        count.value(QStringLiteral("data")).toObject().value(QStringLiteral("result")).toArray();
     REQUIRE(countResult.size() == 1);
     CHECK(countResult[0].toObject().value(QStringLiteral("value")).toArray().at(1).toString().toDouble() >= 3);
 }

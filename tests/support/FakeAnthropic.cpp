@@ -66,9 +66,8 @@ FakeAnthropic::FakeAnthropic(QObject *parent) : FakeUpstream("/v1/messages", par
                                         .str("last_id", ids.last())
                                         .bytes());
     });
-    server().setFallbackHandler([this](const RecordedRequest &) {
-        return errorReply(404, QStringLiteral("Not Found"));
-    });
+    server().setFallbackHandler(
+        [this](const RecordedRequest &) { return errorReply(404, QStringLiteral("Not Found")); });
 }
 
 void FakeAnthropic::setApiKey(const QString &key)
@@ -135,8 +134,7 @@ bool FakeAnthropic::rejectTurn(const RecordedRequest &request, FakeReply *reply)
     return true;
 }
 
-QList<QByteArray> FakeAnthropic::streamEvents(const RecordedRequest &request,
-                                              const FakeTurn &turn) const
+QList<QByteArray> FakeAnthropic::streamEvents(const RecordedRequest &request, const FakeTurn &turn) const
 {
     const QString model = request.json().value(QLatin1String("model")).toString();
     const int serial = nextSerial();
@@ -156,8 +154,8 @@ QList<QByteArray> FakeAnthropic::streamEvents(const RecordedRequest &request,
         .null("stop_reason")
         .null("stop_sequence")
         .obj("usage", usage);
-    out.append(sseEvent("message_start",
-                     FakeJson().str("type", QByteArray("message_start")).obj("message", message).bytes()));
+    out.append(
+        sseEvent("message_start", FakeJson().str("type", QByteArray("message_start")).obj("message", message).bytes()));
     const QByteArray ping = sseEvent("ping", R"({"type":"ping"})");
     out.append(ping);
 
@@ -166,23 +164,19 @@ QList<QByteArray> FakeAnthropic::streamEvents(const RecordedRequest &request,
         if (m_pingBetweenBlocks && index > 0)
             out.append(ping);
         out.append(sseEvent("content_block_start", FakeJson()
-                                                    .str("type", QByteArray("content_block_start"))
-                                                    .num("index", index)
-                                                    .raw("content_block", block)
-                                                    .bytes()));
+                                                       .str("type", QByteArray("content_block_start"))
+                                                       .num("index", index)
+                                                       .raw("content_block", block)
+                                                       .bytes()));
     };
     auto delta = [&](const QByteArray &d) {
-        out.append(sseEvent("content_block_delta", FakeJson()
-                                                    .str("type", QByteArray("content_block_delta"))
-                                                    .num("index", index)
-                                                    .raw("delta", d)
-                                                    .bytes()));
+        out.append(sseEvent(
+            "content_block_delta",
+            FakeJson().str("type", QByteArray("content_block_delta")).num("index", index).raw("delta", d).bytes()));
     };
     auto stop = [&] {
-        out.append(sseEvent("content_block_stop", FakeJson()
-                                                   .str("type", QByteArray("content_block_stop"))
-                                                   .num("index", index)
-                                                   .bytes()));
+        out.append(sseEvent("content_block_stop",
+                            FakeJson().str("type", QByteArray("content_block_stop")).num("index", index).bytes()));
         ++index;
     };
 
@@ -216,10 +210,10 @@ QList<QByteArray> FakeAnthropic::streamEvents(const RecordedRequest &request,
     FakeJson messageDelta;
     messageDelta.str("stop_reason", turn.effectiveStopReason()).null("stop_sequence");
     out.append(sseEvent("message_delta", FakeJson()
-                                          .str("type", QByteArray("message_delta"))
-                                          .obj("delta", messageDelta)
-                                          .obj("usage", FakeJson().num("output_tokens", turn.outputTokens))
-                                          .bytes()));
+                                             .str("type", QByteArray("message_delta"))
+                                             .obj("delta", messageDelta)
+                                             .obj("usage", FakeJson().num("output_tokens", turn.outputTokens))
+                                             .bytes()));
     out.append(sseEvent("message_stop", R"({"type":"message_stop"})"));
     return out;
 }

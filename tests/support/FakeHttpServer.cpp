@@ -129,8 +129,7 @@ FakeReply FakeReply::text(int status, const QByteArray &body, const QByteArray &
     return r;
 }
 
-FakeReply FakeReply::stream(const QByteArray &contentType, const QList<QByteArray> &chunks,
-                            int delayMs)
+FakeReply FakeReply::stream(const QByteArray &contentType, const QList<QByteArray> &chunks, int delayMs)
 {
     FakeReply r;
     r.withHeader("Content-Type", contentType);
@@ -167,8 +166,7 @@ namespace {
 
 QByteArray serializeHead(const FakeReply &reply)
 {
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' '
-                      + reasonPhrase(reply.status) + "\r\n";
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
     for (const auto &h : reply.headers)
         head += h.first + ": " + h.second + "\r\n";
     if (reply.chunkedEncoding) {
@@ -261,8 +259,8 @@ private:
             }
             m_buffer.remove(0, end + 4);
             m_haveHead = true;
-            if (m_expectContinue && m_bodyMode != BodyMode::None
-                && (m_bodyMode == BodyMode::Chunked || m_buffer.size() < m_contentLength)) {
+            if (m_expectContinue && m_bodyMode != BodyMode::None &&
+                (m_bodyMode == BodyMode::Chunked || m_buffer.size() < m_contentLength)) {
                 m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
             }
         }
@@ -324,8 +322,7 @@ private:
     bool readBody()
     {
         switch (m_bodyMode) {
-        case BodyMode::None:
-            return true;
+        case BodyMode::None: return true;
         case BodyMode::Length:
             if (m_buffer.size() < m_contentLength)
                 return false;
@@ -337,8 +334,7 @@ private:
                 m_buffer.remove(0, m_contentLength);
             }
             return true;
-        case BodyMode::Chunked:
-            return readChunked();
+        case BodyMode::Chunked: return readChunked();
         }
         return false;
     }
@@ -609,7 +605,7 @@ bool FakeHttpServer::listen()
 {
     if (m_tcp->isListening())
         return true;
-    m_tcp->setListenBacklogSize(4096);  // 1,000 connections at once must not lose SYNs
+    m_tcp->setListenBacklogSize(4096); // 1,000 connections at once must not lose SYNs
     if (!m_tcp->listen(QHostAddress::LocalHost, m_port))
         return false;
     m_port = m_tcp->serverPort();

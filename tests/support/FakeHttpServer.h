@@ -25,14 +25,14 @@ using FakeHeaders = QList<QPair<QByteArray, QByteArray>>;
 struct RecordedRequest
 {
     QByteArray method;
-    QByteArray path;      // the request target as sent, query string included
-    FakeHeaders headers;  // in arrival order, names as sent
+    QByteArray path;     // the request target as sent, query string included
+    FakeHeaders headers; // in arrival order, names as sent
     QByteArray body;
-    int connectionId = 0; // which TCP connection carried it: keep-alive reuse is visible
+    int connectionId = 0;    // which TCP connection carried it: keep-alive reuse is visible
     qint64 receivedAtMs = 0; // FakeHttpServer::monotonicMs() when the request was complete
 
     QByteArray pathWithoutQuery() const;
-    QJsonObject json() const;                      // the body parsed; empty when not an object
+    QJsonObject json() const;                        // the body parsed; empty when not an object
     QByteArray header(const QByteArray &name) const; // case-insensitive; empty when absent
     bool hasHeader(const QByteArray &name) const;
 };
@@ -55,8 +55,7 @@ struct FakeReply
     static FakeReply text(int status, const QByteArray &body,
                           const QByteArray &contentType = "text/plain; charset=utf-8");
     // A body split into chunks written `delayMs` apart, Transfer-Encoding: chunked.
-    static FakeReply stream(const QByteArray &contentType, const QList<QByteArray> &chunks,
-                            int delayMs = 0);
+    static FakeReply stream(const QByteArray &contentType, const QList<QByteArray> &chunks, int delayMs = 0);
 
     FakeReply &withHeader(const QByteArray &name, const QByteArray &value);
     QByteArray header(const QByteArray &name) const;

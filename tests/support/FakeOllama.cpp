@@ -16,8 +16,7 @@ QString withTag(const QString &name)
     return name.contains(QLatin1Char(':')) ? name : name + QLatin1String(":latest");
 }
 
-QByteArray message(const QByteArray &content, const QByteArray &thinking = {},
-                   const QByteArray &toolCalls = {})
+QByteArray message(const QByteArray &content, const QByteArray &thinking = {}, const QByteArray &toolCalls = {})
 {
     FakeJson m;
     m.str("role", QByteArray("assistant")).str("content", content);
@@ -42,16 +41,13 @@ QByteArray toolCallsJson(const QList<FakeToolCall> &calls)
 } // namespace
 
 FakeOllama::FakeOllama(QObject *parent)
-    : FakeUpstream("/api/chat", parent),
-      m_models({QStringLiteral("llama3.2:latest"), QStringLiteral("qwen3:8b")})
+    : FakeUpstream("/api/chat", parent), m_models({QStringLiteral("llama3.2:latest"), QStringLiteral("qwen3:8b")})
 {
     addRoute("GET", "/api/version", [this](const RecordedRequest &) {
         return FakeReply::json(200, FakeJson().str("version", m_version).bytes());
     });
     addRoute("GET", "/api/tags", [this](const RecordedRequest &) { return tags(); });
-    addRoute("GET", "/", [](const RecordedRequest &) {
-        return FakeReply::text(200, "Ollama is running");
-    });
+    addRoute("GET", "/", [](const RecordedRequest &) { return FakeReply::text(200, "Ollama is running"); });
 }
 
 void FakeOllama::setModels(const QStringList &models)
@@ -125,8 +121,7 @@ QByteArray FakeOllama::finalFields(const FakeTurn &turn) const
     const qint64 evalNs = qint64(turn.outputTokens) * 10000000;
     const qint64 loadNs = 5000000;
     FakeJson j;
-    j.str("done_reason", reason == QLatin1String("max_tokens") ? QByteArray("length")
-                                                               : QByteArray("stop"))
+    j.str("done_reason", reason == QLatin1String("max_tokens") ? QByteArray("length") : QByteArray("stop"))
         .boolean("done", true)
         .num("total_duration", loadNs + promptNs + evalNs)
         .num("load_duration", loadNs)
@@ -138,8 +133,7 @@ QByteArray FakeOllama::finalFields(const FakeTurn &turn) const
     return fields.mid(1, fields.size() - 2); // without braces, to append to an object
 }
 
-QList<QByteArray> FakeOllama::streamEvents(const RecordedRequest &request,
-                                           const FakeTurn &turn) const
+QList<QByteArray> FakeOllama::streamEvents(const RecordedRequest &request, const FakeTurn &turn) const
 {
     const QJsonObject body = request.json();
     const QString model = body.value(QLatin1String("model")).toString();
@@ -186,8 +180,8 @@ FakeReply FakeOllama::wholeReply(const RecordedRequest &request, const FakeTurn 
 QByteArray FakeOllama::midStreamError(const QString &message) const
 {
     const QString text = message.isEmpty()
-        ? QStringLiteral("an error was encountered while running the model: unexpected EOF")
-        : message;
+                             ? QStringLiteral("an error was encountered while running the model: unexpected EOF")
+                             : message;
     return FakeJson().str("error", text).bytes() + '\n';
 }
 

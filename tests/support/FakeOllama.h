@@ -27,8 +27,7 @@ public:
     FakeReply errorReply(int status, const QString &message = {}) const override;
 
 protected:
-    QList<QByteArray> streamEvents(const RecordedRequest &request,
-                                   const FakeTurn &turn) const override;
+    QList<QByteArray> streamEvents(const RecordedRequest &request, const FakeTurn &turn) const override;
     QByteArray streamContentType() const override;
     FakeReply wholeReply(const RecordedRequest &request, const FakeTurn &turn) const override;
     QByteArray midStreamError(const QString &message) const override;

@@ -11,8 +11,8 @@ namespace {
 
 QString digestOf(const QString &seed)
 {
-    return QStringLiteral("sha256:")
-        + QString::fromLatin1(QCryptographicHash::hash(seed.toUtf8(), QCryptographicHash::Sha256).toHex());
+    return QStringLiteral("sha256:") +
+           QString::fromLatin1(QCryptographicHash::hash(seed.toUtf8(), QCryptographicHash::Sha256).toHex());
 }
 
 QString normalized(const QString &name)
@@ -22,8 +22,7 @@ QString normalized(const QString &name)
 
 } // namespace
 
-FakeOllamaModels::FakeOllamaModels(FakeHttpServer &server)
-    : m_server(server)
+FakeOllamaModels::FakeOllamaModels(FakeHttpServer &server) : m_server(server)
 {
     m_server.setHandler("GET", "/api/tags", [this](const RecordedRequest &) { return tags(); });
     m_server.setHandler("GET", "/api/ps", [this](const RecordedRequest &) { return ps(); });
@@ -32,12 +31,30 @@ FakeOllamaModels::FakeOllamaModels(FakeHttpServer &server)
     m_server.setHandler("POST", "/api/pull", [this](const RecordedRequest &r) { return pull(r); });
 }
 
-void FakeOllamaModels::setModels(const QList<Model> &models) { m_models = models; }
-QList<FakeOllamaModels::Model> FakeOllamaModels::models() const { return m_models; }
-void FakeOllamaModels::setPullEnding(PullEnding ending) { m_ending = ending; }
-void FakeOllamaModels::setPullChunkDelayMs(int ms) { m_chunkDelayMs = ms; }
-void FakeOllamaModels::setPullResumeFrom(qint64 bytes) { m_resumeFrom = bytes; }
-int FakeOllamaModels::pullRequests() const { return m_pullRequests; }
+void FakeOllamaModels::setModels(const QList<Model> &models)
+{
+    m_models = models;
+}
+QList<FakeOllamaModels::Model> FakeOllamaModels::models() const
+{
+    return m_models;
+}
+void FakeOllamaModels::setPullEnding(PullEnding ending)
+{
+    m_ending = ending;
+}
+void FakeOllamaModels::setPullChunkDelayMs(int ms)
+{
+    m_chunkDelayMs = ms;
+}
+void FakeOllamaModels::setPullResumeFrom(qint64 bytes)
+{
+    m_resumeFrom = bytes;
+}
+int FakeOllamaModels::pullRequests() const
+{
+    return m_pullRequests;
+}
 
 void FakeOllamaModels::setPullable(const QString &name, qint64 weightsBytes, int progressSteps)
 {
@@ -69,16 +86,18 @@ FakeReply FakeOllamaModels::tags() const
             {QStringLiteral("modified_at"), QStringLiteral("2026-10-02T09:14:55.123456789+02:00")},
             {QStringLiteral("size"), m.sizeBytes},
             {QStringLiteral("digest"), digestOf(m.name).mid(7)},
-            {QStringLiteral("details"), QJsonObject{
-                {QStringLiteral("format"), QStringLiteral("gguf")},
-                {QStringLiteral("family"), m.family},
-                {QStringLiteral("families"), QJsonArray{m.family}},
-                {QStringLiteral("parameter_size"), m.parameterSize},
-                {QStringLiteral("quantization_level"), m.quantization},
-            }},
+            {QStringLiteral("details"),
+             QJsonObject{
+                 {QStringLiteral("format"), QStringLiteral("gguf")},
+                 {QStringLiteral("family"), m.family},
+                 {QStringLiteral("families"), QJsonArray{m.family}},
+                 {QStringLiteral("parameter_size"), m.parameterSize},
+                 {QStringLiteral("quantization_level"), m.quantization},
+             }},
         });
     }
-    return FakeReply::json(200, QJsonDocument(QJsonObject{{QStringLiteral("models"), models}}).toJson(QJsonDocument::Compact));
+    return FakeReply::json(
+        200, QJsonDocument(QJsonObject{{QStringLiteral("models"), models}}).toJson(QJsonDocument::Compact));
 }
 
 FakeReply FakeOllamaModels::ps() const
@@ -96,13 +115,15 @@ FakeReply FakeOllamaModels::ps() const
             {QStringLiteral("expires_at"), QStringLiteral("2026-10-02T09:19:55.5+02:00")},
         });
     }
-    return FakeReply::json(200, QJsonDocument(QJsonObject{{QStringLiteral("models"), running}}).toJson(QJsonDocument::Compact));
+    return FakeReply::json(
+        200, QJsonDocument(QJsonObject{{QStringLiteral("models"), running}}).toJson(QJsonDocument::Compact));
 }
 
 FakeReply FakeOllamaModels::show(const RecordedRequest &request) const
 {
     const QJsonObject body = request.json();
-    const QString name = normalized(body.value(QStringLiteral("model")).toString(body.value(QStringLiteral("name")).toString()));
+    const QString name =
+        normalized(body.value(QStringLiteral("model")).toString(body.value(QStringLiteral("name")).toString()));
     for (const Model &m : m_models) {
         if (normalized(m.name) != name)
             continue;
@@ -110,25 +131,31 @@ FakeReply FakeOllamaModels::show(const RecordedRequest &request) const
         QString parameters = QStringLiteral("stop                           \"<|im_end|>\"");
         if (m.numCtx > 0)
             parameters = QStringLiteral("num_ctx                        %1\n").arg(m.numCtx) + parameters;
-        return FakeReply::json(200, QJsonDocument(QJsonObject{
-            {QStringLiteral("modelfile"), QStringLiteral("# Modelfile generated by \"ollama show\"\nFROM %1\n").arg(m.name)},
-            {QStringLiteral("parameters"), parameters},
-            {QStringLiteral("template"), QStringLiteral("{{ .Prompt }}")},
-            {QStringLiteral("details"), QJsonObject{
-                {QStringLiteral("format"), QStringLiteral("gguf")},
-                {QStringLiteral("family"), m.family},
-                {QStringLiteral("parameter_size"), m.parameterSize},
-                {QStringLiteral("quantization_level"), m.quantization},
-            }},
-            {QStringLiteral("model_info"), QJsonObject{
-                {QStringLiteral("general.architecture"), arch},
-                {QStringLiteral("general.parameter_count"), 7615616512LL},
-                {arch + QStringLiteral(".context_length"), m.contextLength},
-                {arch + QStringLiteral(".block_count"), 28},
-            }},
-            {QStringLiteral("capabilities"), QJsonArray::fromStringList(m.capabilities)},
-            {QStringLiteral("modified_at"), QStringLiteral("2026-10-02T09:14:55.123456789+02:00")},
-        }).toJson(QJsonDocument::Compact));
+        return FakeReply::json(
+            200,
+            QJsonDocument(QJsonObject{
+                              {QStringLiteral("modelfile"),
+                               QStringLiteral("# Modelfile generated by \"ollama show\"\nFROM %1\n").arg(m.name)},
+                              {QStringLiteral("parameters"), parameters},
+                              {QStringLiteral("template"), QStringLiteral("{{ .Prompt }}")},
+                              {QStringLiteral("details"),
+                               QJsonObject{
+                                   {QStringLiteral("format"), QStringLiteral("gguf")},
+                                   {QStringLiteral("family"), m.family},
+                                   {QStringLiteral("parameter_size"), m.parameterSize},
+                                   {QStringLiteral("quantization_level"), m.quantization},
+                               }},
+                              {QStringLiteral("model_info"),
+                               QJsonObject{
+                                   {QStringLiteral("general.architecture"), arch},
+                                   {QStringLiteral("general.parameter_count"), 7615616512LL},
+                                   {arch + QStringLiteral(".context_length"), m.contextLength},
+                                   {arch + QStringLiteral(".block_count"), 28},
+                               }},
+                              {QStringLiteral("capabilities"), QJsonArray::fromStringList(m.capabilities)},
+                              {QStringLiteral("modified_at"), QStringLiteral("2026-10-02T09:14:55.123456789+02:00")},
+                          })
+                .toJson(QJsonDocument::Compact));
     }
     return FakeReply::json(404, QStringLiteral("{\"error\":\"model '%1' not found\"}").arg(name).toUtf8());
 }
@@ -149,7 +176,8 @@ FakeReply FakeOllamaModels::pull(const RecordedRequest &request)
 {
     ++m_pullRequests;
     const QJsonObject body = request.json();
-    const QString name = normalized(body.value(QStringLiteral("model")).toString(body.value(QStringLiteral("name")).toString()));
+    const QString name =
+        normalized(body.value(QStringLiteral("model")).toString(body.value(QStringLiteral("name")).toString()));
     if (name == QLatin1String(":latest"))
         return FakeReply::json(400, R"({"error":"missing request body"})");
     QList<QByteArray> chunks{pullLine(QStringLiteral("pulling manifest"))};
@@ -164,7 +192,8 @@ FakeReply FakeOllamaModels::pull(const RecordedRequest &request)
     chunks.append(pullLine(weightsStatus, weights, m_pullWeights, start));
     QList<QByteArray> progress;
     for (int step = 1; step <= m_pullSteps; ++step)
-        progress.append(pullLine(weightsStatus, weights, m_pullWeights, start + (m_pullWeights - start) * step / m_pullSteps));
+        progress.append(
+            pullLine(weightsStatus, weights, m_pullWeights, start + (m_pullWeights - start) * step / m_pullSteps));
     if (m_ending == PullEnding::CutMidLayer) {
         chunks.append(progress.mid(0, std::max(1, m_pullSteps / 2)));
         FakeReply reply = FakeReply::stream("application/x-ndjson", chunks, m_chunkDelayMs);

@@ -23,15 +23,15 @@ public:
         QString quantization;
         int contextLength = 32768;
         QStringList capabilities{QStringLiteral("completion"), QStringLiteral("tools")};
-        int numCtx = 0;           // "num_ctx" in its parameters; 0: none
-        qint64 loadedVram = -1;   // >= 0: listed by /api/ps with this much on the GPU
+        int numCtx = 0;         // "num_ctx" in its parameters; 0: none
+        qint64 loadedVram = -1; // >= 0: listed by /api/ps with this much on the GPU
     };
 
     enum class PullEnding {
-        Success,          // verifying, writing manifest, removing unused layers, success
-        ErrorLine,        // an {"error": ...} line under HTTP 200
-        CutMidLayer,      // the connection closes in the middle of the weights layer
-        EndWithoutStatus  // a clean end of stream without "success"
+        Success,         // verifying, writing manifest, removing unused layers, success
+        ErrorLine,       // an {"error": ...} line under HTTP 200
+        CutMidLayer,     // the connection closes in the middle of the weights layer
+        EndWithoutStatus // a clean end of stream without "success"
     };
 
     explicit FakeOllamaModels(FakeHttpServer &server);
@@ -46,7 +46,8 @@ public:
     void setPullResumeFrom(qint64 bytes);
     int pullRequests() const;
 
-    static QByteArray pullLine(const QString &status, const QString &digest = {}, qint64 total = -1, qint64 completed = -1);
+    static QByteArray pullLine(const QString &status, const QString &digest = {}, qint64 total = -1,
+                               qint64 completed = -1);
 
 private:
     FakeReply tags() const;

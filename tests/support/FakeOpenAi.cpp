@@ -55,15 +55,13 @@ FakeOpenAi::FakeOpenAi(QObject *parent)
                              .str("owned_by", QByteArray("switchboard-fake"))
                              .bytes());
         }
-        return FakeReply::json(200, FakeJson()
-                                        .str("object", QByteArray("list"))
-                                        .raw("data", FakeJson::array(items))
-                                        .bytes());
+        return FakeReply::json(
+            200, FakeJson().str("object", QByteArray("list")).raw("data", FakeJson::array(items)).bytes());
     });
     server().setFallbackHandler([this](const RecordedRequest &request) {
-        return FakeReply::json(404, errorBody(404, QStringLiteral("Unknown request URL: %1 %2.")
-                                                       .arg(QString::fromUtf8(request.method),
-                                                            QString::fromUtf8(request.path))));
+        return FakeReply::json(
+            404, errorBody(404, QStringLiteral("Unknown request URL: %1 %2.")
+                                    .arg(QString::fromUtf8(request.method), QString::fromUtf8(request.path))));
     });
 }
 
@@ -142,15 +140,12 @@ bool FakeOpenAi::rejectTurn(const RecordedRequest &request, FakeReply *reply) co
     return true;
 }
 
-QList<QByteArray> FakeOpenAi::streamEvents(const RecordedRequest &request,
-                                           const FakeTurn &turn) const
+QList<QByteArray> FakeOpenAi::streamEvents(const RecordedRequest &request, const FakeTurn &turn) const
 {
     const QJsonObject body = request.json();
     const QString model = body.value(QLatin1String("model")).toString();
-    const bool includeUsage = body.value(QLatin1String("stream_options"))
-                                  .toObject()
-                                  .value(QLatin1String("include_usage"))
-                                  .toBool(false);
+    const bool includeUsage =
+        body.value(QLatin1String("stream_options")).toObject().value(QLatin1String("include_usage")).toBool(false);
     const int serial = nextSerial();
     const QByteArray id = "chatcmpl-fake" + QByteArray::number(serial);
 

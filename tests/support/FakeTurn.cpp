@@ -24,8 +24,7 @@ FakeTurn FakeTurn::withText(const QString &text)
     return turn;
 }
 
-FakeTurn FakeTurn::withToolCall(const QString &name, const QJsonObject &arguments,
-                                const QString &id)
+FakeTurn FakeTurn::withToolCall(const QString &name, const QJsonObject &arguments, const QString &id)
 {
     FakeTurn turn;
     FakeToolCall call;

@@ -34,8 +34,7 @@ struct FakeTurn
     // The default turn of every fake: a short text with a multi-byte character in it.
     static FakeTurn hello();
     static FakeTurn withText(const QString &text);
-    static FakeTurn withToolCall(const QString &name, const QJsonObject &arguments,
-                                 const QString &id = {});
+    static FakeTurn withToolCall(const QString &name, const QJsonObject &arguments, const QString &id = {});
 };
 
 // How streamed pieces meet the wire.

@@ -5,12 +5,9 @@
 namespace sb::test {
 
 FakeUpstream::FakeUpstream(const QByteArray &turnPath, QObject *parent)
-    : QObject(parent), m_server(new FakeHttpServer(0, this)), m_turnPath(turnPath),
-      m_turn(FakeTurn::hello())
+    : QObject(parent), m_server(new FakeHttpServer(0, this)), m_turnPath(turnPath), m_turn(FakeTurn::hello())
 {
-    m_server->setHandler("POST", turnPath, [this](const RecordedRequest &request) {
-        return handleTurn(request);
-    });
+    m_server->setHandler("POST", turnPath, [this](const RecordedRequest &request) { return handleTurn(request); });
 }
 
 FakeUpstream::~FakeUpstream() = default;
@@ -108,8 +105,7 @@ bool FakeUpstream::restart()
     return m_server->listen();
 }
 
-void FakeUpstream::addRoute(const QByteArray &method, const QByteArray &path,
-                            FakeHttpServer::Handler handler)
+void FakeUpstream::addRoute(const QByteArray &method, const QByteArray &path, FakeHttpServer::Handler handler)
 {
     m_server->setHandler(method, path, std::move(handler));
 }
@@ -217,8 +213,7 @@ FakeReply FakeUpstream::handleTurn(const RecordedRequest &request)
     }
     // Split writes only reach the client as separate reads if time passes between them;
     // otherwise the halves coalesce again in the socket buffers.
-    const int delay = stream && m_split == FakeWireSplit::InsideUtf8 ? qMax(m_chunkDelayMs, 2)
-                                                                      : m_chunkDelayMs;
+    const int delay = stream && m_split == FakeWireSplit::InsideUtf8 ? qMax(m_chunkDelayMs, 2) : m_chunkDelayMs;
     if (stream && delay > 0) {
         for (qsizetype i = 1; i < reply.chunks.size(); ++i)
             reply.chunks[i].first = delay;

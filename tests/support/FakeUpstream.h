@@ -32,7 +32,7 @@ public:
     // --- the script ---
     void setTurn(const FakeTurn &turn); // answered whenever nothing else is queued
     FakeTurn turn() const;
-    void enqueueTurn(const FakeTurn &turn); // for the next turn request, then the default
+    void enqueueTurn(const FakeTurn &turn);   // for the next turn request, then the default
     void setTurnHandler(TurnHandler handler); // consulted after the queue, before the default
     void setWireSplit(FakeWireSplit split);
     void setChunkDelay(int ms); // between streamed writes; 0 = all at once
@@ -40,12 +40,11 @@ public:
     // --- failures ---
     // An error in the dialect's shape with this status. retryAfterSeconds >= 0 adds a
     // retry-after header.
-    void failNext(int status, int count = 1, int retryAfterSeconds = -1,
-                  const QString &message = {});
+    void failNext(int status, int count = 1, int retryAfterSeconds = -1, const QString &message = {});
     // Stream `afterEvents` events, then the dialect's in-stream error, then end the body.
     // A non-streaming request gets errorReply(500) instead.
     void errorMidStreamNext(int afterEvents = 1, const QString &message = {});
-    void cutNextStreamAfter(int chunks); // body writes, then the socket closes
+    void cutNextStreamAfter(int chunks);       // body writes, then the socket closes
     void slowFirstByte(int ms, int count = 1); // count -1: until reset with ms 0
     void hangNext(int count = 1);
     void closeNextWithoutResponse(int count = 1);
@@ -57,7 +56,7 @@ public:
 
     QByteArray turnPath() const;
     QList<RecordedRequest> turnRequests() const; // requests to the turn endpoint
-    int turnCount() const;                        // counted even with recording off
+    int turnCount() const;                       // counted even with recording off
 
     // --- rendering, public so the benchmark server can precompute its replies ---
     virtual bool wantsStream(const RecordedRequest &request) const;
@@ -67,8 +66,7 @@ public:
 protected:
     FakeUpstream(const QByteArray &turnPath, QObject *parent);
 
-    virtual QList<QByteArray> streamEvents(const RecordedRequest &request,
-                                           const FakeTurn &turn) const = 0;
+    virtual QList<QByteArray> streamEvents(const RecordedRequest &request, const FakeTurn &turn) const = 0;
     virtual QByteArray streamContentType() const = 0;
     virtual FakeReply wholeReply(const RecordedRequest &request, const FakeTurn &turn) const = 0;
     virtual QByteArray midStreamError(const QString &message) const = 0;

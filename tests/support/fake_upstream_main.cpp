@@ -98,8 +98,7 @@ QString fillerText(int bytes)
 
 FakeReply renderReply(FakeUpstream &fake, const FakeTurn &turn, bool stream, bool usage)
 {
-    QJsonObject body{{QStringLiteral("model"), QStringLiteral("fake-model")},
-                     {QStringLiteral("stream"), stream}};
+    QJsonObject body{{QStringLiteral("model"), QStringLiteral("fake-model")}, {QStringLiteral("stream"), stream}};
     if (usage)
         body.insert(QStringLiteral("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}});
     RecordedRequest request;
@@ -132,9 +131,10 @@ int main(int argc, char *argv[])
                                        QStringLiteral("n"), QStringLiteral("50"));
     const QCommandLineOption bytesOpt(QStringLiteral("text-bytes"), QStringLiteral("bytes of answer text"),
                                       QStringLiteral("n"), QStringLiteral("400"));
-    const QCommandLineOption delayOpt(QStringLiteral("stream-delay-ms"),
-                                      QStringLiteral("pause between streamed pieces (0: all at once); holds streams open"),
-                                      QStringLiteral("ms"), QStringLiteral("0"));
+    const QCommandLineOption delayOpt(
+        QStringLiteral("stream-delay-ms"),
+        QStringLiteral("pause between streamed pieces (0: all at once); holds streams open"), QStringLiteral("ms"),
+        QStringLiteral("0"));
     parser.addOptions({kindOpt, portOpt, chunksOpt, bytesOpt, delayOpt});
     parser.process(app);
 

@@ -58,11 +58,15 @@ TEST_CASE("the main window shows the gateway, copies Claude Code's settings and 
     info.configPath = QStringLiteral("/tmp/config.yaml");
     window.setGatewayInfo(info);
     CHECK(window.findChild<QLabel *>(QStringLiteral("statusLabel"))->text().contains(QStringLiteral("running")));
-    CHECK(window.findChild<QLabel *>(QStringLiteral("addressLabel"))->text().contains(QStringLiteral("http://127.0.0.1:4000")));
+    CHECK(window.findChild<QLabel *>(QStringLiteral("addressLabel"))
+              ->text()
+              .contains(QStringLiteral("http://127.0.0.1:4000")));
 
     window.findChild<QPushButton *>(QStringLiteral("copySettingsButton"))->click();
-    const QJsonObject env = QJsonDocument::fromJson(QGuiApplication::clipboard()->text().toUtf8()).object()
-                                .value(QStringLiteral("env")).toObject();
+    const QJsonObject env = QJsonDocument::fromJson(QGuiApplication::clipboard()->text().toUtf8())
+                                .object()
+                                .value(QStringLiteral("env"))
+                                .toObject();
     CHECK(env.value(QStringLiteral("ANTHROPIC_BASE_URL")).toString() == QStringLiteral("http://127.0.0.1:4000"));
     CHECK(env.value(QStringLiteral("ANTHROPIC_AUTH_TOKEN")).toString() == QStringLiteral("sb-test"));
 

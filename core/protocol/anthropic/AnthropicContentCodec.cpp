@@ -4,8 +4,8 @@ namespace sb {
 
 namespace {
 
-std::optional<ApiError> readString(const QJsonObject &object, const char *key, const FieldPath &parent,
-                                   QString &out, bool required)
+std::optional<ApiError> readString(const QJsonObject &object, const char *key, const FieldPath &parent, QString &out,
+                                   bool required)
 {
     const QJsonValue value = object.value(QLatin1String(key));
     if (value.isUndefined() || value.isNull()) {
@@ -91,8 +91,7 @@ std::optional<ApiError> decodeToolResult(const QJsonObject &block, const FieldPa
 
 } // namespace
 
-std::optional<ApiError> AnthropicContentCodec::decodeContent(const QJsonValue &content,
-                                                             const FieldPath &path,
+std::optional<ApiError> AnthropicContentCodec::decodeContent(const QJsonValue &content, const FieldPath &path,
                                                              std::vector<ContentPart> &out)
 {
     if (content.isString()) {

@@ -20,8 +20,7 @@ public:
     // `content` is a string (one text part) or an array of blocks.
     static std::optional<ApiError> decodeContent(const QJsonValue &content, const FieldPath &path,
                                                  std::vector<ContentPart> &out);
-    static std::optional<ApiError> decodeBlock(const QJsonObject &block, const FieldPath &path,
-                                               ContentPart &out);
+    static std::optional<ApiError> decodeBlock(const QJsonObject &block, const FieldPath &path, ContentPart &out);
     static QJsonObject encodePart(const ContentPart &part);
     static QJsonArray encodeParts(const std::vector<ContentPart> &parts);
 };

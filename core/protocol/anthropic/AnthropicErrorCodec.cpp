@@ -29,7 +29,8 @@ ApiError decodeBody(int httpStatus, const QByteArray &body)
             const QJsonObject error = errorValue.toObject();
             const QString message = error.value(QLatin1String("message")).toString();
             const QString type = error.value(QLatin1String("type")).toString();
-            ApiError result = ApiError::upstream(httpStatus, message.isEmpty() ? plainMessage(httpStatus, body) : message);
+            ApiError result =
+                ApiError::upstream(httpStatus, message.isEmpty() ? plainMessage(httpStatus, body) : message);
             if (!type.isEmpty())
                 result.type = type;
             return result;

@@ -64,8 +64,7 @@ std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath 
         else
             return FieldPath(messagePath, "role").error(QStringLiteral("unknown role \"%1\"").arg(role));
         if (auto error = AnthropicContentCodec::decodeContent(object.value(QLatin1String("content")),
-                                                              FieldPath(messagePath, "content"),
-                                                              message.content))
+                                                              FieldPath(messagePath, "content"), message.content))
             return error;
         out.messages.push_back(std::move(message));
     }
@@ -156,7 +155,8 @@ std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath 
         out.thinking.mode = ThinkingConfig::Mode::Enabled;
         const QJsonValue budget = object.value(QLatin1String("budget_tokens"));
         if (!budget.isUndefined() && !budget.isNull()) {
-            if (auto error = JsonFieldReader::integer(budget, FieldPath(path, "budget_tokens"), out.thinking.budgetTokens))
+            if (auto error =
+                    JsonFieldReader::integer(budget, FieldPath(path, "budget_tokens"), out.thinking.budgetTokens))
                 return error;
         }
     } else if (type == QLatin1String("adaptive")) {
@@ -262,9 +262,8 @@ QJsonObject AnthropicRequestCodec::encode(const Request &request)
             continue;
         }
         QJsonObject object;
-        object.insert(QLatin1String("role"), message.role == Message::Role::Assistant
-                                                 ? QLatin1String("assistant")
-                                                 : QLatin1String("user"));
+        object.insert(QLatin1String("role"),
+                      message.role == Message::Role::Assistant ? QLatin1String("assistant") : QLatin1String("user"));
         object.insert(QLatin1String("content"), AnthropicContentCodec::encodeParts(message.content));
         messages.append(object);
     }

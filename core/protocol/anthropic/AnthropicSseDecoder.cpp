@@ -58,8 +58,8 @@ void AnthropicSseDecoder::handle(const SseEvent &event, StreamEvents &out)
             fail(ApiError::truncatedStream(), out);
             return;
         }
-        fail(ApiError::upstream(502, QStringLiteral("upstream sent a malformed stream event: %1")
-                                         .arg(parseError.errorString())),
+        fail(ApiError::upstream(
+                 502, QStringLiteral("upstream sent a malformed stream event: %1").arg(parseError.errorString())),
              out);
         return;
     }
@@ -73,8 +73,8 @@ void AnthropicSseDecoder::handle(const SseEvent &event, StreamEvents &out)
         const QString deltaType = delta.value(QLatin1String("type")).toString();
         const int index = data.value(QLatin1String("index")).toInt();
         if (deltaType == QLatin1String("text_delta"))
-            out.push_back(StreamEvent::delta(StreamEvent::Type::TextDelta, index,
-                                             delta.value(QLatin1String("text")).toString()));
+            out.push_back(
+                StreamEvent::delta(StreamEvent::Type::TextDelta, index, delta.value(QLatin1String("text")).toString()));
         else if (deltaType == QLatin1String("input_json_delta"))
             out.push_back(StreamEvent::delta(StreamEvent::Type::ToolInputDelta, index,
                                              delta.value(QLatin1String("partial_json")).toString()));
@@ -117,8 +117,9 @@ void AnthropicSseDecoder::handle(const SseEvent &event, StreamEvents &out)
     if (type == QLatin1String("message_delta")) {
         const QJsonObject delta = data.value(QLatin1String("delta")).toObject();
         readUsage(data.value(QLatin1String("usage")).toObject(), m_usage);
-        out.push_back(StreamEvent::messageDelta(stopReasonFromName(delta.value(QLatin1String("stop_reason")).toString()),
-                                                m_usage, delta.value(QLatin1String("stop_sequence")).toString()));
+        out.push_back(
+            StreamEvent::messageDelta(stopReasonFromName(delta.value(QLatin1String("stop_reason")).toString()), m_usage,
+                                      delta.value(QLatin1String("stop_sequence")).toString()));
         return;
     }
     if (type == QLatin1String("message_stop")) {

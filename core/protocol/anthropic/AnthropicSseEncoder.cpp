@@ -8,7 +8,6 @@ namespace sb {
 
 namespace {
 
-
 void string(QByteArray &out, const QString &text)
 {
     JsonStringWriter::append(out, text);
@@ -26,13 +25,12 @@ void inputUsage(QByteArray &out, const Usage &usage)
 
 void blockStart(QByteArray &out, const StreamEvent &event)
 {
-    JsonStringWriter::appendLiteral(out, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":");
+    JsonStringWriter::appendLiteral(out,
+                                    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":");
     JsonStringWriter::appendNumber(out, event.index);
     JsonStringWriter::appendLiteral(out, ",\"content_block\":");
     switch (event.blockKind) {
-    case StreamEvent::BlockKind::Text:
-        JsonStringWriter::appendLiteral(out, "{\"type\":\"text\",\"text\":\"\"}");
-        break;
+    case StreamEvent::BlockKind::Text: JsonStringWriter::appendLiteral(out, "{\"type\":\"text\",\"text\":\"\"}"); break;
     case StreamEvent::BlockKind::ToolUse:
         JsonStringWriter::appendLiteral(out, "{\"type\":\"tool_use\",\"id\":");
         string(out, event.toolId);
@@ -54,7 +52,8 @@ void blockStart(QByteArray &out, const StreamEvent &event)
 
 void blockDelta(QByteArray &out, const StreamEvent &event, const char *deltaType, const char *field)
 {
-    JsonStringWriter::appendLiteral(out, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":");
+    JsonStringWriter::appendLiteral(out,
+                                    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":");
     JsonStringWriter::appendNumber(out, event.index);
     JsonStringWriter::appendLiteral(out, ",\"delta\":{\"type\":\"");
     out.append(deltaType);
@@ -74,7 +73,8 @@ void AnthropicSseEncoder::encode(const StreamEvent &event, QByteArray &out)
     switch (event.type) {
     case StreamEvent::Type::MessageStart:
         out.reserve(out.size() + 320 + event.messageId.size() + event.model.size());
-        JsonStringWriter::appendLiteral(out, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":");
+        JsonStringWriter::appendLiteral(out,
+                                        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":");
         string(out, event.messageId);
         JsonStringWriter::appendLiteral(out, ",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
         string(out, event.model);
@@ -84,28 +84,20 @@ void AnthropicSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         JsonStringWriter::appendNumber(out, event.usage.outputTokens < 0 ? 0 : event.usage.outputTokens);
         JsonStringWriter::appendLiteral(out, "}}}\n\n");
         break;
-    case StreamEvent::Type::BlockStart:
-        blockStart(out, event);
-        break;
-    case StreamEvent::Type::TextDelta:
-        blockDelta(out, event, "text_delta", "text");
-        break;
-    case StreamEvent::Type::ToolInputDelta:
-        blockDelta(out, event, "input_json_delta", "partial_json");
-        break;
-    case StreamEvent::Type::ThinkingDelta:
-        blockDelta(out, event, "thinking_delta", "thinking");
-        break;
-    case StreamEvent::Type::SignatureDelta:
-        blockDelta(out, event, "signature_delta", "signature");
-        break;
+    case StreamEvent::Type::BlockStart: blockStart(out, event); break;
+    case StreamEvent::Type::TextDelta: blockDelta(out, event, "text_delta", "text"); break;
+    case StreamEvent::Type::ToolInputDelta: blockDelta(out, event, "input_json_delta", "partial_json"); break;
+    case StreamEvent::Type::ThinkingDelta: blockDelta(out, event, "thinking_delta", "thinking"); break;
+    case StreamEvent::Type::SignatureDelta: blockDelta(out, event, "signature_delta", "signature"); break;
     case StreamEvent::Type::BlockStop:
-        JsonStringWriter::appendLiteral(out, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
+        JsonStringWriter::appendLiteral(out,
+                                        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
         JsonStringWriter::appendNumber(out, event.index);
         JsonStringWriter::appendLiteral(out, "}\n\n");
         break;
     case StreamEvent::Type::MessageDelta: {
-        JsonStringWriter::appendLiteral(out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":");
+        JsonStringWriter::appendLiteral(
+            out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":");
         const QString reason = stopReasonName(event.stopReason);
         if (reason.isEmpty())
             JsonStringWriter::appendLiteral(out, "null");

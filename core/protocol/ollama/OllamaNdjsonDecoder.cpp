@@ -64,7 +64,8 @@ void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)
             fail(ApiError::truncatedStream(), out);
             return;
         }
-        fail(ApiError::upstream(502, QStringLiteral("Ollama sent a malformed stream line: %1").arg(parseError.errorString())),
+        fail(ApiError::upstream(
+                 502, QStringLiteral("Ollama sent a malformed stream line: %1").arg(parseError.errorString())),
              out);
         return;
     }
@@ -76,7 +77,8 @@ void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)
 
     if (!m_started) {
         m_started = true;
-        out.push_back(StreamEvent::messageStart(IdGenerator::messageId(), object.value(QLatin1String("model")).toString(), Usage{}));
+        out.push_back(StreamEvent::messageStart(IdGenerator::messageId(),
+                                                object.value(QLatin1String("model")).toString(), Usage{}));
     }
 
     const QJsonObject message = object.value(QLatin1String("message")).toObject();
@@ -110,7 +112,8 @@ void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)
     if (evalCount.isDouble())
         usage.outputTokens = qint64(evalCount.toDouble());
     out.push_back(StreamEvent::messageDelta(
-        OllamaResponseCodec::stopReason(object.value(QLatin1String("done_reason")).toString(), m_blocks.sawToolUse()), usage));
+        OllamaResponseCodec::stopReason(object.value(QLatin1String("done_reason")).toString(), m_blocks.sawToolUse()),
+        usage));
     out.push_back(StreamEvent::messageStop());
     m_complete = true;
 }

@@ -34,7 +34,7 @@ private:
     BlockSequencer m_blocks;
     bool m_started = false;
     bool m_complete = false;
-    bool m_finishing = false;  // decoding what the body ended with: unparsable means cut off
+    bool m_finishing = false; // decoding what the body ended with: unparsable means cut off
 };
 
 } // namespace sb

@@ -50,11 +50,8 @@ void encodeUser(const Message &source, const QHash<QString, QString> &toolNames,
                 text += QStringLiteral("\n\n");
             text += part.text;
             break;
-        case ContentPart::Kind::Image:
-            appendImage(part, images, text);
-            break;
-        default:
-            break;
+        case ContentPart::Kind::Image: appendImage(part, images, text); break;
+        default: break;
         }
     }
     if (text.isEmpty() && images.isEmpty())
@@ -79,9 +76,9 @@ void encodeAssistant(const Message &source, QHash<QString, QString> &toolNames, 
             thinking += part.text;
         } else if (part.kind == ContentPart::Kind::ToolUse) {
             toolNames.insert(part.toolId, part.toolName);
-            toolCalls.append(QJsonObject{{QStringLiteral("function"),
-                                          QJsonObject{{QStringLiteral("name"), part.toolName},
-                                                      {QStringLiteral("arguments"), part.toolInput}}}});
+            toolCalls.append(
+                QJsonObject{{QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), part.toolName},
+                                                                     {QStringLiteral("arguments"), part.toolInput}}}});
         }
     }
     if (text.isEmpty() && toolCalls.isEmpty() && thinking.isEmpty())
@@ -102,7 +99,7 @@ QJsonObject OllamaRequestCodec::encode(const Request &request, const OllamaOptio
     const QString system = joinedText(request.system, true);
     if (!system.isEmpty())
         messages.append(message("system", system));
-    QHash<QString, QString> toolNames;  // tool_use id → name: Ollama matches results by name
+    QHash<QString, QString> toolNames; // tool_use id → name: Ollama matches results by name
     for (const Message &source : request.messages) {
         switch (source.role) {
         case Message::Role::System: {
@@ -111,12 +108,8 @@ QJsonObject OllamaRequestCodec::encode(const Request &request, const OllamaOptio
                 messages.append(message("system", text));
             break;
         }
-        case Message::Role::User:
-            encodeUser(source, toolNames, messages);
-            break;
-        case Message::Role::Assistant:
-            encodeAssistant(source, toolNames, messages);
-            break;
+        case Message::Role::User: encodeUser(source, toolNames, messages); break;
+        case Message::Role::Assistant: encodeAssistant(source, toolNames, messages); break;
         }
     }
 
@@ -128,11 +121,11 @@ QJsonObject OllamaRequestCodec::encode(const Request &request, const OllamaOptio
     if (!request.tools.empty() && !toolsOff) {
         QJsonArray tools;
         for (const Tool &tool : request.tools) {
-            tools.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("function")},
-                                     {QStringLiteral("function"),
-                                      QJsonObject{{QStringLiteral("name"), tool.name},
-                                                  {QStringLiteral("description"), tool.description},
-                                                  {QStringLiteral("parameters"), tool.inputSchema}}}});
+            tools.append(QJsonObject{
+                {QStringLiteral("type"), QStringLiteral("function")},
+                {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), tool.name},
+                                                         {QStringLiteral("description"), tool.description},
+                                                         {QStringLiteral("parameters"), tool.inputSchema}}}});
         }
         body.insert(QLatin1String("tools"), tools);
     }

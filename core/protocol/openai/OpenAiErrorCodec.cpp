@@ -17,7 +17,7 @@ struct TypeNames
 {
     const char *canonical;
     const char *type;
-    const char *code;  // nullptr: JSON null
+    const char *code; // nullptr: JSON null
 };
 constexpr TypeNames kNames[] = {
     {"invalid_request_error", "invalid_request_error", nullptr},
@@ -74,7 +74,8 @@ QByteArray OpenAiErrorCodec::encode(const ApiError &error)
         if (overflow.promptTokens >= 0 && overflow.contextLimit >= 0)
             message = QStringLiteral("This model's maximum context length is %1 tokens. However, your messages "
                                      "resulted in %2 tokens. Please reduce the length of the messages.")
-                          .arg(overflow.contextLimit).arg(overflow.promptTokens);
+                          .arg(overflow.contextLimit)
+                          .arg(overflow.promptTokens);
         param = "messages";
         code = "context_length_exceeded";
     }
@@ -113,17 +114,17 @@ ApiError OpenAiErrorCodec::decode(int httpStatus, const QByteArray &body)
         else if (error.isString())
             message = error.toString();
         if (message.isEmpty())
-            message = object.value(QLatin1String("message")).toString();  // vLLM
+            message = object.value(QLatin1String("message")).toString(); // vLLM
         if (message.isEmpty())
-            message = messageOf(object.value(QLatin1String("detail")));  // FastAPI servers
+            message = messageOf(object.value(QLatin1String("detail"))); // FastAPI servers
         if (!message.isEmpty()) {
             ApiError result = ApiError::upstream(httpStatus, message);
             result.contextOverflow = ApiError::parseContextOverflow(message);
             const QJsonObject details = error.toObject();
             const QString code = details.value(QLatin1String("code")).toString();
             const QString type = details.value(QLatin1String("type")).toString();
-            if (!result.contextOverflow
-                && (code == QLatin1String("context_length_exceeded") || type == QLatin1String("exceed_context_size_error")))
+            if (!result.contextOverflow && (code == QLatin1String("context_length_exceeded") ||
+                                            type == QLatin1String("exceed_context_size_error")))
                 result.contextOverflow = ContextOverflow{};
             if (result.contextOverflow) {
                 // llama.cpp's server gives the numbers as fields of its error.
@@ -137,9 +138,9 @@ ApiError OpenAiErrorCodec::decode(int httpStatus, const QByteArray &body)
         }
     }
     const QString text = QString::fromUtf8(body.trimmed()).left(kMaxPlainMessage);
-    return ApiError::upstream(httpStatus, text.isEmpty()
-                                              ? QStringLiteral("upstream answered HTTP %1 with an empty body").arg(httpStatus)
-                                              : text);
+    return ApiError::upstream(
+        httpStatus,
+        text.isEmpty() ? QStringLiteral("upstream answered HTTP %1 with an empty body").arg(httpStatus) : text);
 }
 
 } // namespace sb

@@ -38,7 +38,8 @@ void decodeImageUrl(const QString &url, ContentPart &part)
 }
 
 // Text-only content (system, developer, tool): a string or an array of text parts.
-std::optional<ApiError> decodeTextContent(const QJsonValue &content, const FieldPath &path, std::vector<ContentPart> &out)
+std::optional<ApiError> decodeTextContent(const QJsonValue &content, const FieldPath &path,
+                                          std::vector<ContentPart> &out)
 {
     if (content.isString()) {
         out.push_back(ContentPart::makeText(content.toString()));
@@ -63,7 +64,8 @@ std::optional<ApiError> decodeTextContent(const QJsonValue &content, const Field
     return std::nullopt;
 }
 
-std::optional<ApiError> decodeUserContent(const QJsonValue &content, const FieldPath &path, std::vector<ContentPart> &out)
+std::optional<ApiError> decodeUserContent(const QJsonValue &content, const FieldPath &path,
+                                          std::vector<ContentPart> &out)
 {
     if (content.isUndefined() || content.isNull())
         return path.missing();
@@ -88,8 +90,8 @@ std::optional<ApiError> decodeUserContent(const QJsonValue &content, const Field
             out.push_back(ContentPart::makeText(text.toString()));
         } else if (type == QLatin1String("image_url")) {
             const QJsonValue image = part.value(QLatin1String("image_url"));
-            const QString url = image.isString() ? image.toString()
-                                                 : image.toObject().value(QLatin1String("url")).toString();
+            const QString url =
+                image.isString() ? image.toString() : image.toObject().value(QLatin1String("url")).toString();
             if (url.isEmpty())
                 return FieldPath(FieldPath(partPath, "image_url"), "url").missing();
             ContentPart imagePart;
@@ -124,7 +126,7 @@ std::optional<ApiError> decodeToolCalls(const QJsonValue &value, const FieldPath
         const QJsonValue arguments = function.value(QLatin1String("arguments"));
         QJsonObject input;
         if (arguments.isObject()) {
-            input = arguments.toObject();  // lenient: some clients send the object itself
+            input = arguments.toObject(); // lenient: some clients send the object itself
         } else if (arguments.isString()) {
             const QByteArray json = arguments.toString().toUtf8().trimmed();
             if (!json.isEmpty()) {
@@ -274,7 +276,8 @@ std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPat
         else
             return path.error(QStringLiteral("unknown tool_choice \"%1\"").arg(mode));
     } else if (value.isObject()) {
-        const QString name = value.toObject().value(QLatin1String("function")).toObject().value(QLatin1String("name")).toString();
+        const QString name =
+            value.toObject().value(QLatin1String("function")).toObject().value(QLatin1String("name")).toString();
         if (name.isEmpty())
             return FieldPath(FieldPath(path, "function"), "name").missing();
         choice.mode = ToolChoice::Mode::Tool;
@@ -367,15 +370,15 @@ void encodeAssistant(const Message &source, QJsonArray &messages)
             text += part.text;
         } else if (part.kind == ContentPart::Kind::ToolUse) {
             const QString arguments = QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact));
-            toolCalls.append(QJsonObject{
-                {QStringLiteral("id"), part.toolId},
-                {kType, QStringLiteral("function")},
-                {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), part.toolName},
-                                                         {QStringLiteral("arguments"), arguments}}}});
+            toolCalls.append(
+                QJsonObject{{QStringLiteral("id"), part.toolId},
+                            {kType, QStringLiteral("function")},
+                            {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), part.toolName},
+                                                                     {QStringLiteral("arguments"), arguments}}}});
         }
     }
     if (text.isEmpty() && toolCalls.isEmpty())
-        return;  // a turn that only held thinking
+        return; // a turn that only held thinking
     QJsonObject object = message("assistant", text.isEmpty() && !toolCalls.isEmpty() ? QJsonValue() : QJsonValue(text));
     if (!toolCalls.isEmpty())
         object.insert(QLatin1String("tool_calls"), toolCalls);
@@ -446,7 +449,8 @@ std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Requ
             return FieldPath(root, "stream").wrongType("a boolean");
         out.stream = stream.toBool();
     }
-    out.includeUsage = body.value(QLatin1String("stream_options")).toObject().value(QLatin1String("include_usage")).toBool();
+    out.includeUsage =
+        body.value(QLatin1String("stream_options")).toObject().value(QLatin1String("include_usage")).toBool();
 
     const QJsonValue user = body.value(QLatin1String("user"));
     if (user.isString())
@@ -468,12 +472,8 @@ QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncod
                 messages.append(message("system", text));
             break;
         }
-        case Message::Role::User:
-            encodeUser(source, messages);
-            break;
-        case Message::Role::Assistant:
-            encodeAssistant(source, messages);
-            break;
+        case Message::Role::User: encodeUser(source, messages); break;
+        case Message::Role::Assistant: encodeAssistant(source, messages); break;
         }
     }
 
@@ -504,12 +504,8 @@ QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncod
             if (!request.tools.empty())
                 body.insert(QLatin1String("tool_choice"), QStringLiteral("auto"));
             break;
-        case ToolChoice::Mode::Any:
-            body.insert(QLatin1String("tool_choice"), QStringLiteral("required"));
-            break;
-        case ToolChoice::Mode::None:
-            body.insert(QLatin1String("tool_choice"), QStringLiteral("none"));
-            break;
+        case ToolChoice::Mode::Any: body.insert(QLatin1String("tool_choice"), QStringLiteral("required")); break;
+        case ToolChoice::Mode::None: body.insert(QLatin1String("tool_choice"), QStringLiteral("none")); break;
         case ToolChoice::Mode::Tool:
             body.insert(QLatin1String("tool_choice"),
                         QJsonObject{{kType, QStringLiteral("function")},

@@ -11,7 +11,7 @@ namespace sb {
 
 struct OpenAiEncodeOptions
 {
-    int maxTokensCap = 0;  // > 0: the deployment's output limit; max_tokens never exceeds it
+    int maxTokensCap = 0; // > 0: the deployment's output limit; max_tokens never exceeds it
 };
 
 // OpenAI chat-completions request bodies ⇄ the canonical Request.

@@ -53,12 +53,8 @@ QJsonObject OpenAiResponseCodec::encode(const Response &response)
     QJsonArray toolCalls;
     for (const ContentPart &part : response.content) {
         switch (part.kind) {
-        case ContentPart::Kind::Text:
-            text += part.text;
-            break;
-        case ContentPart::Kind::Thinking:
-            reasoning += part.text;
-            break;
+        case ContentPart::Kind::Text: text += part.text; break;
+        case ContentPart::Kind::Thinking: reasoning += part.text; break;
         case ContentPart::Kind::ToolUse:
             toolCalls.append(QJsonObject{
                 {QStringLiteral("id"), part.toolId},
@@ -68,19 +64,19 @@ QJsonObject OpenAiResponseCodec::encode(const Response &response)
                              {QStringLiteral("arguments"),
                               QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact))}}}});
             break;
-        default:
-            break;
+        default: break;
         }
     }
-    QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
-                        {QStringLiteral("content"), text.isEmpty() && !toolCalls.isEmpty() ? QJsonValue() : QJsonValue(text)}};
+    QJsonObject message{
+        {QStringLiteral("role"), QStringLiteral("assistant")},
+        {QStringLiteral("content"), text.isEmpty() && !toolCalls.isEmpty() ? QJsonValue() : QJsonValue(text)}};
     if (!toolCalls.isEmpty())
         message.insert(QLatin1String("tool_calls"), toolCalls);
     if (!reasoning.isEmpty())
         message.insert(QLatin1String("reasoning_content"), reasoning);
 
-    const qint64 input = std::max<qint64>(0, response.usage.inputTokens) + response.usage.cacheReadTokens
-                         + response.usage.cacheWriteTokens;
+    const qint64 input = std::max<qint64>(0, response.usage.inputTokens) + response.usage.cacheReadTokens +
+                         response.usage.cacheWriteTokens;
     const qint64 output = std::max<qint64>(0, response.usage.outputTokens);
     QJsonObject usage{{QStringLiteral("prompt_tokens"), input},
                       {QStringLiteral("completion_tokens"), output},
@@ -105,7 +101,8 @@ std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Res
 {
     const QJsonValue error = body.value(QLatin1String("error"));
     if (error.isObject() || error.isString()) {
-        const QString message = error.isObject() ? error.toObject().value(QLatin1String("message")).toString() : error.toString();
+        const QString message =
+            error.isObject() ? error.toObject().value(QLatin1String("message")).toString() : error.toString();
         const int code = error.toObject().value(QLatin1String("code")).toInt(502);
         return ApiError::upstream(code >= 400 && code < 600 ? code : 502, message);
     }
@@ -150,8 +147,9 @@ std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Res
             QJsonParseError parseError;
             const QJsonDocument document = QJsonDocument::fromJson(arguments.toString().toUtf8(), &parseError);
             if (!document.isObject())
-                return ApiError::upstream(502, QStringLiteral("upstream sent invalid JSON arguments for tool \"%1\": %2")
-                                                   .arg(name, parseError.errorString()));
+                return ApiError::upstream(502,
+                                          QStringLiteral("upstream sent invalid JSON arguments for tool \"%1\": %2")
+                                              .arg(name, parseError.errorString()));
             input = document.object();
         }
         out.content.push_back(ContentPart::makeToolUse(id, name, input));
@@ -163,8 +161,10 @@ std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Res
 
     const QJsonObject usage = body.value(QLatin1String("usage")).toObject();
     if (!usage.isEmpty()) {
-        const qint64 cached = qint64(usage.value(QLatin1String("prompt_tokens_details")).toObject()
-                                         .value(QLatin1String("cached_tokens")).toDouble());
+        const qint64 cached = qint64(usage.value(QLatin1String("prompt_tokens_details"))
+                                         .toObject()
+                                         .value(QLatin1String("cached_tokens"))
+                                         .toDouble());
         // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
         out.usage.cacheReadTokens = cached;
         out.usage.inputTokens = qint64(usage.value(QLatin1String("prompt_tokens")).toDouble()) - cached;

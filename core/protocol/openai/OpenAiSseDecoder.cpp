@@ -40,7 +40,8 @@ void OpenAiSseDecoder::handle(const SseEvent &event, StreamEvents &out)
             fail(ApiError::truncatedStream(), out);
             return;
         }
-        fail(ApiError::upstream(502, QStringLiteral("upstream sent a malformed stream chunk: %1").arg(parseError.errorString())),
+        fail(ApiError::upstream(
+                 502, QStringLiteral("upstream sent a malformed stream chunk: %1").arg(parseError.errorString())),
              out);
         return;
     }
@@ -61,8 +62,9 @@ void OpenAiSseDecoder::ensureStarted(const QJsonObject &chunk, StreamEvents &out
         return;
     m_started = true;
     const QString upstreamId = chunk.value(QLatin1String("id")).toString();
-    out.push_back(StreamEvent::messageStart(upstreamId.isEmpty() ? IdGenerator::messageId() : QStringLiteral("msg_") + upstreamId,
-                                            chunk.value(QLatin1String("model")).toString(), Usage{}));
+    out.push_back(
+        StreamEvent::messageStart(upstreamId.isEmpty() ? IdGenerator::messageId() : QStringLiteral("msg_") + upstreamId,
+                                  chunk.value(QLatin1String("model")).toString(), Usage{}));
 }
 
 void OpenAiSseDecoder::handleChunk(const QJsonObject &chunk, StreamEvents &out)
@@ -72,8 +74,10 @@ void OpenAiSseDecoder::handleChunk(const QJsonObject &chunk, StreamEvents &out)
     const QJsonValue usageValue = chunk.value(QLatin1String("usage"));
     if (usageValue.isObject()) {
         const QJsonObject usage = usageValue.toObject();
-        const qint64 cached = qint64(usage.value(QLatin1String("prompt_tokens_details")).toObject()
-                                         .value(QLatin1String("cached_tokens")).toDouble());
+        const qint64 cached = qint64(usage.value(QLatin1String("prompt_tokens_details"))
+                                         .toObject()
+                                         .value(QLatin1String("cached_tokens"))
+                                         .toDouble());
         // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
         m_usage.cacheReadTokens = cached;
         m_usage.inputTokens = qint64(usage.value(QLatin1String("prompt_tokens")).toDouble()) - cached;
@@ -143,13 +147,14 @@ void OpenAiSseDecoder::handleToolCall(const QJsonObject &piece, StreamEvents &ou
     const QString name = function.value(QLatin1String("name")).toString();
     const QJsonValue argumentsValue = function.value(QLatin1String("arguments"));
     // Servers that send whole calls may give arguments as an object instead of a string.
-    const QString arguments = argumentsValue.isObject()
-                                  ? QString::fromUtf8(QJsonDocument(argumentsValue.toObject()).toJson(QJsonDocument::Compact))
-                                  : argumentsValue.toString();
+    const QString arguments =
+        argumentsValue.isObject()
+            ? QString::fromUtf8(QJsonDocument(argumentsValue.toObject()).toJson(QJsonDocument::Compact))
+            : argumentsValue.toString();
 
     // A new call: another index, or (servers that number every call 0) another id.
-    const bool newCall = m_tool.index != index
-                         || (!id.isEmpty() && !m_tool.id.isEmpty() && id != m_tool.id && m_tool.started);
+    const bool newCall =
+        m_tool.index != index || (!id.isEmpty() && !m_tool.id.isEmpty() && id != m_tool.id && m_tool.started);
     if (newCall) {
         flushText(out);
         startPendingTool(out);

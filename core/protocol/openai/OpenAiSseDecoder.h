@@ -19,10 +19,10 @@ public:
 private:
     struct ToolCall
     {
-        int index = -1;  // the upstream's tool_calls[].index
+        int index = -1; // the upstream's tool_calls[].index
         QString id;
         QString name;
-        QString pendingArguments;  // arguments that arrived before the name
+        QString pendingArguments; // arguments that arrived before the name
         bool started = false;
     };
 

@@ -10,13 +10,9 @@
 
 namespace sb {
 
-
 OpenAiSseEncoder::OpenAiSseEncoder(const QString &model, bool includeUsage)
-    : m_model(model)
-    , m_includeUsage(includeUsage)
-    , m_created(QDateTime::currentSecsSinceEpoch())
-{
-}
+    : m_model(model), m_includeUsage(includeUsage), m_created(QDateTime::currentSecsSinceEpoch())
+{}
 
 void OpenAiSseEncoder::ensurePrefix(const QString &messageId)
 {
@@ -126,7 +122,8 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         out.append(OpenAiResponseCodec::finishReason(event.stopReason).toLatin1());
         JsonStringWriter::appendLiteral(out, "\"}]}\n\n");
         if (m_includeUsage) {
-            const qint64 prompt = std::max<qint64>(0, m_usage.inputTokens) + m_usage.cacheReadTokens + m_usage.cacheWriteTokens;
+            const qint64 prompt =
+                std::max<qint64>(0, m_usage.inputTokens) + m_usage.cacheReadTokens + m_usage.cacheWriteTokens;
             const qint64 completion = std::max<qint64>(0, m_usage.outputTokens);
             out.append(m_prefix);
             JsonStringWriter::appendLiteral(out, "\"choices\":[],\"usage\":{\"prompt_tokens\":");
@@ -144,9 +141,7 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         }
         break;
     }
-    case StreamEvent::Type::MessageStop:
-        JsonStringWriter::appendLiteral(out, "data: [DONE]\n\n");
-        break;
+    case StreamEvent::Type::MessageStop: JsonStringWriter::appendLiteral(out, "data: [DONE]\n\n"); break;
     case StreamEvent::Type::Ping:
         // A comment: OpenAI clients skip it, but it keeps idle proxies from closing the stream
         // while a local model is still reading a long prompt.
@@ -159,8 +154,7 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         m_failed = true;
         break;
     case StreamEvent::Type::SignatureDelta:
-    case StreamEvent::Type::BlockStop:
-        break;
+    case StreamEvent::Type::BlockStop: break;
     }
 }
 

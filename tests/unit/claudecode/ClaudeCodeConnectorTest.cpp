@@ -10,10 +10,16 @@ using namespace sb;
 namespace {
 
 const QStringList kConnectKeys{
-    QStringLiteral("ANTHROPIC_BASE_URL"), QStringLiteral("ANTHROPIC_AUTH_TOKEN"),
-    QStringLiteral("CLAUDE_CODE_ATTRIBUTION_HEADER"), QStringLiteral("CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"),
-    QStringLiteral("API_TIMEOUT_MS"), QStringLiteral("CLAUDE_CODE_MAX_OUTPUT_TOKENS"), QStringLiteral("DISABLE_TELEMETRY"),
-    QStringLiteral("NO_PROXY"), QStringLiteral("ANTHROPIC_DEFAULT_SONNET_MODEL"), QStringLiteral("ANTHROPIC_DEFAULT_HAIKU_MODEL"),
+    QStringLiteral("ANTHROPIC_BASE_URL"),
+    QStringLiteral("ANTHROPIC_AUTH_TOKEN"),
+    QStringLiteral("CLAUDE_CODE_ATTRIBUTION_HEADER"),
+    QStringLiteral("CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"),
+    QStringLiteral("API_TIMEOUT_MS"),
+    QStringLiteral("CLAUDE_CODE_MAX_OUTPUT_TOKENS"),
+    QStringLiteral("DISABLE_TELEMETRY"),
+    QStringLiteral("NO_PROXY"),
+    QStringLiteral("ANTHROPIC_DEFAULT_SONNET_MODEL"),
+    QStringLiteral("ANTHROPIC_DEFAULT_HAIKU_MODEL"),
     QStringLiteral("CLAUDE_CODE_MAX_CONTEXT_TOKENS"),
 };
 
@@ -47,7 +53,9 @@ void checkConnected(const QJsonObject &settings, const QString &token = QStringL
 
 int fileMode(const QString &path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 0777) : -1;
 }
 
@@ -73,7 +81,8 @@ TEST_CASE("Connect with no Claude settings at all, then disconnect leaves nothin
     INFO(disconnected.message.toStdString());
     REQUIRE(disconnected.ok);
     CHECK_FALSE(QFile::exists(settingsFile));
-    CHECK_FALSE(ClaudeCodeTestHome::readObject(home.path(QStringLiteral("home/.claude.json"))).contains(QStringLiteral("hasCompletedOnboarding")));
+    CHECK_FALSE(ClaudeCodeTestHome::readObject(home.path(QStringLiteral("home/.claude.json")))
+                    .contains(QStringLiteral("hasCompletedOnboarding")));
     CHECK_FALSE(QFile::exists(connector.paths().connectionRecordFile()));
 }
 
@@ -88,13 +97,15 @@ TEST_CASE("Connect into an empty settings file", "[claudecode]")
     CHECK(ClaudeCodeTestHome::readObject(connector.paths().userSettingsFile()).isEmpty());
 }
 
-TEST_CASE("Plugins, hooks, permissions, statusLine and other env entries survive connect and disconnect", "[claudecode]")
+TEST_CASE("Plugins, hooks, permissions, statusLine and other env entries survive connect and disconnect",
+          "[claudecode]")
 {
     ClaudeCodeTestHome home;
     ClaudeCodeConnector connector(home.paths());
     const QString settingsFile = connector.paths().userSettingsFile();
     const QString stateFile = connector.paths().globalStateFile();
-    ClaudeCodeTestHome::writeBytes(settingsFile, ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json")));
+    ClaudeCodeTestHome::writeBytes(settingsFile,
+                                   ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json")));
     ClaudeCodeTestHome::writeBytes(stateFile, ClaudeCodeTestHome::fixture(QStringLiteral("claude-state.json")));
     const QJsonObject original = ClaudeCodeTestHome::readObject(settingsFile);
     const QJsonObject originalState = ClaudeCodeTestHome::readObject(stateFile);
@@ -108,14 +119,16 @@ TEST_CASE("Plugins, hooks, permissions, statusLine and other env entries survive
     QJsonObject expectedForeign = foreignPart(original);
     CHECK(foreignPart(connected) == expectedForeign);
     CHECK(connected.value(QStringLiteral("largeCounter")).toInteger() == 9007199254740993LL);
-    CHECK(connected.value(QStringLiteral("greeting")).toString() == original.value(QStringLiteral("greeting")).toString());
+    CHECK(connected.value(QStringLiteral("greeting")).toString() ==
+          original.value(QStringLiteral("greeting")).toString());
     CHECK(connected.value(QStringLiteral("nothing")).isNull());
     QJsonObject state = ClaudeCodeTestHome::readObject(stateFile);
     CHECK(state.value(QStringLiteral("hasCompletedOnboarding")).toBool());
     state.remove(QStringLiteral("hasCompletedOnboarding"));
     CHECK(state == originalState);
     CHECK_FALSE(result.backupFile.isEmpty());
-    CHECK(ClaudeCodeTestHome::readBytes(result.backupFile) == ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json")));
+    CHECK(ClaudeCodeTestHome::readBytes(result.backupFile) ==
+          ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json")));
 
     const ConnectorResult undone = connector.disconnect();
     INFO(undone.message.toStdString());
@@ -130,7 +143,8 @@ TEST_CASE("Connected to another tool: its values are replaced, then restored", "
     ClaudeCodeTestHome home;
     ClaudeCodeConnector connector(home.paths());
     const QString settingsFile = connector.paths().userSettingsFile();
-    ClaudeCodeTestHome::writeBytes(settingsFile, ClaudeCodeTestHome::fixture(QStringLiteral("settings-other-gateway.json")));
+    ClaudeCodeTestHome::writeBytes(settingsFile,
+                                   ClaudeCodeTestHome::fixture(QStringLiteral("settings-other-gateway.json")));
     const QJsonObject original = ClaudeCodeTestHome::readObject(settingsFile);
 
     const ConnectorResult result = connector.connect(gatewaySettings());
@@ -150,7 +164,8 @@ TEST_CASE("Connecting twice changes nothing the second time and still disconnect
     ClaudeCodeTestHome home;
     ClaudeCodeConnector connector(home.paths());
     const QString settingsFile = connector.paths().userSettingsFile();
-    ClaudeCodeTestHome::writeBytes(settingsFile, ClaudeCodeTestHome::fixture(QStringLiteral("settings-other-gateway.json")));
+    ClaudeCodeTestHome::writeBytes(settingsFile,
+                                   ClaudeCodeTestHome::fixture(QStringLiteral("settings-other-gateway.json")));
     const QJsonObject original = ClaudeCodeTestHome::readObject(settingsFile);
 
     REQUIRE(connector.connect(gatewaySettings()).ok);
@@ -167,7 +182,10 @@ TEST_CASE("Connecting twice changes nothing the second time and still disconnect
         ClaudeConnectSettings plain = gatewaySettings();
         plain.haikuModel.clear();
         REQUIRE(connector.connect(plain).ok);
-        CHECK_FALSE(ClaudeCodeTestHome::readObject(settingsFile).value(QStringLiteral("env")).toObject().contains(QStringLiteral("ANTHROPIC_DEFAULT_HAIKU_MODEL")));
+        CHECK_FALSE(ClaudeCodeTestHome::readObject(settingsFile)
+                        .value(QStringLiteral("env"))
+                        .toObject()
+                        .contains(QStringLiteral("ANTHROPIC_DEFAULT_HAIKU_MODEL")));
     }
     REQUIRE(connector.disconnect().ok);
     CHECK(ClaudeCodeTestHome::readObject(settingsFile) == original);
@@ -231,7 +249,8 @@ TEST_CASE("A read-only settings file is refused untouched", "[claudecode]")
     const QString settingsFile = connector.paths().userSettingsFile();
     const QByteArray bytes = ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json"));
     ClaudeCodeTestHome::writeBytes(settingsFile, bytes);
-    REQUIRE(QFile::setPermissions(settingsFile, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+    REQUIRE(
+        QFile::setPermissions(settingsFile, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
 
     const ConnectorResult result = connector.connect(gatewaySettings());
     CHECK_FALSE(result.ok);
@@ -276,7 +295,8 @@ TEST_CASE("An interruption between any two steps leaves valid files and a clean 
 {
     using Step = ClaudeCodeConnector::Step;
     const auto step = GENERATE(Step::Backup, Step::WriteRecord, Step::WriteSettings, Step::WriteGlobalState);
-    const auto start = GENERATE(as<QString>{}, QStringLiteral("settings-customized.json"), QStringLiteral("settings-other-gateway.json"));
+    const auto start = GENERATE(as<QString>{}, QStringLiteral("settings-customized.json"),
+                                QStringLiteral("settings-other-gateway.json"));
     INFO("stopped before step " << int(step) << " starting from " << start.toStdString());
 
     ClaudeCodeTestHome home;
@@ -325,14 +345,16 @@ TEST_CASE("Backups are timestamped and only the newest ten are kept", "[claudeco
 {
     ClaudeCodeTestHome home;
     ClaudeCodeConnector connector(home.paths());
-    ClaudeCodeTestHome::writeBytes(connector.paths().userSettingsFile(), ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json")));
+    ClaudeCodeTestHome::writeBytes(connector.paths().userSettingsFile(),
+                                   ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json")));
     QStringList made;
     for (int i = 0; i < 13; ++i) {
         const ConnectorResult result = connector.connect(gatewaySettings(QStringLiteral("sb-token-%1").arg(i)));
         REQUIRE(result.ok);
         made.append(QFileInfo(result.backupFile).fileName());
     }
-    const QStringList kept = QDir(connector.paths().backupDir()).entryList({QStringLiteral("settings.json.*.bak")}, QDir::Files, QDir::Name);
+    const QStringList kept =
+        QDir(connector.paths().backupDir()).entryList({QStringLiteral("settings.json.*.bak")}, QDir::Files, QDir::Name);
     CHECK(kept.size() == 10);
     CHECK(kept.contains(made.last()));
     CHECK_FALSE(kept.contains(made.first()));
@@ -341,9 +363,12 @@ TEST_CASE("Backups are timestamped and only the newest ten are kept", "[claudeco
 
 TEST_CASE("The base URL loses a trailing /v1 and slash", "[claudecode]")
 {
-    CHECK(ClaudeConnectSettings::normalizedBaseUrl(QStringLiteral("http://127.0.0.1:4000/v1/")) == QStringLiteral("http://127.0.0.1:4000"));
-    CHECK(ClaudeConnectSettings::normalizedBaseUrl(QStringLiteral(" http://localhost:4000/ ")) == QStringLiteral("http://localhost:4000"));
-    CHECK(ClaudeConnectSettings::normalizedBaseUrl(QStringLiteral("https://gw.example/proxy")) == QStringLiteral("https://gw.example/proxy"));
+    CHECK(ClaudeConnectSettings::normalizedBaseUrl(QStringLiteral("http://127.0.0.1:4000/v1/")) ==
+          QStringLiteral("http://127.0.0.1:4000"));
+    CHECK(ClaudeConnectSettings::normalizedBaseUrl(QStringLiteral(" http://localhost:4000/ ")) ==
+          QStringLiteral("http://localhost:4000"));
+    CHECK(ClaudeConnectSettings::normalizedBaseUrl(QStringLiteral("https://gw.example/proxy")) ==
+          QStringLiteral("https://gw.example/proxy"));
     ClaudeConnectSettings cloud;
     cloud.baseUrl = QStringLiteral("http://127.0.0.1:4000");
     cloud.authToken = QStringLiteral("t");
@@ -368,9 +393,10 @@ TEST_CASE("Files connect creates are private to the owner; existing ones keep th
     {
         ClaudeCodeTestHome::writeBytes(settingsFile, "{\"model\": \"opus\"}");
         ClaudeCodeTestHome::writeBytes(stateFile, "{\"numStartups\": 1}");
-        REQUIRE(QFile::setPermissions(settingsFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
-                                                        | QFileDevice::ReadOther));
-        REQUIRE(QFile::setPermissions(stateFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
+        REQUIRE(QFile::setPermissions(settingsFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                        QFileDevice::ReadGroup | QFileDevice::ReadOther));
+        REQUIRE(QFile::setPermissions(stateFile,
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
         REQUIRE(connector.connect(gatewaySettings()).ok);
         CHECK(fileMode(settingsFile) == 0644);
         CHECK(fileMode(stateFile) == 0640);

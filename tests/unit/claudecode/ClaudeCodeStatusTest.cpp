@@ -40,7 +40,9 @@ TEST_CASE("Status after connect: connected, nothing to fix", "[claudecode][statu
     CHECK(status.problems.isEmpty());
     CHECK(status.connected());
     // localhost is the same gateway as 127.0.0.1.
-    CHECK(connector.status(QStringLiteral("http://localhost:4000/v1"), QStringLiteral("sb-test-token"), home.environment()).connected());
+    CHECK(connector
+              .status(QStringLiteral("http://localhost:4000/v1"), QStringLiteral("sb-test-token"), home.environment())
+              .connected());
 }
 
 TEST_CASE("Status before connect says what to do", "[claudecode][status]")
@@ -59,9 +61,11 @@ TEST_CASE("Status finds claude in ~/.local/bin and ~/.claude/local", "[claudecod
 {
     ClaudeCodeTestHome home;
     installFakeClaude(home, QStringLiteral("home/.claude/local"));
-    CHECK(ClaudeCodeConnector::findClaudeBinary(home.environment(), home.home()) == home.path(QStringLiteral("home/.claude/local/claude")));
+    CHECK(ClaudeCodeConnector::findClaudeBinary(home.environment(), home.home()) ==
+          home.path(QStringLiteral("home/.claude/local/claude")));
     installFakeClaude(home, QStringLiteral("home/.local/bin"));
-    CHECK(ClaudeCodeConnector::findClaudeBinary(home.environment(), home.home()) == home.path(QStringLiteral("home/.local/bin/claude")));
+    CHECK(ClaudeCodeConnector::findClaudeBinary(home.environment(), home.home()) ==
+          home.path(QStringLiteral("home/.local/bin/claude")));
 }
 
 TEST_CASE("Project and local settings that override the gateway are named", "[claudecode][status]")
@@ -104,7 +108,8 @@ TEST_CASE("The shell environment: overridden by settings, a problem without them
     CHECK(after.sources.last().scope == QStringLiteral("process"));
 
     shell.insert(QStringLiteral("ANTHROPIC_API_KEY"), QStringLiteral("sk-ant-x"));
-    CHECK(mentions(connector.status(kGateway, QStringLiteral("sb-test-token"), shell), QStringLiteral("ANTHROPIC_API_KEY")));
+    CHECK(mentions(connector.status(kGateway, QStringLiteral("sb-test-token"), shell),
+                   QStringLiteral("ANTHROPIC_API_KEY")));
 }
 
 TEST_CASE("A stale token and a broken project file are problems", "[claudecode][status]")

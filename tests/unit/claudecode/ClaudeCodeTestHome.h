@@ -12,13 +12,11 @@
 #include <QTemporaryDir>
 
 namespace Catch {
-template<>
-struct StringMaker<QString>
+template<> struct StringMaker<QString>
 {
     static std::string convert(const QString &value) { return '"' + value.toStdString() + '"'; }
 };
-template<>
-struct StringMaker<QJsonObject>
+template<> struct StringMaker<QJsonObject>
 {
     static std::string convert(const QJsonObject &value)
     {

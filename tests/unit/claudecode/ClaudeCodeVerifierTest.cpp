@@ -1,6 +1,6 @@
+#include "claudecode/ClaudeCodeVerifier.h"
 #include "ClaudeCodeTestHome.h"
 #include "FakeHttpServer.h"
-#include "claudecode/ClaudeCodeVerifier.h"
 
 using namespace sb;
 using sb::test::FakeHttpServer;
@@ -13,7 +13,8 @@ TEST_CASE("Verify over HTTP: a real round trip through a gateway", "[claudecode]
     REQUIRE(gateway.isListening());
     gateway.setHandler("POST", "/v1/messages", [](const RecordedRequest &request) {
         if (request.header("authorization") != "Bearer sb-good")
-            return FakeReply::json(401, R"({"type":"error","error":{"type":"authentication_error","message":"invalid token"}})");
+            return FakeReply::json(
+                401, R"({"type":"error","error":{"type":"authentication_error","message":"invalid token"}})");
         return FakeReply::json(200, R"({"id":"msg_1","type":"message","role":"assistant","model":"qwen3-coder:30b",
             "content":[{"type":"text","text":"pong"}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":1}})");
     });
@@ -55,9 +56,14 @@ TEST_CASE("Verify explains a gateway that is not running", "[claudecode][verify]
 TEST_CASE("Failure explanations name the fix", "[claudecode][verify]")
 {
     const QString url = QStringLiteral("http://127.0.0.1:4000");
-    CHECK(ClaudeCodeVerifier::explainHttpFailure(404, {}, R"({"type":"error","error":{"type":"not_found_error","message":"no model x"}})", url, QStringLiteral("x"))
+    CHECK(ClaudeCodeVerifier::explainHttpFailure(
+              404, {}, R"({"type":"error","error":{"type":"not_found_error","message":"no model x"}})", url,
+              QStringLiteral("x"))
               .contains(QStringLiteral("model_list")));
-    CHECK(ClaudeCodeVerifier::explainHttpFailure(529, {}, {}, url, QStringLiteral("x")).contains(QStringLiteral("busy")));
-    CHECK(ClaudeCodeVerifier::explainHttpFailure(502, {}, R"({"error":"ollama down"})", url, QStringLiteral("x")).contains(QStringLiteral("ollama down")));
-    CHECK(ClaudeCodeVerifier::explainHttpFailure(0, QStringLiteral("Operation timed out"), {}, url, QStringLiteral("x")).contains(QStringLiteral("try again")));
+    CHECK(
+        ClaudeCodeVerifier::explainHttpFailure(529, {}, {}, url, QStringLiteral("x")).contains(QStringLiteral("busy")));
+    CHECK(ClaudeCodeVerifier::explainHttpFailure(502, {}, R"({"error":"ollama down"})", url, QStringLiteral("x"))
+              .contains(QStringLiteral("ollama down")));
+    CHECK(ClaudeCodeVerifier::explainHttpFailure(0, QStringLiteral("Operation timed out"), {}, url, QStringLiteral("x"))
+              .contains(QStringLiteral("try again")));
 }

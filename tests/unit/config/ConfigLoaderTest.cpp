@@ -15,8 +15,7 @@ QString fixture(const char *name)
     return QStringLiteral(SWITCHBOARD_FIXTURE_DIR "/config/") + QLatin1String(name);
 }
 
-const ConfigIssue *findIssue(const ConfigLoadResult &result, const QString &keyPart,
-                             ConfigIssue::Severity severity)
+const ConfigIssue *findIssue(const ConfigLoadResult &result, const QString &keyPart, ConfigIssue::Severity severity)
 {
     for (const ConfigIssue &issue : result.issues) {
         if (issue.severity == severity && issue.key.contains(keyPart))
@@ -58,10 +57,12 @@ TEST_CASE("the guide's Ollama config loads unchanged, warning about every key wi
     CHECK_FALSE(config.groupAliases.contains(QStringLiteral("gpt-3.5-turbo")));
 
     // Every key that changes nothing here is named, with its line.
-    const ConfigIssue *callback = findIssue(result, QStringLiteral("litellm_settings.success_callback"), ConfigIssue::Severity::Warning);
+    const ConfigIssue *callback =
+        findIssue(result, QStringLiteral("litellm_settings.success_callback"), ConfigIssue::Severity::Warning);
     REQUIRE(callback);
     CHECK(callback->line == 16);
-    const ConfigIssue *database = findIssue(result, QStringLiteral("general_settings.database_url"), ConfigIssue::Severity::Warning);
+    const ConfigIssue *database =
+        findIssue(result, QStringLiteral("general_settings.database_url"), ConfigIssue::Severity::Warning);
     REQUIRE(database);
     CHECK(database->line == 27);
     CHECK(findIssue(result, QStringLiteral("litellm_settings.stream"), ConfigIssue::Severity::Warning));
@@ -75,7 +76,8 @@ TEST_CASE("the guide's Ollama config loads unchanged, warning about every key wi
     CHECK(config.router.routingStrategy == QStringLiteral("least-busy"));
     CHECK(config.router.numRetries == 3);
     CHECK(config.router.globalMaxParallelRequests == 10);
-    const ConfigIssue *alias = findIssue(result, QStringLiteral("model_group_alias.gpt-3.5-turbo"), ConfigIssue::Severity::Warning);
+    const ConfigIssue *alias =
+        findIssue(result, QStringLiteral("model_group_alias.gpt-3.5-turbo"), ConfigIssue::Severity::Warning);
     REQUIRE(alias);
     CHECK(alias->line == 24);
 }
@@ -92,8 +94,10 @@ TEST_CASE("the guide's vLLM config loads unchanged")
     CHECK(qwen.upstreamModel == QStringLiteral("Qwen/Qwen2.5-7B-Instruct"));
     CHECK(qwen.apiBase == QUrl(QStringLiteral("http://localhost:8001/v1")));
     CHECK(result.config.masterKey == QStringLiteral("sk-master"));
-    CHECK(result.warnings().join(QLatin1Char('\n')).contains(
-        QStringLiteral("router_settings.routing_strategy: \"cost-based\" is read as LiteLLM's \"cost-based-routing\"")));
+    CHECK(result.warnings()
+              .join(QLatin1Char('\n'))
+              .contains(QStringLiteral(
+                  "router_settings.routing_strategy: \"cost-based\" is read as LiteLLM's \"cost-based-routing\"")));
     CHECK_FALSE(findIssue(result, QStringLiteral("router_settings.allowed_fails"), ConfigIssue::Severity::Warning));
     CHECK(result.config.router.routingStrategy == QStringLiteral("cost-based-routing"));
     CHECK(result.config.router.allowedFails == 2);
@@ -106,7 +110,8 @@ TEST_CASE("an unset environment variable in master_key is a warning, not an erro
     const ConfigLoadResult result = ConfigLoader::loadFile(fixture("guide-vllm.yaml"));
     REQUIRE(result.ok());
     CHECK(result.config.masterKey.isEmpty());
-    const ConfigIssue *issue = findIssue(result, QStringLiteral("general_settings.master_key"), ConfigIssue::Severity::Warning);
+    const ConfigIssue *issue =
+        findIssue(result, QStringLiteral("general_settings.master_key"), ConfigIssue::Severity::Warning);
     REQUIRE(issue);
     CHECK(issue->message.contains(QStringLiteral("LITELLM_MASTER_KEY")));
 }
@@ -120,11 +125,13 @@ TEST_CASE("a wrong type is an error with its line and what was expected")
                             "      rpm: lots\n";
     const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("bad.yaml"));
     CHECK_FALSE(result.ok());
-    const ConfigIssue *issue = findIssue(result, QStringLiteral("model_list[0].litellm_params.rpm"), ConfigIssue::Severity::Error);
+    const ConfigIssue *issue =
+        findIssue(result, QStringLiteral("model_list[0].litellm_params.rpm"), ConfigIssue::Severity::Error);
     REQUIRE(issue);
     CHECK(issue->line == 5);
     CHECK(issue->message == QStringLiteral("expected an integer"));
-    CHECK(issue->toString() == QStringLiteral("bad.yaml:5: error: model_list[0].litellm_params.rpm: expected an integer"));
+    CHECK(issue->toString() ==
+          QStringLiteral("bad.yaml:5: error: model_list[0].litellm_params.rpm: expected an integer"));
 }
 
 TEST_CASE("structural problems are errors, never crashes")
@@ -140,11 +147,14 @@ TEST_CASE("structural problems are errors, never crashes")
         {"model_list: {a: 1}", "expected a list"},
         {"model_list:\n  - model_name: a\n", "litellm_params: field required"},
         {"model_list:\n  - litellm_params: {model: ollama/x}\n", "model_name: field required"},
-        {"model_list:\n  - model_name: a\n    litellm_params: {model: bedrock/x}\n", "provider \"bedrock\" is not supported"},
+        {"model_list:\n  - model_name: a\n    litellm_params: {model: bedrock/x}\n",
+         "provider \"bedrock\" is not supported"},
         {"model_list:\n  - model_name: a\n    litellm_params: {model: hosted_vllm/x}\n", "needs api_base"},
-        {"model_list:\n  - model_name: a\n    litellm_params: {model: ollama/x, api_base: 'ftp://h'}\n", "http:// or https://"},
+        {"model_list:\n  - model_name: a\n    litellm_params: {model: ollama/x, api_base: 'ftp://h'}\n",
+         "http:// or https://"},
         {"model_list: [\n", "invalid YAML"},
-        {"router_settings: {routing_strategy: fastest}\nmodel_list:\n  - model_name: a\n    litellm_params: {model: ollama/x}\n",
+        {"router_settings: {routing_strategy: fastest}\nmodel_list:\n  - model_name: a\n    litellm_params: {model: "
+         "ollama/x}\n",
          "unknown strategy \"fastest\""},
         {"model_list: []\n", "at least one model"},
     };
@@ -164,7 +174,8 @@ TEST_CASE("unknown keys are warnings naming the key")
                             "frobnicate: true\n";
     const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
     REQUIRE(result.ok());
-    const ConfigIssue *colour = findIssue(result, QStringLiteral("model_list[0].litellm_params.colour"), ConfigIssue::Severity::Warning);
+    const ConfigIssue *colour =
+        findIssue(result, QStringLiteral("model_list[0].litellm_params.colour"), ConfigIssue::Severity::Warning);
     REQUIRE(colour);
     CHECK(colour->message == QStringLiteral("unknown key, ignored"));
     const ConfigIssue *top = findIssue(result, QStringLiteral("frobnicate"), ConfigIssue::Severity::Warning);
@@ -176,7 +187,8 @@ TEST_CASE("provider defaults, /v1 normalisation and Switchboard's own settings")
 {
     const QByteArray yaml = "model_list:\n"
                             "  - model_name: local\n"
-                            "    litellm_params: {model: ollama_chat/llama3.1:8b, api_base: 'http://127.0.0.1:11434/v1/', num_ctx: 65536, keep_alive: 30m}\n"
+                            "    litellm_params: {model: ollama_chat/llama3.1:8b, api_base: "
+                            "'http://127.0.0.1:11434/v1/', num_ctx: 65536, keep_alive: 30m}\n"
                             "  - model_name: studio\n"
                             "    litellm_params: {model: lm_studio/qwen}\n"
                             "    model_info: {max_output_tokens: 4096}\n"
@@ -215,15 +227,17 @@ TEST_CASE("a small Ollama context is flagged for Claude Code")
 TEST_CASE("secret references resolve from the environment and the secret store")
 {
     qputenv("SB_TEST_KEY", "from-env");
-    const QByteArray yaml = "model_list:\n"
-                            "  - model_name: a\n"
-                            "    litellm_params: {model: openai/x, api_base: 'http://h/v1', api_key: os.environ/SB_TEST_KEY}\n"
-                            "  - model_name: b\n"
-                            "    litellm_params: {model: openai/x, api_base: 'http://h/v1', api_key: keychain/openai}\n"
-                            "  - model_name: c\n"
-                            "    litellm_params: {model: openai/x, api_base: 'http://h/v1', api_key: 'Bearer-${SB_TEST_KEY}'}\n";
+    const QByteArray yaml =
+        "model_list:\n"
+        "  - model_name: a\n"
+        "    litellm_params: {model: openai/x, api_base: 'http://h/v1', api_key: os.environ/SB_TEST_KEY}\n"
+        "  - model_name: b\n"
+        "    litellm_params: {model: openai/x, api_base: 'http://h/v1', api_key: keychain/openai}\n"
+        "  - model_name: c\n"
+        "    litellm_params: {model: openai/x, api_base: 'http://h/v1', api_key: 'Bearer-${SB_TEST_KEY}'}\n";
     const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"), [](const QString &name) {
-        return name == QStringLiteral("openai") ? std::optional<QString>(QStringLiteral("from-keychain")) : std::nullopt;
+        return name == QStringLiteral("openai") ? std::optional<QString>(QStringLiteral("from-keychain"))
+                                                : std::nullopt;
     });
     qunsetenv("SB_TEST_KEY");
     REQUIRE(result.ok());
@@ -260,25 +274,27 @@ TEST_CASE("the first-run default config maps Claude's names to local models")
 
 TEST_CASE("a deployment's context is known where configured; Ollama gets 32768 unless num_ctx says otherwise")
 {
-    const QByteArray yaml = "model_list:\n"
-                            "  - model_name: a\n    litellm_params: {model: ollama/q}\n"
-                            "  - model_name: b\n    litellm_params: {model: anthropic/claude-sonnet-4-5}\n"
-                            "  - model_name: c\n    litellm_params: {model: openai/m, api_base: 'http://127.0.0.1:8000/v1'}\n"
-                            "  - model_name: d\n    litellm_params: {model: openai/m, api_base: 'http://127.0.0.1:8000/v1'}\n"
-                            "    model_info: {max_input_tokens: 131072}\n"
-                            "  - model_name: e\n    litellm_params: {model: ollama/q, num_ctx: 65536}\n";
+    const QByteArray yaml =
+        "model_list:\n"
+        "  - model_name: a\n    litellm_params: {model: ollama/q}\n"
+        "  - model_name: b\n    litellm_params: {model: anthropic/claude-sonnet-4-5}\n"
+        "  - model_name: c\n    litellm_params: {model: openai/m, api_base: 'http://127.0.0.1:8000/v1'}\n"
+        "  - model_name: d\n    litellm_params: {model: openai/m, api_base: 'http://127.0.0.1:8000/v1'}\n"
+        "    model_info: {max_input_tokens: 131072}\n"
+        "  - model_name: e\n    litellm_params: {model: ollama/q, num_ctx: 65536}\n";
     const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
     REQUIRE(result.ok());
     const auto &d = result.config.deployments;
     REQUIRE(d.size() == 5);
     CHECK(d[0].contextLength == 32768);
-    CHECK(d[1].contextLength == 0);  // Anthropic enforces its own and says so
+    CHECK(d[1].contextLength == 0); // Anthropic enforces its own and says so
     CHECK(d[2].contextLength == 0);
     CHECK(d[3].contextLength == 131072);
     CHECK(d[4].contextLength == 65536);
 
-    const ConfigLoadResult zero = ConfigLoader::loadText("model_list:\n  - model_name: a\n"
-                                                         "    litellm_params: {model: openai/m, api_base: 'http://h/v1', num_ctx: 0}\n",
-                                                         QStringLiteral("t.yaml"));
+    const ConfigLoadResult zero =
+        ConfigLoader::loadText("model_list:\n  - model_name: a\n"
+                               "    litellm_params: {model: openai/m, api_base: 'http://h/v1', num_ctx: 0}\n",
+                               QStringLiteral("t.yaml"));
     CHECK_FALSE(zero.ok());
 }

@@ -17,7 +17,8 @@ const ConfigIssue *findIssue(const ConfigLoadResult &result, const QString &text
 
 const QByteArray kModels = "model_list:\n"
                            "  - model_name: big\n"
-                           "    litellm_params: {model: ollama/big, api_base: 'http://10.0.0.5:11434', rpm: 60, tpm: 100000, weight: 3, order: 1, max_parallel_requests: 2}\n"
+                           "    litellm_params: {model: ollama/big, api_base: 'http://10.0.0.5:11434', rpm: 60, tpm: "
+                           "100000, weight: 3, order: 1, max_parallel_requests: 2}\n"
                            "  - model_name: big\n"
                            "    litellm_params: {model: ollama/big, api_base: 'http://10.0.0.6:11434'}\n"
                            "  - model_name: small\n"
@@ -67,38 +68,38 @@ TEST_CASE("routing settings default to LiteLLM's defaults and Switchboard's own"
 
 TEST_CASE("every routing key is read, router_settings over litellm_settings")
 {
-    const QByteArray yaml = kModels
-        + "litellm_settings:\n"
-          "  num_retries: 5\n"
-          "  allowed_fails: 9\n"
-          "  fallbacks: [{small: [cloud]}]\n"
-          "router_settings:\n"
-          "  routing_strategy: usage-based-routing-v2\n"
-          "  routing_strategy_args: {lowest_latency_buffer: 0.2}\n"
-          "  num_retries: 4\n"
-          "  allowed_fails: 1\n"
-          "  cooldown_time: 12.5\n"
-          "  retry_after: 2\n"
-          "  fallbacks: [{big: [small, cloud]}]\n"
-          "  context_window_fallbacks: [{small: [big]}]\n"
-          "  default_fallbacks: [cloud]\n"
-          "  default_max_parallel_requests: 4\n"
-          "  model_group_alias: {fast: small}\n"
-          "general_settings:\n"
-          "  global_max_parallel_requests: 32\n"
-          "switchboard:\n"
-          "  queue_timeout_seconds: 12\n"
-          "  queue_size: 64\n"
-          "  session_affinity: false\n"
-          "  token_rpm: 100\n"
-          "  token_tpm: 200000\n"
-          "  routes:\n"
-          "    - name: background\n"
-          "      group: fast\n"
-          "      when: {model: 'claude-*haiku*', request_class: background}\n"
-          "    - name: long\n"
-          "      group: big\n"
-          "      when: {min_tokens: 60000, thinking: true, agent: false, has_image: true}\n";
+    const QByteArray yaml = kModels +
+                            "litellm_settings:\n"
+                            "  num_retries: 5\n"
+                            "  allowed_fails: 9\n"
+                            "  fallbacks: [{small: [cloud]}]\n"
+                            "router_settings:\n"
+                            "  routing_strategy: usage-based-routing-v2\n"
+                            "  routing_strategy_args: {lowest_latency_buffer: 0.2}\n"
+                            "  num_retries: 4\n"
+                            "  allowed_fails: 1\n"
+                            "  cooldown_time: 12.5\n"
+                            "  retry_after: 2\n"
+                            "  fallbacks: [{big: [small, cloud]}]\n"
+                            "  context_window_fallbacks: [{small: [big]}]\n"
+                            "  default_fallbacks: [cloud]\n"
+                            "  default_max_parallel_requests: 4\n"
+                            "  model_group_alias: {fast: small}\n"
+                            "general_settings:\n"
+                            "  global_max_parallel_requests: 32\n"
+                            "switchboard:\n"
+                            "  queue_timeout_seconds: 12\n"
+                            "  queue_size: 64\n"
+                            "  session_affinity: false\n"
+                            "  token_rpm: 100\n"
+                            "  token_tpm: 200000\n"
+                            "  routes:\n"
+                            "    - name: background\n"
+                            "      group: fast\n"
+                            "      when: {model: 'claude-*haiku*', request_class: background}\n"
+                            "    - name: long\n"
+                            "      group: big\n"
+                            "      when: {min_tokens: 60000, thinking: true, agent: false, has_image: true}\n";
     const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
     INFO(result.errors().join(QLatin1Char('\n')).toStdString());
     REQUIRE(result.ok());
@@ -110,7 +111,7 @@ TEST_CASE("every routing key is read, router_settings over litellm_settings")
     CHECK(r.cooldownSeconds == 12.5);
     CHECK(r.retryAfterSeconds == 2);
     CHECK(r.fallbacks.value(QStringLiteral("big")) == QStringList{QStringLiteral("small"), QStringLiteral("cloud")});
-    CHECK(r.fallbacks.value(QStringLiteral("small")) == QStringList{QStringLiteral("cloud")});  // from litellm_settings
+    CHECK(r.fallbacks.value(QStringLiteral("small")) == QStringList{QStringLiteral("cloud")}); // from litellm_settings
     CHECK(r.contextWindowFallbacks.value(QStringLiteral("small")) == QStringList{QStringLiteral("big")});
     CHECK(r.defaultFallbacks == QStringList{QStringLiteral("cloud")});
     CHECK(r.defaultMaxParallelRequests == 4);
@@ -150,17 +151,19 @@ TEST_CASE("routing mistakes are errors with their line")
          "\"nowhere\" is not a model_name or model_group_alias"},
         {"router_settings:\n  fallbacks: [{ghost: [small]}]\n", "router_settings.fallbacks[0].ghost", 11,
          "\"ghost\" is not a model_name"},
-        {"litellm_settings:\n  context_window_fallbacks:\n    - small: [huge]\n", "litellm_settings.context_window_fallbacks[0].small", 12,
-         "\"huge\" is not a model_name"},
+        {"litellm_settings:\n  context_window_fallbacks:\n    - small: [huge]\n",
+         "litellm_settings.context_window_fallbacks[0].small", 12, "\"huge\" is not a model_name"},
         {"router_settings:\n  default_fallbacks: [small, missing]\n", "router_settings.default_fallbacks", 11,
          "\"missing\" is not a model_name"},
-        {"router_settings:\n  fallbacks: [big]\n", "router_settings.fallbacks[0]", 11, "expected {group: [fallback groups]}"},
-        {"switchboard:\n  routes:\n    - name: r\n      group: nope\n", "switchboard.routes[0].group", 13, "\"nope\" is not a model_name"},
+        {"router_settings:\n  fallbacks: [big]\n", "router_settings.fallbacks[0]", 11,
+         "expected {group: [fallback groups]}"},
+        {"switchboard:\n  routes:\n    - name: r\n      group: nope\n", "switchboard.routes[0].group", 13,
+         "\"nope\" is not a model_name"},
         {"switchboard:\n  routes:\n    - name: r\n", "switchboard.routes[0].group", 12, "field required"},
         {"router_settings:\n  cooldown_time: -1\n", "router_settings.cooldown_time", 11, "cannot be negative"},
         {"router_settings:\n  num_retries: -2\n", "router_settings.num_retries", 11, "cannot be negative"},
-        {"switchboard:\n  routes:\n    - {name: r, group: big, when: {min_tokens: lots}}\n", "switchboard.routes[0].when.min_tokens", 12,
-         "expected an integer"},
+        {"switchboard:\n  routes:\n    - {name: r, group: big, when: {min_tokens: lots}}\n",
+         "switchboard.routes[0].when.min_tokens", 12, "expected an integer"},
     };
     for (const Case &c : cases) {
         INFO(c.yaml);
@@ -204,14 +207,16 @@ TEST_CASE("an upstream pointing at the gateway itself is a config error")
                                 "switchboard: {port: 4100}\n";
         const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
         CHECK_FALSE(result.ok());
-        const ConfigIssue *issue = findIssue(result, QStringLiteral("loops back to Switchboard itself"), ConfigIssue::Severity::Error);
+        const ConfigIssue *issue =
+            findIssue(result, QStringLiteral("loops back to Switchboard itself"), ConfigIssue::Severity::Error);
         REQUIRE(issue);
         CHECK(issue->line == 4);
         CHECK(issue->key == QStringLiteral("model_list[1].litellm_params.api_base"));
     }
     SECTION("the default port 4000 counts too")
     {
-        const QByteArray yaml = "model_list:\n  - model_name: a\n    litellm_params: {model: anthropic/x, api_base: 'http://127.0.0.1:4000'}\n";
+        const QByteArray yaml = "model_list:\n  - model_name: a\n    litellm_params: {model: anthropic/x, api_base: "
+                                "'http://127.0.0.1:4000'}\n";
         const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
         CHECK_FALSE(result.ok());
         CHECK(result.errors().join(QLatin1Char('\n')).contains(QStringLiteral("loops back to Switchboard itself")));
@@ -235,8 +240,9 @@ TEST_CASE("an upstream pointing at the gateway itself is a config error")
                                 "    litellm_params: {model: ollama/x, api_base: 'http://[::1]:40123'}\n"
                                 "switchboard: {port: 0}\n";
         const ConfigLoadResult result = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
-        REQUIRE(result.ok());  // port 0: unknown until bound
-        const QList<ConfigIssue> bound = ConfigLoader::selfLoopIssues(result.config, QStringLiteral("127.0.0.1"), 40123);
+        REQUIRE(result.ok()); // port 0: unknown until bound
+        const QList<ConfigIssue> bound =
+            ConfigLoader::selfLoopIssues(result.config, QStringLiteral("127.0.0.1"), 40123);
         REQUIRE(bound.size() == 2);
         CHECK(bound[0].severity == ConfigIssue::Severity::Error);
         CHECK(bound[0].message.contains(QStringLiteral("loops back to Switchboard itself")));

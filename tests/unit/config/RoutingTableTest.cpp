@@ -1,5 +1,5 @@
-#include "config/ConfigLoader.h"
 #include "routing/RoutingTable.h"
+#include "config/ConfigLoader.h"
 
 #include <catch2/catch.hpp>
 

@@ -19,26 +19,25 @@ bool hasIssueFor(const ConfigLoadResult &result, const QString &keyPart)
 
 TEST_CASE("per-deployment prices and the usage settings load without warnings")
 {
-    const ConfigLoadResult result = ConfigLoader::loadText(
-        "model_list:\n"
-        "  - model_name: local\n"
-        "    litellm_params:\n"
-        "      model: ollama/qwen2.5-coder:7b\n"
-        "      num_ctx: 32768\n"
-        "      input_cost_per_token: 0.0000002\n"
-        "      output_cost_per_token: 0.0000008\n"
-        "      input_cost_per_second: 0.0005\n"
-        "  - model_name: plain\n"
-        "    litellm_params:\n"
-        "      model: ollama/qwen2.5-coder:1.5b\n"
-        "      num_ctx: 32768\n"
-        "switchboard:\n"
-        "  usage_enabled: false\n"
-        "  usage_db: /tmp/spend.sqlite\n"
-        "  usage_retention_days: 30\n"
-        "  pricing_file: /tmp/prices.json\n"
-        "  metrics_open: true\n",
-        QStringLiteral("usage.yaml"));
+    const ConfigLoadResult result = ConfigLoader::loadText("model_list:\n"
+                                                           "  - model_name: local\n"
+                                                           "    litellm_params:\n"
+                                                           "      model: ollama/qwen2.5-coder:7b\n"
+                                                           "      num_ctx: 32768\n"
+                                                           "      input_cost_per_token: 0.0000002\n"
+                                                           "      output_cost_per_token: 0.0000008\n"
+                                                           "      input_cost_per_second: 0.0005\n"
+                                                           "  - model_name: plain\n"
+                                                           "    litellm_params:\n"
+                                                           "      model: ollama/qwen2.5-coder:1.5b\n"
+                                                           "      num_ctx: 32768\n"
+                                                           "switchboard:\n"
+                                                           "  usage_enabled: false\n"
+                                                           "  usage_db: /tmp/spend.sqlite\n"
+                                                           "  usage_retention_days: 30\n"
+                                                           "  pricing_file: /tmp/prices.json\n"
+                                                           "  metrics_open: true\n",
+                                                           QStringLiteral("usage.yaml"));
     INFO(result.warnings().join(QLatin1Char('\n')).toStdString());
     REQUIRE(result.ok());
     CHECK(result.warnings().isEmpty());
@@ -74,13 +73,13 @@ TEST_CASE("usage settings default to on, 90 days, closed metrics")
 
 TEST_CASE("a negative price and an out-of-range retention are errors naming the key")
 {
-    const ConfigLoadResult result = ConfigLoader::loadText(
-        "model_list:\n"
-        "  - model_name: m\n"
-        "    litellm_params: {model: ollama/m, num_ctx: 32768, output_cost_per_token: -1}\n"
-        "switchboard:\n"
-        "  usage_retention_days: -3\n",
-        QStringLiteral("bad.yaml"));
+    const ConfigLoadResult result =
+        ConfigLoader::loadText("model_list:\n"
+                               "  - model_name: m\n"
+                               "    litellm_params: {model: ollama/m, num_ctx: 32768, output_cost_per_token: -1}\n"
+                               "switchboard:\n"
+                               "  usage_retention_days: -3\n",
+                               QStringLiteral("bad.yaml"));
     CHECK_FALSE(result.ok());
     CHECK(hasIssueFor(result, QStringLiteral("output_cost_per_token")));
     CHECK(hasIssueFor(result, QStringLiteral("usage_retention_days")));

@@ -1,5 +1,5 @@
-#include "HardwareTestFixtures.h"
 #include "hardware/HardwareParsers.h"
+#include "HardwareTestFixtures.h"
 
 #include <catch2/catch.hpp>
 
@@ -99,7 +99,7 @@ TEST_CASE("npu-smi info: 910B with HBM, process table ignored", "[hardware][asce
     CHECK(result.gpus[0].name == QStringLiteral("Ascend 910B"));
     CHECK(result.gpus[0].vendor == GpuVendor::Ascend);
     CHECK(result.gpus[0].busId == QStringLiteral("0000:C1:00.0"));
-    CHECK(result.gpus[0].memoryTotalBytes == 32768 * MiB);  // HBM, not the 13553 MB DDR
+    CHECK(result.gpus[0].memoryTotalBytes == 32768 * MiB); // HBM, not the 13553 MB DDR
     CHECK(result.gpus[0].memoryUsedBytes == 2048 * MiB);
     CHECK(result.gpus[0].utilizationPercent == 3);
     CHECK(result.gpus[0].driverVersion == QStringLiteral("24.1.0"));
@@ -143,13 +143,15 @@ TEST_CASE("macOS: sysctl and system_profiler", "[hardware][apple]")
     CHECK(cpu.model == QStringLiteral("Apple M2 Pro"));
     CHECK(cpu.physicalCores == 12);
 
-    const GpuParseResult apple = parseSystemProfilerDisplays(hardwareFixture(QStringLiteral("system-profiler-apple.json")), 34359738368LL);
+    const GpuParseResult apple =
+        parseSystemProfilerDisplays(hardwareFixture(QStringLiteral("system-profiler-apple.json")), 34359738368LL);
     REQUIRE(apple.gpus.size() == 1);
     CHECK(apple.gpus[0].vendor == GpuVendor::Apple);
     CHECK(apple.gpus[0].unifiedMemory);
     CHECK(apple.gpus[0].memoryTotalBytes == 34359738368LL);
 
-    const GpuParseResult intelMac = parseSystemProfilerDisplays(hardwareFixture(QStringLiteral("system-profiler-intel-amd.json")), 17179869184LL);
+    const GpuParseResult intelMac =
+        parseSystemProfilerDisplays(hardwareFixture(QStringLiteral("system-profiler-intel-amd.json")), 17179869184LL);
     REQUIRE(intelMac.gpus.size() == 2);
     CHECK(intelMac.gpus[0].vendor == GpuVendor::Intel);
     CHECK(intelMac.gpus[0].memoryTotalBytes == 1536 * MiB);
@@ -174,7 +176,8 @@ TEST_CASE("xpu-smi discovery JSON", "[hardware][intel]")
 
 TEST_CASE("Linux memory and cgroup parsers", "[hardware][cpu]")
 {
-    const MemoryInfo memory = parseProcMeminfo("MemTotal:       65742384 kB\nMemFree: 1 kB\nMemAvailable:   48122880 kB\n");
+    const MemoryInfo memory =
+        parseProcMeminfo("MemTotal:       65742384 kB\nMemFree: 1 kB\nMemAvailable:   48122880 kB\n");
     CHECK(memory.physicalBytes == 65742384LL * 1024);
     CHECK(memory.availableBytes == 48122880LL * 1024);
     CHECK(parseCgroupMemoryLimit("max\n") == -1);

@@ -1,5 +1,5 @@
-#include "HardwareTestFixtures.h"
 #include "hardware/HardwareProbe.h"
+#include "HardwareTestFixtures.h"
 
 #include <catch2/catch.hpp>
 
@@ -72,8 +72,8 @@ TEST_CASE("The probe runs tools concurrently, stops a hung one, and merges the r
     QElapsedTimer total;
     total.start();
     REQUIRE(runProbe(probe, &report, &startMs));
-    CHECK(startMs < 200);             // start() does not wait for any tool
-    CHECK(total.elapsed() < 5000);    // the hung npu-smi was stopped at its timeout
+    CHECK(startMs < 200);          // start() does not wait for any tool
+    CHECK(total.elapsed() < 5000); // the hung npu-smi was stopped at its timeout
     CHECK_FALSE(probe.isRunning());
 
     const ProbeStatus *npu = statusOf(report, QStringLiteral("npu-smi"));
@@ -92,8 +92,8 @@ TEST_CASE("The probe runs tools concurrently, stops a hung one, and merges the r
         intel += gpu.vendor == GpuVendor::Intel;
     }
     CHECK(nvidia == 2);
-    CHECK(amd == 2);    // sysfs devices, named by rocm-smi
-    CHECK(intel == 1);  // no xpu-smi: from the PCI id
+    CHECK(amd == 2);   // sysfs devices, named by rocm-smi
+    CHECK(intel == 1); // no xpu-smi: from the PCI id
     bool namedByRocm = false;
     for (const GpuDevice &gpu : report.gpus)
         namedByRocm = namedByRocm || gpu.name == QStringLiteral("AMD Instinct MI300X");

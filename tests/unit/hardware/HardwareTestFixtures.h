@@ -7,8 +7,7 @@
 #include <catch2/catch.hpp>
 
 namespace Catch {
-template<>
-struct StringMaker<QString>
+template<> struct StringMaker<QString>
 {
     static std::string convert(const QString &value) { return '"' + value.toStdString() + '"'; }
 };

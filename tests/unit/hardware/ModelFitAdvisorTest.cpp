@@ -1,5 +1,5 @@
-#include "HardwareTestFixtures.h"
 #include "hardware/ModelFitAdvisor.h"
+#include "HardwareTestFixtures.h"
 
 #include <catch2/catch.hpp>
 
@@ -50,9 +50,9 @@ bool runtimeWorks(const ModelAdvice &advice, const QString &runtime)
 TEST_CASE("The embedded catalog has the guide's models and current coders", "[hardware][advice]")
 {
     const ModelCatalog catalog = ModelCatalog::builtIn();
-    for (const char *name : {"qwen2.5:7b", "deepseek-coder:6.7b", "llama3.1:8b", "qwen2.5:1.5b", "llama3.2:3b",
-                             "qwen2.5-coder:7b", "qwen2.5-coder:14b", "qwen2.5-coder:32b", "qwen3-coder:30b",
-                             "devstral:24b", "gpt-oss:20b"}) {
+    for (const char *name :
+         {"qwen2.5:7b", "deepseek-coder:6.7b", "llama3.1:8b", "qwen2.5:1.5b", "llama3.2:3b", "qwen2.5-coder:7b",
+          "qwen2.5-coder:14b", "qwen2.5-coder:32b", "qwen3-coder:30b", "devstral:24b", "gpt-oss:20b"}) {
         const CatalogModel *model = catalog.find(QString::fromLatin1(name));
         REQUIRE(model);
         CHECK_FALSE(model->quantizations.isEmpty());
@@ -127,7 +127,8 @@ TEST_CASE("Ascend: vLLM Ascend, no Ollama", "[hardware][advice]")
 
 TEST_CASE("Apple Silicon: Ollama with Metal on unified memory, no vLLM", "[hardware][advice]")
 {
-    const ModelAdvice advice = adviseModels(machine(GpuVendor::Apple, 32 * GiB, 32 * GiB, true), ModelCatalog::builtIn());
+    const ModelAdvice advice =
+        adviseModels(machine(GpuVendor::Apple, 32 * GiB, 32 * GiB, true), ModelCatalog::builtIn());
     CHECK(advice.platform == QStringLiteral("apple"));
     CHECK(runtimeWorks(advice, QStringLiteral("Ollama")));
     CHECK_FALSE(runtimeWorks(advice, QStringLiteral("vLLM")));
@@ -145,5 +146,6 @@ TEST_CASE("deepseek-coder never gets a Claude Code role", "[hardware][advice]")
     CHECK(advice.smallModel.model != QStringLiteral("deepseek-coder:6.7b"));
     CHECK(advice.mainModel.model == QStringLiteral("qwen3-coder:30b"));
     const QJsonObject json = advice.toJson();
-    CHECK(json.value(QStringLiteral("main_model")).toObject().value(QStringLiteral("model")).toString() == advice.mainModel.model);
+    CHECK(json.value(QStringLiteral("main_model")).toObject().value(QStringLiteral("model")).toString() ==
+          advice.mainModel.model);
 }

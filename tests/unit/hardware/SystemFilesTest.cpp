@@ -1,5 +1,5 @@
-#include "HardwareTestFixtures.h"
 #include "hardware/SystemFiles.h"
+#include "HardwareTestFixtures.h"
 
 #include <catch2/catch.hpp>
 

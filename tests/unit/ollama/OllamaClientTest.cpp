@@ -1,7 +1,7 @@
+#include "ollama/OllamaClient.h"
 #include "FakeHttpServer.h"
 #include "FakeOllamaModels.h"
 #include "TestWait.h"
-#include "ollama/OllamaClient.h"
 
 #include <catch2/catch.hpp>
 
@@ -37,18 +37,25 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
     REQUIRE(server.isListening());
     FakeOllamaModels fake(server);
     fake.setModels(twoModels());
-    server.setHandler("GET", "/api/version", [](const RecordedRequest &) { return FakeReply::json(200, R"({"version":"0.12.6"})"); });
+    server.setHandler("GET", "/api/version",
+                      [](const RecordedRequest &) { return FakeReply::json(200, R"({"version":"0.12.6"})"); });
     OllamaClient client(QUrl(server.baseUrl()));
 
     bool done = false;
     QString version;
-    client.version([&](const QString &v, const QString &error) { version = v; done = error.isEmpty(); });
+    client.version([&](const QString &v, const QString &error) {
+        version = v;
+        done = error.isEmpty();
+    });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(version == QStringLiteral("0.12.6"));
 
     QList<OllamaModel> models;
     done = false;
-    client.listModels([&](const QList<OllamaModel> &m, const QString &error) { models = m; done = error.isEmpty(); });
+    client.listModels([&](const QList<OllamaModel> &m, const QString &error) {
+        models = m;
+        done = error.isEmpty();
+    });
     REQUIRE(waitUntil([&] { return done; }));
     REQUIRE(models.size() == 2);
     CHECK(models[0].name == QStringLiteral("qwen2.5-coder:7b"));
@@ -58,7 +65,10 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     QList<OllamaRunningModel> running;
     done = false;
-    client.runningModels([&](const QList<OllamaRunningModel> &m, const QString &error) { running = m; done = error.isEmpty(); });
+    client.runningModels([&](const QList<OllamaRunningModel> &m, const QString &error) {
+        running = m;
+        done = error.isEmpty();
+    });
     REQUIRE(waitUntil([&] { return done; }));
     REQUIRE(running.size() == 1);
     CHECK(running[0].vramBytes == 5000000000LL);
@@ -66,14 +76,20 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     OllamaModelDetails details;
     done = false;
-    client.showModel(QStringLiteral("qwen2.5-coder:7b"), [&](const OllamaModelDetails &d, const QString &error) { details = d; done = error.isEmpty(); });
+    client.showModel(QStringLiteral("qwen2.5-coder:7b"), [&](const OllamaModelDetails &d, const QString &error) {
+        details = d;
+        done = error.isEmpty();
+    });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(details.supportsTools());
     CHECK(details.contextLength == 32768);
     CHECK(details.configuredContext == 32768);
 
     done = false;
-    client.showModel(QStringLiteral("deepseek-coder:6.7b"), [&](const OllamaModelDetails &d, const QString &error) { details = d; done = error.isEmpty(); });
+    client.showModel(QStringLiteral("deepseek-coder:6.7b"), [&](const OllamaModelDetails &d, const QString &error) {
+        details = d;
+        done = error.isEmpty();
+    });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK_FALSE(details.supportsTools());
     CHECK(details.contextLength == 16384);
@@ -81,18 +97,28 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     QString error;
     done = false;
-    client.showModel(QStringLiteral("nope:1b"), [&](const OllamaModelDetails &, const QString &e) { error = e; done = true; });
+    client.showModel(QStringLiteral("nope:1b"), [&](const OllamaModelDetails &, const QString &e) {
+        error = e;
+        done = true;
+    });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(error.contains(QStringLiteral("not found")));
 
     bool deleted = false;
     done = false;
-    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](bool ok, const QString &) { deleted = ok; done = true; });
+    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](bool ok, const QString &) {
+        deleted = ok;
+        done = true;
+    });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(deleted);
     CHECK(fake.models().size() == 1);
     done = false;
-    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](bool ok, const QString &e) { deleted = ok; error = e; done = true; });
+    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](bool ok, const QString &e) {
+        deleted = ok;
+        error = e;
+        done = true;
+    });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK_FALSE(deleted);
     CHECK(error.contains(QStringLiteral("not found")));
@@ -106,7 +132,10 @@ TEST_CASE("OllamaClient says when Ollama is not running", "[ollama]")
     OllamaClient client(QUrl(server.baseUrl()));
     QString error;
     bool done = false;
-    client.listModels([&](const QList<OllamaModel> &, const QString &e) { error = e; done = true; });
+    client.listModels([&](const QList<OllamaModel> &, const QString &e) {
+        error = e;
+        done = true;
+    });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(error.contains(QStringLiteral("ollama serve")));
 }

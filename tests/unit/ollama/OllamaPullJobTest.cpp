@@ -1,8 +1,8 @@
+#include "ollama/OllamaPullJob.h"
 #include "FakeHttpServer.h"
 #include "FakeOllamaModels.h"
 #include "TestWait.h"
 #include "ollama/OllamaClient.h"
-#include "ollama/OllamaPullJob.h"
 
 #include <catch2/catch.hpp>
 
@@ -18,7 +18,8 @@ TEST_CASE("The pull state machine over fed NDJSON: layers, totals, success", "[o
     QByteArray stream;
     stream += FakeOllamaModels::pullLine(QStringLiteral("pulling manifest"));
     stream += FakeOllamaModels::pullLine(QStringLiteral("pulling aaaaaaaaaaaa"), QStringLiteral("sha256:aaaa"), 1000);
-    stream += FakeOllamaModels::pullLine(QStringLiteral("pulling aaaaaaaaaaaa"), QStringLiteral("sha256:aaaa"), 1000, 400);
+    stream +=
+        FakeOllamaModels::pullLine(QStringLiteral("pulling aaaaaaaaaaaa"), QStringLiteral("sha256:aaaa"), 1000, 400);
     stream += FakeOllamaModels::pullLine(QStringLiteral("pulling bbbbbbbbbbbb"), QStringLiteral("sha256:bbbb"), 24, 24);
     CHECK(job.fraction() < 0);
     // Not running: input is ignored.
@@ -54,7 +55,7 @@ TEST_CASE("A pull against the fake Ollama reports progress and succeeds", "[olla
     CHECK(statuses.last() == QStringLiteral("success"));
     REQUIRE(fractions.size() >= 8);
     for (int i = 1; i < fractions.size(); ++i)
-        CHECK(fractions[i] >= fractions[i - 1] - 1e-9);  // never jumps back within a layer
+        CHECK(fractions[i] >= fractions[i - 1] - 1e-9); // never jumps back within a layer
     const QJsonObject body = server.requests("/api/pull").first().json();
     CHECK(body.value(QStringLiteral("model")).toString() == QStringLiteral("qwen2.5-coder:7b"));
 }
@@ -101,7 +102,8 @@ TEST_CASE("A stream that ends without success is interrupted, and resume complet
     REQUIRE(server.isListening());
     FakeOllamaModels fake(server);
     fake.setPullable(QStringLiteral("qwen2.5:1.5b"), 1000000, 10);
-    const auto ending = GENERATE(FakeOllamaModels::PullEnding::CutMidLayer, FakeOllamaModels::PullEnding::EndWithoutStatus);
+    const auto ending =
+        GENERATE(FakeOllamaModels::PullEnding::CutMidLayer, FakeOllamaModels::PullEnding::EndWithoutStatus);
     fake.setPullEnding(ending);
     OllamaClient client(QUrl(server.baseUrl()));
     OllamaPullJob *job = client.createPullJob(QStringLiteral("qwen2.5:1.5b"));
@@ -138,7 +140,7 @@ TEST_CASE("Pause aborts the request, resume posts again, cancel stops for good",
     REQUIRE(waitUntil([&] { return server.abortedStreams() == 1; }));
     const qint64 paused = job->completedBytes();
     spinFor(150);
-    CHECK(job->completedBytes() == paused);  // nothing arrives while paused
+    CHECK(job->completedBytes() == paused); // nothing arrives while paused
 
     job->resume();
     CHECK(job->state() == State::Running);

@@ -1,6 +1,6 @@
+#include "protocol/anthropic/AnthropicResponseCodec.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/anthropic/AnthropicErrorCodec.h"
-#include "protocol/anthropic/AnthropicResponseCodec.h"
 
 #include <QJsonArray>
 
@@ -10,7 +10,8 @@ using namespace sb::test;
 TEST_CASE("Anthropic response: an upstream answer decodes, skipping server tool blocks")
 {
     Response response;
-    REQUIRE_FALSE(AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response));
+    REQUIRE_FALSE(
+        AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response));
     CHECK(response.id == QStringLiteral("msg_01NonStreaming000000001"));
     CHECK(response.model == QStringLiteral("claude-sonnet-4-5"));
     CHECK(response.stopReason == StopReason::ToolUse);
@@ -33,8 +34,9 @@ TEST_CASE("Anthropic response: encode writes the client shape exactly")
     response.model = QStringLiteral("qwen3-coder");
     response.content.push_back(ContentPart::makeThinking(QStringLiteral("hmm"), QStringLiteral("sig")));
     response.content.push_back(ContentPart::makeText(QStringLiteral("héllo 你好 🎉")));
-    response.content.push_back(ContentPart::makeToolUse(QStringLiteral("toolu_1"), QStringLiteral("Read"),
-                                                        QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/a")}}));
+    response.content.push_back(
+        ContentPart::makeToolUse(QStringLiteral("toolu_1"), QStringLiteral("Read"),
+                                 QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/a")}}));
     response.stopReason = StopReason::ToolUse;
     response.usage.inputTokens = 10;
     response.usage.outputTokens = 20;
@@ -47,25 +49,31 @@ TEST_CASE("Anthropic response: encode writes the client shape exactly")
     CHECK(body.value(QStringLiteral("model")).toString() == QStringLiteral("qwen3-coder"));
     CHECK(body.value(QStringLiteral("stop_reason")).toString() == QStringLiteral("tool_use"));
     CHECK(body.value(QStringLiteral("stop_sequence")).isNull());
-    CHECK(body.value(QStringLiteral("usage")).toObject()
-          == QJsonObject{{QStringLiteral("input_tokens"), 10}, {QStringLiteral("output_tokens"), 20},
-                         {QStringLiteral("cache_creation_input_tokens"), 0}, {QStringLiteral("cache_read_input_tokens"), 3}});
+    CHECK(body.value(QStringLiteral("usage")).toObject() ==
+          QJsonObject{{QStringLiteral("input_tokens"), 10},
+                      {QStringLiteral("output_tokens"), 20},
+                      {QStringLiteral("cache_creation_input_tokens"), 0},
+                      {QStringLiteral("cache_read_input_tokens"), 3}});
     const QJsonArray content = body.value(QStringLiteral("content")).toArray();
     REQUIRE(content.size() == 3);
     CHECK(content.at(0).toObject() == QJsonObject{{QStringLiteral("type"), QStringLiteral("thinking")},
                                                   {QStringLiteral("thinking"), QStringLiteral("hmm")},
                                                   {QStringLiteral("signature"), QStringLiteral("sig")}});
     CHECK(content.at(1).toObject().value(QStringLiteral("text")).toString() == QStringLiteral("héllo 你好 🎉"));
-    CHECK(content.at(2).toObject() == QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")},
-                                                  {QStringLiteral("id"), QStringLiteral("toolu_1")},
-                                                  {QStringLiteral("name"), QStringLiteral("Read")},
-                                                  {QStringLiteral("input"), QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/a")}}}});
+    CHECK(content.at(2).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                      {QStringLiteral("id"), QStringLiteral("toolu_1")},
+                      {QStringLiteral("name"), QStringLiteral("Read")},
+                      {QStringLiteral("input"), QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/a")}}}});
 
     Response unknownUsage;
     const QJsonObject zero = AnthropicResponseCodec::encode(unknownUsage).value(QStringLiteral("usage")).toObject();
     CHECK(zero.value(QStringLiteral("input_tokens")).toInt(-1) == 0);
     CHECK(AnthropicResponseCodec::encode(unknownUsage).value(QStringLiteral("stop_reason")).isNull());
-    CHECK(AnthropicResponseCodec::encode(unknownUsage).value(QStringLiteral("id")).toString().startsWith(QStringLiteral("msg_")));
+    CHECK(AnthropicResponseCodec::encode(unknownUsage)
+              .value(QStringLiteral("id"))
+              .toString()
+              .startsWith(QStringLiteral("msg_")));
 }
 
 TEST_CASE("Anthropic response: an error body decodes to its error")
@@ -83,9 +91,13 @@ TEST_CASE("Anthropic errors: encode and decode")
 {
     ApiError error = ApiError::invalidRequest(QStringLiteral("messages: field required \"x\"\n"));
     const QByteArray body = AnthropicErrorCodec::encode(error, QStringLiteral("req_123"));
-    CHECK(body == QByteArray(R"({"type":"error","error":{"type":"invalid_request_error","message":"messages: field required \"x\"\n"},"request_id":"req_123"})"));
+    CHECK(
+        body ==
+        QByteArray(
+            R"({"type":"error","error":{"type":"invalid_request_error","message":"messages: field required \"x\"\n"},"request_id":"req_123"})"));
     const QJsonObject parsed = parseObject(body);
-    CHECK(parsed.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString() == error.message);
+    CHECK(parsed.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString() ==
+          error.message);
 
     const ApiError decoded = AnthropicErrorCodec::decode(429, body);
     CHECK(decoded.httpStatus == 429);

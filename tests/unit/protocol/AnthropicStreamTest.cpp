@@ -10,7 +10,9 @@ using namespace sb;
 using namespace sb::test;
 
 namespace {
-const DecoderFactory kDecoder = [] { return std::make_unique<AnthropicSseDecoder>(); };
+const DecoderFactory kDecoder = [] {
+    return std::make_unique<AnthropicSseDecoder>();
+};
 } // namespace
 
 TEST_CASE("Anthropic SSE decoder: thinking, text and a tool call in pieces")
@@ -18,7 +20,8 @@ TEST_CASE("Anthropic SSE decoder: thinking, text and a tool call in pieces")
     const QByteArray bytes = readFixture(QStringLiteral("anthropic/upstream_stream_tool_use.sse"));
     const QStringList events = describe(decodeWhole(kDecoder, bytes));
     const QStringList expected{
-        QStringLiteral("MessageStart id=msg_01XyZupstream0000000001 model=claude-sonnet-4-5 in=2150 out=3 cr=1800 cw=120"),
+        QStringLiteral(
+            "MessageStart id=msg_01XyZupstream0000000001 model=claude-sonnet-4-5 in=2150 out=3 cr=1800 cw=120"),
         QStringLiteral("BlockStart #0 thinking   "),
         QStringLiteral("ThinkingDelta #0 [Need a greeting file]"),
         QStringLiteral("ThinkingDelta #0 [ with unicode.]"),
@@ -93,10 +96,11 @@ TEST_CASE("Anthropic SSE encoder: every event kind in the exact wire shape")
     startUsage.inputTokens = 42;
     startUsage.cacheReadTokens = 7;
     encoder.encode(StreamEvent::messageStart(QStringLiteral("msg_1"), QStringLiteral("qwen3"), startUsage), out);
-    CHECK(out == QByteArray("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
-                            "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"qwen3\",\"content\":[],"
-                            "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":42,"
-                            "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":7,\"output_tokens\":0}}}\n\n"));
+    CHECK(out ==
+          QByteArray("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+                     "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"qwen3\",\"content\":[],"
+                     "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":42,"
+                     "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":7,\"output_tokens\":0}}}\n\n"));
 
     out.clear();
     encoder.encode(StreamEvent::blockStart(0, StreamEvent::BlockKind::Thinking), out);
@@ -107,7 +111,9 @@ TEST_CASE("Anthropic SSE encoder: every event kind in the exact wire shape")
     encoder.encode(StreamEvent::blockStart(1, StreamEvent::BlockKind::Text), out);
     encoder.encode(StreamEvent::delta(StreamEvent::Type::TextDelta, 1, QStringLiteral("héllo 你好 🎉\n")), out);
     encoder.encode(StreamEvent::blockStop(1), out);
-    encoder.encode(StreamEvent::blockStart(2, StreamEvent::BlockKind::ToolUse, QStringLiteral("toolu_9"), QStringLiteral("Bash")), out);
+    encoder.encode(
+        StreamEvent::blockStart(2, StreamEvent::BlockKind::ToolUse, QStringLiteral("toolu_9"), QStringLiteral("Bash")),
+        out);
     encoder.encode(StreamEvent::delta(StreamEvent::Type::ToolInputDelta, 2, QStringLiteral("{\"command\":")), out);
     encoder.encode(StreamEvent::delta(StreamEvent::Type::ToolInputDelta, 2, QStringLiteral("\"ls\"}")), out);
     encoder.encode(StreamEvent::blockStop(2), out);
@@ -122,10 +128,22 @@ TEST_CASE("Anthropic SSE encoder: every event kind in the exact wire shape")
     encoder.encode(StreamEvent::messageStop(), out);
 
     const auto parsed = parseSse(out);
-    const QList<QByteArray> names{"content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
-                                  "ping", "content_block_start", "content_block_delta", "content_block_stop",
-                                  "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
-                                  "content_block_start", "content_block_stop", "message_delta", "message_stop"};
+    const QList<QByteArray> names{"content_block_start",
+                                  "content_block_delta",
+                                  "content_block_delta",
+                                  "content_block_stop",
+                                  "ping",
+                                  "content_block_start",
+                                  "content_block_delta",
+                                  "content_block_stop",
+                                  "content_block_start",
+                                  "content_block_delta",
+                                  "content_block_delta",
+                                  "content_block_stop",
+                                  "content_block_start",
+                                  "content_block_stop",
+                                  "message_delta",
+                                  "message_stop"};
     REQUIRE(parsed.size() == size_t(names.size()));
     for (size_t i = 0; i < parsed.size(); ++i) {
         INFO("event " << i);
@@ -133,27 +151,35 @@ TEST_CASE("Anthropic SSE encoder: every event kind in the exact wire shape")
         // The data's type always repeats the event name.
         CHECK(parsed[i].data.value(QStringLiteral("type")).toString() == QString::fromLatin1(names[qsizetype(i)]));
     }
-    CHECK(parsed[0].data.value(QStringLiteral("content_block")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("thinking")}, {QStringLiteral("thinking"), QString()}});
-    CHECK(parsed[1].data.value(QStringLiteral("delta")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("thinking_delta")}, {QStringLiteral("thinking"), QStringLiteral("a \"b\"")}});
-    CHECK(parsed[2].data.value(QStringLiteral("delta")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("signature_delta")}, {QStringLiteral("signature"), QStringLiteral("sig")}});
+    CHECK(parsed[0].data.value(QStringLiteral("content_block")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("thinking")}, {QStringLiteral("thinking"), QString()}});
+    CHECK(parsed[1].data.value(QStringLiteral("delta")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("thinking_delta")},
+                      {QStringLiteral("thinking"), QStringLiteral("a \"b\"")}});
+    CHECK(parsed[2].data.value(QStringLiteral("delta")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("signature_delta")},
+                      {QStringLiteral("signature"), QStringLiteral("sig")}});
     CHECK(parsed[3].data.value(QStringLiteral("index")).toInt(-1) == 0);
-    CHECK(parsed[5].data.value(QStringLiteral("content_block")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), QString()}});
+    CHECK(parsed[5].data.value(QStringLiteral("content_block")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), QString()}});
     CHECK(parsed[6].data.value(QStringLiteral("index")).toInt() == 1);
-    CHECK(parsed[6].data.value(QStringLiteral("delta")).toObject().value(QStringLiteral("text")).toString() == QStringLiteral("héllo 你好 🎉\n"));
-    CHECK(parsed[8].data.value(QStringLiteral("content_block")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")}, {QStringLiteral("id"), QStringLiteral("toolu_9")},
-                         {QStringLiteral("name"), QStringLiteral("Bash")}, {QStringLiteral("input"), QJsonObject()}});
-    CHECK(parsed[9].data.value(QStringLiteral("delta")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("input_json_delta")}, {QStringLiteral("partial_json"), QStringLiteral("{\"command\":")}});
-    CHECK(parsed[12].data.value(QStringLiteral("content_block")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("redacted_thinking")}, {QStringLiteral("data"), QStringLiteral("opaque")}});
+    CHECK(parsed[6].data.value(QStringLiteral("delta")).toObject().value(QStringLiteral("text")).toString() ==
+          QStringLiteral("héllo 你好 🎉\n"));
+    CHECK(parsed[8].data.value(QStringLiteral("content_block")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                      {QStringLiteral("id"), QStringLiteral("toolu_9")},
+                      {QStringLiteral("name"), QStringLiteral("Bash")},
+                      {QStringLiteral("input"), QJsonObject()}});
+    CHECK(parsed[9].data.value(QStringLiteral("delta")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("input_json_delta")},
+                      {QStringLiteral("partial_json"), QStringLiteral("{\"command\":")}});
+    CHECK(parsed[12].data.value(QStringLiteral("content_block")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("redacted_thinking")},
+                      {QStringLiteral("data"), QStringLiteral("opaque")}});
     const QJsonObject messageDelta = parsed[14].data;
-    CHECK(messageDelta.value(QStringLiteral("delta")).toObject()
-          == QJsonObject{{QStringLiteral("stop_reason"), QStringLiteral("tool_use")}, {QStringLiteral("stop_sequence"), QJsonValue()}});
+    CHECK(messageDelta.value(QStringLiteral("delta")).toObject() ==
+          QJsonObject{{QStringLiteral("stop_reason"), QStringLiteral("tool_use")},
+                      {QStringLiteral("stop_sequence"), QJsonValue()}});
     CHECK(messageDelta.value(QStringLiteral("usage")).toObject().value(QStringLiteral("output_tokens")).toInt() == 17);
     CHECK(messageDelta.value(QStringLiteral("usage")).toObject().value(QStringLiteral("input_tokens")).toInt() == 42);
 }
@@ -165,11 +191,15 @@ TEST_CASE("Anthropic SSE encoder: message_delta omits unknown input usage; error
     Usage usage;
     usage.outputTokens = 5;
     encoder.encode(StreamEvent::messageDelta(StopReason::EndTurn, usage, QStringLiteral("END")), out);
-    CHECK(out == QByteArray("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
-                            "\"stop_sequence\":\"END\"},\"usage\":{\"output_tokens\":5}}\n\n"));
+    CHECK(out ==
+          QByteArray("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                     "\"stop_sequence\":\"END\"},\"usage\":{\"output_tokens\":5}}\n\n"));
     out.clear();
     encoder.encode(StreamEvent::failure(ApiError::upstream(503, QStringLiteral("Ollama is busy"))), out);
-    CHECK(out == QByteArray("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Ollama is busy\"}}\n\n"));
+    CHECK(out ==
+          QByteArray(
+              "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Ollama "
+              "is busy\"}}\n\n"));
     encoder.encode(StreamEvent::messageStop(), out);
     CHECK(out.count("event:") == 1);
 }
@@ -204,14 +234,15 @@ TEST_CASE("StreamAggregator builds the Response; ResponseStreamer streams it bac
     CHECK(response.content[0].signature == QStringLiteral("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxDSOz"));
     CHECK(response.content[1].text == QStringLiteral("Writing héllo 你好 🎉 to the file.\n"));
     CHECK(response.content[2].toolId == QStringLiteral("toolu_01UpstreamToolCall00001"));
-    CHECK(response.content[2].toolInput
-          == QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/home/dev/proj/greeting.txt")},
-                         {QStringLiteral("content"), QStringLiteral("héllo 你好 🎉\n")}});
+    CHECK(response.content[2].toolInput ==
+          QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/home/dev/proj/greeting.txt")},
+                      {QStringLiteral("content"), QStringLiteral("héllo 你好 🎉\n")}});
 
     const StreamEvents replay = ResponseStreamer::toEvents(response);
     const QStringList lines = describe(replay);
     const QStringList expected{
-        QStringLiteral("MessageStart id=msg_01XyZupstream0000000001 model=claude-sonnet-4-5 in=2150 out=1 cr=1800 cw=120"),
+        QStringLiteral(
+            "MessageStart id=msg_01XyZupstream0000000001 model=claude-sonnet-4-5 in=2150 out=1 cr=1800 cw=120"),
         QStringLiteral("BlockStart #0 thinking   "),
         QStringLiteral("ThinkingDelta #0 [Need a greeting file with unicode.]"),
         QStringLiteral("SignatureDelta #0 [EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxDSOz]"),
@@ -220,7 +251,8 @@ TEST_CASE("StreamAggregator builds the Response; ResponseStreamer streams it bac
         QStringLiteral("TextDelta #1 [Writing héllo 你好 🎉 to the file.\n]"),
         QStringLiteral("BlockStop #1"),
         QStringLiteral("BlockStart #2 tool_use toolu_01UpstreamToolCall00001 Write "),
-        QStringLiteral("ToolInputDelta #2 [{\"content\":\"héllo 你好 🎉\\n\",\"file_path\":\"/home/dev/proj/greeting.txt\"}]"),
+        QStringLiteral(
+            "ToolInputDelta #2 [{\"content\":\"héllo 你好 🎉\\n\",\"file_path\":\"/home/dev/proj/greeting.txt\"}]"),
         QStringLiteral("BlockStop #2"),
         QStringLiteral("MessageDelta tool_use seq= in=2150 out=87 cr=1800 cw=120"),
         QStringLiteral("MessageStop"),
@@ -241,14 +273,16 @@ TEST_CASE("StreamAggregator fails on error events and on invalid tool JSON")
     CHECK(errored.error().type == QStringLiteral("overloaded_error"));
 
     StreamAggregator broken;
-    broken.add(StreamEvent::blockStart(0, StreamEvent::BlockKind::ToolUse, QStringLiteral("t"), QStringLiteral("Bash")));
+    broken.add(
+        StreamEvent::blockStart(0, StreamEvent::BlockKind::ToolUse, QStringLiteral("t"), QStringLiteral("Bash")));
     broken.add(StreamEvent::delta(StreamEvent::Type::ToolInputDelta, 0, QStringLiteral("{\"command\": ")));
     broken.add(StreamEvent::blockStop(0));
     CHECK(broken.failed());
     CHECK(broken.error().message.contains(QStringLiteral("\"Bash\"")));
 
     StreamAggregator noArguments;
-    noArguments.add(StreamEvent::blockStart(0, StreamEvent::BlockKind::ToolUse, QStringLiteral("t"), QStringLiteral("Now")));
+    noArguments.add(
+        StreamEvent::blockStart(0, StreamEvent::BlockKind::ToolUse, QStringLiteral("t"), QStringLiteral("Now")));
     noArguments.add(StreamEvent::blockStop(0));
     CHECK_FALSE(noArguments.failed());
     CHECK(noArguments.response().content.at(0).toolInput.isEmpty());

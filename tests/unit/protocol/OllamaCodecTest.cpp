@@ -34,43 +34,61 @@ TEST_CASE("Ollama request: Claude Code's tool_result turn encodes for /api/chat"
     CHECK(body.value(QStringLiteral("stream")) == QJsonValue(false));
     CHECK(body.value(QStringLiteral("keep_alive")).toString() == QStringLiteral("30m"));
     CHECK(body.value(QStringLiteral("think")) == QJsonValue(true));
-    CHECK(body.value(QStringLiteral("options")).toObject()
-          == QJsonObject{{QStringLiteral("num_ctx"), 65536}, {QStringLiteral("num_predict"), 32000}, {QStringLiteral("temperature"), 0.7},
-                         {QStringLiteral("top_k"), 30}, {QStringLiteral("stop"), QJsonArray{QStringLiteral("</done>")}}});
+    CHECK(body.value(QStringLiteral("options")).toObject() ==
+          QJsonObject{{QStringLiteral("num_ctx"), 65536},
+                      {QStringLiteral("num_predict"), 32000},
+                      {QStringLiteral("temperature"), 0.7},
+                      {QStringLiteral("top_k"), 30},
+                      {QStringLiteral("stop"), QJsonArray{QStringLiteral("</done>")}}});
 
     const QJsonArray tools = body.value(QStringLiteral("tools")).toArray();
     REQUIRE(tools.size() == 5);
-    CHECK(object(tools.at(1)) == QJsonObject{{QStringLiteral("type"), QStringLiteral("function")},
-                                             {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Read")},
-                                                                                      {QStringLiteral("description"), QStringLiteral("Reads a text file from disk.")},
-                                                                                      {QStringLiteral("parameters"), request.tools[1].inputSchema}}}});
+    CHECK(object(tools.at(1)) ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("function")},
+                      {QStringLiteral("function"),
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("Read")},
+                                   {QStringLiteral("description"), QStringLiteral("Reads a text file from disk.")},
+                                   {QStringLiteral("parameters"), request.tools[1].inputSchema}}}});
 
     const QJsonArray messages = body.value(QStringLiteral("messages")).toArray();
     REQUIRE(messages.size() == 7);
-    CHECK(object(messages.at(0)) == QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
-                                                {QStringLiteral("content"), QStringLiteral("You are a coding agent working in a terminal.\n\nPrefer small, reviewable edits. Explain what you changed.")}});
+    CHECK(object(messages.at(0)) ==
+          QJsonObject{
+              {QStringLiteral("role"), QStringLiteral("system")},
+              {QStringLiteral("content"), QStringLiteral("You are a coding agent working in a terminal.\n\nPrefer "
+                                                         "small, reviewable edits. Explain what you changed.")}});
     CHECK(object(messages.at(1)).value(QStringLiteral("role")).toString() == QStringLiteral("user"));
-    CHECK(object(messages.at(2)) == QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
-                                                {QStringLiteral("content"), QStringLiteral("Environment: linux, cwd /home/dev/proj, git repo: yes.")}});
+    CHECK(object(messages.at(2)) ==
+          QJsonObject{
+              {QStringLiteral("role"), QStringLiteral("system")},
+              {QStringLiteral("content"), QStringLiteral("Environment: linux, cwd /home/dev/proj, git repo: yes.")}});
     const QJsonObject assistant = object(messages.at(3));
     CHECK(assistant.value(QStringLiteral("role")).toString() == QStringLiteral("assistant"));
     CHECK(assistant.value(QStringLiteral("content")).toString() == QStringLiteral("Creating greeting.txt now."));
-    CHECK(assistant.value(QStringLiteral("thinking")).toString() == QStringLiteral("The user wants a file with a greeting."));
+    CHECK(assistant.value(QStringLiteral("thinking")).toString() ==
+          QStringLiteral("The user wants a file with a greeting."));
     const QJsonArray calls = assistant.value(QStringLiteral("tool_calls")).toArray();
     REQUIRE(calls.size() == 2);
-    CHECK(object(calls.at(0)) == QJsonObject{{QStringLiteral("function"), QJsonObject{
-                                                 {QStringLiteral("name"), QStringLiteral("Write")},
-                                                 {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/home/dev/proj/greeting.txt")},
-                                                                                           {QStringLiteral("content"), QStringLiteral("héllo 你好 🎉\n")}}}}}});
-    CHECK(object(messages.at(4)) == QJsonObject{{QStringLiteral("role"), QStringLiteral("tool")},
-                                                {QStringLiteral("content"), QStringLiteral("Wrote 1 line to /home/dev/proj/greeting.txt")},
-                                                {QStringLiteral("tool_name"), QStringLiteral("Write")}});
-    CHECK(object(messages.at(5)) == QJsonObject{{QStringLiteral("role"), QStringLiteral("tool")},
-                                                {QStringLiteral("content"), QStringLiteral("Error: ls: permission denied")},
-                                                {QStringLiteral("tool_name"), QStringLiteral("Bash")}});
-    CHECK(object(messages.at(6)) == QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                {QStringLiteral("content"), QStringLiteral("also show me this\n\n[image: https://example.test/screen.png]")},
-                                                {QStringLiteral("images"), QJsonArray{QStringLiteral("iVBORw0KGgo=")}}});
+    CHECK(object(calls.at(0)) ==
+          QJsonObject{
+              {QStringLiteral("function"),
+               QJsonObject{{QStringLiteral("name"), QStringLiteral("Write")},
+                           {QStringLiteral("arguments"),
+                            QJsonObject{{QStringLiteral("file_path"), QStringLiteral("/home/dev/proj/greeting.txt")},
+                                        {QStringLiteral("content"), QStringLiteral("héllo 你好 🎉\n")}}}}}});
+    CHECK(object(messages.at(4)) ==
+          QJsonObject{{QStringLiteral("role"), QStringLiteral("tool")},
+                      {QStringLiteral("content"), QStringLiteral("Wrote 1 line to /home/dev/proj/greeting.txt")},
+                      {QStringLiteral("tool_name"), QStringLiteral("Write")}});
+    CHECK(object(messages.at(5)) ==
+          QJsonObject{{QStringLiteral("role"), QStringLiteral("tool")},
+                      {QStringLiteral("content"), QStringLiteral("Error: ls: permission denied")},
+                      {QStringLiteral("tool_name"), QStringLiteral("Bash")}});
+    CHECK(object(messages.at(6)) ==
+          QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                      {QStringLiteral("content"),
+                       QStringLiteral("also show me this\n\n[image: https://example.test/screen.png]")},
+                      {QStringLiteral("images"), QJsonArray{QStringLiteral("iVBORw0KGgo=")}}});
 }
 
 TEST_CASE("Ollama request: tool_choice none drops tools; numeric keep_alive; defaults")
@@ -89,8 +107,9 @@ TEST_CASE("Ollama request: tool_choice none drops tools; numeric keep_alive; def
     CHECK(body.value(QStringLiteral("keep_alive")) == QJsonValue(-1));
     CHECK(body.value(QStringLiteral("stream")) == QJsonValue(true));
     CHECK(body.value(QStringLiteral("options")).toObject() == QJsonObject{{QStringLiteral("num_ctx"), 32768}});
-    CHECK(body.value(QStringLiteral("messages")).toArray()
-          == QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), QStringLiteral("hi")}}});
+    CHECK(body.value(QStringLiteral("messages")).toArray() ==
+          QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                 {QStringLiteral("content"), QStringLiteral("hi")}}});
 
     OllamaOptions noThinking;
     noThinking.think = false;
@@ -101,7 +120,8 @@ TEST_CASE("Ollama request: tool_choice none drops tools; numeric keep_alive; def
 TEST_CASE("Ollama response: thinking, text and a tool call")
 {
     Response response;
-    REQUIRE_FALSE(OllamaResponseCodec::decode(readJsonFixture(QStringLiteral("ollama/upstream_response.json")), response));
+    REQUIRE_FALSE(
+        OllamaResponseCodec::decode(readJsonFixture(QStringLiteral("ollama/upstream_response.json")), response));
     CHECK(response.id.startsWith(QStringLiteral("msg_")));
     CHECK(response.model == QStringLiteral("qwen3-coder:30b"));
     CHECK(response.stopReason == StopReason::ToolUse);
@@ -117,7 +137,10 @@ TEST_CASE("Ollama response: thinking, text and a tool call")
     CHECK(response.content[2].toolInput == QJsonObject{{QStringLiteral("command"), QStringLiteral("make test")}});
 
     Response length;
-    REQUIRE_FALSE(OllamaResponseCodec::decode(parseObject(R"({"model":"m","message":{"role":"assistant","content":"<think>a</think>b"},"done":true,"done_reason":"length"})"), length));
+    REQUIRE_FALSE(OllamaResponseCodec::decode(
+        parseObject(
+            R"({"model":"m","message":{"role":"assistant","content":"<think>a</think>b"},"done":true,"done_reason":"length"})"),
+        length));
     CHECK(length.stopReason == StopReason::MaxTokens);
     REQUIRE(length.content.size() == 2);
     CHECK(length.content[0].kind == ContentPart::Kind::Thinking);
@@ -138,11 +161,13 @@ TEST_CASE("Ollama errors: not found, other errors and plain text")
     CHECK(missing.type == QStringLiteral("not_found_error"));
     CHECK(missing.message == QStringLiteral("model 'qwen9:7b' not found — run `ollama pull qwen9:7b`"));
 
-    const ApiError pulled = OllamaErrorCodec::decode(400, R"({"error":"model \"llama9\" not found, try pulling it first"})");
+    const ApiError pulled =
+        OllamaErrorCodec::decode(400, R"({"error":"model \"llama9\" not found, try pulling it first"})");
     CHECK(pulled.httpStatus == 404);
     CHECK(pulled.message == QStringLiteral("model \"llama9\" not found, try pulling it first"));
 
-    const ApiError busy = OllamaErrorCodec::decode(503, R"({"error":"server busy, please try again.  maximum pending requests exceeded"})");
+    const ApiError busy = OllamaErrorCodec::decode(
+        503, R"({"error":"server busy, please try again.  maximum pending requests exceeded"})");
     CHECK(busy.httpStatus == 503);
     CHECK(busy.type == QStringLiteral("overloaded_error"));
 

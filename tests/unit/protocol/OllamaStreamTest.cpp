@@ -6,7 +6,9 @@ using namespace sb;
 using namespace sb::test;
 
 namespace {
-const DecoderFactory kDecoder = [] { return std::make_unique<OllamaNdjsonDecoder>(); };
+const DecoderFactory kDecoder = [] {
+    return std::make_unique<OllamaNdjsonDecoder>();
+};
 
 QStringList decodeFixture(const char *name)
 {
@@ -77,7 +79,8 @@ TEST_CASE("Ollama NDJSON decoder: error lines and truncated bodies end with an E
         QStringLiteral("MessageStart id=msg_* model=qwen3-coder:30b in=-1 out=-1 cr=0 cw=0"),
         QStringLiteral("BlockStart #0 text   "),
         QStringLiteral("TextDelta #0 [Start]"),
-        QStringLiteral("Error 500 api_error an error was encountered while running the model: CUDA error: out of memory"),
+        QStringLiteral(
+            "Error 500 api_error an error was encountered while running the model: CUDA error: out of memory"),
     };
     CHECK(errored == expectedError);
 

@@ -9,7 +9,9 @@ using namespace sb;
 using namespace sb::test;
 
 namespace {
-const DecoderFactory kDecoder = [] { return std::make_unique<OpenAiSseDecoder>(); };
+const DecoderFactory kDecoder = [] {
+    return std::make_unique<OpenAiSseDecoder>();
+};
 
 QStringList decodeFixture(const char *name, bool normalize = false)
 {
@@ -21,14 +23,20 @@ QStringList decodeFixture(const char *name, bool normalize = false)
 
 QJsonObject delta(const ParsedSse &chunk)
 {
-    return chunk.data.value(QStringLiteral("choices")).toArray().at(0).toObject().value(QStringLiteral("delta")).toObject();
+    return chunk.data.value(QStringLiteral("choices"))
+        .toArray()
+        .at(0)
+        .toObject()
+        .value(QStringLiteral("delta"))
+        .toObject();
 }
 } // namespace
 
 TEST_CASE("OpenAI SSE decoder: text then three parallel tool calls with arguments in pieces")
 {
     const QStringList expected{
-        QStringLiteral("MessageStart id=msg_chatcmpl-9b1f0c3e7d2a4c51 model=Qwen/Qwen3-Coder-30B-A3B-Instruct in=-1 out=-1 cr=0 cw=0"),
+        QStringLiteral("MessageStart id=msg_chatcmpl-9b1f0c3e7d2a4c51 model=Qwen/Qwen3-Coder-30B-A3B-Instruct in=-1 "
+                       "out=-1 cr=0 cw=0"),
         QStringLiteral("BlockStart #0 text   "),
         QStringLiteral("TextDelta #0 [I'll check ]"),
         QStringLiteral("TextDelta #0 [both files.]"),
@@ -99,7 +107,7 @@ TEST_CASE("OpenAI SSE decoder: <think> tags cut across chunks; finish_reason wit
     OpenAiSseDecoder decoder;
     StreamEvents events;
     decoder.feed(readFixture(QStringLiteral("openai/stream_think_tags.sse")), events);
-    CHECK_FALSE(decoder.isComplete());  // waits for [DONE] or the end of the body
+    CHECK_FALSE(decoder.isComplete()); // waits for [DONE] or the end of the body
     decoder.finish(events);
     CHECK(decoder.isComplete());
 }
@@ -133,7 +141,8 @@ TEST_CASE("OpenAI SSE decoder: truncated streams and error chunks become Error e
 {
     const QStringList truncated = decodeFixture("openai/stream_truncated.sse");
     const QStringList expectedTruncated{
-        QStringLiteral("MessageStart id=msg_chatcmpl-9b1f0c3e7d2a4c51 model=Qwen/Qwen3-Coder-30B-A3B-Instruct in=-1 out=-1 cr=0 cw=0"),
+        QStringLiteral("MessageStart id=msg_chatcmpl-9b1f0c3e7d2a4c51 model=Qwen/Qwen3-Coder-30B-A3B-Instruct in=-1 "
+                       "out=-1 cr=0 cw=0"),
         QStringLiteral("BlockStart #0 text   "),
         QStringLiteral("TextDelta #0 [Partial ans]"),
         QStringLiteral("Error 502 api_error upstream stream ended before it was complete"),
@@ -145,11 +154,12 @@ TEST_CASE("OpenAI SSE decoder: truncated streams and error chunks become Error e
     CHECK(errored[2] == QStringLiteral("TextDelta #0 [Work]"));
     CHECK(errored[3] == QStringLiteral("Error 503 overloaded_error The model is overloaded, retry later"));
 
-    const QByteArray empty("data: {\"choices\":[{\"delta\":{\"content\":\"\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"\\n\\n\"}}]}\n\n");
+    const QByteArray empty("data: {\"choices\":[{\"delta\":{\"content\":\"\"}}]}\n\ndata: "
+                           "{\"choices\":[{\"delta\":{\"content\":\"\\n\\n\"}}]}\n\n");
     OpenAiSseDecoder decoder;
     StreamEvents events;
     decoder.feed(empty, events);
-    REQUIRE(events.size() == 1);  // empty (and so far whitespace-only) content opens no block
+    REQUIRE(events.size() == 1); // empty (and so far whitespace-only) content opens no block
     CHECK(events[0].type == StreamEvent::Type::MessageStart);
     decoder.finish(events);
     REQUIRE(events.size() == 2);
@@ -173,33 +183,67 @@ TEST_CASE("OpenAI SSE encoder: chunks in order, parsed back and checked")
         CHECK(chunks[i].data.value(QStringLiteral("object")).toString() == QStringLiteral("chat.completion.chunk"));
         CHECK(chunks[i].data.value(QStringLiteral("model")).toString() == QStringLiteral("my-model"));
     }
-    CHECK(delta(chunks[0]) == QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), QString()}});
+    CHECK(delta(chunks[0]) ==
+          QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), QString()}});
     CHECK(delta(chunks[1]) == QJsonObject{{QStringLiteral("content"), QStringLiteral("I'll check ")}});
     CHECK(delta(chunks[2]) == QJsonObject{{QStringLiteral("content"), QStringLiteral("both files.")}});
     const QJsonObject firstCall = delta(chunks[3]).value(QStringLiteral("tool_calls")).toArray().at(0).toObject();
-    CHECK(firstCall == QJsonObject{{QStringLiteral("index"), 0}, {QStringLiteral("id"), QStringLiteral("call_aaa111")},
-                                   {QStringLiteral("type"), QStringLiteral("function")},
-                                   {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Read")}, {QStringLiteral("arguments"), QString()}}}});
-    CHECK(delta(chunks[4]).value(QStringLiteral("tool_calls")).toArray().at(0).toObject()
-          == QJsonObject{{QStringLiteral("index"), 0}, {QStringLiteral("function"), QJsonObject{{QStringLiteral("arguments"), QStringLiteral("{\"file_")}}}});
-    CHECK(delta(chunks[8]).value(QStringLiteral("tool_calls")).toArray().at(0).toObject().value(QStringLiteral("index")).toInt() == 1);
-    CHECK(delta(chunks[11]).value(QStringLiteral("tool_calls")).toArray().at(0).toObject().value(QStringLiteral("id")).toString() == QStringLiteral("call_ccc333"));
-    CHECK(delta(chunks[11]).value(QStringLiteral("tool_calls")).toArray().at(0).toObject().value(QStringLiteral("index")).toInt() == 2);
-    CHECK(delta(chunks[12]).value(QStringLiteral("tool_calls")).toArray().at(0).toObject().value(QStringLiteral("function")).toObject()
-          .value(QStringLiteral("arguments")).toString() == QStringLiteral("{\"command\": \"git status\"}"));
+    CHECK(firstCall ==
+          QJsonObject{{QStringLiteral("index"), 0},
+                      {QStringLiteral("id"), QStringLiteral("call_aaa111")},
+                      {QStringLiteral("type"), QStringLiteral("function")},
+                      {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Read")},
+                                                               {QStringLiteral("arguments"), QString()}}}});
+    CHECK(delta(chunks[4]).value(QStringLiteral("tool_calls")).toArray().at(0).toObject() ==
+          QJsonObject{
+              {QStringLiteral("index"), 0},
+              {QStringLiteral("function"), QJsonObject{{QStringLiteral("arguments"), QStringLiteral("{\"file_")}}}});
+    CHECK(delta(chunks[8])
+              .value(QStringLiteral("tool_calls"))
+              .toArray()
+              .at(0)
+              .toObject()
+              .value(QStringLiteral("index"))
+              .toInt() == 1);
+    CHECK(delta(chunks[11])
+              .value(QStringLiteral("tool_calls"))
+              .toArray()
+              .at(0)
+              .toObject()
+              .value(QStringLiteral("id"))
+              .toString() == QStringLiteral("call_ccc333"));
+    CHECK(delta(chunks[11])
+              .value(QStringLiteral("tool_calls"))
+              .toArray()
+              .at(0)
+              .toObject()
+              .value(QStringLiteral("index"))
+              .toInt() == 2);
+    CHECK(delta(chunks[12])
+              .value(QStringLiteral("tool_calls"))
+              .toArray()
+              .at(0)
+              .toObject()
+              .value(QStringLiteral("function"))
+              .toObject()
+              .value(QStringLiteral("arguments"))
+              .toString() == QStringLiteral("{\"command\": \"git status\"}"));
     const QJsonObject finish = chunks[13].data.value(QStringLiteral("choices")).toArray().at(0).toObject();
     CHECK(finish.value(QStringLiteral("finish_reason")).toString() == QStringLiteral("tool_calls"));
     CHECK(finish.value(QStringLiteral("delta")).toObject().isEmpty());
     CHECK(chunks[14].data.value(QStringLiteral("choices")).toArray().isEmpty());
-    CHECK(chunks[14].data.value(QStringLiteral("usage")).toObject()
-          == QJsonObject{{QStringLiteral("prompt_tokens"), 1200}, {QStringLiteral("completion_tokens"), 64}, {QStringLiteral("total_tokens"), 1264},
-                         {QStringLiteral("prompt_tokens_details"), QJsonObject{{QStringLiteral("cached_tokens"), 1024}}}});
+    CHECK(chunks[14].data.value(QStringLiteral("usage")).toObject() ==
+          QJsonObject{{QStringLiteral("prompt_tokens"), 1200},
+                      {QStringLiteral("completion_tokens"), 64},
+                      {QStringLiteral("total_tokens"), 1264},
+                      {QStringLiteral("prompt_tokens_details"), QJsonObject{{QStringLiteral("cached_tokens"), 1024}}}});
     CHECK(chunks[15].rawData == QByteArray("[DONE]"));
 }
 
 TEST_CASE("OpenAI SSE: encoder output decodes back to the same events")
 {
-    for (const char *fixture : {"openai/stream_parallel_tools.sse", "openai/stream_reasoning.sse", "openai/stream_think_tags.sse"}) {
+    for (const char *fixture :
+         {"openai/stream_parallel_tools.sse", "openai/stream_reasoning.sse", "openai/stream_think_tags.sse"}) {
         INFO(fixture);
         const StreamEvents events = decodeWhole(kDecoder, readFixture(QString::fromLatin1(fixture)));
         // Ask for the usage chunk only when the upstream reported usage: an encoder without
@@ -229,7 +273,13 @@ TEST_CASE("OpenAI SSE encoder: thinking, no usage chunk unless asked, error ends
     REQUIRE(chunks.size() == 4);
     CHECK(chunks[0].data.value(QStringLiteral("id")).toString() == QStringLiteral("chatcmpl-x"));
     CHECK(delta(chunks[1]) == QJsonObject{{QStringLiteral("reasoning_content"), QStringLiteral("hmm")}});
-    CHECK(chunks[2].data.value(QStringLiteral("choices")).toArray().at(0).toObject().value(QStringLiteral("finish_reason")).toString() == QStringLiteral("stop"));
+    CHECK(chunks[2]
+              .data.value(QStringLiteral("choices"))
+              .toArray()
+              .at(0)
+              .toObject()
+              .value(QStringLiteral("finish_reason"))
+              .toString() == QStringLiteral("stop"));
     CHECK(chunks[3].rawData == QByteArray("[DONE]"));
     CHECK(out.contains(": ping\n\n"));
 
@@ -239,5 +289,9 @@ TEST_CASE("OpenAI SSE encoder: thinking, no usage chunk unless asked, error ends
     failed.clear();
     failing.encode(StreamEvent::failure(ApiError::upstream(529, QStringLiteral("busy"))), failed);
     failing.encode(StreamEvent::messageStop(), failed);
-    CHECK(failed == QByteArray("data: {\"error\":{\"message\":\"busy\",\"type\":\"server_error\",\"param\":null,\"code\":\"overloaded\"}}\n\n"));
+    CHECK(
+        failed ==
+        QByteArray(
+            "data: "
+            "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\",\"param\":null,\"code\":\"overloaded\"}}\n\n"));
 }

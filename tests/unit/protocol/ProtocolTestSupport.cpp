@@ -86,16 +86,17 @@ QString describe(const StreamEvent &event)
     case StreamEvent::Type::ThinkingDelta:
     case StreamEvent::Type::SignatureDelta:
         return QStringLiteral("%1 #%2 [%3]").arg(type).arg(event.index).arg(event.text);
-    case StreamEvent::Type::BlockStop:
-        return QStringLiteral("%1 #%2").arg(type).arg(event.index);
+    case StreamEvent::Type::BlockStop: return QStringLiteral("%1 #%2").arg(type).arg(event.index);
     case StreamEvent::Type::MessageDelta:
         return QStringLiteral("%1 %2 seq=%3 %4")
             .arg(type, stopReasonName(event.stopReason), event.stopSequence, usageText(event.usage));
     case StreamEvent::Type::MessageStop:
-    case StreamEvent::Type::Ping:
-        return type;
+    case StreamEvent::Type::Ping: return type;
     case StreamEvent::Type::Error:
-        return QStringLiteral("%1 %2 %3 %4").arg(type).arg(event.error.httpStatus).arg(event.error.type, event.error.message);
+        return QStringLiteral("%1 %2 %3 %4")
+            .arg(type)
+            .arg(event.error.httpStatus)
+            .arg(event.error.type, event.error.message);
     }
     return type;
 }
@@ -149,7 +150,9 @@ QStringList normalizeIds(const QStringList &lines)
 int countSplitMismatches(const DecoderFactory &factory, const QByteArray &bytes, const QStringList &expectedLines,
                          bool normalize)
 {
-    const auto prepare = [normalize](const QStringList &lines) { return normalize ? normalizeIds(lines) : lines; };
+    const auto prepare = [normalize](const QStringList &lines) {
+        return normalize ? normalizeIds(lines) : lines;
+    };
     const QStringList expected = prepare(expectedLines);
     int mismatches = 0;
     for (qsizetype cut = 0; cut <= bytes.size(); ++cut) {

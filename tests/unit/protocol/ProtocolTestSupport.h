@@ -14,18 +14,15 @@
 #include <memory>
 
 namespace Catch {
-template<>
-struct StringMaker<QString>
+template<> struct StringMaker<QString>
 {
     static std::string convert(const QString &value) { return '"' + value.toStdString() + '"'; }
 };
-template<>
-struct StringMaker<QByteArray>
+template<> struct StringMaker<QByteArray>
 {
     static std::string convert(const QByteArray &value) { return '"' + value.toStdString() + '"'; }
 };
-template<>
-struct StringMaker<QStringList>
+template<> struct StringMaker<QStringList>
 {
     static std::string convert(const QStringList &value)
     {
@@ -39,7 +36,7 @@ struct StringMaker<QStringList>
 
 namespace sb::test {
 
-QByteArray readFixture(const QString &relativePath);  // under tests/fixtures/protocol/
+QByteArray readFixture(const QString &relativePath); // under tests/fixtures/protocol/
 QJsonObject readJsonFixture(const QString &relativePath);
 QJsonObject parseObject(const QByteArray &json);
 
@@ -69,7 +66,7 @@ struct ParsedSse
 {
     QByteArray event;
     QByteArray rawData;
-    QJsonObject data;  // empty when rawData is not a JSON object (e.g. "[DONE]")
+    QJsonObject data; // empty when rawData is not a JSON object (e.g. "[DONE]")
 };
 std::vector<ParsedSse> parseSse(const QByteArray &bytes);
 

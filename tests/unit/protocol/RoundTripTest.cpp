@@ -79,13 +79,16 @@ TEST_CASE("Round trip: the order checker rejects broken streams")
     StreamEvents events{StreamEvent::messageStart(QStringLiteral("m"), QStringLiteral("x"), Usage{}),
                         StreamEvent::blockStart(0, StreamEvent::BlockKind::Text),
                         StreamEvent::delta(StreamEvent::Type::TextDelta, 1, QStringLiteral("a")),
-                        StreamEvent::blockStop(0), StreamEvent::messageDelta(StopReason::EndTurn, Usage{}),
+                        StreamEvent::blockStop(0),
+                        StreamEvent::messageDelta(StopReason::EndTurn, Usage{}),
                         StreamEvent::messageStop()};
-    CHECK(anthropicOrderProblem(parseSse(encodeAnthropic(events))) == QStringLiteral("delta for block 1 while 0 is open"));
+    CHECK(anthropicOrderProblem(parseSse(encodeAnthropic(events))) ==
+          QStringLiteral("delta for block 1 while 0 is open"));
     events[2].index = 0;
     CHECK(anthropicOrderProblem(parseSse(encodeAnthropic(events))).isEmpty());
     events.erase(events.begin() + 3);
-    CHECK(anthropicOrderProblem(parseSse(encodeAnthropic(events))) == QStringLiteral("message_delta while block 0 is open"));
+    CHECK(anthropicOrderProblem(parseSse(encodeAnthropic(events))) ==
+          QStringLiteral("message_delta while block 0 is open"));
 }
 
 TEST_CASE("Round trip: every upstream stream becomes a valid Anthropic stream for Claude Code")
@@ -97,9 +100,15 @@ TEST_CASE("Round trip: every upstream stream becomes a valid Anthropic stream fo
         QList<QByteArray> blockTypes;
         const char *stopReason;
     };
-    const auto openAi = [] { return std::make_unique<OpenAiSseDecoder>(); };
-    const auto ollama = [] { return std::make_unique<OllamaNdjsonDecoder>(); };
-    const auto anthropic = [] { return std::make_unique<AnthropicSseDecoder>(); };
+    const auto openAi = [] {
+        return std::make_unique<OpenAiSseDecoder>();
+    };
+    const auto ollama = [] {
+        return std::make_unique<OllamaNdjsonDecoder>();
+    };
+    const auto anthropic = [] {
+        return std::make_unique<AnthropicSseDecoder>();
+    };
     const Case cases[] = {
         {"openai/stream_parallel_tools.sse", openAi, {"text", "tool_use", "tool_use", "tool_use"}, "tool_use"},
         {"openai/stream_reasoning.sse", openAi, {"thinking", "text"}, "end_turn"},
@@ -111,7 +120,8 @@ TEST_CASE("Round trip: every upstream stream becomes a valid Anthropic stream fo
     };
     for (const Case &item : cases) {
         INFO(item.fixture);
-        const QByteArray sse = encodeAnthropic(decodeWhole(item.decoder, readFixture(QString::fromLatin1(item.fixture))));
+        const QByteArray sse =
+            encodeAnthropic(decodeWhole(item.decoder, readFixture(QString::fromLatin1(item.fixture))));
         const auto events = parseSse(sse);
         CHECK(anthropicOrderProblem(events) == QString());
         QList<QByteArray> blockTypes;
@@ -129,30 +139,38 @@ TEST_CASE("Round trip: every upstream stream becomes a valid Anthropic stream fo
             }
         }
         CHECK(blockTypes == item.blockTypes);
-        CHECK(toolIds.size() == toolBlocks);  // each tool call has its own id
-        CHECK(events[events.size() - 2].data.value(QStringLiteral("delta")).toObject().value(QStringLiteral("stop_reason")).toString()
-              == QLatin1String(item.stopReason));
+        CHECK(toolIds.size() == toolBlocks); // each tool call has its own id
+        CHECK(events[events.size() - 2]
+                  .data.value(QStringLiteral("delta"))
+                  .toObject()
+                  .value(QStringLiteral("stop_reason"))
+                  .toString() == QLatin1String(item.stopReason));
     }
 }
 
 TEST_CASE("Round trip: Claude Code request → OpenAI and Ollama bodies keep the essentials")
 {
     Request request;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(readJsonFixture(QStringLiteral("anthropic/claude_code_main_request.json")), request));
+    REQUIRE_FALSE(AnthropicRequestCodec::decode(
+        readJsonFixture(QStringLiteral("anthropic/claude_code_main_request.json")), request));
 
     const QJsonObject openAi = OpenAiRequestCodec::encode(request);
     const QJsonArray messages = openAi.value(QStringLiteral("messages")).toArray();
     REQUIRE(messages.size() == 3);
     CHECK(messages.at(0).toObject().value(QStringLiteral("role")).toString() == QStringLiteral("system"));
-    CHECK_FALSE(messages.at(0).toObject().value(QStringLiteral("content")).toString().contains(QStringLiteral("billing")));
-    CHECK(messages.at(2).toObject() == QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
-                                                   {QStringLiteral("content"), QStringLiteral("Environment: linux, cwd /home/dev/proj, git repo: yes.")}});
+    CHECK_FALSE(
+        messages.at(0).toObject().value(QStringLiteral("content")).toString().contains(QStringLiteral("billing")));
+    CHECK(messages.at(2).toObject() ==
+          QJsonObject{
+              {QStringLiteral("role"), QStringLiteral("system")},
+              {QStringLiteral("content"), QStringLiteral("Environment: linux, cwd /home/dev/proj, git repo: yes.")}});
     CHECK(openAi.value(QStringLiteral("max_tokens")).toInt() == 32000);
     CHECK(openAi.value(QStringLiteral("stream_options")).toObject().value(QStringLiteral("include_usage")).toBool());
     const QJsonArray tools = openAi.value(QStringLiteral("tools")).toArray();
     REQUIRE(tools.size() == 5);
-    CHECK(tools.at(4).toObject().value(QStringLiteral("function")).toObject().value(QStringLiteral("name")).toString()
-          == QStringLiteral("DeferredToolPlaceholder"));
+    CHECK(
+        tools.at(4).toObject().value(QStringLiteral("function")).toObject().value(QStringLiteral("name")).toString() ==
+        QStringLiteral("DeferredToolPlaceholder"));
     CHECK_FALSE(openAi.contains(QStringLiteral("tool_choice")));
     CHECK_FALSE(openAi.contains(QStringLiteral("thinking")));
     CHECK_FALSE(openAi.contains(QStringLiteral("metadata")));
@@ -180,44 +198,63 @@ TEST_CASE("Round trip: OpenAI client request → canonical → Anthropic body")
     CHECK(body.value(QStringLiteral("max_tokens")).toInt() == 700);
     CHECK(body.value(QStringLiteral("stream")).toBool());
     CHECK(body.value(QStringLiteral("stop_sequences")).toArray() == QJsonArray{QStringLiteral("###")});
-    CHECK(body.value(QStringLiteral("tool_choice")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("any")}, {QStringLiteral("disable_parallel_tool_use"), true}});
-    CHECK(body.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString() == QStringLiteral("user-42"));
-    CHECK(body.value(QStringLiteral("tools")).toArray().at(0).toObject()
-          == QJsonObject{{QStringLiteral("name"), QStringLiteral("list_files")}, {QStringLiteral("description"), QStringLiteral("List a directory")},
-                         {QStringLiteral("input_schema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
-                                                                      {QStringLiteral("properties"), QJsonObject{{QStringLiteral("dir"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}}},
-                                                                      {QStringLiteral("required"), QJsonArray{QStringLiteral("dir")}}}}});
+    CHECK(body.value(QStringLiteral("tool_choice")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("any")},
+                      {QStringLiteral("disable_parallel_tool_use"), true}});
+    CHECK(body.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString() ==
+          QStringLiteral("user-42"));
+    CHECK(body.value(QStringLiteral("tools")).toArray().at(0).toObject() ==
+          QJsonObject{{QStringLiteral("name"), QStringLiteral("list_files")},
+                      {QStringLiteral("description"), QStringLiteral("List a directory")},
+                      {QStringLiteral("input_schema"),
+                       QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                                   {QStringLiteral("properties"),
+                                    QJsonObject{{QStringLiteral("dir"),
+                                                 QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}}},
+                                   {QStringLiteral("required"), QJsonArray{QStringLiteral("dir")}}}}});
 
     QStringList systemTexts;
     for (const QJsonValue &block : body.value(QStringLiteral("system")).toArray())
         systemTexts.append(block.toObject().value(QStringLiteral("text")).toString());
-    CHECK(systemTexts == QStringList{QStringLiteral("You are terse."), QStringLiteral("Answer in English."), QStringLiteral("Keep it short.")});
+    CHECK(systemTexts == QStringList{QStringLiteral("You are terse."), QStringLiteral("Answer in English."),
+                                     QStringLiteral("Keep it short.")});
 
     const QJsonArray messages = body.value(QStringLiteral("messages")).toArray();
     REQUIRE(messages.size() == 4);
     const QJsonArray user = messages.at(0).toObject().value(QStringLiteral("content")).toArray();
     REQUIRE(user.size() == 3);
-    CHECK(user.at(1).toObject().value(QStringLiteral("source")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("base64")}, {QStringLiteral("media_type"), QStringLiteral("image/jpeg")},
-                         {QStringLiteral("data"), QStringLiteral("/9j/4AAQSkZJRg==")}});
-    CHECK(user.at(2).toObject().value(QStringLiteral("source")).toObject()
-          == QJsonObject{{QStringLiteral("type"), QStringLiteral("url")}, {QStringLiteral("url"), QStringLiteral("https://example.test/cat.png")}});
+    CHECK(user.at(1).toObject().value(QStringLiteral("source")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("base64")},
+                      {QStringLiteral("media_type"), QStringLiteral("image/jpeg")},
+                      {QStringLiteral("data"), QStringLiteral("/9j/4AAQSkZJRg==")}});
+    CHECK(user.at(2).toObject().value(QStringLiteral("source")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("url")},
+                      {QStringLiteral("url"), QStringLiteral("https://example.test/cat.png")}});
     const QJsonArray assistant = messages.at(1).toObject().value(QStringLiteral("content")).toArray();
-    CHECK(assistant.at(1).toObject() == QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")}, {QStringLiteral("id"), QStringLiteral("call_2")},
-                                                    {QStringLiteral("name"), QStringLiteral("read_file")},
-                                                    {QStringLiteral("input"), QJsonObject{{QStringLiteral("path"), QStringLiteral("/src/a.txt")}}}});
+    CHECK(assistant.at(1).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                      {QStringLiteral("id"), QStringLiteral("call_2")},
+                      {QStringLiteral("name"), QStringLiteral("read_file")},
+                      {QStringLiteral("input"), QJsonObject{{QStringLiteral("path"), QStringLiteral("/src/a.txt")}}}});
     const QJsonArray results = messages.at(2).toObject().value(QStringLiteral("content")).toArray();
-    CHECK(results.at(0).toObject() == QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_result")}, {QStringLiteral("tool_use_id"), QStringLiteral("call_1")},
+    CHECK(results.at(0).toObject() == QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_result")},
+                                                  {QStringLiteral("tool_use_id"), QStringLiteral("call_1")},
                                                   {QStringLiteral("content"), QStringLiteral("a.txt\nb.txt")}});
-    CHECK(messages.at(3).toObject().value(QStringLiteral("content")).toArray().at(0).toObject().value(QStringLiteral("text")).toString()
-          == QStringLiteral("Summarise."));
+    CHECK(messages.at(3)
+              .toObject()
+              .value(QStringLiteral("content"))
+              .toArray()
+              .at(0)
+              .toObject()
+              .value(QStringLiteral("text"))
+              .toString() == QStringLiteral("Summarise."));
 }
 
 TEST_CASE("Round trip: a non-streaming answer streams and aggregates back unchanged")
 {
     Response response;
-    REQUIRE_FALSE(AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response));
+    REQUIRE_FALSE(
+        AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response));
     const QByteArray sse = encodeAnthropic(ResponseStreamer::toEvents(response));
     CHECK(anthropicOrderProblem(parseSse(sse)).isEmpty());
 

@@ -1,5 +1,5 @@
-#include "protocol/Response.h"
 #include "protocol/StreamEvent.h"
+#include "protocol/Response.h"
 
 #include <catch2/catch.hpp>
 
@@ -7,8 +7,8 @@ using namespace sb;
 
 TEST_CASE("stop reasons round-trip through their Anthropic names")
 {
-    for (StopReason reason : {StopReason::EndTurn, StopReason::ToolUse, StopReason::MaxTokens,
-                              StopReason::StopSequence, StopReason::Refusal, StopReason::PauseTurn}) {
+    for (StopReason reason : {StopReason::EndTurn, StopReason::ToolUse, StopReason::MaxTokens, StopReason::StopSequence,
+                              StopReason::Refusal, StopReason::PauseTurn}) {
         CHECK(stopReasonFromName(stopReasonName(reason)) == reason);
     }
     CHECK(stopReasonName(StopReason::ToolUse) == QStringLiteral("tool_use"));

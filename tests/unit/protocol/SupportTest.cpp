@@ -12,8 +12,8 @@ using namespace sb;
 
 TEST_CASE("JsonStringWriter escapes what JSON requires and round-trips through a parser")
 {
-    const QString nasty = QStringLiteral("quote\" back\\ nl\n cr\r tab\t bell\x07 nul") + QChar(0)
-                          + QStringLiteral(" héllo 你好 🎉 </script>");
+    const QString nasty = QStringLiteral("quote\" back\\ nl\n cr\r tab\t bell\x07 nul") + QChar(0) +
+                          QStringLiteral(" héllo 你好 🎉 </script>");
     QByteArray out;
     JsonStringWriter::append(out, nasty);
     CHECK(out.startsWith("\"quote\\\" back\\\\ nl\\n cr\\r tab\\t bell\\u0007 nul\\u0000"));
@@ -91,14 +91,15 @@ QStringList splitPieces(const QStringList &pieces)
 
 TEST_CASE("ThinkTagSplitter separates a leading think block from the answer")
 {
-    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("\n<think>plan 你好</think>\n\nAnswer")))
-          == QStringList{QStringLiteral("T:plan 你好"), QStringLiteral("A:Answer")});
-    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("No tags <think>here</think>")))
-          == QStringList{QStringLiteral("A:No tags <think>here</think>")});
+    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("\n<think>plan 你好</think>\n\nAnswer"))) ==
+          QStringList{QStringLiteral("T:plan 你好"), QStringLiteral("A:Answer")});
+    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("No tags <think>here</think>"))) ==
+          QStringList{QStringLiteral("A:No tags <think>here</think>")});
     CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("<thin"))) == QStringList{QStringLiteral("A:<thin")});
-    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("<think>never closed</thi")))
-          == QStringList{QStringLiteral("T:never closed</thi")});
-    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("<think>a < b </think>  "))) == QStringList{QStringLiteral("T:a < b ")});
+    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("<think>never closed</thi"))) ==
+          QStringList{QStringLiteral("T:never closed</thi")});
+    CHECK(segmentsOf(ThinkTagSplitter::split(QStringLiteral("<think>a < b </think>  "))) ==
+          QStringList{QStringLiteral("T:a < b ")});
 }
 
 TEST_CASE("ThinkTagSplitter gives the same result for every cut of the text")

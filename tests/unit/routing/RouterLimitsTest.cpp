@@ -34,7 +34,8 @@ TEST_CASE("cooldown: more than allowed_fails failures within a minute cool a dep
     GatewayConfig config = routerConfig(twoDeployments());
     config.router.allowedFails = 2;
     config.router.cooldownSeconds = 30;
-    Router router(config, [&] { return now; }, 1);
+    Router router(
+        config, [&] { return now; }, 1);
     const Deployment &a = router.deployments()[0];
     const Deployment &b = router.deployments()[1];
 
@@ -42,7 +43,7 @@ TEST_CASE("cooldown: more than allowed_fails failures within a minute cool a dep
     router.attemptFailed(a, AttemptFailure::Timeout);
     CHECK(router.health()[0].healthy);
     CHECK(router.health()[0].recentFailures == 2);
-    router.attemptFailed(a, AttemptFailure::ServerError);  // the third: over allowed_fails
+    router.attemptFailed(a, AttemptFailure::ServerError); // the third: over allowed_fails
     CHECK_FALSE(router.health()[0].healthy);
     CHECK(router.health()[0].coolingForMs == 30000);
     for (int i = 0; i < 50; ++i)
@@ -56,10 +57,10 @@ TEST_CASE("cooldown: more than allowed_fails failures within a minute cool a dep
     CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == 20000);
 
-    now += 20000;  // a's cooldown is over
+    now += 20000; // a's cooldown is over
     CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == &a);
     CHECK(router.health()[0].healthy);
-    CHECK(router.health()[0].recentFailures == 0);  // a fresh start
+    CHECK(router.health()[0].recentFailures == 0); // a fresh start
     now += 10000;
     CHECK(router.health()[1].healthy);
 }
@@ -69,7 +70,8 @@ TEST_CASE("cooldown counts only failures of the deployment, within the last minu
     qint64 now = 0;
     GatewayConfig config = routerConfig(twoDeployments());
     config.router.allowedFails = 1;
-    Router router(config, [&] { return now; }, 1);
+    Router router(
+        config, [&] { return now; }, 1);
     const Deployment &a = router.deployments()[0];
 
     // Context overflows and client errors say nothing about the deployment's health.
@@ -81,24 +83,25 @@ TEST_CASE("cooldown counts only failures of the deployment, within the last minu
     CHECK(router.health()[0].recentFailures == 0);
 
     router.attemptFailed(a, AttemptFailure::Overloaded);
-    now += 60000;  // that one has aged out
+    now += 60000; // that one has aged out
     router.attemptFailed(a, AttemptFailure::Overloaded);
     CHECK(router.health()[0].healthy);
     CHECK(router.health()[0].recentFailures == 1);
     now += 59999;
     router.attemptFailed(a, AttemptFailure::Overloaded);
     CHECK_FALSE(router.health()[0].healthy);
-    CHECK(router.health()[0].coolingForMs == 5000);  // LiteLLM's default cooldown_time
+    CHECK(router.health()[0].coolingForMs == 5000); // LiteLLM's default cooldown_time
 }
 
 TEST_CASE("an upstream retry-after on 429/529 cools the deployment for exactly that long")
 {
     qint64 now = 0;
-    Router router(routerConfig(twoDeployments()), [&] { return now; }, 1);
+    Router router(
+        routerConfig(twoDeployments()), [&] { return now; }, 1);
     const Deployment &a = router.deployments()[0];
     router.attemptFailed(a, AttemptFailure::RateLimited, 42);
     CHECK(router.health()[0].coolingForMs == 42000);
-    router.attemptFailed(router.deployments()[1], AttemptFailure::ServerError, 99);  // no retry-after meaning for 500
+    router.attemptFailed(router.deployments()[1], AttemptFailure::ServerError, 99); // no retry-after meaning for 500
     CHECK(router.health()[1].healthy);
     now += 42000;
     CHECK(router.health()[0].healthy);
@@ -108,8 +111,9 @@ TEST_CASE("max_parallel_requests per deployment and for the whole gateway")
 {
     GatewayConfig config = routerConfig(twoDeployments());
     config.deployments[0].maxParallelRequests = 1;
-    config.router.defaultMaxParallelRequests = 2;  // b has none of its own
-    Router router(config, [] { return qint64(0); }, 1);
+    config.router.defaultMaxParallelRequests = 2; // b has none of its own
+    Router router(
+        config, [] { return qint64(0); }, 1);
     const Deployment &a = router.deployments()[0];
     const Deployment &b = router.deployments()[1];
     int freed = 0;
@@ -122,7 +126,7 @@ TEST_CASE("max_parallel_requests per deployment and for the whole gateway")
     router.attemptStarted(b, 1);
     qint64 retryAfter = -5;
     CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
-    CHECK(retryAfter == 1000);  // a hint: the capacity listener says when a slot frees up
+    CHECK(retryAfter == 1000); // a hint: the capacity listener says when a slot frees up
     CHECK(router.inFlight() == 3);
     router.attemptEnded(b);
     CHECK(freed == 1);
@@ -133,7 +137,8 @@ TEST_CASE("max_parallel_requests per deployment and for the whole gateway")
 
     GatewayConfig global = routerConfig(twoDeployments());
     global.router.globalMaxParallelRequests = 2;
-    Router limited(global, [] { return qint64(0); }, 1);
+    Router limited(
+        global, [] { return qint64(0); }, 1);
     limited.attemptStarted(limited.deployments()[0], 1);
     limited.attemptStarted(limited.deployments()[1], 1);
     CHECK(pickWaiting(limited, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
@@ -144,11 +149,12 @@ TEST_CASE("max_parallel_requests per deployment and for the whole gateway")
 
 TEST_CASE("rpm and tpm per deployment, counted per minute on the clock")
 {
-    qint64 now = 30000;  // half-way through the first minute
+    qint64 now = 30000; // half-way through the first minute
     GatewayConfig config = routerConfig({deployment(QStringLiteral("a"), QStringLiteral("g"))});
     config.deployments[0].rpm = 3;
     config.deployments[0].tpm = 1000;
-    Router router(config, [&] { return now; }, 1);
+    Router router(
+        config, [&] { return now; }, 1);
     const Deployment &a = router.deployments()[0];
     for (int i = 0; i < 3; ++i) {
         REQUIRE(router.pick(QStringLiteral("g"), {}, {}).deployment == &a);
@@ -157,7 +163,7 @@ TEST_CASE("rpm and tpm per deployment, counted per minute on the clock")
     }
     qint64 retryAfter = 0;
     CHECK(pickWaiting(router, QStringLiteral("g"), {}, {}, &retryAfter) == nullptr);
-    CHECK(retryAfter == 30000);  // the next minute
+    CHECK(retryAfter == 30000); // the next minute
     now = 60000;
     CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment == &a);
 
@@ -167,7 +173,7 @@ TEST_CASE("rpm and tpm per deployment, counted per minute on the clock")
     router.attemptEnded(a);
     RouteRequest request;
     request.estimatedTokens = 100;
-    CHECK(router.pick(QStringLiteral("g"), request, {}).deployment == &a);  // 900 + 100 fits
+    CHECK(router.pick(QStringLiteral("g"), request, {}).deployment == &a); // 900 + 100 fits
     request.estimatedTokens = 101;
     CHECK(pickWaiting(router, QStringLiteral("g"), request, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == 60000);
@@ -178,7 +184,8 @@ TEST_CASE("context-size skipping and exclusions never promise a retry")
     std::vector<Deployment> list = twoDeployments();
     list[0].contextLength = 8192;
     list[1].contextLength = 131072;
-    Router router(routerConfig(list), [] { return qint64(0); }, 1);
+    Router router(
+        routerConfig(list), [] { return qint64(0); }, 1);
     RouteRequest request;
     request.estimatedTokens = 50000;
     for (int i = 0; i < 20; ++i)
@@ -188,7 +195,8 @@ TEST_CASE("context-size skipping and exclusions never promise a retry")
     CHECK(pickWaiting(router, QStringLiteral("g"), request, {}, &retryAfter) == nullptr);
     CHECK(retryAfter == -1);
     retryAfter = 0;
-    CHECK(pickWaiting(router, QStringLiteral("g"), {}, {QStringLiteral("a"), QStringLiteral("b")}, &retryAfter) == nullptr);
+    CHECK(pickWaiting(router, QStringLiteral("g"), {}, {QStringLiteral("a"), QStringLiteral("b")}, &retryAfter) ==
+          nullptr);
     CHECK(retryAfter == -1);
 }
 
@@ -197,7 +205,8 @@ TEST_CASE("backoff: 500 ms doubling, capped at 8 s, ±25 % jitter, never below r
     GatewayConfig config = routerConfig(twoDeployments());
     CHECK(Router(config, {}, 1).numRetries() == 2);
     config.router.numRetries = 5;
-    Router router(config, [] { return qint64(0); }, 1);
+    Router router(
+        config, [] { return qint64(0); }, 1);
     CHECK(router.numRetries() == 5);
     const qint64 bases[] = {500, 1000, 2000, 4000, 8000, 8000, 8000};
     for (int attempt = 1; attempt <= 7; ++attempt) {
@@ -211,7 +220,7 @@ TEST_CASE("backoff: 500 ms doubling, capped at 8 s, ±25 % jitter, never below r
         INFO("attempt " << attempt);
         CHECK(low >= base * 3 / 4);
         CHECK(high <= std::min<qint64>(base * 5 / 4, 8000));
-        CHECK(low < base * 0.8);  // the jitter really spreads
+        CHECK(low < base * 0.8); // the jitter really spreads
         if (base < 8000)
             CHECK(high > base * 1.2);
     }
@@ -219,11 +228,15 @@ TEST_CASE("backoff: 500 ms doubling, capped at 8 s, ±25 % jitter, never below r
     CHECK(router.backoffMs(6, 30) == 30000);
 
     config.router.retryAfterSeconds = 2;
-    Router floored(config, [] { return qint64(0); }, 1);
+    Router floored(
+        config, [] { return qint64(0); }, 1);
     for (int i = 0; i < 50; ++i)
         CHECK(floored.backoffMs(1) == 2000);
 
-    Router again(config, [] { return qint64(0); }, 77), same(config, [] { return qint64(0); }, 77);
+    Router again(
+        config, [] { return qint64(0); }, 77),
+        same(
+            config, [] { return qint64(0); }, 77);
     for (int i = 0; i < 20; ++i)
         CHECK(again.backoffMs(4) == same.backoffMs(4));
 }
@@ -232,18 +245,20 @@ TEST_CASE("per-token rpm/tpm limits answer with the seconds until the minute tur
 {
     qint64 now = 10500;
     GatewayConfig config = routerConfig(twoDeployments());
-    Router unlimited(config, [&] { return now; }, 1);
+    Router unlimited(
+        config, [&] { return now; }, 1);
     for (int i = 0; i < 1000; ++i)
         REQUIRE(unlimited.checkTokenLimits(QStringLiteral("t"), 1000000) == -1);
 
     config.router.tokenRpm = 3;
     config.router.tokenTpm = 10000;
-    Router router(config, [&] { return now; }, 1);
+    Router router(
+        config, [&] { return now; }, 1);
     for (int i = 0; i < 3; ++i)
         CHECK(router.checkTokenLimits(QStringLiteral("alice"), 100) == -1);
-    CHECK(router.checkTokenLimits(QStringLiteral("alice"), 100) == 50);  // 49.5 s, rounded up
-    CHECK(router.checkTokenLimits(QStringLiteral("bob"), 9000) == -1);     // each credential apart
-    CHECK(router.checkTokenLimits(QStringLiteral("bob"), 1001) == 50);     // over tpm
+    CHECK(router.checkTokenLimits(QStringLiteral("alice"), 100) == 50); // 49.5 s, rounded up
+    CHECK(router.checkTokenLimits(QStringLiteral("bob"), 9000) == -1);  // each credential apart
+    CHECK(router.checkTokenLimits(QStringLiteral("bob"), 1001) == 50);  // over tpm
     CHECK(router.checkTokenLimits(QStringLiteral("bob"), 1000) == -1);
     now = 59999;
     CHECK(router.checkTokenLimits(QStringLiteral("alice"), 100) == 1);
@@ -274,8 +289,8 @@ TEST_CASE("MinuteWindow and SessionAffinityMap")
     map.set(QStringLiteral("s1"), 1);
     map.set(QStringLiteral("s2"), 2);
     map.set(QStringLiteral("s3"), 3);
-    CHECK(map.find(QStringLiteral("s1")) == 1);  // now the most recent
-    map.set(QStringLiteral("s4"), 4);            // evicts s2, the least recent
+    CHECK(map.find(QStringLiteral("s1")) == 1); // now the most recent
+    map.set(QStringLiteral("s4"), 4);           // evicts s2, the least recent
     CHECK(map.size() == 3);
     CHECK(map.find(QStringLiteral("s2")) == -1);
     CHECK(map.find(QStringLiteral("s1")) == 1);
@@ -295,7 +310,8 @@ TEST_CASE("MinuteWindow and SessionAffinityMap")
 
 TEST_CASE("a deployment from another config is ignored, never a crash")
 {
-    Router router(routerConfig(twoDeployments()), [] { return qint64(0); }, 1);
+    Router router(
+        routerConfig(twoDeployments()), [] { return qint64(0); }, 1);
     const Deployment stranger = deployment(QStringLiteral("stranger"), QStringLiteral("g"));
     router.attemptStarted(stranger, 1);
     router.attemptFailed(stranger, AttemptFailure::Connect);
@@ -319,7 +335,8 @@ TEST_CASE("pick says why nothing is available, the most hopeful reason first")
     GatewayConfig config = routerConfig(list);
     config.router.allowedFails = 0;
     config.router.cooldownSeconds = 30;
-    Router router(config, [&] { return now; }, 1);
+    Router router(
+        config, [&] { return now; }, 1);
     const Deployment &b = router.deployments()[1];
     RouteRequest large;
     large.estimatedTokens = 20000;
@@ -335,7 +352,8 @@ TEST_CASE("pick says why nothing is available, the most hopeful reason first")
     std::vector<Deployment> unknown = twoDeployments();
     unknown[0].contextLength = 8192;
     unknown[1].contextLength = 0;
-    Router open(routerConfig(unknown), [&] { return now; }, 1);
+    Router open(
+        routerConfig(unknown), [&] { return now; }, 1);
     CHECK(open.pick(QStringLiteral("g"), large, {}).deployment == &open.deployments()[1]);
 
     // One too small, the other cooling down: waiting helps, so the cooldown is the reason.
@@ -359,7 +377,8 @@ TEST_CASE("pick says why nothing is available, the most hopeful reason first")
     limits.deployments[0].maxParallelRequests = 1;
     limits.router.allowedFails = 0;
     limits.router.cooldownSeconds = 30;
-    Router busy(limits, [&] { return now; }, 1);
+    Router busy(
+        limits, [&] { return now; }, 1);
     busy.attemptStarted(busy.deployments()[0], 1);
     busy.attemptFailed(busy.deployments()[1], AttemptFailure::ServerError);
     picked = busy.pick(QStringLiteral("g"), {}, {});
@@ -370,11 +389,12 @@ TEST_CASE("pick says why nothing is available, the most hopeful reason first")
     GatewayConfig rates = limits;
     rates.deployments[0].maxParallelRequests = 0;
     rates.deployments[0].rpm = 1;
-    Router limited(rates, [&] { return now; }, 1);
+    Router limited(
+        rates, [&] { return now; }, 1);
     limited.attemptStarted(limited.deployments()[0], 1);
     limited.attemptEnded(limited.deployments()[0]);
     limited.attemptFailed(limited.deployments()[1], AttemptFailure::ServerError);
     picked = limited.pick(QStringLiteral("g"), {}, {});
     CHECK(picked.blocked == PickBlock::OverRateLimit);
-    CHECK(picked.retryAfterMs == 30000);  // min(next minute 60 s, cooldown 30 s)
+    CHECK(picked.retryAfterMs == 30000); // min(next minute 60 s, cooldown 30 s)
 }

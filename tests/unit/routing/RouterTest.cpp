@@ -1,5 +1,5 @@
-#include "RouterTestConfig.h"
 #include "routing/Router.h"
+#include "RouterTestConfig.h"
 #include "routing/RoutingStrategy.h"
 
 #include <catch2/catch.hpp>
@@ -48,11 +48,13 @@ GatewayConfig groupsConfig()
 
 TEST_CASE("plan resolves exact names, aliases and the most specific wildcard")
 {
-    Router router(groupsConfig(), [] { return qint64(0); }, 1);
+    Router router(
+        groupsConfig(), [] { return qint64(0); }, 1);
     CHECK(router.plan(requestFor(QStringLiteral("main")))->group == QStringLiteral("main"));
     CHECK(router.plan(requestFor(QStringLiteral("fast")))->group == QStringLiteral("small"));
     CHECK(router.plan(requestFor(QStringLiteral("claude-opus-5-5")))->group == QStringLiteral("claude-*"));
-    CHECK(router.plan(requestFor(QStringLiteral("claude-3-5-haiku-latest")))->group == QStringLiteral("claude-*haiku*"));
+    CHECK(router.plan(requestFor(QStringLiteral("claude-3-5-haiku-latest")))->group ==
+          QStringLiteral("claude-*haiku*"));
     CHECK(router.plan(requestFor(QStringLiteral("claude-3-5-haiku-latest")))->rule.isEmpty());
     CHECK_FALSE(router.plan(requestFor(QStringLiteral("gpt-9"))).has_value());
     // pick() accepts an alias as the group too.
@@ -71,7 +73,7 @@ TEST_CASE("scenario rules: every condition, first match wins, then normal resolu
         r.group = QLatin1String(group);
         return r;
     };
-    ScenarioRule background = rule("background", "fast");  // an alias: resolved to "small"
+    ScenarioRule background = rule("background", "fast"); // an alias: resolved to "small"
     background.requestClass = QStringLiteral("background");
     ScenarioRule haiku = rule("haiku", "small");
     haiku.model = QStringLiteral("claude-*haiku*");
@@ -82,10 +84,11 @@ TEST_CASE("scenario rules: every condition, first match wins, then normal resolu
     ScenarioRule longThinking = rule("long-thinking", "main");
     longThinking.thinking = true;
     longThinking.minTokens = 60000;
-    ScenarioRule haikuShadowed = rule("never", "cloud");  // after "haiku": never reached for haiku ids
+    ScenarioRule haikuShadowed = rule("never", "cloud"); // after "haiku": never reached for haiku ids
     haikuShadowed.model = QStringLiteral("claude-3-5-haiku*");
     config.router.routes = {background, haiku, agents, image, longThinking, haikuShadowed};
-    Router router(config, [] { return qint64(0); }, 1);
+    Router router(
+        config, [] { return qint64(0); }, 1);
 
     auto planFor = [&](RouteRequest request) {
         if (request.model.isEmpty())
@@ -99,7 +102,7 @@ TEST_CASE("scenario rules: every condition, first match wins, then normal resolu
     CHECK(planFor(r) == P{QStringLiteral("claude-*"), QString()});
 
     r = {};
-    r.requestClass = QStringLiteral("Background");  // case-insensitive
+    r.requestClass = QStringLiteral("Background"); // case-insensitive
     CHECK(planFor(r) == P{QStringLiteral("small"), QStringLiteral("background")});
 
     r = {};
@@ -117,11 +120,11 @@ TEST_CASE("scenario rules: every condition, first match wins, then normal resolu
     r = {};
     r.thinking = true;
     r.estimatedTokens = 59999;
-    CHECK(planFor(r).second.isEmpty());  // below min_tokens
+    CHECK(planFor(r).second.isEmpty()); // below min_tokens
     r.estimatedTokens = 60000;
     CHECK(planFor(r) == P{QStringLiteral("main"), QStringLiteral("long-thinking")});
     r.thinking = false;
-    CHECK(planFor(r).second.isEmpty());  // both conditions must hold
+    CHECK(planFor(r).second.isEmpty()); // both conditions must hold
 
     // Earlier rules win: a background haiku request with an image is "background".
     r = {};
@@ -140,12 +143,13 @@ TEST_CASE("scenario rules: every condition, first match wins, then normal resolu
 TEST_CASE("fallbacks: the group's own list in order, else default_fallbacks; context fallbacks apart")
 {
     GatewayConfig config = groupsConfig();
-    config.router.fallbacks.insert(QStringLiteral("main"),
-                                   {QStringLiteral("cloud"), QStringLiteral("main"), QStringLiteral("fast"), QStringLiteral("cloud")});
-    config.router.fallbacks.insert(QStringLiteral("fast"), {QStringLiteral("main")});  // keyed by the alias
+    config.router.fallbacks.insert(QStringLiteral("main"), {QStringLiteral("cloud"), QStringLiteral("main"),
+                                                            QStringLiteral("fast"), QStringLiteral("cloud")});
+    config.router.fallbacks.insert(QStringLiteral("fast"), {QStringLiteral("main")}); // keyed by the alias
     config.router.defaultFallbacks = {QStringLiteral("cloud"), QStringLiteral("main")};
     config.router.contextWindowFallbacks.insert(QStringLiteral("main"), {QStringLiteral("cloud")});
-    Router router(config, [] { return qint64(0); }, 1);
+    Router router(
+        config, [] { return qint64(0); }, 1);
 
     auto main = router.plan(requestFor(QStringLiteral("main")));
     REQUIRE(main);
@@ -165,7 +169,7 @@ TEST_CASE("fallbacks: the group's own list in order, else default_fallbacks; con
 
     auto cloud = router.plan(requestFor(QStringLiteral("cloud")));
     REQUIRE(cloud);
-    CHECK(cloud->fallbackGroups == QStringList{QStringLiteral("main")});  // never itself
+    CHECK(cloud->fallbackGroups == QStringList{QStringLiteral("main")}); // never itself
 }
 
 TEST_CASE("simple-shuffle follows weight within 2% over 10k picks, else rpm, else uniform")
@@ -177,9 +181,10 @@ TEST_CASE("simple-shuffle follows weight within 2% over 10k picks, else rpm, els
         for (int i = 0; i < 3; ++i) {
             list.push_back(deployment(QStringLiteral("d%1").arg(i), QStringLiteral("g")));
             list.back().weight = weights[i];
-            list.back().rpm = 1000 * (3 - i);  // ignored: weight comes first
+            list.back().rpm = 1000 * (3 - i); // ignored: weight comes first
         }
-        Router router(routerConfig(list), [] { return qint64(0); }, 7);
+        Router router(
+            routerConfig(list), [] { return qint64(0); }, 7);
         const auto counts = countPicks(router, QStringLiteral("g"), 10000);
         CHECK(std::abs(counts.at(QStringLiteral("d0")) - 1000) < 200);
         CHECK(std::abs(counts.at(QStringLiteral("d1")) - 2000) < 200);
@@ -192,7 +197,8 @@ TEST_CASE("simple-shuffle follows weight within 2% over 10k picks, else rpm, els
             list.push_back(deployment(QStringLiteral("d%1").arg(i), QStringLiteral("g")));
         list[0].rpm = 300;
         list[1].rpm = 100;
-        Router router(routerConfig(list), [] { return qint64(0); }, 7);
+        Router router(
+            routerConfig(list), [] { return qint64(0); }, 7);
         const auto counts = countPicks(router, QStringLiteral("g"), 10000);
         CHECK(std::abs(counts.at(QStringLiteral("d0")) - 7500) < 200);
         CHECK(std::abs(counts.at(QStringLiteral("d1")) - 2500) < 200);
@@ -203,7 +209,8 @@ TEST_CASE("simple-shuffle follows weight within 2% over 10k picks, else rpm, els
         std::vector<Deployment> list;
         for (int i = 0; i < 4; ++i)
             list.push_back(deployment(QStringLiteral("d%1").arg(i), QStringLiteral("g")));
-        Router router(routerConfig(list), [] { return qint64(0); }, 7);
+        Router router(
+            routerConfig(list), [] { return qint64(0); }, 7);
         const auto counts = countPicks(router, QStringLiteral("g"), 10000);
         REQUIRE(counts.size() == 4);
         for (const auto &[id, n] : counts)
@@ -217,7 +224,8 @@ TEST_CASE("the same seed gives the same choices; another seed other choices")
     for (int i = 0; i < 8; ++i)
         list.push_back(deployment(QStringLiteral("d%1").arg(i), QStringLiteral("g")));
     auto sequence = [&](quint32 seed) {
-        Router router(routerConfig(list), [] { return qint64(0); }, seed);
+        Router router(
+            routerConfig(list), [] { return qint64(0); }, seed);
         QStringList ids;
         for (int i = 0; i < 32; ++i)
             ids.append(router.pick(QStringLiteral("g"), {}, {}).deployment->id);
@@ -232,7 +240,8 @@ TEST_CASE("least-busy picks the deployment with the fewest requests in flight")
     std::vector<Deployment> list = {deployment(QStringLiteral("a"), QStringLiteral("g")),
                                     deployment(QStringLiteral("b"), QStringLiteral("g")),
                                     deployment(QStringLiteral("c"), QStringLiteral("g"))};
-    Router router(routerConfig(list, QStringLiteral("least-busy")), [] { return qint64(0); }, 3);
+    Router router(
+        routerConfig(list, QStringLiteral("least-busy")), [] { return qint64(0); }, 3);
     CHECK(router.strategy() == QStringLiteral("least-busy"));
     const auto &d = router.deployments();
     router.attemptStarted(d[0], 10);
@@ -264,7 +273,8 @@ TEST_CASE("latency-based routing prefers the lowest time to first token, untried
                                     deployment(QStringLiteral("c"), QStringLiteral("g"))};
     GatewayConfig config = routerConfig(list, QStringLiteral("latency-based-routing"));
     config.router.lowestLatencyBuffer = 0.05;
-    Router router(config, [] { return qint64(0); }, 3);
+    Router router(
+        config, [] { return qint64(0); }, 3);
     const auto &d = router.deployments();
     auto serve = [&](int i, qint64 ttft) {
         router.attemptStarted(d[size_t(i)], 100);
@@ -274,7 +284,7 @@ TEST_CASE("latency-based routing prefers the lowest time to first token, untried
     serve(0, 100);
     serve(1, 300);
     for (int i = 0; i < 10; ++i)
-        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("c"));  // never measured
+        CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("c")); // never measured
     serve(2, 500);
     for (int i = 0; i < 10; ++i)
         CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("a"));
@@ -288,7 +298,7 @@ TEST_CASE("latency-based routing prefers the lowest time to first token, untried
     // Within the 5 % buffer both count as fastest and share the load.
     serve(0, 0);
     for (int i = 0; i < 20; ++i)
-        serve(0, 305);  // converges just above b's 300 (within 5 %)
+        serve(0, 305); // converges just above b's 300 (within 5 %)
     const auto counts = countPicks(router, QStringLiteral("g"), 2000);
     CHECK(counts.count(QStringLiteral("a")) == 1);
     CHECK(counts.count(QStringLiteral("b")) == 1);
@@ -305,18 +315,19 @@ TEST_CASE("usage-based-routing-v2 picks the fewest tokens this minute and skips 
                                     deployment(QStringLiteral("c"), QStringLiteral("g"))};
     list[0].rpm = 2;
     list[1].tpm = 1000;
-    Router router(routerConfig(list, QStringLiteral("usage-based-routing-v2")), [&] { return now; }, 3);
+    Router router(
+        routerConfig(list, QStringLiteral("usage-based-routing-v2")), [&] { return now; }, 3);
     const auto &d = router.deployments();
     auto serve = [&](int i, qint64 estimate, qint64 tokens) {
         router.attemptStarted(d[size_t(i)], estimate);
         router.attemptSucceeded(d[size_t(i)], {}, 10, 20, tokens);
         router.attemptEnded(d[size_t(i)]);
     };
-    serve(0, 100, 150);   // a: 150 tokens, 1 request
-    serve(1, 300, 400);   // b: 400
-    serve(2, 500, 900);   // c: 900
+    serve(0, 100, 150); // a: 150 tokens, 1 request
+    serve(1, 300, 400); // b: 400
+    serve(2, 500, 900); // c: 900
     CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("a"));
-    serve(0, 10, 10);     // a: 160 tokens, but 2 requests = its rpm
+    serve(0, 10, 10); // a: 160 tokens, but 2 requests = its rpm
     CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("b"));
     // b would go over its tpm with a 700-token prompt: c takes it.
     RouteRequest big;
@@ -341,14 +352,17 @@ TEST_CASE("cost-based routing picks the cheapest price, local models at 0")
     list[1].outputCostPerToken = 2e-6;
     list[3].provider = Provider::Ollama;
     list[3].apiBase = QUrl(QStringLiteral("http://127.0.0.1:11434"));
-    Router router(routerConfig(list, QStringLiteral("cost-based-routing")), [] { return qint64(0); }, 3);
+    Router router(
+        routerConfig(list, QStringLiteral("cost-based-routing")), [] { return qint64(0); }, 3);
     CHECK(router.strategy() == QStringLiteral("cost-based-routing"));
     CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("local"));
     CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local")}).deployment->id == QStringLiteral("cheap"));
-    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap")}).deployment->id
-          == QStringLiteral("pricey"));
-    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap"), QStringLiteral("pricey")}).deployment->id
-          == QStringLiteral("unpriced"));
+    CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap")}).deployment->id ==
+          QStringLiteral("pricey"));
+    CHECK(
+        router
+            .pick(QStringLiteral("g"), {}, {QStringLiteral("local"), QStringLiteral("cheap"), QStringLiteral("pricey")})
+            .deployment->id == QStringLiteral("unpriced"));
 }
 
 TEST_CASE("order: the lowest order takes all traffic while available, unset order last")
@@ -361,7 +375,8 @@ TEST_CASE("order: the lowest order takes all traffic while available, unset orde
     list[2].order = 1;
     GatewayConfig config = routerConfig(list);
     config.router.allowedFails = 0;
-    Router router(config, [&] { return now; }, 5);
+    Router router(
+        config, [&] { return now; }, 5);
     const auto &d = router.deployments();
     for (const auto &[id, n] : countPicks(router, QStringLiteral("g"), 200))
         CHECK(id == QStringLiteral("first"));
@@ -370,7 +385,7 @@ TEST_CASE("order: the lowest order takes all traffic while available, unset orde
         CHECK(id == QStringLiteral("second"));
     router.attemptFailed(d[1], AttemptFailure::ServerError);
     CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("unset"));
-    now += 5000;  // cooldown over
+    now += 5000; // cooldown over
     CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("first"));
 }
 
@@ -382,7 +397,8 @@ TEST_CASE("session affinity: a session returns to its deployment, and moves when
         list.push_back(deployment(QStringLiteral("d%1").arg(i), QStringLiteral("g")));
     GatewayConfig config = routerConfig(list);
     config.router.allowedFails = 0;
-    Router router(config, [&] { return now; }, 9);
+    Router router(
+        config, [&] { return now; }, 9);
     const auto &d = router.deployments();
     RouteRequest session;
     session.sessionId = QStringLiteral("session-1");
@@ -408,7 +424,7 @@ TEST_CASE("session affinity: a session returns to its deployment, and moves when
     router.attemptStarted(*second, 100);
     router.attemptSucceeded(*second, session.sessionId, 50, 100, 200);
     router.attemptEnded(*second);
-    now += 10000;  // the first one is back, but the session stays where its cache now is
+    now += 10000; // the first one is back, but the session stays where its cache now is
     for (int i = 0; i < 50; ++i)
         CHECK(router.pick(QStringLiteral("g"), session, {}).deployment == second);
     // Excluded (a retry of this request) also moves it for this attempt.
@@ -423,13 +439,14 @@ TEST_CASE("session affinity yields to limits and can be turned off")
     list[0].maxParallelRequests = 1;
     SECTION("at max_parallel_requests the session goes elsewhere")
     {
-        Router router(routerConfig(list), [] { return qint64(0); }, 1);
+        Router router(
+            routerConfig(list), [] { return qint64(0); }, 1);
         const auto &d = router.deployments();
         router.attemptStarted(d[0], 1);
         router.attemptSucceeded(d[0], QStringLiteral("s"), 1, 1, 1);
         RouteRequest session;
         session.sessionId = QStringLiteral("s");
-        CHECK(router.pick(QStringLiteral("g"), session, {}).deployment->id == QStringLiteral("b"));  // a is busy
+        CHECK(router.pick(QStringLiteral("g"), session, {}).deployment->id == QStringLiteral("b")); // a is busy
         router.attemptEnded(d[0]);
         CHECK(router.pick(QStringLiteral("g"), session, {}).deployment->id == QStringLiteral("a"));
     }
@@ -437,7 +454,8 @@ TEST_CASE("session affinity yields to limits and can be turned off")
     {
         GatewayConfig config = routerConfig(list);
         config.router.sessionAffinity = false;
-        Router router(config, [] { return qint64(0); }, 1);
+        Router router(
+            config, [] { return qint64(0); }, 1);
         const auto &d = router.deployments();
         router.attemptStarted(d[0], 1);
         router.attemptSucceeded(d[0], QStringLiteral("s"), 1, 1, 1);

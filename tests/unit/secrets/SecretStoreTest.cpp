@@ -36,16 +36,15 @@ private:
         static QStringList lines;
         return lines;
     }
-    static void handler(QtMsgType, const QMessageLogContext &, const QString &message)
-    {
-        s_lines().append(message);
-    }
+    static void handler(QtMsgType, const QMessageLogContext &, const QString &message) { s_lines().append(message); }
     QtMessageHandler m_previous = nullptr;
 };
 
 int fileMode(const QString &path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &info) != 0)
         return -1;
     return int(info.st_mode & 0777);
@@ -76,8 +75,8 @@ TEST_CASE("File fallback stores, reads and removes secrets with owner-only permi
     }
     SECTION("overwriting keeps other entries and the mode even if the file was loosened")
     {
-        QFile::setPermissions(store.fallbackFilePath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                            | QFileDevice::ReadOther | QFileDevice::ReadGroup);
+        QFile::setPermissions(store.fallbackFilePath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                            QFileDevice::ReadOther | QFileDevice::ReadGroup);
         REQUIRE(fileMode(store.fallbackFilePath()) == 0644);
         REQUIRE(store.write(QStringLiteral("openai"), QStringLiteral("sk-new")));
         CHECK(fileMode(store.fallbackFilePath()) == 0600);

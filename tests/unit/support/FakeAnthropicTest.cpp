@@ -60,22 +60,34 @@ TEST_CASE("FakeAnthropic streams the documented event sequence exactly", "[fakes
     CHECK(r->header("cache-control") == "no-cache");
 
     const QList<QByteArray> expected = {
-        ev("message_start", R"({"type":"message_start","message":{"id":"msg_fake_1","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":40,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}})"),
+        ev("message_start",
+           R"({"type":"message_start","message":{"id":"msg_fake_1","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":40,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}})"),
         ev("ping", R"({"type":"ping"})"),
-        ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}})"),
-        ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"pl"}})"),
-        ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"an"}})"),
-        ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":")" + sig + "\"}}"),
+        ev("content_block_start",
+           R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}})"),
+        ev("content_block_delta",
+           R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"pl"}})"),
+        ev("content_block_delta",
+           R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"an"}})"),
+        ev("content_block_delta",
+           R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":")" + sig + "\"}}"),
         ev("content_block_stop", R"({"type":"content_block_stop","index":0})"),
-        ev("content_block_start", R"({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}})"),
-        ev("content_block_delta", R"({"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Writin"}})"),
-        ev("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"g \xE2\x80\x94 now\"}}"),
+        ev("content_block_start",
+           R"({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}})"),
+        ev("content_block_delta",
+           R"({"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Writin"}})"),
+        ev("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\","
+                                  "\"text\":\"g \xE2\x80\x94 now\"}}"),
         ev("content_block_stop", R"({"type":"content_block_stop","index":1})"),
-        ev("content_block_start", R"({"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_01","name":"Write","input":{}}})"),
-        ev("content_block_delta", R"({"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"file_path"}})"),
-        ev("content_block_delta", R"({"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"\":\"/tmp/a\"}"}})"),
+        ev("content_block_start",
+           R"({"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_01","name":"Write","input":{}}})"),
+        ev("content_block_delta",
+           R"({"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"file_path"}})"),
+        ev("content_block_delta",
+           R"({"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"\":\"/tmp/a\"}"}})"),
         ev("content_block_stop", R"({"type":"content_block_stop","index":2})"),
-        ev("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":11}})"),
+        ev("message_delta",
+           R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":11}})"),
         ev("message_stop", R"({"type":"message_stop"})"),
     };
     CHECK(r->chunks == expected);
@@ -105,8 +117,8 @@ TEST_CASE("FakeAnthropic answers non-streaming with one message", "[fakes][anthr
     const QJsonObject tool = content.at(2).toObject();
     CHECK(tool.value(QStringLiteral("type")).toString() == QStringLiteral("tool_use"));
     CHECK(tool.value(QStringLiteral("id")).toString() == QStringLiteral("toolu_01"));
-    CHECK(tool.value(QStringLiteral("input")).toObject().value(QStringLiteral("file_path")).toString()
-          == QStringLiteral("/tmp/a"));
+    CHECK(tool.value(QStringLiteral("input")).toObject().value(QStringLiteral("file_path")).toString() ==
+          QStringLiteral("/tmp/a"));
     const QJsonObject usage = o.value(QStringLiteral("usage")).toObject();
     CHECK(usage.value(QStringLiteral("input_tokens")).toInt() == 40);
     CHECK(usage.value(QStringLiteral("output_tokens")).toInt() == 11);
@@ -146,10 +158,11 @@ TEST_CASE("FakeAnthropic checks x-api-key when configured", "[fakes][anthropic][
     CHECK(none->status == 401);
     const QJsonObject o = bodyOf(*none);
     CHECK(o.value(QStringLiteral("type")).toString() == QStringLiteral("error"));
-    CHECK(o.value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString()
-          == QStringLiteral("authentication_error"));
+    CHECK(o.value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() ==
+          QStringLiteral("authentication_error"));
     CHECK(o.value(QStringLiteral("request_id")).toString().startsWith(QStringLiteral("req_")));
-    const auto bearer = rawExchange(fake.port(), "POST", "/v1/messages", Body, {{"Authorization", "Bearer sk-ant-good"}});
+    const auto bearer =
+        rawExchange(fake.port(), "POST", "/v1/messages", Body, {{"Authorization", "Bearer sk-ant-good"}});
     REQUIRE(bearer);
     CHECK(bearer->status == 401);
     const auto good = rawExchange(fake.port(), "POST", "/v1/messages", Body, {{"X-Api-Key", "sk-ant-good"}});
@@ -166,10 +179,14 @@ TEST_CASE("FakeAnthropic errors have the Anthropic shape", "[fakes][anthropic][f
 
     SECTION("status to error type")
     {
-        const auto [status, type] = GENERATE(table<int, const char *>({
-            {400, "invalid_request_error"}, {401, "authentication_error"}, {403, "permission_error"},
-            {404, "not_found_error"}, {413, "request_too_large"}, {429, "rate_limit_error"},
-            {500, "api_error"}, {529, "overloaded_error"}}));
+        const auto [status, type] = GENERATE(table<int, const char *>({{400, "invalid_request_error"},
+                                                                       {401, "authentication_error"},
+                                                                       {403, "permission_error"},
+                                                                       {404, "not_found_error"},
+                                                                       {413, "request_too_large"},
+                                                                       {429, "rate_limit_error"},
+                                                                       {500, "api_error"},
+                                                                       {529, "overloaded_error"}}));
         fake.failNext(status);
         const auto r = rawExchange(fake.port(), "POST", "/v1/messages", Body);
         REQUIRE(r);
@@ -211,7 +228,8 @@ TEST_CASE("FakeAnthropic errors have the Anthropic shape", "[fakes][anthropic][f
         CHECK(r->status == 200);
         REQUIRE(r->chunks.size() == 2);
         CHECK(r->chunks.at(0).startsWith("event: message_start\n"));
-        CHECK(r->chunks.at(1) == ev("error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
+        CHECK(r->chunks.at(1) ==
+              ev("error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
     }
 
     SECTION("unknown paths")
@@ -219,8 +237,8 @@ TEST_CASE("FakeAnthropic errors have the Anthropic shape", "[fakes][anthropic][f
         const auto r = rawExchange(fake.port(), "GET", "/v1/nothing");
         REQUIRE(r);
         CHECK(r->status == 404);
-        CHECK(bodyOf(*r).value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString()
-              == QStringLiteral("not_found_error"));
+        CHECK(bodyOf(*r).value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() ==
+              QStringLiteral("not_found_error"));
     }
 }
 
@@ -228,7 +246,8 @@ TEST_CASE("FakeAnthropic scripted turns: queue, handler, default", "[fakes][anth
 {
     FakeAnthropic fake;
     fake.enqueueTurn(FakeTurn::withText(QStringLiteral("first")));
-    fake.enqueueTurn(FakeTurn::withToolCall(QStringLiteral("Bash"), {{QStringLiteral("command"), QStringLiteral("ls")}}));
+    fake.enqueueTurn(
+        FakeTurn::withToolCall(QStringLiteral("Bash"), {{QStringLiteral("command"), QStringLiteral("ls")}}));
     fake.setTurnHandler([](const RecordedRequest &r) {
         return FakeTurn::withText(QStringLiteral("echo ") + r.json().value(QStringLiteral("model")).toString());
     });

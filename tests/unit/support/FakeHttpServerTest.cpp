@@ -31,8 +31,7 @@ struct QnamResult
     bool finished = false;
 };
 
-QnamResult qnamPost(QNetworkAccessManager &nam, const QString &url, const QByteArray &body,
-                    int timeoutMs = 5000)
+QnamResult qnamPost(QNetworkAccessManager &nam, const QString &url, const QByteArray &body, int timeoutMs = 5000)
 {
     QNetworkRequest request{QUrl(url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
@@ -58,9 +57,7 @@ TEST_CASE("FakeHttpServer listens on a free loopback port", "[fakes][http]")
 TEST_CASE("FakeHttpServer records method, target, headers and body", "[fakes][http]")
 {
     FakeHttpServer server;
-    server.setHandler("POST", "/v1/thing", [](const RecordedRequest &r) {
-        return okText("got " + r.body);
-    });
+    server.setHandler("POST", "/v1/thing", [](const RecordedRequest &r) { return okText("got " + r.body); });
     QSignalSpy spy(&server, &FakeHttpServer::requestReceived);
     RawHttpClient client(server.port());
     REQUIRE(client.waitConnected());
@@ -100,13 +97,12 @@ TEST_CASE("FakeHttpServer reassembles chunked request bodies sent piecemeal", "[
     server.setHandler("POST", "/echo", [](const RecordedRequest &r) { return okText(r.body); });
     RawHttpClient client(server.port());
     REQUIRE(client.waitConnected());
-    const QByteArray request =
-        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-        "5;ext=1\r\nhello\r\n"
-        "1\r\n \r\n"
-        "B\r\nworld, caf\xc3\r\n"
-        "2\r\n\xa9!\r\n"
-        "0\r\nX-Trailer: yes\r\n\r\n";
+    const QByteArray request = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "5;ext=1\r\nhello\r\n"
+                               "1\r\n \r\n"
+                               "B\r\nworld, caf\xc3\r\n"
+                               "2\r\n\xa9!\r\n"
+                               "0\r\nX-Trailer: yes\r\n\r\n";
     // Staggered writes so the parser sees the body arrive in several reads.
     for (qsizetype i = 0; i < request.size(); i += 7) {
         client.send(request.mid(i, 7));
@@ -120,14 +116,11 @@ TEST_CASE("FakeHttpServer reassembles chunked request bodies sent piecemeal", "[
     CHECK(server.requests().first().body == "hello world, caf\xc3\xa9!");
 }
 
-TEST_CASE("FakeHttpServer keeps connections alive across sequential and pipelined requests",
-          "[fakes][http]")
+TEST_CASE("FakeHttpServer keeps connections alive across sequential and pipelined requests", "[fakes][http]")
 {
     FakeHttpServer server;
     int n = 0;
-    server.setHandler("GET", "/n", [&n](const RecordedRequest &) {
-        return okText(QByteArray::number(++n));
-    });
+    server.setHandler("GET", "/n", [&n](const RecordedRequest &) { return okText(QByteArray::number(++n)); });
 
     SECTION("raw socket, pipelined")
     {
@@ -193,7 +186,7 @@ TEST_CASE("FakeHttpServer answers Expect: 100-continue before the body", "[fakes
     client.send("body");
     REQUIRE(waitUntil([&] {
         QByteArray copy = client.received();
-        takeRawResponse(copy);                  // the 100
+        takeRawResponse(copy);                    // the 100
         return takeRawResponse(copy).has_value(); // the 200
     }));
     CHECK(client.takeResponse()->status == 100);
@@ -261,9 +254,8 @@ TEST_CASE("FakeHttpServer routes by method and path, ignoring the query", "[fake
 
     SECTION("a custom fallback answers unknown paths")
     {
-        server.setFallbackHandler([](const RecordedRequest &r) {
-            return FakeReply::json(404, "{\"missing\":\"" + r.path + "\"}");
-        });
+        server.setFallbackHandler(
+            [](const RecordedRequest &r) { return FakeReply::json(404, "{\"missing\":\"" + r.path + "\"}"); });
         client.sendRequest("GET", "/zzz");
         REQUIRE(client.waitForResponse());
         CHECK(client.takeResponse()->body == R"({"missing":"/zzz"})");
@@ -391,8 +383,7 @@ TEST_CASE("FakeHttpServer failure: close without a response", "[fakes][http][fai
     CHECK(server.requestCount() >= 3);
 }
 
-TEST_CASE("FakeHttpServer failure: hang, and the client's hang-up is seen at once",
-          "[fakes][http][failure]")
+TEST_CASE("FakeHttpServer failure: hang, and the client's hang-up is seen at once", "[fakes][http][failure]")
 {
     FakeHttpServer server;
     FakeReply reply;
@@ -457,8 +448,7 @@ TEST_CASE("FakeHttpServer does not count idle disconnects as aborts", "[fakes][h
     CHECK(server.completedResponses() == 1);
 }
 
-TEST_CASE("FakeHttpServer close() refuses new connections and listen() comes back",
-          "[fakes][http][failure]")
+TEST_CASE("FakeHttpServer close() refuses new connections and listen() comes back", "[fakes][http][failure]")
 {
     FakeHttpServer server;
     server.setHandler("GET", "/x", [](const RecordedRequest &) { return okText("x"); });
@@ -507,10 +497,12 @@ TEST_CASE("FakeHttpServer serves 1000 concurrent connections", "[fakes][http][lo
         clients.back()->sendRequest("POST", "/c", QByteArray::number(i));
     }
     int peak = 0;
-    const bool allAnswered = waitUntil([&] {
-        peak = qMax(peak, server.openConnections());
-        return server.completedResponses() == N;
-    }, 30000);
+    const bool allAnswered = waitUntil(
+        [&] {
+            peak = qMax(peak, server.openConnections());
+            return server.completedResponses() == N;
+        },
+        30000);
     REQUIRE(allAnswered);
     CHECK(peak == N);
     CHECK(server.requestCount() == N);

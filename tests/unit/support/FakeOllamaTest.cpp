@@ -34,8 +34,9 @@ FakeTurn richTurn()
     return turn;
 }
 
-const QByteArray Stats = R"("done_reason":"stop","done":true,"total_duration":75000000,"load_duration":5000000,)"
-                         R"("prompt_eval_count":20,"prompt_eval_duration":20000000,"eval_count":5,"eval_duration":50000000})";
+const QByteArray Stats =
+    R"("done_reason":"stop","done":true,"total_duration":75000000,"load_duration":5000000,)"
+    R"("prompt_eval_count":20,"prompt_eval_duration":20000000,"eval_count":5,"eval_duration":50000000})";
 
 } // namespace
 
@@ -54,14 +55,24 @@ TEST_CASE("FakeOllama streams NDJSON lines exactly", "[fakes][ollama]")
         Prefix + R"({"role":"assistant","content":"","thinking":"mm"},"done":false})" + "\n",
         Prefix + R"({"role":"assistant","content":"ca"},"done":false})" + "\n",
         Prefix + "{\"role\":\"assistant\",\"content\":\"f\xC3\xA9\"},\"done\":false}\n",
-        Prefix + R"({"role":"assistant","content":"","tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Paris","days":2}}}]},"done":false})" + "\n",
+        Prefix +
+            R"({"role":"assistant","content":"","tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Paris","days":2}}}]},"done":false})" +
+            "\n",
         Prefix + R"({"role":"assistant","content":""},)" + Stats + "\n",
     };
     CHECK(r->chunks == expected);
     // The arguments are a JSON object, not a string.
     const QJsonObject toolLine = QJsonDocument::fromJson(r->chunks.at(4)).object();
-    CHECK(toolLine.value(QStringLiteral("message")).toObject().value(QStringLiteral("tool_calls")).toArray()
-              .at(0).toObject().value(QStringLiteral("function")).toObject().value(QStringLiteral("arguments")).isObject());
+    CHECK(toolLine.value(QStringLiteral("message"))
+              .toObject()
+              .value(QStringLiteral("tool_calls"))
+              .toArray()
+              .at(0)
+              .toObject()
+              .value(QStringLiteral("function"))
+              .toObject()
+              .value(QStringLiteral("arguments"))
+              .isObject());
 }
 
 TEST_CASE("FakeOllama answers stream:false with one object", "[fakes][ollama]")
@@ -71,10 +82,10 @@ TEST_CASE("FakeOllama answers stream:false with one object", "[fakes][ollama]")
     const auto r = rawExchange(fake.port(), "POST", "/api/chat", R"({"model":"qwen3:8b","stream":false})");
     REQUIRE(r);
     CHECK(r->header("content-type") == "application/json; charset=utf-8");
-    CHECK(r->body == Prefix
-                         + "{\"role\":\"assistant\",\"content\":\"caf\xC3\xA9\",\"thinking\":\"hmm\",\"tool_calls\":"
-                           R"([{"function":{"name":"get_weather","arguments":{"city":"Paris","days":2}}}]},)"
-                         + Stats);
+    CHECK(r->body == Prefix +
+                         "{\"role\":\"assistant\",\"content\":\"caf\xC3\xA9\",\"thinking\":\"hmm\",\"tool_calls\":"
+                         R"([{"function":{"name":"get_weather","arguments":{"city":"Paris","days":2}}}]},)" +
+                         Stats);
 }
 
 TEST_CASE("FakeOllama leaves thinking out when think is false, and reports length", "[fakes][ollama]")
@@ -88,8 +99,8 @@ TEST_CASE("FakeOllama leaves thinking out when think is false, and reports lengt
     REQUIRE(r);
     CHECK_FALSE(r->body.contains("thinking"));
     REQUIRE(r->chunks.size() == 3);
-    CHECK(QJsonDocument::fromJson(r->chunks.last()).object().value(QStringLiteral("done_reason")).toString()
-          == QStringLiteral("length"));
+    CHECK(QJsonDocument::fromJson(r->chunks.last()).object().value(QStringLiteral("done_reason")).toString() ==
+          QStringLiteral("length"));
 }
 
 TEST_CASE("FakeOllama serves version, tags and the root probe", "[fakes][ollama]")
@@ -119,8 +130,8 @@ TEST_CASE("FakeOllama serves version, tags and the root probe", "[fakes][ollama]
     CHECK(first.value(QStringLiteral("name")).toString() == QStringLiteral("llama3.2:latest"));
     CHECK(first.value(QStringLiteral("model")).toString() == QStringLiteral("llama3.2:latest"));
     CHECK(first.value(QStringLiteral("size")).toDouble() > 0);
-    CHECK(first.value(QStringLiteral("details")).toObject().value(QStringLiteral("family")).toString()
-          == QStringLiteral("llama3.2"));
+    CHECK(first.value(QStringLiteral("details")).toObject().value(QStringLiteral("family")).toString() ==
+          QStringLiteral("llama3.2"));
     CHECK(models.at(1).toObject().value(QStringLiteral("name")).toString() == QStringLiteral("qwen3:8b"));
 
     const auto missing = rawExchange(fake.port(), "GET", "/api/nothing");
@@ -182,7 +193,8 @@ TEST_CASE("FakeOllama takes extra routes from elsewhere", "[fakes][ollama]")
 {
     FakeOllama fake;
     fake.addRoute("POST", "/api/show", [](const RecordedRequest &r) {
-        return FakeReply::json(200, R"({"modelfile":"FROM )" + r.json().value(QStringLiteral("model")).toString().toUtf8() + "\"}");
+        return FakeReply::json(200, R"({"modelfile":"FROM )" +
+                                        r.json().value(QStringLiteral("model")).toString().toUtf8() + "\"}");
     });
     const auto r = rawExchange(fake.port(), "POST", "/api/show", R"({"model":"qwen3:8b"})");
     REQUIRE(r);

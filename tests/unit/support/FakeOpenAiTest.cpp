@@ -37,9 +37,9 @@ FakeTurn richTurn()
 QByteArray chunk(const QByteArray &delta, const QByteArray &finish, bool usageNull)
 {
     return "data: {\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion.chunk\",\"created\":1735689600,"
-           "\"model\":\"m1\",\"choices\":[{\"index\":0,\"delta\":"
-           + delta + ",\"logprobs\":null,\"finish_reason\":" + finish + "}]"
-           + (usageNull ? ",\"usage\":null" : "") + "}\n\n";
+           "\"model\":\"m1\",\"choices\":[{\"index\":0,\"delta\":" +
+           delta + ",\"logprobs\":null,\"finish_reason\":" + finish + "}]" + (usageNull ? ",\"usage\":null" : "") +
+           "}\n\n";
 }
 
 QJsonObject bodyOf(const RawResponse &r)
@@ -66,12 +66,15 @@ TEST_CASE("FakeOpenAi streams a turn exactly as chat.completion.chunk events", "
         chunk(R"({"reasoning_content":"cd"})", "null", true),
         chunk("{\"content\":\"H\xC3\xA9l\"}", "null", true),
         chunk(R"({"content":"lo!"})", "null", true),
-        chunk(R"({"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"Read","arguments":""}}]})", "null", true),
+        chunk(
+            R"({"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"Read","arguments":""}}]})",
+            "null", true),
         chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"path"}}]})", "null", true),
         chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"\":\"/a\"}"}}]})", "null", true),
         chunk("{}", "\"tool_calls\"", true),
         "data: {\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion.chunk\",\"created\":1735689600,"
-        "\"model\":\"m1\",\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":9,\"total_tokens\":39}}\n\n",
+        "\"model\":\"m1\",\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":9,\"total_tokens\":39}}"
+        "\n\n",
         "data: [DONE]\n\n",
     };
     CHECK(r->chunks == expected); // one event per write
@@ -84,10 +87,19 @@ TEST_CASE("FakeOpenAi streams a turn exactly as chat.completion.chunk events", "
         QJsonParseError error{};
         const QJsonObject o = QJsonDocument::fromJson(event.mid(6), &error).object();
         REQUIRE(error.error == QJsonParseError::NoError);
-        for (const auto &tc : o.value(QStringLiteral("choices")).toArray().at(0).toObject()
-                                  .value(QStringLiteral("delta")).toObject()
-                                  .value(QStringLiteral("tool_calls")).toArray())
-            args += tc.toObject().value(QStringLiteral("function")).toObject().value(QStringLiteral("arguments")).toString();
+        for (const auto &tc : o.value(QStringLiteral("choices"))
+                                  .toArray()
+                                  .at(0)
+                                  .toObject()
+                                  .value(QStringLiteral("delta"))
+                                  .toObject()
+                                  .value(QStringLiteral("tool_calls"))
+                                  .toArray())
+            args += tc.toObject()
+                        .value(QStringLiteral("function"))
+                        .toObject()
+                        .value(QStringLiteral("arguments"))
+                        .toString();
     }
     CHECK(QJsonDocument::fromJson(args.toUtf8()).object() == richTurn().toolCalls.first().arguments);
 }
@@ -144,14 +156,20 @@ TEST_CASE("FakeOpenAi answers non-streaming with one chat.completion", "[fakes][
 
     SECTION("content is null when the turn is only tool calls")
     {
-        fake.setTurn(FakeTurn::withToolCall(QStringLiteral("Bash"), {{QStringLiteral("command"), QStringLiteral("ls")}}));
+        fake.setTurn(
+            FakeTurn::withToolCall(QStringLiteral("Bash"), {{QStringLiteral("command"), QStringLiteral("ls")}}));
         const auto r2 = rawExchange(fake.port(), "POST", "/v1/chat/completions", R"({"model":"m1","stream":false})");
         REQUIRE(r2);
-        const QJsonObject m = bodyOf(*r2).value(QStringLiteral("choices")).toArray().at(0).toObject()
-                                  .value(QStringLiteral("message")).toObject();
+        const QJsonObject m = bodyOf(*r2)
+                                  .value(QStringLiteral("choices"))
+                                  .toArray()
+                                  .at(0)
+                                  .toObject()
+                                  .value(QStringLiteral("message"))
+                                  .toObject();
         CHECK(m.value(QStringLiteral("content")).isNull());
-        CHECK(m.value(QStringLiteral("tool_calls")).toArray().at(0).toObject().value(QStringLiteral("id")).toString()
-              == QStringLiteral("call_fake_2_0"));
+        CHECK(m.value(QStringLiteral("tool_calls")).toArray().at(0).toObject().value(QStringLiteral("id")).toString() ==
+              QStringLiteral("call_fake_2_0"));
     }
 }
 
@@ -179,8 +197,13 @@ TEST_CASE("FakeOpenAi can put thinking in <think> tags inside content", "[fakes]
 
     const auto whole = rawExchange(fake.port(), "POST", "/v1/chat/completions", R"({"model":"m1"})");
     REQUIRE(whole);
-    const QJsonObject m = bodyOf(*whole).value(QStringLiteral("choices")).toArray().at(0).toObject()
-                              .value(QStringLiteral("message")).toObject();
+    const QJsonObject m = bodyOf(*whole)
+                              .value(QStringLiteral("choices"))
+                              .toArray()
+                              .at(0)
+                              .toObject()
+                              .value(QStringLiteral("message"))
+                              .toObject();
     CHECK(m.value(QStringLiteral("content")).toString() == QStringLiteral("<think>hm</think>yes"));
     CHECK_FALSE(m.contains(QStringLiteral("reasoning_content")));
 }
@@ -222,17 +245,17 @@ TEST_CASE("FakeOpenAi errors have the OpenAI shape", "[fakes][openai][failure]")
     SECTION("wrong or missing bearer key")
     {
         fake.setApiKey(QStringLiteral("sk-good"));
-        const auto bad = rawExchange(fake.port(), "POST", "/v1/chat/completions", body,
-                                     {{"Authorization", "Bearer sk-bad"}});
+        const auto bad =
+            rawExchange(fake.port(), "POST", "/v1/chat/completions", body, {{"Authorization", "Bearer sk-bad"}});
         REQUIRE(bad);
         CHECK(bad->status == 401);
-        CHECK(bodyOf(*bad).value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString()
-              == QStringLiteral("invalid_api_key"));
+        CHECK(bodyOf(*bad).value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString() ==
+              QStringLiteral("invalid_api_key"));
         const auto none = rawExchange(fake.port(), "GET", "/v1/models");
         REQUIRE(none);
         CHECK(none->status == 401);
-        const auto good = rawExchange(fake.port(), "POST", "/v1/chat/completions", body,
-                                      {{"authorization", "Bearer sk-good"}});
+        const auto good =
+            rawExchange(fake.port(), "POST", "/v1/chat/completions", body, {{"authorization", "Bearer sk-good"}});
         REQUIRE(good);
         CHECK(good->status == 200);
     }
@@ -253,8 +276,8 @@ TEST_CASE("FakeOpenAi errors have the OpenAI shape", "[fakes][openai][failure]")
         REQUIRE(broken);
         CHECK(broken->status == 500);
         CHECK(broken->header("retry-after").isEmpty());
-        CHECK(bodyOf(*broken).value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString()
-              == QStringLiteral("server_error"));
+        CHECK(bodyOf(*broken).value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString() ==
+              QStringLiteral("server_error"));
 
         const auto ok = rawExchange(fake.port(), "POST", "/v1/chat/completions", body);
         REQUIRE(ok);

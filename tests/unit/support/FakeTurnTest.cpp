@@ -1,6 +1,6 @@
 // The dialect-neutral turn and the helpers every fake renders it with.
-#include "FakeJson.h"
 #include "FakeTurn.h"
+#include "FakeJson.h"
 
 #include <catch2/catch.hpp>
 
@@ -18,7 +18,8 @@ TEST_CASE("fakeSplitText splits on code points, evenly, never emptily", "[fakes]
     CHECK(fakeSplitText(QString(), 3).isEmpty());
 
     // U+1F600 is a surrogate pair in UTF-16: it must stay whole.
-    const QString emoji = QString::fromUtf8("a\xF0\x9F\x98\x80" "b");
+    const QString emoji = QString::fromUtf8("a\xF0\x9F\x98\x80"
+                                            "b");
     const QStringList parts = fakeSplitText(emoji, 3);
     REQUIRE(parts.size() == 3);
     CHECK(parts.at(0) == QStringLiteral("a"));

@@ -25,11 +25,13 @@ quint16 startFake(QProcess &process, const QStringList &args)
     QByteArray out;
     const QRegularExpression ready(QStringLiteral("^listening on 127\\.0\\.0\\.1:(\\d+)\\n"));
     QRegularExpressionMatch match;
-    waitUntil([&] {
-        out += process.readAllStandardOutput();
-        match = ready.match(QString::fromUtf8(out));
-        return match.hasMatch() || process.state() == QProcess::NotRunning;
-    }, 10000);
+    waitUntil(
+        [&] {
+            out += process.readAllStandardOutput();
+            match = ready.match(QString::fromUtf8(out));
+            return match.hasMatch() || process.state() == QProcess::NotRunning;
+        },
+        10000);
     return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
 }
 
@@ -61,8 +63,14 @@ TEST_CASE("switchboard-fake-upstream serves the precomputed OpenAI turn", "[fake
         QString text;
         for (int i = 1; i <= 5; ++i) {
             const QJsonObject o = QJsonDocument::fromJson(streamed->chunks.at(i).mid(6)).object();
-            text += o.value(QStringLiteral("choices")).toArray().at(0).toObject()
-                        .value(QStringLiteral("delta")).toObject().value(QStringLiteral("content")).toString();
+            text += o.value(QStringLiteral("choices"))
+                        .toArray()
+                        .at(0)
+                        .toObject()
+                        .value(QStringLiteral("delta"))
+                        .toObject()
+                        .value(QStringLiteral("content"))
+                        .toString();
         }
         CHECK(text.size() == 50);
         CHECK(streamed->chunks.at(7).contains(R"("choices":[],"usage":{)"));
@@ -80,18 +88,19 @@ TEST_CASE("switchboard-fake-upstream serves the precomputed OpenAI turn", "[fake
         const auto whole = client.takeResponse();
         REQUIRE(whole);
         CHECK(whole->header("content-type") == "application/json");
-        CHECK(QJsonDocument::fromJson(whole->body).object().value(QStringLiteral("object")).toString()
-              == QStringLiteral("chat.completion"));
+        CHECK(QJsonDocument::fromJson(whole->body).object().value(QStringLiteral("object")).toString() ==
+              QStringLiteral("chat.completion"));
     }
     CHECK_FALSE(client.isDisconnected());
 
     // Only the top-level "stream" key counts, not one in a tool schema or in a string.
-    const auto nestedTrue = rawExchange(port, "POST", "/v1/chat/completions",
+    const auto nestedTrue = rawExchange(
+        port, "POST", "/v1/chat/completions",
         R"({"tools":[{"parameters":{"stream":true}}],"messages":[{"content":"\"stream\":true"}],"stream":false})");
     REQUIRE(nestedTrue);
     CHECK(nestedTrue->header("content-type") == "application/json");
     const auto nestedFalse = rawExchange(port, "POST", "/v1/chat/completions",
-        R"({"tools":[{"parameters":{"stream":false}}],"stream": true})");
+                                         R"({"tools":[{"parameters":{"stream":false}}],"stream": true})");
     REQUIRE(nestedFalse);
     CHECK(nestedFalse->header("content-type") == "text/event-stream; charset=utf-8");
 
@@ -116,8 +125,13 @@ TEST_CASE("switchboard-fake-upstream speaks Ollama and Anthropic too", "[fakes][
         CHECK(r->chunks.last().contains(R"("done":true)"));
         const auto whole = rawExchange(port, "POST", "/api/chat", R"({"model":"x","stream":false})");
         REQUIRE(whole);
-        CHECK(QJsonDocument::fromJson(whole->body).object().value(QStringLiteral("message")).toObject()
-                  .value(QStringLiteral("content")).toString().size() == 9);
+        CHECK(QJsonDocument::fromJson(whole->body)
+                  .object()
+                  .value(QStringLiteral("message"))
+                  .toObject()
+                  .value(QStringLiteral("content"))
+                  .toString()
+                  .size() == 9);
         stop(process);
     }
 
@@ -129,7 +143,8 @@ TEST_CASE("switchboard-fake-upstream speaks Ollama and Anthropic too", "[fakes][
             wanted = probe.port();
         }
         QProcess process;
-        const quint16 port = startFake(process, {"--kind", "anthropic", "--port", QString::number(wanted), "--chunks", "2"});
+        const quint16 port =
+            startFake(process, {"--kind", "anthropic", "--port", QString::number(wanted), "--chunks", "2"});
         REQUIRE(port == wanted);
         const auto r = rawExchange(port, "POST", "/v1/messages?beta=true", R"({"model":"x","stream":true})");
         REQUIRE(r);

@@ -68,8 +68,7 @@ std::optional<RawResponse> takeRawResponse(QByteArray &bytes, bool headRequest)
     return r;
 }
 
-RawHttpClient::RawHttpClient(quint16 port, QObject *parent)
-    : QObject(parent), m_socket(new QTcpSocket(this))
+RawHttpClient::RawHttpClient(quint16 port, QObject *parent) : QObject(parent), m_socket(new QTcpSocket(this))
 {
     connect(m_socket, &QTcpSocket::readyRead, this, [this] {
         if (m_firstByteAt == 0)
@@ -95,9 +94,9 @@ RawHttpClient::~RawHttpClient() = default;
 
 bool RawHttpClient::waitConnected(int timeoutMs)
 {
-    return waitUntil([this] {
-        return m_socket->state() == QAbstractSocket::ConnectedState || m_disconnected;
-    }, timeoutMs) && m_socket->state() == QAbstractSocket::ConnectedState;
+    return waitUntil([this] { return m_socket->state() == QAbstractSocket::ConnectedState || m_disconnected; },
+                     timeoutMs) &&
+           m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
 void RawHttpClient::send(const QByteArray &bytes)
@@ -111,8 +110,8 @@ void RawHttpClient::send(const QByteArray &bytes)
     m_socket->flush();
 }
 
-void RawHttpClient::sendRequest(const QByteArray &method, const QByteArray &path,
-                                const QByteArray &body, const FakeHeaders &headers)
+void RawHttpClient::sendRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                                const FakeHeaders &headers)
 {
     QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     for (const auto &h : headers)
@@ -135,10 +134,12 @@ QList<QByteArray> RawHttpClient::reads() const
 
 bool RawHttpClient::waitForResponse(int timeoutMs, bool headRequest)
 {
-    return waitUntil([&] {
-        QByteArray copy = m_received;
-        return takeRawResponse(copy, headRequest).has_value();
-    }, timeoutMs);
+    return waitUntil(
+        [&] {
+            QByteArray copy = m_received;
+            return takeRawResponse(copy, headRequest).has_value();
+        },
+        timeoutMs);
 }
 
 std::optional<RawResponse> RawHttpClient::takeResponse(bool headRequest)
@@ -174,8 +175,7 @@ qint64 RawHttpClient::abort()
 }
 
 std::optional<RawResponse> rawExchange(quint16 port, const QByteArray &method, const QByteArray &path,
-                                       const QByteArray &body, const FakeHeaders &headers,
-                                       int timeoutMs)
+                                       const QByteArray &body, const FakeHeaders &headers, int timeoutMs)
 {
     RawHttpClient client(port);
     if (!client.waitConnected(timeoutMs))

@@ -17,9 +17,9 @@ struct RawResponse
 {
     int status = 0;
     FakeHeaders headers;
-    QByteArray head;        // status line and headers, as received
-    QByteArray body;        // de-chunked
-    QByteArray wireBody;    // as received (chunk framing included)
+    QByteArray head;          // status line and headers, as received
+    QByteArray body;          // de-chunked
+    QByteArray wireBody;      // as received (chunk framing included)
     QList<QByteArray> chunks; // the chunked body's chunks, as framed by the server
 
     QByteArray header(const QByteArray &name) const;

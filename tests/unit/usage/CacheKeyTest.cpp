@@ -53,12 +53,12 @@ QJsonObject claudeCodeRequest(const QString &billing, const QString &session)
 
 TEST_CASE("Cache key ignores metadata, session ids, billing line, cache_control and stream", "[cache]")
 {
-    const QJsonObject a = claudeCodeRequest(
-        QStringLiteral("x-anthropic-billing-header: cc_version=1.0.1.a1b; cc_entrypoint=cli;"),
-        QStringLiteral("user_1_session_aaaa"));
-    QJsonObject b = claudeCodeRequest(
-        QStringLiteral("x-anthropic-billing-header: cc_version=1.0.1.ffe; cc_entrypoint=cli;"),
-        QStringLiteral("user_1_session_bbbb"));
+    const QJsonObject a =
+        claudeCodeRequest(QStringLiteral("x-anthropic-billing-header: cc_version=1.0.1.a1b; cc_entrypoint=cli;"),
+                          QStringLiteral("user_1_session_aaaa"));
+    QJsonObject b =
+        claudeCodeRequest(QStringLiteral("x-anthropic-billing-header: cc_version=1.0.1.ffe; cc_entrypoint=cli;"),
+                          QStringLiteral("user_1_session_bbbb"));
     b.insert(QStringLiteral("stream"), false);
     // The same request without any cache_control marker.
     QJsonObject c = b;
@@ -79,8 +79,8 @@ TEST_CASE("Cache key ignores metadata, session ids, billing line, cache_control 
 
 TEST_CASE("Cache key changes with group, system, messages, tools and sampling", "[cache]")
 {
-    const QJsonObject base = claudeCodeRequest(
-        QStringLiteral("x-anthropic-billing-header: cc_version=1;"), QStringLiteral("s"));
+    const QJsonObject base =
+        claudeCodeRequest(QStringLiteral("x-anthropic-billing-header: cc_version=1;"), QStringLiteral("s"));
     const QString key = CacheKey::compute(QStringLiteral("sonnet"), base);
     CHECK(key != CacheKey::compute(QStringLiteral("opus"), base));
 
@@ -89,8 +89,8 @@ TEST_CASE("Cache key changes with group, system, messages, tools and sampling", 
         body.insert(field, value);
         return CacheKey::compute(QStringLiteral("sonnet"), body);
     };
-    CHECK(key != changed(QStringLiteral("messages"),
-                         parse(R"({"m":[{"role":"user","content":"hello!"}]})").value("m")));
+    CHECK(key !=
+          changed(QStringLiteral("messages"), parse(R"({"m":[{"role":"user","content":"hello!"}]})").value("m")));
     CHECK(key != changed(QStringLiteral("system"), QStringLiteral("You are Claude Code.")));
     CHECK(key != changed(QStringLiteral("tools"),
                          parse(R"({"t":[{"name":"Write","input_schema":{"type":"object"}}]})").value("t")));
@@ -182,7 +182,9 @@ TEST_CASE("ResponseCache with the local backend answers later and counts hits an
     ResponseCache::Options options;
     options.enabled = true;
     options.defaultTtlSeconds = 5;
-    options.localClock = [&] { return now; };
+    options.localClock = [&] {
+        return now;
+    };
     ResponseCache cache(options);
     REQUIRE(cache.enabled());
     REQUIRE(cache.localBackend() != nullptr);

@@ -93,8 +93,12 @@ TEST_CASE("rolling windows: rates, percentiles, error rate and in-flight per dep
     CHECK(stats.snapshot(kStart + 2 * 3600'000).total.windows[2].requests == 0);
 
     const QJsonObject json = snapshot.toJson();
-    CHECK(json.value(QStringLiteral("total")).toObject().value(QStringLiteral("1m")).toObject()
-              .value(QStringLiteral("requests")).toInt() == 118);
+    CHECK(json.value(QStringLiteral("total"))
+              .toObject()
+              .value(QStringLiteral("1m"))
+              .toObject()
+              .value(QStringLiteral("requests"))
+              .toInt() == 118);
     CHECK(json.value(QStringLiteral("deployments")).toArray().size() == 2);
 }
 
@@ -107,5 +111,5 @@ TEST_CASE("in flight never goes below zero and rejected requests count without a
     const StatsSnapshot snapshot = stats.snapshot(kStart + 1000);
     CHECK(snapshot.total.windows[0].requests == 1);
     CHECK(snapshot.total.windows[0].errorRate == Approx(1.0));
-    CHECK(snapshot.deployments.size() == 1);  // "x" from requestEnded, with nothing in it
+    CHECK(snapshot.deployments.size() == 1); // "x" from requestEnded, with nothing in it
 }

@@ -1,5 +1,5 @@
-#include "UsageTestRecords.h"
 #include "usage/PackedUsage.h"
+#include "UsageTestRecords.h"
 #include "usage/SpendLog.h"
 
 #include <catch2/catch.hpp>
@@ -11,17 +11,17 @@ using sb::test::makeUsageRecord;
 
 namespace {
 
-constexpr qint64 kStart = 1795651200123;  // 2026-11-26T00:00:00.123Z
+constexpr qint64 kStart = 1795651200123; // 2026-11-26T00:00:00.123Z
 
 UsageRecord fullRecord()
 {
     UsageRecord usage = makeUsageRecord(7, kStart);
     RequestRecord &r = usage.request;
-    r.clientModel = QStringLiteral("claude-opus-5-5 \u00fcber \u2713 \U0001F680");  // 2-, 3- and 4-byte UTF-8
-    r.routeRule = QStringLiteral("");      // empty, not null
-    r.errorType = QString();               // null
-    r.sessionId = QString();               // null
-    r.inputTokens = -1;                    // unknown
+    r.clientModel = QStringLiteral("claude-opus-5-5 \u00fcber \u2713 \U0001F680"); // 2-, 3- and 4-byte UTF-8
+    r.routeRule = QStringLiteral("");                                              // empty, not null
+    r.errorType = QString();                                                       // null
+    r.sessionId = QString();                                                       // null
+    r.inputTokens = -1;                                                            // unknown
     r.outputTokens = 123456789012;
     r.cacheWriteTokens = 42;
     r.tokensEstimated = true;
@@ -49,7 +49,7 @@ TEST_CASE("a packed usage record unpacks to the same record, null and empty text
     const UsageRecord original = fullRecord();
     const QByteArrayView bytes = PackedUsage::scratch(original);
     CHECK(bytes.size() <= PackedUsage::maxSize(original));
-    const QByteArray copy = bytes.toByteArray();  // the scratch buffer is reused by the next call
+    const QByteArray copy = bytes.toByteArray(); // the scratch buffer is reused by the next call
     const PackedUsage packed{QByteArrayView(copy)};
     REQUIRE(packed.isValid());
 
@@ -118,7 +118,7 @@ TEST_CASE("a usage batch holds records back to back and hands them out in order"
     }
     CHECK(records[3].unpack().request.userAgent.size() == 3000);
 
-    const UsageBatch shared = batch;  // copies share the bytes and stay valid on their own
+    const UsageBatch shared = batch; // copies share the bytes and stay valid on their own
     batch.clear();
     CHECK(batch.isEmpty());
     CHECK(shared.records().size() == 5);
@@ -131,7 +131,7 @@ TEST_CASE("the usage ring keeps the newest records, long ones included")
     CHECK_FALSE(ring.at(0).isValid());
 
     UsageRecord long_ = makeUsageRecord(1, kStart);
-    long_.request.userAgent = QString(2000, QLatin1Char('x'));  // longer than a slot
+    long_.request.userAgent = QString(2000, QLatin1Char('x')); // longer than a slot
     ring.append(PackedUsage::scratch(long_));
     for (int i = 2; i <= 3; ++i)
         ring.append(PackedUsage::scratch(makeUsageRecord(i, kStart)));
@@ -171,7 +171,7 @@ TEST_CASE("the spend log stores packed texts as they were: NULL, empty and non-A
     const QVector<UsageRecord> last = log.last(20);
     REQUIRE(last.size() == 20);
     for (int i = 0; i < 20; ++i) {
-        const RequestRecord &r = last[i].request;  // newest first
+        const RequestRecord &r = last[i].request; // newest first
         INFO("record " << i);
         CHECK(r.requestId == QStringLiteral("req_%1").arg(19 - i));
         CHECK(r.clientModel == fullRecord().request.clientModel);

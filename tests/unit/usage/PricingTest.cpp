@@ -121,11 +121,11 @@ TEST_CASE("the user's pricing file overrides and extends the built-in table; a b
     REQUIRE(opus);
     CHECK(opus->rates.input == Approx(1e-6));
     CHECK(opus->rates.output == Approx(2e-6));
-    CHECK(opus->rates.cacheWrite == Approx(1e-6));  // no cache price given: plain input
+    CHECK(opus->rates.cacheWrite == Approx(1e-6)); // no cache price given: plain input
     const ModelPrice *deepseek = loaded.table.find(QStringLiteral("deepseek-v9"));
     REQUIRE(deepseek);
     CHECK(deepseek->rates.cacheRead == Approx(0.1e-6));
-    CHECK(loaded.table.find(QStringLiteral("gpt-4o")));  // the rest stays
+    CHECK(loaded.table.find(QStringLiteral("gpt-4o"))); // the rest stays
 
     const QString bad = dir.filePath(QStringLiteral("bad.json"));
     {
@@ -166,33 +166,38 @@ TEST_CASE("cost: list prices with cache tokens, long-prompt tiers, local zero, c
 
     // Opus 5.5: $4 in, $20 out, $5 cache write, $0.20 cache read per million. Of 10,000
     // prompt tokens 6,000 were read from the cache and 1,000 written to it.
-    const UsageRecord opusUsage = costs.price(tokens(QStringLiteral("claude-opus-5-5"), QStringLiteral("opus"), 10000, 500, 6000, 1000));
+    const UsageRecord opusUsage =
+        costs.price(tokens(QStringLiteral("claude-opus-5-5"), QStringLiteral("opus"), 10000, 500, 6000, 1000));
     CHECK(opusUsage.costKnown);
     CHECK(opusUsage.costUsd == Approx(3000 * 4e-6 + 6000 * 0.2e-6 + 1000 * 5e-6 + 500 * 20e-6));
     CHECK(opusUsage.claudeListUsd == Approx(opusUsage.costUsd));
     CHECK(opusUsage.savedUsd == Approx(0).margin(1e-12));
 
     // Haiku 5.5 prompts over 100,000 tokens use the higher tier.
-    const UsageRecord shortPrompt = costs.price(tokens(QStringLiteral("claude-haiku-5-5"), QStringLiteral("haiku"), 100000, 1000));
-    const UsageRecord longPrompt = costs.price(tokens(QStringLiteral("claude-haiku-5-5"), QStringLiteral("haiku"), 100001, 1000));
+    const UsageRecord shortPrompt =
+        costs.price(tokens(QStringLiteral("claude-haiku-5-5"), QStringLiteral("haiku"), 100000, 1000));
+    const UsageRecord longPrompt =
+        costs.price(tokens(QStringLiteral("claude-haiku-5-5"), QStringLiteral("haiku"), 100001, 1000));
     CHECK(shortPrompt.costUsd == Approx(100000 * 0.1e-6 + 1000 * 0.5e-6));
     CHECK(longPrompt.costUsd == Approx(100001 * 0.5e-6 + 1000 * 2.5e-6));
 
     // OpenAI: cached prompt tokens at the cached-input price, no write charge.
-    const UsageRecord gptUsage = costs.price(tokens(QStringLiteral("gpt-4.1-mini"), QStringLiteral("gpt"), 2000, 100, 1500));
+    const UsageRecord gptUsage =
+        costs.price(tokens(QStringLiteral("gpt-4.1-mini"), QStringLiteral("gpt"), 2000, 100, 1500));
     CHECK(gptUsage.costUsd == Approx(500 * 0.4e-6 + 1500 * 0.1e-6 + 100 * 1.6e-6));
     CHECK(gptUsage.claudeListUsd == 0);
     CHECK(gptUsage.savedUsd == 0);
 
     // Local deployments cost nothing; what the client asked for decides "saved".
-    const UsageRecord local = costs.price(tokens(QStringLiteral("claude-sonnet-4-5-20250929"), QStringLiteral("local"), 20000, 1000));
+    const UsageRecord local =
+        costs.price(tokens(QStringLiteral("claude-sonnet-4-5-20250929"), QStringLiteral("local"), 20000, 1000));
     CHECK(local.costKnown);
     CHECK(local.costUsd == 0);
     CHECK(local.claudeListUsd == Approx(20000 * 3e-6 + 1000 * 15e-6));
     CHECK(local.savedUsd == Approx(local.claudeListUsd));
     const UsageRecord onLan = costs.price(tokens(QStringLiteral("claude-opus-9"), QStringLiteral("lan"), 1000, 100));
     CHECK(onLan.costUsd == 0);
-    CHECK(onLan.claudeListUsd == Approx(1000 * 4e-6 + 100 * 20e-6));  // unknown Opus: the family default
+    CHECK(onLan.claudeListUsd == Approx(1000 * 4e-6 + 100 * 20e-6)); // unknown Opus: the family default
 
     // Configured prices, GPU time included: 2.5 s at $0.01/s.
     RequestRecord timed = tokens(QStringLiteral("claude-haiku-4-5"), QStringLiteral("gpu"), 1000, 200);

@@ -49,8 +49,7 @@ PromtoolResult promtoolCheck(const QByteArray &text)
     promtool.closeWriteChannel();
     if (!promtool.waitForFinished(30000))
         return {-1, QStringLiteral("promtool did not finish")};
-    return {promtool.exitCode(),
-            QString::fromUtf8(promtool.readAllStandardOutput() + promtool.readAllStandardError())};
+    return {promtool.exitCode(), QString::fromUtf8(promtool.readAllStandardOutput() + promtool.readAllStandardError())};
 }
 
 } // namespace
@@ -72,27 +71,37 @@ TEST_CASE("the exposition has every family with HELP and TYPE, cumulative histog
     const QString text = QString::fromUtf8(metrics.text());
     INFO(text.toStdString());
 
-    for (const char *family : {"switchboard_requests_total", "switchboard_input_tokens_total",
-                               "switchboard_output_tokens_total", "switchboard_spend_usd_total",
-                               "switchboard_request_duration_seconds", "switchboard_time_to_first_token_seconds",
-                               "switchboard_output_tokens_per_second", "switchboard_requests_in_flight",
-                               "switchboard_deployment_healthy", "switchboard_deployment_cooldown_seconds",
-                               "switchboard_cache_hits_total", "switchboard_cache_misses_total"}) {
+    for (const char *family :
+         {"switchboard_requests_total", "switchboard_input_tokens_total", "switchboard_output_tokens_total",
+          "switchboard_spend_usd_total", "switchboard_request_duration_seconds",
+          "switchboard_time_to_first_token_seconds", "switchboard_output_tokens_per_second",
+          "switchboard_requests_in_flight", "switchboard_deployment_healthy", "switchboard_deployment_cooldown_seconds",
+          "switchboard_cache_hits_total", "switchboard_cache_misses_total"}) {
         INFO(family);
         CHECK(text.contains(QStringLiteral("# TYPE %1 ").arg(QLatin1String(family))));
         CHECK(text.contains(QStringLiteral("# HELP %1 ").arg(QLatin1String(family))));
     }
-    CHECK(text.contains(QStringLiteral("switchboard_requests_total{model_group=\"claude-*\",deployment=\"local#0\",status=\"200\"} 2\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_requests_total{model_group=\"claude-*\",deployment=\"local#0\",status=\"529\"} 1\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_input_tokens_total{model_group=\"claude-*\",deployment=\"local#0\"} 3000\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_spend_usd_total{model_group=\"claude-*\",deployment=\"local#0\"} 0.75\n")));
+    CHECK(text.contains(QStringLiteral(
+        "switchboard_requests_total{model_group=\"claude-*\",deployment=\"local#0\",status=\"200\"} 2\n")));
+    CHECK(text.contains(QStringLiteral(
+        "switchboard_requests_total{model_group=\"claude-*\",deployment=\"local#0\",status=\"529\"} 1\n")));
+    CHECK(text.contains(
+        QStringLiteral("switchboard_input_tokens_total{model_group=\"claude-*\",deployment=\"local#0\"} 3000\n")));
+    CHECK(text.contains(
+        QStringLiteral("switchboard_spend_usd_total{model_group=\"claude-*\",deployment=\"local#0\"} 0.75\n")));
     // 30 ms and 40 ms fall at or under 0.05; 1.5 s under 2.5; all three under +Inf.
-    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\",deployment=\"local#0\",le=\"0.025\"} 0\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\",deployment=\"local#0\",le=\"0.05\"} 2\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\",deployment=\"local#0\",le=\"2.5\"} 3\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\",deployment=\"local#0\",le=\"+Inf\"} 3\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_sum{model_group=\"claude-*\",deployment=\"local#0\"} 1.57\n")));
-    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_count{model_group=\"claude-*\",deployment=\"local#0\"} 3\n")));
+    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\","
+                                       "deployment=\"local#0\",le=\"0.025\"} 0\n")));
+    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\","
+                                       "deployment=\"local#0\",le=\"0.05\"} 2\n")));
+    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\","
+                                       "deployment=\"local#0\",le=\"2.5\"} 3\n")));
+    CHECK(text.contains(QStringLiteral("switchboard_request_duration_seconds_bucket{model_group=\"claude-*\","
+                                       "deployment=\"local#0\",le=\"+Inf\"} 3\n")));
+    CHECK(text.contains(QStringLiteral(
+        "switchboard_request_duration_seconds_sum{model_group=\"claude-*\",deployment=\"local#0\"} 1.57\n")));
+    CHECK(text.contains(QStringLiteral(
+        "switchboard_request_duration_seconds_count{model_group=\"claude-*\",deployment=\"local#0\"} 3\n")));
     CHECK(text.contains(QStringLiteral("model_group=\"we\\\"ird\\\\group\\nname\"")));
     CHECK(text.contains(QStringLiteral("switchboard_requests_in_flight{deployment=\"local#0\"} 2\n")));
     CHECK(text.contains(QStringLiteral("switchboard_deployment_healthy{deployment=\"cloud\"} 0\n")));
@@ -110,7 +119,8 @@ TEST_CASE("promtool check metrics accepts the exposition, empty and full")
     CHECK(empty.output.trimmed().isEmpty());
 
     for (int i = 0; i < 50; ++i)
-        metrics.observe(observed(QStringLiteral("g%1").arg(i % 3), QStringLiteral("d%1").arg(i % 2), i % 7 ? 200 : 500, i * 37));
+        metrics.observe(
+            observed(QStringLiteral("g%1").arg(i % 3), QStringLiteral("d%1").arg(i % 2), i % 7 ? 200 : 500, i * 37));
     metrics.setInFlight(QStringLiteral("d0"), 1);
     metrics.setDeploymentHealth(QStringLiteral("d0"), true);
     metrics.setDeploymentCooldown(QStringLiteral("d1"), 3);
@@ -119,7 +129,7 @@ TEST_CASE("promtool check metrics accepts the exposition, empty and full")
     const PromtoolResult full = promtoolCheck(metrics.text());
     INFO(full.output.toStdString());
     REQUIRE(full.exitCode == 0);
-    CHECK(full.output.trimmed().isEmpty());  // no lint findings either
+    CHECK(full.output.trimmed().isEmpty()); // no lint findings either
 }
 
 TEST_CASE("the shipped Grafana dashboard queries only metrics the gateway exposes")

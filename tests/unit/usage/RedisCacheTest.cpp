@@ -24,10 +24,7 @@ namespace {
 class RedisServerProcess final
 {
 public:
-    explicit RedisServerProcess(quint16 port)
-        : m_port(port)
-    {
-    }
+    explicit RedisServerProcess(quint16 port) : m_port(port) {}
     ~RedisServerProcess() { kill(); }
 
     bool start()
@@ -37,9 +34,8 @@ public:
             return false;
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-        m_process.start(program, {QStringLiteral("--port"), QString::number(m_port),
-                                  QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                                  QStringLiteral("--save"), QString(),
+        m_process.start(program, {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
+                                  QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
                                   QStringLiteral("--appendonly"), QStringLiteral("no")});
         if (!m_process.waitForStarted(5000))
             return false;
@@ -148,9 +144,8 @@ TEST_CASE("Redis cache: set, get, expiry and namespaces against a real redis-ser
     ResponseCache cacheA(redisOptions(port, QStringLiteral("sbtest-a")));
     ResponseCache cacheB(redisOptions(port, QStringLiteral("sbtest-b")));
     REQUIRE(cacheA.redisBackend() != nullptr);
-    REQUIRE(test::waitUntil([&] {
-        return cacheA.redisBackend()->isConnected() && cacheB.redisBackend()->isConnected();
-    }));
+    REQUIRE(
+        test::waitUntil([&] { return cacheA.redisBackend()->isConnected() && cacheB.redisBackend()->isConnected(); }));
 
     CHECK_FALSE(lookupNow(cacheA, QStringLiteral("k1")).has_value());
     const QByteArray value("{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"hi\\r\\n\\u0000\"}]}");

@@ -44,7 +44,7 @@ TEST_CASE("a spend log writer killed with SIGKILL leaves an intact database with
             30000);
         INFO("stderr: " << helper.readAllStandardError().toStdString());
         REQUIRE(busy);
-        helper.kill();  // SIGKILL
+        helper.kill(); // SIGKILL
         REQUIRE(helper.waitForFinished(5000));
         CHECK(helper.exitStatus() == QProcess::CrashExit);
 
@@ -53,7 +53,8 @@ TEST_CASE("a spend log writer killed with SIGKILL leaves an intact database with
         REQUIRE(log.open(path, &error));
         CHECK(log.integrityCheck() == QStringLiteral("ok"));
         const qint64 count = log.count() - previousCount;
-        INFO("round " << round << ": committed " << committed << ", appended " << appended << ", in the file " << count);
+        INFO("round " << round << ": committed " << committed << ", appended " << appended << ", in the file "
+                      << count);
         CHECK(count >= committed);
         // What the helper produced after its last report is bounded by the time the kill took;
         // far more would mean records were kept past their batch.

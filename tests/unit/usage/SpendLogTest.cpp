@@ -1,5 +1,5 @@
-#include "UsageTestRecords.h"
 #include "usage/SpendLog.h"
+#include "UsageTestRecords.h"
 #include "usage/SpendLogWriter.h"
 
 #include "TestWait.h"
@@ -14,7 +14,7 @@ using sb::test::makeUsageRecord;
 
 namespace {
 constexpr qint64 kDay = 24 * 3600 * 1000;
-constexpr qint64 kBase = 1795651200000;  // 2026-11-26T00:00:00Z
+constexpr qint64 kBase = 1795651200000; // 2026-11-26T00:00:00Z
 } // namespace
 
 TEST_CASE("the spend log keeps records in WAL mode and answers totals and the last records")
@@ -39,7 +39,7 @@ TEST_CASE("the spend log keeps records in WAL mode and answers totals and the la
     CHECK(days[0].key == QStringLiteral("2026-11-26"));
     CHECK(days[1].key == QStringLiteral("2026-11-27"));
     CHECK(days[0].requests == 10);
-    CHECK(days[0].errors == 1);  // index 9
+    CHECK(days[0].errors == 1); // index 9
     qint64 input = 0;
     double saved = 0;
     for (int i = 0; i < 10; ++i) {
@@ -54,7 +54,7 @@ TEST_CASE("the spend log keeps records in WAL mode and answers totals and the la
     qint64 haiku = 0;
     for (const SpendTotal &total : models)
         haiku += total.key == QStringLiteral("claude-haiku-4-5") ? total.requests : 0;
-    CHECK(haiku == 7);  // 0, 3, 6, …, 18
+    CHECK(haiku == 7); // 0, 3, 6, …, 18
     CHECK(log.totals(SpendGrouping::Deployment).size() == 2);
     CHECK(log.totals(SpendGrouping::Session).size() == 4);
     CHECK(log.totals(SpendGrouping::Day, kBase + kDay).size() == 1);
@@ -117,7 +117,7 @@ TEST_CASE("the writer batches on its storage thread; sync waits for the commit; 
         writer.sync();
         SpendLog reader;
         REQUIRE(reader.open(path, nullptr));
-        CHECK(reader.count() == 1 + 251);  // the 40-day-old record is gone
+        CHECK(reader.count() == 1 + 251); // the 40-day-old record is gone
     }
     SpendLog reopened;
     REQUIRE(reopened.open(path, nullptr));

@@ -19,8 +19,8 @@ QByteArray messagesBody(const QString &system, const QStringList &turns)
     for (qsizetype i = 0; i < turns.size(); ++i) {
         messages.append(QJsonObject{
             {QStringLiteral("role"), i % 2 == 0 ? QStringLiteral("user") : QStringLiteral("assistant")},
-            {QStringLiteral("content"),
-             QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), turns[i]}}}}});
+            {QStringLiteral("content"), QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                                               {QStringLiteral("text"), turns[i]}}}}});
     }
     return QJsonDocument(QJsonObject{{QStringLiteral("model"), QStringLiteral("claude-sonnet-4-5")},
                                      {QStringLiteral("system"), system},
@@ -32,7 +32,7 @@ QByteArray messagesBody(const QString &system, const QStringList &turns)
 struct SyntheticUpstream
 {
     double tokensPerByte;
-    double noise;  // relative, uniform in ±noise
+    double noise; // relative, uniform in ±noise
     std::mt19937 rng;
 
     QByteArray nextBody()
@@ -124,7 +124,8 @@ TEST_CASE("TokenEstimator calibrates per deployment from reported prompt tokens"
     uncalibratedError /= uncalibratedCount;
     calibratedError /= calibratedCount;
     INFO("mean relative error before calibration: " << uncalibratedError * 100 << " %");
-    INFO("mean relative error after 10 reports: " << calibratedError * 100 << " %, worst " << worstCalibrated * 100 << " %");
+    INFO("mean relative error after 10 reports: " << calibratedError * 100 << " %, worst " << worstCalibrated * 100
+                                                  << " %");
     WARN("token estimate error vs reported counts: uncalibrated " << uncalibratedError * 100 << " %, calibrated "
                                                                   << calibratedError * 100 << " % (worst "
                                                                   << worstCalibrated * 100 << " %)");

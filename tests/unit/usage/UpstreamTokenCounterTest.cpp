@@ -35,18 +35,19 @@ QByteArray header(const TokenCountRequest &request, const QByteArray &name)
 }
 
 // What Claude Code sends to /v1/messages/count_tokens.
-const QByteArray kCountBody = R"({"model":"claude-sonnet-4-5","system":[{"type":"text","text":"You are terse."}],)"
-                              R"("messages":[{"role":"user","content":[{"type":"text","text":"Hello, world!"}]},)"
-                              R"({"role":"assistant","content":"Hi."},{"role":"user","content":"Count me"}],)"
-                              R"("tools":[{"name":"Read","description":"Reads a file","input_schema":{"type":"object"}}]})";
+const QByteArray kCountBody =
+    R"({"model":"claude-sonnet-4-5","system":[{"type":"text","text":"You are terse."}],)"
+    R"("messages":[{"role":"user","content":[{"type":"text","text":"Hello, world!"}]},)"
+    R"({"role":"assistant","content":"Hi."},{"role":"user","content":"Count me"}],)"
+    R"("tools":[{"name":"Read","description":"Reads a file","input_schema":{"type":"object"}}]})";
 
 } // namespace
 
 TEST_CASE("Anthropic count_tokens request: the body with the upstream model, version and key", "[usage][tokens]")
 {
     const TokenCountRequest request = UpstreamTokenCounter::buildRequest(
-        TokenCountApi::Anthropic, QStringLiteral("https://api.anthropic.com"), QStringLiteral("claude-sonnet-4-5-20250929"),
-        QStringLiteral("sk-ant-test"), kCountBody);
+        TokenCountApi::Anthropic, QStringLiteral("https://api.anthropic.com"),
+        QStringLiteral("claude-sonnet-4-5-20250929"), QStringLiteral("sk-ant-test"), kCountBody);
     REQUIRE(request.ok());
     CHECK(request.url.toString() == QStringLiteral("https://api.anthropic.com/v1/messages/count_tokens"));
     CHECK(header(request, "anthropic-version") == QByteArray(UpstreamTokenCounter::kAnthropicVersion));
@@ -58,8 +59,9 @@ TEST_CASE("Anthropic count_tokens request: the body with the upstream model, ver
     CHECK(body.value(QLatin1String("tools")) == json(kCountBody).value(QLatin1String("tools")));
 
     // An api_base that already ends in /v1 (and a trailing slash) is not doubled.
-    const TokenCountRequest v1 = UpstreamTokenCounter::buildRequest(
-        TokenCountApi::Anthropic, QStringLiteral("https://proxy.example/v1/"), QStringLiteral("m"), QString(), kCountBody);
+    const TokenCountRequest v1 =
+        UpstreamTokenCounter::buildRequest(TokenCountApi::Anthropic, QStringLiteral("https://proxy.example/v1/"),
+                                           QStringLiteral("m"), QString(), kCountBody);
     REQUIRE(v1.ok());
     CHECK(v1.url.toString() == QStringLiteral("https://proxy.example/v1/messages/count_tokens"));
     CHECK(header(v1, "x-api-key").isEmpty());
@@ -67,9 +69,9 @@ TEST_CASE("Anthropic count_tokens request: the body with the upstream model, ver
 
 TEST_CASE("vLLM tokenize request: OpenAI-shaped messages beside /v1", "[usage][tokens]")
 {
-    const TokenCountRequest request = UpstreamTokenCounter::buildRequest(
-        TokenCountApi::Vllm, QStringLiteral("http://gpu:8000/v1"), QStringLiteral("Qwen/Qwen2.5-Coder-7B-Instruct"),
-        QString(), kCountBody);
+    const TokenCountRequest request =
+        UpstreamTokenCounter::buildRequest(TokenCountApi::Vllm, QStringLiteral("http://gpu:8000/v1"),
+                                           QStringLiteral("Qwen/Qwen2.5-Coder-7B-Instruct"), QString(), kCountBody);
     REQUIRE(request.ok());
     CHECK(request.url.toString() == QStringLiteral("http://gpu:8000/tokenize"));
     CHECK(header(request, "authorization").isEmpty());
@@ -93,8 +95,9 @@ TEST_CASE("vLLM tokenize request: OpenAI-shaped messages beside /v1", "[usage][t
 
 TEST_CASE("llama.cpp tokenize request: the prompt text as content", "[usage][tokens]")
 {
-    const TokenCountRequest request = UpstreamTokenCounter::buildRequest(
-        TokenCountApi::LlamaCpp, QStringLiteral("http://127.0.0.1:8080/v1/"), QStringLiteral("any"), QString(), kCountBody);
+    const TokenCountRequest request =
+        UpstreamTokenCounter::buildRequest(TokenCountApi::LlamaCpp, QStringLiteral("http://127.0.0.1:8080/v1/"),
+                                           QStringLiteral("any"), QString(), kCountBody);
     REQUIRE(request.ok());
     CHECK(request.url.toString() == QStringLiteral("http://127.0.0.1:8080/tokenize"));
     const QJsonObject body = json(request.body);
@@ -121,7 +124,8 @@ TEST_CASE("Token count requests refuse bodies that are not Messages bodies", "[u
 
 TEST_CASE("Token count answers parse from each server's format", "[usage][tokens]")
 {
-    TokenCountResult anthropic = UpstreamTokenCounter::parseResponse(TokenCountApi::Anthropic, fixture("anthropic_count_tokens.json"));
+    TokenCountResult anthropic =
+        UpstreamTokenCounter::parseResponse(TokenCountApi::Anthropic, fixture("anthropic_count_tokens.json"));
     REQUIRE(anthropic.ok());
     CHECK(anthropic.tokens == 2095);
 
@@ -133,7 +137,8 @@ TEST_CASE("Token count answers parse from each server's format", "[usage][tokens
     REQUIRE(vllm.ok());
     CHECK(vllm.tokens == 3);
 
-    TokenCountResult llama = UpstreamTokenCounter::parseResponse(TokenCountApi::LlamaCpp, fixture("llamacpp_tokenize.json"));
+    TokenCountResult llama =
+        UpstreamTokenCounter::parseResponse(TokenCountApi::LlamaCpp, fixture("llamacpp_tokenize.json"));
     REQUIRE(llama.ok());
     CHECK(llama.tokens == 7);
     llama = UpstreamTokenCounter::parseResponse(TokenCountApi::LlamaCpp, fixture("llamacpp_tokenize_pieces.json"));

@@ -1,5 +1,5 @@
-#include "usage/SpendLog.h"
 #include "usage/UsageTap.h"
+#include "usage/SpendLog.h"
 
 #include "TestWait.h"
 
@@ -71,8 +71,12 @@ TEST_CASE("the usage tap prices, counts, keeps recent records, exposes metrics a
 
     const QJsonObject stats = tap.statsJson();
     CHECK(stats.value(QStringLiteral("requests_since_start")).toInt() == 8);
-    CHECK(stats.value(QStringLiteral("total")).toObject().value(QStringLiteral("1m")).toObject()
-              .value(QStringLiteral("requests")).toInt() == 8);
+    CHECK(stats.value(QStringLiteral("total"))
+              .toObject()
+              .value(QStringLiteral("1m"))
+              .toObject()
+              .value(QStringLiteral("requests"))
+              .toInt() == 8);
 
     // Memory keeps the last five (recentCapacity), newest first.
     const QJsonArray recent = tap.recentJson(100);
@@ -83,7 +87,8 @@ TEST_CASE("the usage tap prices, counts, keeps recent records, exposes metrics a
     CHECK(tap.recentJson(-1).isEmpty());
 
     const QByteArray metrics = tap.metricsText();
-    CHECK(metrics.contains("switchboard_requests_total{model_group=\"claude-*\",deployment=\"local#0\",status=\"200\"} 8\n"));
+    CHECK(metrics.contains(
+        "switchboard_requests_total{model_group=\"claude-*\",deployment=\"local#0\",status=\"200\"} 8\n"));
     tap.setDeploymentHealth(QStringLiteral("local#0"), false);
     tap.countCacheHit(QStringLiteral("claude-*"));
     CHECK(tap.metricsText().contains("switchboard_deployment_healthy{deployment=\"local#0\"} 0\n"));
@@ -101,7 +106,7 @@ TEST_CASE("snapshots reach subscribers at most four times a second")
     QTemporaryDir dir;
     REQUIRE(dir.isValid());
     UsageSettings settings = settingsIn(dir);
-    settings.spendLogPath.clear();  // stats only
+    settings.spendLogPath.clear(); // stats only
     UsageTap tap(settings);
     CHECK_FALSE(tap.hasSpendLog());
     int snapshots = 0;
@@ -121,12 +126,12 @@ TEST_CASE("snapshots reach subscribers at most four times a second")
     traffic.start();
     REQUIRE(sb::test::waitUntil([&] { return snapshots >= 1; }, 2000));
     const int first = snapshots;
-    sb::test::spinFor(1000);  // a second of constant traffic
+    sb::test::spinFor(1000); // a second of constant traffic
     traffic.stop();
     const int inOneSecond = snapshots - first;
     INFO("snapshots in one second: " << inOneSecond << ", requests: " << index);
     CHECK(inOneSecond >= 2);
-    CHECK(inOneSecond <= 5);  // 4 a second, plus one for timer phase
+    CHECK(inOneSecond <= 5); // 4 a second, plus one for timer phase
     CHECK(lastSnapshot.requestsSinceStart > 0);
     CHECK(lastSnapshot.requestsSinceStart <= index);
 }
