@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AttemptFailure.h"
 #include "RoutingTable.h"
 #include "config/GatewayConfig.h"
 
@@ -35,17 +36,6 @@ struct RoutePlan
     QString rule;                      // the scenario rule that fired, empty when none
     QStringList fallbackGroups;        // tried in order once `group` is exhausted
     QStringList contextFallbackGroups; // used when the prompt exceeds a deployment's context
-};
-
-// Why an attempt failed, as the router's health bookkeeping sees it.
-enum class AttemptFailure {
-    Connect,         // refused, unreachable, TLS, connect timeout
-    Timeout,         // no first byte / idle / total timeout
-    RateLimited,     // upstream 429
-    Overloaded,      // upstream 503/529
-    ServerError,     // upstream 5xx
-    ContextExceeded, // upstream said the prompt is too long
-    ClientError      // upstream 4xx that another deployment would answer the same way
 };
 
 // Why pick() found no deployment. When deployments are blocked for different reasons, the

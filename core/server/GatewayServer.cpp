@@ -7,13 +7,9 @@
 #include "config/ConfigLoader.h"
 #include "protocol/IdGenerator.h"
 #include "protocol/ResponseStreamer.h"
-#include "protocol/anthropic/AnthropicErrorCodec.h"
 #include "protocol/anthropic/AnthropicResponseCodec.h"
-#include "protocol/anthropic/AnthropicSseEncoder.h"
-#include "protocol/openai/OpenAiErrorCodec.h"
-#include "protocol/openai/OpenAiResponseCodec.h"
-#include "protocol/openai/OpenAiSseEncoder.h"
 #include "upstream/HttpClientPool.h"
+#include "upstream/UpstreamAdapter.h"
 #include "usage/CacheKey.h"
 #include "usage/ResponseCache.h"
 #include "usage/UsageTap.h"
@@ -438,6 +434,16 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
         respondError(client, record, dialect, ApiError::invalidRequest(QStringLiteral("stream: must be a boolean")));
         return;
     }
+    ClientRequest clientRequest;
+    clientRequest.dialect = dialect;
+    // Decoded once, before anything is spent on the request. An Anthropic body the decoder
+    // refuses may still pass through to an Anthropic-format upstream; for other dialects
+    // nothing could serve it.
+    clientRequest.decodeError = DialectCodecs::of(dialect).decodeRequest(*body, clientRequest.canonical);
+    if (clientRequest.decodeError && dialect != ClientDialect::Anthropic) {
+        respondError(client, record, dialect, *clientRequest.decodeError);
+        return;
+    }
     RouteRequest route;
     route.model = record.clientModel;
     route.sessionId = record.sessionId;
@@ -481,8 +487,6 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
                                    .arg(record.clientModel, m_config.modelNames().join(QStringLiteral(", ")))));
         return;
     }
-    ClientRequest clientRequest;
-    clientRequest.dialect = dialect;
     clientRequest.body = std::move(*body);
     clientRequest.bodyBytes = request.body().size();
     clientRequest.anthropicVersion = request.value(QByteArrayLiteral("anthropic-version"));
@@ -543,20 +547,12 @@ void GatewayServer::serveCached(ClientConnection *client, RequestRecord &record,
     if (!record.stream) {
         ClientConnection::Headers headers = head;
         headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-        const QJsonObject body = request.dialect == ClientDialect::Anthropic ? AnthropicResponseCodec::encode(response)
-                                                                             : OpenAiResponseCodec::encode(response);
+        const QJsonObject body = DialectCodecs::of(request.dialect).encodeResponse(response);
         client->respond(200, headers, compact(body));
     } else {
         // A hit on a streaming request replays as a proper stream.
-        std::unique_ptr<StreamEncoder> encoder;
-        if (request.dialect == ClientDialect::Anthropic)
-            encoder = std::make_unique<AnthropicSseEncoder>();
-        else
-            encoder = std::make_unique<OpenAiSseEncoder>(record.clientModel,
-                                                         request.body.value(QStringLiteral("stream_options"))
-                                                             .toObject()
-                                                             .value(QStringLiteral("include_usage"))
-                                                             .toBool(false));
+        const std::unique_ptr<StreamEncoder> encoder =
+            DialectCodecs::of(request.dialect).makeStreamEncoder(record.clientModel, request.body);
         QByteArray out;
         for (const StreamEvent &event : ResponseStreamer::toEvents(response))
             encoder->encode(event, out);
@@ -670,18 +666,8 @@ void GatewayServer::countTokens(const QHttpServerRequest &request, ClientConnect
         QJsonObject body{{QStringLiteral("input_tokens"), tokens}};
         respondJson(client, record, 200, compact(body));
     };
-    std::optional<TokenCountApi> api;
-    if (deployment) {
-        const bool official = deployment->apiBase.host().endsWith(QStringLiteral("openai.com"));
-        if (deployment->provider == Provider::Anthropic)
-            api = TokenCountApi::Anthropic;
-        else if (deployment->provider == Provider::OpenAiCompatible && !official &&
-                 deployment->model.startsWith(QStringLiteral("hosted_vllm/")))
-            api = TokenCountApi::Vllm;
-        else if (deployment->provider == Provider::OpenAiCompatible && !official &&
-                 deployment->model.startsWith(QStringLiteral("openai/")))
-            api = TokenCountApi::LlamaCpp;
-    }
+    const std::optional<TokenCountApi> api =
+        deployment ? UpstreamAdapter::of(deployment->provider).tokenCountApi(*deployment) : std::nullopt;
     if (api) {
         const TokenCountRequest upstream = UpstreamTokenCounter::buildRequest(
             *api, deployment->apiBase.toString(), deployment->upstreamModel, deployment->apiKey, raw);
@@ -800,8 +786,7 @@ void GatewayServer::respondJson(ClientConnection *client, RequestRecord &record,
 void GatewayServer::respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
                                  const ApiError &error)
 {
-    const QByteArray body = dialect == ClientDialect::Anthropic ? AnthropicErrorCodec::encode(error, record.requestId)
-                                                                : OpenAiErrorCodec::encode(error);
+    const QByteArray body = DialectCodecs::of(dialect).encodeError(error, record.requestId);
     ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
                                          {QByteArrayLiteral("request-id"), record.requestId.toUtf8()}};
     if (error.retryAfterSeconds >= 0)

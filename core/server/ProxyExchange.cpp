@@ -3,20 +3,8 @@
 #include "ClientConnection.h"
 #include "protocol/IdGenerator.h"
 #include "protocol/StreamAggregator.h"
-#include "protocol/anthropic/AnthropicErrorCodec.h"
-#include "protocol/anthropic/AnthropicRequestCodec.h"
 #include "protocol/anthropic/AnthropicResponseCodec.h"
-#include "protocol/anthropic/AnthropicSseDecoder.h"
 #include "protocol/anthropic/AnthropicSseEncoder.h"
-#include "protocol/ollama/OllamaErrorCodec.h"
-#include "protocol/ollama/OllamaNdjsonDecoder.h"
-#include "protocol/ollama/OllamaRequestCodec.h"
-#include "protocol/ollama/OllamaResponseCodec.h"
-#include "protocol/openai/OpenAiErrorCodec.h"
-#include "protocol/openai/OpenAiRequestCodec.h"
-#include "protocol/openai/OpenAiResponseCodec.h"
-#include "protocol/openai/OpenAiSseDecoder.h"
-#include "protocol/openai/OpenAiSseEncoder.h"
 #include "usage/UsageTap.h"
 
 #include <QJsonDocument>
@@ -88,15 +76,9 @@ void ProxyExchange::start(const ClientRequest &request, const RouteRequest &rout
     m_messageId = IdGenerator::messageId();
     m_groups = QStringList{plan.group} + plan.fallbackGroups;
     m_contextGroups = plan.contextFallbackGroups;
+    m_requestedMaxTokens = request.canonical.maxTokens;
     if (m_stream) {
-        if (m_dialect == ClientDialect::Anthropic)
-            m_encoder = std::make_unique<AnthropicSseEncoder>();
-        else
-            m_encoder = std::make_unique<OpenAiSseEncoder>(m_record.clientModel,
-                                                           request.body.value(QStringLiteral("stream_options"))
-                                                               .toObject()
-                                                               .value(QStringLiteral("include_usage"))
-                                                               .toBool(false));
+        m_encoder = DialectCodecs::of(m_dialect).makeStreamEncoder(m_record.clientModel, request.body);
         m_ping.start();
     }
     nextAttempt();
@@ -217,11 +199,8 @@ void ProxyExchange::attempt(const Deployment &deployment)
     m_record.fallbackUsed = m_groupIndex > 0 || deployment.modelName != m_record.modelGroup;
     m_record.deployment = deployment.id;
     m_record.upstreamModel = deployment.upstreamModel;
-    switch (deployment.provider) {
-    case Provider::Ollama: m_record.provider = QStringLiteral("ollama"); break;
-    case Provider::OpenAiCompatible: m_record.provider = QStringLiteral("openai"); break;
-    case Provider::Anthropic: m_record.provider = QStringLiteral("anthropic"); break;
-    }
+    m_adapter = &UpstreamAdapter::of(deployment.provider);
+    m_record.provider = m_adapter->name();
     if (m_attempts == 1 && m_usageTap)
         m_usageTap->requestStarted(m_record.requestId, deployment.id);
     m_router->attemptStarted(deployment, m_estimatedInputTokens);
@@ -231,25 +210,17 @@ void ProxyExchange::attempt(const Deployment &deployment)
     m_upstreamStatus = 0;
     m_upstreamHeaders.clear();
     m_body.clear();
-    m_passthrough = false;
-    m_relay = false;
     m_decoder.reset();
-
-    HttpRequest upstream;
-    if (!buildUpstreamRequest(m_request, upstream))
-        return; // an error was sent
+    m_passthrough = m_adapter->passesThrough(m_dialect);
     // Bytes are relayed unchanged only while the client has seen nothing of ours; after our
     // own message_start (an earlier attempt, or pings), an Anthropic stream is re-encoded.
     m_relay = m_passthrough && !(m_client && m_client->headSent());
-    if (m_stream) {
-        if (m_passthrough || deployment.provider == Provider::Anthropic)
-            m_decoder = std::make_unique<AnthropicSseDecoder>();
-        else if (deployment.provider == Provider::Ollama)
-            m_decoder = std::make_unique<OllamaNdjsonDecoder>();
-        else
-            m_decoder = std::make_unique<OpenAiSseDecoder>();
-    }
-    m_upstreamId = m_pool->send(upstream, this);
+    const std::optional<HttpRequest> upstream = buildUpstreamRequest();
+    if (!upstream)
+        return; // an error was sent
+    if (m_stream)
+        m_decoder = m_adapter->makeStreamDecoder();
+    m_upstreamId = m_pool->send(*upstream, this);
 }
 
 void ProxyExchange::endAttempt()
@@ -317,10 +288,31 @@ void ProxyExchange::attemptFailed(AttemptFailure failure, const ApiError &error,
     }
 }
 
-bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpRequest &out)
+std::optional<HttpRequest> ProxyExchange::buildUpstreamRequest()
 {
     const Deployment &d = m_deployment;
-    out.method = QByteArrayLiteral("POST");
+    if (!m_passthrough && m_request.decodeError) {
+        // Only a pass-through upstream could have taken what the decoder refused.
+        sendError(*m_request.decodeError);
+        return std::nullopt;
+    }
+    UpstreamCall call;
+    call.clientDialect = m_dialect;
+    call.clientBody = &m_request.body;
+    call.stream = m_stream;
+    call.anthropicVersion = m_request.anthropicVersion;
+    call.anthropicBeta = m_request.anthropicBeta;
+    if (!m_passthrough) {
+        // The request was decoded once at the door; each attempt only sets what differs per
+        // deployment.
+        Request &canonical = m_request.canonical;
+        canonical.model = d.upstreamModel;
+        canonical.stream = m_stream;
+        canonical.maxTokens = d.maxOutputTokens > 0 && m_requestedMaxTokens > d.maxOutputTokens ? d.maxOutputTokens
+                                                                                                : m_requestedMaxTokens;
+        call.request = &canonical;
+    }
+    HttpRequest out = m_adapter->buildRequest(d, call);
     out.connectTimeoutMs = m_settings.connectTimeoutMs;
     const double total = d.timeoutSeconds > 0 ? d.timeoutSeconds : m_settings.requestTimeoutSeconds;
     out.totalTimeoutMs = int(qMin(total * 1000.0, 2147483647.0));
@@ -330,67 +322,7 @@ bool ProxyExchange::buildUpstreamRequest(const ClientRequest &request, HttpReque
         const double idle = d.streamTimeoutSeconds > 0 ? d.streamTimeoutSeconds : m_settings.streamIdleTimeoutSeconds;
         out.idleTimeoutMs = int(qMin(idle * 1000.0, 2147483647.0));
     }
-    out.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-    out.headers.append({QByteArrayLiteral("Accept"),
-                        m_stream ? QByteArrayLiteral("text/event-stream, application/x-ndjson, application/json")
-                                 : QByteArrayLiteral("application/json")});
-    const QString base = d.apiBase.toString(QUrl::StripTrailingSlash);
-
-    if (d.provider == Provider::Anthropic) {
-        out.url = QUrl(base + QStringLiteral("/v1/messages"));
-        out.headers.append({QByteArrayLiteral("anthropic-version"), request.anthropicVersion.isEmpty()
-                                                                        ? QByteArrayLiteral("2023-06-01")
-                                                                        : request.anthropicVersion});
-        if (!request.anthropicBeta.isEmpty())
-            out.headers.append({QByteArrayLiteral("anthropic-beta"), request.anthropicBeta});
-        if (!d.apiKey.isEmpty())
-            out.headers.append({QByteArrayLiteral("x-api-key"), d.apiKey.toUtf8()});
-        if (m_dialect == ClientDialect::Anthropic) {
-            // Pass-through: only the model changes, so every field and beta Claude Code
-            // relies on reaches the upstream intact.
-            m_passthrough = true;
-            m_relay = true;
-            QJsonObject body = request.body;
-            body.insert(QStringLiteral("model"), d.upstreamModel);
-            out.body = json(body);
-            return true;
-        }
-    }
-
-    Request canonical;
-    std::optional<ApiError> error = m_dialect == ClientDialect::Anthropic
-                                        ? AnthropicRequestCodec::decode(request.body, canonical)
-                                        : OpenAiRequestCodec::decode(request.body, canonical);
-    if (error) {
-        sendError(*error);
-        return false;
-    }
-    canonical.model = d.upstreamModel;
-    canonical.stream = m_stream;
-    if (d.maxOutputTokens > 0 && canonical.maxTokens > d.maxOutputTokens)
-        canonical.maxTokens = d.maxOutputTokens;
-
-    switch (d.provider) {
-    case Provider::Anthropic: out.body = json(AnthropicRequestCodec::encode(canonical)); break;
-    case Provider::OpenAiCompatible: {
-        out.url = QUrl(base + QStringLiteral("/chat/completions"));
-        if (!d.apiKey.isEmpty())
-            out.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + d.apiKey.toUtf8()});
-        OpenAiEncodeOptions options;
-        options.maxTokensCap = d.maxOutputTokens;
-        out.body = json(OpenAiRequestCodec::encode(canonical, options));
-        break;
-    }
-    case Provider::Ollama: {
-        out.url = QUrl(base + QStringLiteral("/api/chat"));
-        OllamaOptions options;
-        options.numCtx = d.contextLength > 0 ? d.contextLength : kDefaultOllamaContext;
-        options.keepAlive = d.keepAlive;
-        out.body = json(OllamaRequestCodec::encode(canonical, options));
-        break;
-    }
-    }
-    return true;
+    return out;
 }
 
 void ProxyExchange::commitStream()
@@ -652,12 +584,7 @@ void ProxyExchange::finishNonStreaming()
         error = ApiError::upstream(502, QStringLiteral("%1 answered with invalid JSON: %2")
                                             .arg(m_deployment.upstreamLabel(), parseError.errorString()));
     } else {
-        const QJsonObject object = document.object();
-        switch (m_deployment.provider) {
-        case Provider::Ollama: error = OllamaResponseCodec::decode(object, response); break;
-        case Provider::OpenAiCompatible: error = OpenAiResponseCodec::decode(object, response); break;
-        case Provider::Anthropic: error = AnthropicResponseCodec::decode(object, response); break;
-        }
+        error = m_adapter->decodeResponse(document.object(), response);
     }
     if (error) {
         attemptFailed(AttemptFailure::ServerError, *error, -1);
@@ -676,8 +603,7 @@ void ProxyExchange::finishNonStreaming()
     m_record.cacheReadTokens = response.usage.cacheReadTokens;
     m_record.cacheWriteTokens = response.usage.cacheWriteTokens;
     m_record.outputTokens = response.usage.outputTokens;
-    const QByteArray body = m_dialect == ClientDialect::Anthropic ? json(AnthropicResponseCodec::encode(response))
-                                                                  : json(OpenAiResponseCodec::encode(response));
+    const QByteArray body = json(DialectCodecs::of(m_dialect).encodeResponse(response));
     if (m_client)
         m_client->respond(200,
                           {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
@@ -694,85 +620,9 @@ void ProxyExchange::finishNonStreaming()
 
 void ProxyExchange::finishUpstreamError()
 {
-    ApiError error;
-    switch (m_deployment.provider) {
-    case Provider::Ollama: error = OllamaErrorCodec::decode(m_upstreamStatus, m_body); break;
-    case Provider::OpenAiCompatible: error = OpenAiErrorCodec::decode(m_upstreamStatus, m_body); break;
-    case Provider::Anthropic: error = AnthropicErrorCodec::decode(m_upstreamStatus, m_body); break;
-    }
-    const QByteArray retryAfter = headerValue(m_upstreamHeaders, QByteArrayLiteral("retry-after"));
-    bool ok = false;
-    const int retryAfterSeconds = retryAfter.trimmed().toInt(&ok);
-    if (ok && retryAfterSeconds >= 0)
-        error.retryAfterSeconds = retryAfterSeconds;
-    else if (m_upstreamStatus == 429)
-        error.retryAfterSeconds = 1;
-    if (error.message.isEmpty())
-        error.message = QStringLiteral("HTTP %1").arg(m_upstreamStatus);
-    if (m_upstreamStatus == 503 || m_upstreamStatus == 529) {
-        // "Busy, come back later": Claude Code backs off and retries on 529.
-        error.httpStatus = 529;
-        error.type = QStringLiteral("overloaded_error");
-    }
-    if (!m_relay) {
-        error.message = m_deployment.upstreamLabel() + QStringLiteral(" answered ") +
-                        QString::number(m_upstreamStatus) + QStringLiteral(": ") + error.message;
-        if (m_deployment.provider == Provider::Ollama && m_upstreamStatus == 404)
-            error.message += QStringLiteral(" — run `ollama pull %1`").arg(m_deployment.upstreamModel);
-    }
-
-    AttemptFailure failure = AttemptFailure::ServerError;
-    if (m_upstreamStatus == 429)
-        failure = AttemptFailure::RateLimited;
-    else if (m_upstreamStatus == 503 || m_upstreamStatus == 529)
-        failure = AttemptFailure::Overloaded;
-    else if (m_upstreamStatus == 408 || m_upstreamStatus == 504)
-        failure = AttemptFailure::Timeout;
-    else if (m_upstreamStatus >= 500)
-        failure = AttemptFailure::ServerError;
-    else if (error.contextOverflow) {
-        failure = AttemptFailure::ContextExceeded;
-        // Translated answers say it in the client's own words: for Anthropic's, exactly
-        // "prompt is too long: N tokens > M maximum", which Claude Code matches to compact.
-        // A number the upstream did not give comes from the estimate or the configured context;
-        // with no limit known at all, the upstream's own words stay.
-        const ContextOverflow overflow = *error.contextOverflow;
-        const qint64 limit = overflow.contextLimit >= 0 ? overflow.contextLimit : m_deployment.contextLength;
-        if (!m_relay && limit > 0) {
-            const int retryAfter = error.retryAfterSeconds;
-            error = ApiError::promptTooLong(overflow.promptTokens >= 0 ? overflow.promptTokens
-                                                                       : std::max(m_estimatedInputTokens, limit + 1),
-                                            limit);
-            error.retryAfterSeconds = retryAfter;
-        }
-    } else
-        failure = AttemptFailure::ClientError;
-    attemptFailed(failure, error, error.retryAfterSeconds);
-}
-
-QString ProxyExchange::describeFailure(const HttpFailure &failure) const
-{
-    const QString who = m_deployment.upstreamLabel();
-    switch (failure.kind) {
-    case HttpFailure::Kind::ConnectionRefused:
-        if (m_deployment.provider == Provider::Ollama)
-            return who + QStringLiteral(" refused the connection — is `ollama serve` running?");
-        return who + QStringLiteral(" refused the connection — is the server running and is api_base (%1) right?")
-                         .arg(m_deployment.apiBase.toString());
-    case HttpFailure::Kind::HostNotFound:
-        return who + QStringLiteral(": ") + failure.detail + QStringLiteral(" — check api_base in the config");
-    case HttpFailure::Kind::ConnectTimeout:
-        return who + QStringLiteral(" did not accept a connection in time (%1)").arg(failure.detail);
-    case HttpFailure::Kind::FirstByteTimeout:
-    case HttpFailure::Kind::IdleTimeout:
-    case HttpFailure::Kind::TotalTimeout:
-        return who + QStringLiteral(" timed out: ") + failure.detail +
-               QStringLiteral(" (raise `timeout`/`stream_timeout` for slow models)");
-    case HttpFailure::Kind::Tls: return who + QStringLiteral(": ") + failure.detail;
-    case HttpFailure::Kind::ConnectionClosed:
-    case HttpFailure::Kind::Protocol: break;
-    }
-    return who + QStringLiteral(" ") + failure.detail;
+    const UpstreamVerdict verdict = m_adapter->judgeAnswer(m_deployment, m_upstreamStatus, m_upstreamHeaders, m_body,
+                                                           m_relay, m_estimatedInputTokens);
+    attemptFailed(verdict.failure, verdict.error, verdict.error.retryAfterSeconds);
 }
 
 void ProxyExchange::httpFailed(const HttpFailure &failure)
@@ -780,28 +630,13 @@ void ProxyExchange::httpFailed(const HttpFailure &failure)
     m_upstreamId = 0;
     if (m_done)
         return;
-    ApiError error;
-    error.message = describeFailure(failure);
-    if (failure.isTimeout()) {
-        error.httpStatus = 504;
-        error.type = QStringLiteral("timeout_error");
-    } else {
-        error.httpStatus = 502;
-        error.type = QStringLiteral("api_error");
-    }
-    const bool connectFailure =
-        failure.kind == HttpFailure::Kind::ConnectionRefused || failure.kind == HttpFailure::Kind::HostNotFound ||
-        failure.kind == HttpFailure::Kind::ConnectTimeout || failure.kind == HttpFailure::Kind::Tls;
-    attemptFailed(connectFailure        ? AttemptFailure::Connect
-                  : failure.isTimeout() ? AttemptFailure::Timeout
-                                        : AttemptFailure::ServerError,
-                  error, -1);
+    const UpstreamVerdict verdict = m_adapter->judgeFailure(m_deployment, failure);
+    attemptFailed(verdict.failure, verdict.error, -1);
 }
 
 QByteArray ProxyExchange::encodeClientError(const ApiError &error) const
 {
-    return m_dialect == ClientDialect::Anthropic ? AnthropicErrorCodec::encode(error, m_record.requestId)
-                                                 : OpenAiErrorCodec::encode(error);
+    return DialectCodecs::of(m_dialect).encodeError(error, m_record.requestId);
 }
 
 void ProxyExchange::sendError(const ApiError &error)

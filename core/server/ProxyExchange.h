@@ -3,10 +3,12 @@
 #include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "protocol/Codec.h"
+#include "protocol/Dialect.h"
 #include "protocol/Request.h"
 #include "protocol/StreamAggregator.h"
 #include "routing/Router.h"
 #include "upstream/HttpClientPool.h"
+#include "upstream/UpstreamAdapter.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -23,13 +25,15 @@ namespace sb {
 
 class ClientConnection;
 
-enum class ClientDialect { Anthropic, OpenAi };
-
 // Everything one proxied request needs to know about the client's request.
 struct ClientRequest
 {
     ClientDialect dialect = ClientDialect::Anthropic;
     QJsonObject body;
+    // The body decoded once at the door. When the decoder refused it, only an upstream that
+    // passes the body through can serve it; every other attempt answers `decodeError`.
+    Request canonical;
+    std::optional<ApiError> decodeError;
     qint64 bodyBytes = 0;
     QByteArray anthropicVersion;
     QByteArray anthropicBeta;
@@ -92,7 +96,7 @@ private:
     bool canRetry() const;
     void giveUp();
     void endAttempt();
-    bool buildUpstreamRequest(const ClientRequest &request, HttpRequest &out);
+    std::optional<HttpRequest> buildUpstreamRequest();
     void commitStream();
     void handleEvents(StreamEvents &events);
     void noteEvent(const StreamEvent &event);
@@ -104,7 +108,6 @@ private:
     void applyBackpressure();
     void complete(int status);
     void storeInCache();
-    QString describeFailure(const HttpFailure &failure) const;
     QByteArray encodeClientError(const ApiError &error) const;
 
     HttpClientPool *m_pool;
@@ -134,6 +137,8 @@ private:
     QPointer<ClientConnection> m_client;
     RequestRecord m_record;
     Deployment m_deployment;
+    const UpstreamAdapter *m_adapter = nullptr; // m_deployment's provider
+    int m_requestedMaxTokens = 0;               // the client's max_tokens, before a deployment's cap
     ClientDialect m_dialect = ClientDialect::Anthropic;
     bool m_stream = false;
     bool m_passthrough = false; // the request body is forwarded with only the model changed

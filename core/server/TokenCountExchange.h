@@ -1,7 +1,7 @@
 #pragma once
 
 #include "upstream/HttpClientPool.h"
-#include "usage/UpstreamTokenCounter.h"
+#include "upstream/UpstreamTokenCounter.h"
 
 #include <QObject>
 

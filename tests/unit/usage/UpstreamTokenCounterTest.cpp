@@ -1,4 +1,4 @@
-#include "usage/UpstreamTokenCounter.h"
+#include "upstream/UpstreamTokenCounter.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,52 @@
+#include "OpenAiCompatibleAdapter.h"
+
+#include "protocol/openai/OpenAiErrorCodec.h"
+#include "protocol/openai/OpenAiRequestCodec.h"
+#include "protocol/openai/OpenAiResponseCodec.h"
+#include "protocol/openai/OpenAiSseDecoder.h"
+
+namespace sb {
+
+QString OpenAiCompatibleAdapter::name() const
+{
+    return QStringLiteral("openai");
+}
+
+HttpRequest OpenAiCompatibleAdapter::buildRequest(const Deployment &deployment, const UpstreamCall &call) const
+{
+    HttpRequest out = jsonRequest(endpoint(deployment, "/chat/completions"), call.stream);
+    if (!deployment.apiKey.isEmpty())
+        out.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + deployment.apiKey.toUtf8()});
+    OpenAiEncodeOptions options;
+    options.maxTokensCap = deployment.maxOutputTokens;
+    out.body = compactJson(OpenAiRequestCodec::encode(*call.request, options));
+    return out;
+}
+
+std::unique_ptr<StreamDecoder> OpenAiCompatibleAdapter::makeStreamDecoder() const
+{
+    return std::make_unique<OpenAiSseDecoder>();
+}
+
+std::optional<ApiError> OpenAiCompatibleAdapter::decodeResponse(const QJsonObject &body, Response &out) const
+{
+    return OpenAiResponseCodec::decode(body, out);
+}
+
+ApiError OpenAiCompatibleAdapter::decodeError(int status, const QByteArray &body) const
+{
+    return OpenAiErrorCodec::decode(status, body);
+}
+
+std::optional<TokenCountApi> OpenAiCompatibleAdapter::tokenCountApi(const Deployment &deployment) const
+{
+    if (deployment.apiBase.host().endsWith(QStringLiteral("openai.com")))
+        return std::nullopt;
+    if (deployment.model.startsWith(QStringLiteral("hosted_vllm/")))
+        return TokenCountApi::Vllm;
+    if (deployment.model.startsWith(QStringLiteral("openai/")))
+        return TokenCountApi::LlamaCpp;
+    return std::nullopt;
+}
+
+} // namespace sb
