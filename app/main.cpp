@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
@@ -79,6 +80,18 @@ bool hasDisplay()
 #endif
 }
 
+// The gateway drains its streams on its own thread; this thread only waits for the word.
+void stopAndWait(sb::ProxyService &service, int graceMs)
+{
+    if (service.state() == sb::ProxyService::State::Stopped)
+        return;
+    QEventLoop loop;
+    QObject::connect(&service, &sb::ProxyService::stopped, &loop, &QEventLoop::quit);
+    service.stop(graceMs);
+    if (service.state() != sb::ProxyService::State::Stopped)
+        loop.exec();
+}
+
 bool wantsHeadless(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
@@ -92,26 +105,31 @@ int runHeadless(QCoreApplication &app, const sb::GatewayLaunch &launch)
 {
     QTextStream err(stderr);
     sb::ProxyService service;
-    QString error;
-    if (!service.start(launch.loaded.config, launch.tokens, &error)) {
-        err << "switchboard: " << error << Qt::endl;
-        return 3;
-    }
-    err << "Switchboard " << SWITCHBOARD_VERSION << " listening on " << service.baseUrl() << Qt::endl;
-    err << "  config: " << launch.configPath << Qt::endl;
-    err << "  token:  stored in "
-        << (launch.secretsInFile ? "the 0600 secrets file (no keyring service found)" : "the system keyring")
-        << "; `switchboard token` prints it" << Qt::endl;
-    err << "  Claude Code: ANTHROPIC_BASE_URL=" << service.baseUrl() << " (no /v1), ANTHROPIC_AUTH_TOKEN=<token>"
-        << Qt::endl;
+    QObject::connect(&service, &sb::ProxyService::failed, &app, [&app](const QString &error) {
+        QTextStream(stderr) << "switchboard: " << error << Qt::endl;
+        app.exit(3);
+    });
+    QObject::connect(&service, &sb::ProxyService::started, &app, [&service, &launch] {
+        QTextStream err(stderr);
+        err << "Switchboard " << SWITCHBOARD_VERSION << " listening on " << service.baseUrl() << Qt::endl;
+        err << "  config: " << launch.configPath << Qt::endl;
+        err << "  token:  stored in "
+            << (launch.secretsInFile ? "the 0600 secrets file (no keyring service found)" : "the system keyring")
+            << "; `switchboard token` prints it" << Qt::endl;
+        err << "  Claude Code: ANTHROPIC_BASE_URL=" << service.baseUrl() << " (no /v1), ANTHROPIC_AUTH_TOKEN=<token>"
+            << Qt::endl;
+    });
     QObject::connect(&service, &sb::ProxyService::requestFinished, &app, [](const sb::RequestRecord &record) {
         QTextStream out(stderr);
         out << record.logLine() << Qt::endl;
     });
     installStopSignals(app);
+    service.start(launch.loaded.config, launch.tokens);
     const int code = app.exec();
+    if (service.state() == sb::ProxyService::State::Stopped)
+        return code; // it never started (the port was taken)
     err << "switchboard: stopping" << Qt::endl;
-    service.stop(3000);
+    stopAndWait(service, 3000);
     return code;
 }
 
@@ -211,18 +229,20 @@ int main(int argc, char *argv[])
     sb::ProxyService service;
     sb::MainWindow window;
     QObject::connect(&service, &sb::ProxyService::requestFinished, &window, &sb::MainWindow::addRecord);
-    QString error;
     sb::GatewayInfo info;
     info.configPath = launch.configPath;
     info.warnings = launch.loaded.warnings();
-    if (service.start(launch.loaded.config, launch.tokens, &error)) {
+    QObject::connect(&service, &sb::ProxyService::started, &window, [&window, &service, &launch, info]() mutable {
         info.baseUrl = service.baseUrl();
         info.token = launch.gatewayToken;
-    } else {
-        err << "switchboard: " << error << Qt::endl;
+        window.setGatewayInfo(info);
+    });
+    QObject::connect(&service, &sb::ProxyService::failed, &window, [&window, info](const QString &error) mutable {
+        QTextStream(stderr) << "switchboard: " << error << Qt::endl;
         info.error = error;
-    }
-    window.setGatewayInfo(info);
+        window.setGatewayInfo(info);
+    });
+    service.start(launch.loaded.config, launch.tokens);
     window.show();
     if (parser.isSet(screenshotOption)) {
         const QString file = parser.value(screenshotOption);
@@ -232,6 +252,6 @@ int main(int argc, char *argv[])
         });
     }
     const int code = app->exec();
-    service.stop(3000);
+    stopAndWait(service, 3000);
     return code;
 }

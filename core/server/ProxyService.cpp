@@ -1,117 +1,95 @@
 #include "ProxyService.h"
 
-#include "GatewayServer.h"
-#include "usage/UsageTap.h"
-
-#include <QCoreApplication>
-#include <QDeadlineTimer>
+#include "GatewayHost.h"
 
 namespace sb {
 
 ProxyService::ProxyService(QObject *parent) : QObject(parent)
 {
     m_thread.setObjectName(QStringLiteral("gateway"));
-}
-
-ProxyService::~ProxyService()
-{
-    stop(0);
-}
-
-QString ProxyService::baseUrl() const
-{
-    return QStringLiteral("http://%1:%2").arg(m_host).arg(m_port);
-}
-
-bool ProxyService::start(const GatewayConfig &config, const QStringList &tokens, QString *error)
-{
-    if (m_server) {
-        if (error)
-            *error = QStringLiteral("the gateway is already running");
-        return false;
-    }
     // The same stack everywhere (macOS gives secondary threads 512 KB): the upstream read
     // loop keeps a 64 KB buffer on it.
     m_thread.setStackSize(8 * 1024 * 1024);
     m_thread.start();
-    m_anchor = new QObject;
-    m_anchor->moveToThread(&m_thread);
-    QString failure;
-    GatewayServer *server = nullptr;
-    quint16 port = 0;
+    m_host = new GatewayHost;
+    m_host->moveToThread(&m_thread);
+    connect(m_host, &GatewayHost::started, this, &ProxyService::onHostStarted, Qt::QueuedConnection);
+    connect(m_host, &GatewayHost::failed, this, &ProxyService::onHostFailed, Qt::QueuedConnection);
+    connect(m_host, &GatewayHost::stopped, this, &ProxyService::onHostStopped, Qt::QueuedConnection);
+    connect(m_host, &GatewayHost::requestFinished, this, &ProxyService::requestFinished, Qt::QueuedConnection);
+    connect(m_host, &GatewayHost::statsSnapshot, this, &ProxyService::statsSnapshot, Qt::QueuedConnection);
+}
+
+ProxyService::~ProxyService()
+{
+    // The one place that waits: whatever still runs on the gateway thread goes now, streams cut.
     QMetaObject::invokeMethod(
-        m_anchor,
-        [&] {
-            auto *candidate = new GatewayServer(config, tokens);
-            if (!candidate->listenOn(config.host, config.port, &failure)) {
-                delete candidate;
-                return;
-            }
-            server = candidate;
-            port = candidate->serverPort();
-        },
-        Qt::BlockingQueuedConnection);
-    if (!server) {
-        QMetaObject::invokeMethod(
-            m_anchor, [anchor = m_anchor] { delete anchor; }, Qt::BlockingQueuedConnection);
-        m_anchor = nullptr;
-        m_thread.quit();
-        m_thread.wait();
-        if (error)
-            *error = failure;
-        Q_EMIT failed(failure);
-        return false;
-    }
-    m_server = server;
-    m_host = config.host;
+        m_host, [host = m_host] { delete host; }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QString ProxyService::baseUrl() const
+{
+    return QStringLiteral("http://%1:%2").arg(m_address).arg(m_port);
+}
+
+void ProxyService::setState(State state)
+{
+    if (m_state == state)
+        return;
+    const bool wasRunning = isRunning();
+    m_state = state;
+    Q_EMIT stateChanged(state);
+    if (wasRunning != isRunning())
+        Q_EMIT runningChanged(isRunning());
+}
+
+void ProxyService::start(const GatewayConfig &config, const QStringList &tokens)
+{
+    if (m_state != State::Stopped)
+        return;
+    m_address = config.host;
+    setState(State::Starting);
+    QMetaObject::invokeMethod(
+        m_host, [host = m_host, config, tokens] { host->start(config, tokens); }, Qt::QueuedConnection);
+}
+
+void ProxyService::onHostStarted(quint16 port)
+{
     m_port = port;
-    connect(m_server, &GatewayServer::requestFinished, this, &ProxyService::requestFinished);
-    if (UsageTap *usage = m_server->usage())
-        connect(usage, &UsageTap::snapshot, this, &ProxyService::statsSnapshot);
+    if (m_state == State::Stopping)
+        return; // stopped while starting: the stop queued behind the start takes it down
+    setState(State::Running);
     Q_EMIT started(port);
-    Q_EMIT runningChanged(true);
-    return true;
+}
+
+void ProxyService::onHostFailed(const QString &error)
+{
+    setState(State::Stopped);
+    Q_EMIT failed(error);
 }
 
 void ProxyService::stop(int graceMs)
 {
-    if (!m_server)
+    if (m_state != State::Running && m_state != State::Starting)
         return;
-    GatewayServer *server = m_server;
-    m_server = nullptr;
+    setState(State::Stopping);
+    // Queued behind a start still in progress, so a stop during Starting stops what it made.
     QMetaObject::invokeMethod(
-        m_anchor,
-        [server, graceMs] {
-            server->stopListening();
-            const QDeadlineTimer deadline(graceMs);
-            while (server->inFlight() > 0 && !deadline.hasExpired())
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-            if (server->inFlight() > 0) {
-                server->cutAll(QStringLiteral("Switchboard is shutting down; retry in a moment"));
-                // Let the error events reach the clients before the sockets go.
-                const QDeadlineTimer flush(200);
-                while (!flush.hasExpired())
-                    QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-            }
-            delete server;
-        },
-        Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(
-        m_anchor, [anchor = m_anchor] { delete anchor; }, Qt::BlockingQueuedConnection);
-    m_anchor = nullptr;
-    m_thread.quit();
-    m_thread.wait();
+        m_host, [host = m_host, graceMs] { host->stop(graceMs); }, Qt::QueuedConnection);
+}
+
+void ProxyService::onHostStopped()
+{
+    setState(State::Stopped);
     Q_EMIT stopped();
-    Q_EMIT runningChanged(false);
 }
 
 void ProxyService::applyConfig(const GatewayConfig &config)
 {
-    if (!m_server)
-        return;
-    GatewayServer *server = m_server;
     QMetaObject::invokeMethod(
-        m_anchor, [server, config] { server->applyConfig(config); }, Qt::QueuedConnection);
+        m_host, [host = m_host, config] { host->applyConfig(config); }, Qt::QueuedConnection);
 }
 
 } // namespace sb

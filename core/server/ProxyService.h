@@ -9,44 +9,58 @@
 
 namespace sb {
 
-class GatewayServer;
+class GatewayHost;
 
 // Owns the gateway thread and the GatewayServer on it; the one object the UI and the
-// headless runner talk to. Calls are made from the owner's thread; results come back as
-// queued signals carrying values.
+// headless runner talk to. Calls are made from the owner's thread and return at once: the
+// work (binding the port, opening the spend log, draining streams) happens on the gateway
+// thread, and results come back as queued signals carrying values. Only the destructor
+// waits, for a server still running.
 class ProxyService final : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
 public:
+    enum class State { Stopped, Starting, Running, Stopping };
+    Q_ENUM(State)
+
     explicit ProxyService(QObject *parent = nullptr);
     ~ProxyService() override;
 
-    // Starts the gateway thread and binds config.host:config.port (port 0: any free port).
-    // Returns false with a message naming the port and the fix when binding fails.
-    bool start(const GatewayConfig &config, const QStringList &tokens, QString *error);
+    // Binds config.host:config.port (port 0: any free port) on the gateway thread. Ends in
+    // started(port), or failed(reason) naming the port and the fix. Ignored unless Stopped.
+    void start(const GatewayConfig &config, const QStringList &tokens);
     // Graceful stop: no new connections; in-flight requests get up to `graceMs` to finish,
-    // then open streams are cut with an error event.
+    // then open streams are cut with an error event. Ends in stopped().
     void stop(int graceMs = 3000);
-    bool isRunning() const { return m_server != nullptr; }
+    // The new config for the next requests; streams in flight finish on the old one.
+    void applyConfig(const GatewayConfig &config);
+
+    State state() const { return m_state; }
+    bool isRunning() const { return m_state == State::Running; }
     quint16 port() const { return m_port; }
     QString baseUrl() const;
-    void applyConfig(const GatewayConfig &config);
 
 Q_SIGNALS:
     void started(quint16 port);
     void stopped();
     void failed(const QString &error);
+    void stateChanged(sb::ProxyService::State state);
     void runningChanged(bool running);
     void requestFinished(const sb::RequestRecord &record);
     // Live usage stats from the gateway thread, at most 4 a second (none with usage off).
     void statsSnapshot(const sb::StatsSnapshot &snapshot);
 
 private:
+    void setState(State state);
+    void onHostStarted(quint16 port);
+    void onHostFailed(const QString &error);
+    void onHostStopped();
+
     QThread m_thread;
-    QObject *m_anchor = nullptr; // lives on the gateway thread; invocations target it
-    GatewayServer *m_server = nullptr;
-    QString m_host;
+    GatewayHost *m_host = nullptr; // lives on the gateway thread
+    State m_state = State::Stopped;
+    QString m_address;
     quint16 m_port = 0;
 };
 

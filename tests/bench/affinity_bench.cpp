@@ -9,6 +9,8 @@
 #include "config/ConfigLoader.h"
 #include "server/ProxyService.h"
 
+#include <QEventLoop>
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -92,7 +94,15 @@ Result run(bool affinity, const char *strategy)
     loaded.config.port = 0;
     ProxyService service;
     QString error;
-    if (!service.start(loaded.config, {QStringLiteral("bench")}, &error)) {
+    QEventLoop starting;
+    QObject::connect(&service, &ProxyService::started, &starting, &QEventLoop::quit);
+    QObject::connect(&service, &ProxyService::failed, &starting, [&](const QString &reason) {
+        error = reason;
+        starting.quit();
+    });
+    service.start(loaded.config, {QStringLiteral("bench")});
+    starting.exec();
+    if (!service.isRunning()) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return {};
     }

@@ -65,12 +65,16 @@ GatewayHarness::GatewayHarness(const QByteArray &yaml)
     config.port = 0;
     QObject::connect(&m_service, &ProxyService::requestFinished, &m_service,
                      [this](const RequestRecord &record) { m_records.append(record); });
-    m_started = m_service.start(config, {QString::fromLatin1(kToken)}, &m_error);
+    QObject::connect(&m_service, &ProxyService::failed, &m_service, [this](const QString &error) { m_error = error; });
+    m_service.start(config, {QString::fromLatin1(kToken)});
+    waitUntil([this] { return m_service.state() != ProxyService::State::Starting; }, 10000);
+    m_started = m_service.isRunning();
 }
 
 GatewayHarness::~GatewayHarness()
 {
     m_service.stop(0);
+    waitUntil([this] { return m_service.state() == ProxyService::State::Stopped; }, 10000);
 }
 
 GatewayHarness::Headers GatewayHarness::anthropicHeaders()

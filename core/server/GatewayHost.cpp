@@ -1,0 +1,96 @@
+#include "GatewayHost.h"
+
+#include "GatewayServer.h"
+#include "usage/UsageTap.h"
+
+#include <QDateTime>
+
+namespace sb {
+
+namespace {
+constexpr int kDrainPollMs = 20;
+constexpr int kFlushMs = 200; // lets the error events of cut streams reach their clients
+} // namespace
+
+// The timer is a child so that it moves to the gateway thread with its host.
+GatewayHost::GatewayHost(QObject *parent) : QObject(parent), m_drain(this)
+{
+    m_drain.setInterval(kDrainPollMs);
+    connect(&m_drain, &QTimer::timeout, this, &GatewayHost::drainTick);
+}
+
+GatewayHost::~GatewayHost()
+{
+    delete m_server;
+}
+
+void GatewayHost::start(const GatewayConfig &config, const QStringList &tokens)
+{
+    if (m_server) {
+        Q_EMIT failed(QStringLiteral("the gateway is already running"));
+        return;
+    }
+    auto *candidate = new GatewayServer(config, tokens);
+    QString failure;
+    if (!candidate->listenOn(config.host, config.port, &failure)) {
+        delete candidate;
+        Q_EMIT failed(failure);
+        return;
+    }
+    m_server = candidate;
+    connect(m_server, &GatewayServer::requestFinished, this, &GatewayHost::requestFinished);
+    if (UsageTap *usage = m_server->usage())
+        connect(usage, &UsageTap::snapshot, this, &GatewayHost::statsSnapshot);
+    Q_EMIT started(m_server->serverPort());
+}
+
+void GatewayHost::stop(int graceMs)
+{
+    if (!m_server) {
+        Q_EMIT stopped();
+        return;
+    }
+    if (m_drain.isActive())
+        return; // already stopping
+    m_server->stopListening();
+    m_cut = false;
+    m_drainDeadline = QDateTime::currentMSecsSinceEpoch() + graceMs;
+    drainTick();
+    if (m_server)
+        m_drain.start();
+}
+
+void GatewayHost::drainTick()
+{
+    if (!m_server)
+        return;
+    if (m_server->inFlight() == 0) {
+        finishStop();
+        return;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!m_cut && now >= m_drainDeadline) {
+        m_server->cutAll(QStringLiteral("Switchboard is shutting down; retry in a moment"));
+        m_cut = true;
+        m_drainDeadline = now + kFlushMs;
+        return;
+    }
+    if (m_cut && now >= m_drainDeadline)
+        finishStop();
+}
+
+void GatewayHost::finishStop()
+{
+    m_drain.stop();
+    delete m_server;
+    m_server = nullptr;
+    Q_EMIT stopped();
+}
+
+void GatewayHost::applyConfig(const GatewayConfig &config)
+{
+    if (m_server)
+        m_server->applyConfig(config);
+}
+
+} // namespace sb
