@@ -2,12 +2,16 @@
 #include "MachineCommands.h"
 #include "MainWindow.h"
 #include "UsageCommand.h"
+#include "config/ConfigWatcher.h"
+#include "secrets/SecretStore.h"
 #include "server/ProxyService.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QSocketNotifier>
+#include <QStatusBar>
 #include <QTextStream>
 #include <QTimer>
 
@@ -92,6 +96,34 @@ void stopAndWait(sb::ProxyService &service, int graceMs)
         loop.exec();
 }
 
+// Reloads the config when it is saved: a file that loads goes to the running gateway, one with
+// errors is refused and the last good config keeps serving. `report` gets one line per event.
+sb::ConfigWatcher *watchConfig(const sb::GatewayLaunch &launch, sb::ProxyService &service,
+                               const std::function<void(const QString &)> &report)
+{
+    const QString secretsDir = QFileInfo(sb::ConfigLoader::defaultConfigPath()).absolutePath();
+    auto *watcher = new sb::ConfigWatcher(
+        launch.configPath,
+        // Called on the watcher's worker thread: a store of its own there.
+        [secretsDir](const QString &name) { return sb::SecretStore(secretsDir).read(name); }, &service);
+    QObject::connect(watcher, &sb::ConfigWatcher::reloaded, &service,
+                     [&service, report](const sb::ConfigLoadResult &result) {
+                         service.applyConfig(result.config);
+                         QString line = QStringLiteral("config reloaded: %n deployment(s); the next requests use it "
+                                                       "(address and master_key change on restart)");
+                         line.replace(QStringLiteral("%n"), QString::number(result.config.deployments.size()));
+                         report(line);
+                         for (const QString &warning : result.warnings())
+                             report(QStringLiteral("  warning: ") + warning);
+                     });
+    QObject::connect(watcher, &sb::ConfigWatcher::rejected, &service, [report](const sb::ConfigLoadResult &result) {
+        report(QStringLiteral("config not reloaded, the last good one keeps serving:"));
+        for (const QString &error : result.errors())
+            report(QStringLiteral("  ") + error);
+    });
+    return watcher;
+}
+
 bool wantsHeadless(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
@@ -124,6 +156,8 @@ int runHeadless(QCoreApplication &app, const sb::GatewayLaunch &launch)
         out << record.logLine() << Qt::endl;
     });
     installStopSignals(app);
+    watchConfig(launch, service,
+                [](const QString &line) { QTextStream(stderr) << "switchboard: " << line << Qt::endl; });
     service.start(launch.loaded.config, launch.tokens);
     const int code = app.exec();
     if (service.state() == sb::ProxyService::State::Stopped)
@@ -242,6 +276,7 @@ int main(int argc, char *argv[])
         info.error = error;
         window.setGatewayInfo(info);
     });
+    watchConfig(launch, service, [&window](const QString &line) { window.statusBar()->showMessage(line, 15000); });
     service.start(launch.loaded.config, launch.tokens);
     window.show();
     if (parser.isSet(screenshotOption)) {

@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -158,3 +159,5 @@ struct ConfigLoadResult
 };
 
 } // namespace sb
+
+Q_DECLARE_METATYPE(sb::ConfigLoadResult)

@@ -172,16 +172,21 @@ quint16 GatewayServer::serverPort() const
 
 void GatewayServer::applyConfig(const GatewayConfig &config)
 {
+    // The address stays the one bound (a --host/--port override included) until a restart.
+    const QString host = m_config.host;
+    const quint16 port = m_config.port;
     m_config = config;
+    m_config.host = host;
+    m_config.port = port;
     // In-flight requests keep using the router they started with until they finish;
     // new requests see the new config. (Routing state starts fresh.)
-    m_router = std::make_shared<Router>(config);
-    m_routesWantImages = routesWantImages(config);
+    m_router = std::make_shared<Router>(m_config);
+    m_routesWantImages = routesWantImages(m_config);
     m_router->setCapacityListener([this] { serveWaiting(); });
     if (m_tcp)
-        m_tcp->setMaxBodyBytes(config.maxBodyBytes);
+        m_tcp->setMaxBodyBytes(m_config.maxBodyBytes);
     if (m_usage)
-        m_usage->applySettings(UsageSettings::fromConfig(config));
+        m_usage->applySettings(UsageSettings::fromConfig(m_config));
 }
 
 void GatewayServer::setTokens(const QStringList &tokens)
