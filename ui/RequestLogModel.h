@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/RequestRecord.h"
+#include "usage/RequestRecord.h"
 
 #include <QAbstractTableModel>
 #include <QList>

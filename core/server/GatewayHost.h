@@ -1,8 +1,8 @@
 #pragma once
 
-#include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "usage/LiveStats.h"
+#include "usage/RequestRecord.h"
 
 #include <QObject>
 #include <QString>

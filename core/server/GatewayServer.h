@@ -1,9 +1,9 @@
 #pragma once
 
 #include "ProxyExchange.h"
-#include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "routing/Router.h"
+#include "usage/RequestRecord.h"
 #include "usage/TokenEstimator.h"
 
 #include <QAbstractHttpServer>

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "RequestRecord.h"
 #include "config/GatewayConfig.h"
 #include "protocol/Codec.h"
 #include "protocol/Dialect.h"
@@ -9,6 +8,7 @@
 #include "routing/Router.h"
 #include "upstream/HttpClientPool.h"
 #include "upstream/UpstreamAdapter.h"
+#include "usage/RequestRecord.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>

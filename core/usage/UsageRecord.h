@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/RequestRecord.h"
+#include "RequestRecord.h"
 
 #include <QJsonObject>
 #include <QMetaType>

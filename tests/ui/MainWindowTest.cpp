@@ -1,6 +1,6 @@
 #include "MainWindow.h"
 #include "RequestLogModel.h"
-#include "server/RequestRecord.h"
+#include "usage/RequestRecord.h"
 
 #include <catch2/catch.hpp>
 

@@ -6,8 +6,8 @@
 
 namespace sb {
 
-// What the gateway knows about one finished request. The headless log prints it; the
-// usage room will store and aggregate it.
+// What the gateway knows about one finished request: the usage room's record, filled in by the
+// gateway and stored, priced and aggregated here; the headless log prints it.
 struct RequestRecord
 {
     QDateTime startedAt;
