@@ -3,10 +3,8 @@
 #include "MinuteWindow.h"
 #include "RoutingStrategy.h"
 #include "SessionAffinityMap.h"
-#include "usage/PricingTable.h"
 
 #include <QElapsedTimer>
-#include <QHostAddress>
 
 #include <algorithm>
 #include <cmath>
@@ -24,7 +22,6 @@ constexpr qint64 kMaxUpstreamCooldownMs = 3600 * 1000; // longest cooldown an up
 constexpr double kLatencyWeight = 0.3;                 // EWMA weight of the newest TTFT sample
 constexpr qint64 kBackoffBaseMs = 500;
 constexpr qint64 kBackoffCapMs = 8000;
-constexpr double kUnknownPrice = 1e9; // remote, not configured, not in the price table
 
 qint64 monotonicMs()
 {
@@ -34,22 +31,6 @@ qint64 monotonicMs()
         return t;
     }();
     return timer.elapsed();
-}
-
-bool isLocalHost(const QString &host)
-{
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress address(host);
-    if (address.isNull())
-        return false;
-    if (address.isLoopback())
-        return true;
-    // Private networks (a GPU box on the LAN) cost nothing per token either.
-    return address.isInSubnet(QHostAddress(QStringLiteral("10.0.0.0")), 8) ||
-           address.isInSubnet(QHostAddress(QStringLiteral("172.16.0.0")), 12) ||
-           address.isInSubnet(QHostAddress(QStringLiteral("192.168.0.0")), 16) ||
-           address.isInSubnet(QHostAddress(QStringLiteral("fc00::")), 7);
 }
 
 bool countsTowardCooldown(AttemptFailure failure)
@@ -287,12 +268,11 @@ int Router::State::choose()
     return scratch.front();
 }
 
-Router::Router(const GatewayConfig &config, Clock clock, quint32 seed)
+Router::Router(const GatewayConfig &config, Clock clock, quint32 seed, PriceOf priceOf)
     : d(std::make_unique<State>(config, std::move(clock), seed))
 {
     d->strategy = routingStrategyFromName(d->settings.routingStrategy).value_or(RoutingStrategy::SimpleShuffle);
     d->states.resize(d->deployments.size());
-    std::optional<PricingTable> prices;
     for (size_t i = 0; i < d->deployments.size(); ++i) {
         const Deployment &deployment = d->deployments[i];
         DeploymentState &state = d->states[i];
@@ -303,16 +283,7 @@ Router::Router(const GatewayConfig &config, Clock clock, quint32 seed)
         state.maxParallel = deployment.maxParallelRequests > 0 ? deployment.maxParallelRequests
                                                                : d->settings.defaultMaxParallelRequests;
         state.order = deployment.order > 0 ? deployment.order : std::numeric_limits<int>::max();
-        if (deployment.inputCostPerToken >= 0 || deployment.outputCostPerToken >= 0) {
-            state.price = std::max(0.0, deployment.inputCostPerToken) + std::max(0.0, deployment.outputCostPerToken);
-        } else if (deployment.provider == Provider::Ollama || isLocalHost(deployment.apiBase.host())) {
-            state.price = 0;
-        } else {
-            if (!prices)
-                prices = PricingTable::builtIn();
-            const ModelPrice *price = prices->find(deployment.upstreamModel);
-            state.price = price ? price->rates.input + price->rates.output : kUnknownPrice;
-        }
+        state.price = priceOf ? priceOf(deployment) : 0;
     }
     d->scratch.reserve(d->deployments.size());
     for (auto it = d->groups.cbegin(); it != d->groups.cend(); ++it) {

@@ -68,7 +68,12 @@ class Router final
 public:
     using Clock = std::function<qint64()>; // monotonic milliseconds
 
-    explicit Router(const GatewayConfig &config, Clock clock = {}, quint32 seed = std::random_device{}());
+    // USD per input + output token of a deployment, for cost-based routing; the gateway passes
+    // the cost report's own prices (CostCalculator::routingPrice), so both agree.
+    using PriceOf = std::function<double(const Deployment &)>;
+
+    explicit Router(const GatewayConfig &config, Clock clock = {}, quint32 seed = std::random_device{}(),
+                    PriceOf priceOf = {});
     ~Router();
     Router(const Router &) = delete;
     Router &operator=(const Router &) = delete;

@@ -8,9 +8,11 @@
 #include "protocol/IdGenerator.h"
 #include "protocol/ResponseStreamer.h"
 #include "protocol/anthropic/AnthropicResponseCodec.h"
+#include "routing/RoutingStrategy.h"
 #include "upstream/HttpClientPool.h"
 #include "upstream/UpstreamAdapter.h"
 #include "usage/CacheKey.h"
+#include "usage/CostCalculator.h"
 #include "usage/ResponseCache.h"
 #include "usage/UsageTap.h"
 
@@ -29,6 +31,20 @@
 namespace sb {
 
 namespace {
+
+// Cost-based routing compares the cost report's own prices (pricing_file included); other
+// strategies need none, so the price table is read only for that one.
+std::shared_ptr<Router> makeRouter(const GatewayConfig &config)
+{
+    Router::PriceOf priceOf;
+    if (routingStrategyFromName(config.router.routingStrategy) == RoutingStrategy::CostBased) {
+        auto costs = std::make_shared<CostCalculator>(PricingTable::load(config.pricingFile).table, config.deployments);
+        priceOf = [costs](const Deployment &deployment) {
+            return costs->routingPrice(deployment);
+        };
+    }
+    return std::make_shared<Router>(config, Router::Clock{}, std::random_device{}(), std::move(priceOf));
+}
 
 QByteArray compact(const QJsonObject &object)
 {
@@ -73,7 +89,7 @@ QString methodName(QHttpServerRequest::Method method)
 } // namespace
 
 GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tokens, QObject *parent)
-    : QAbstractHttpServer(parent), m_config(config), m_router(std::make_shared<Router>(config)), m_tokens(tokens),
+    : QAbstractHttpServer(parent), m_config(config), m_router(makeRouter(config)), m_tokens(tokens),
       m_pool(new HttpClientPool(this))
 {
     qRegisterMetaType<sb::RequestRecord>();
@@ -180,7 +196,7 @@ void GatewayServer::applyConfig(const GatewayConfig &config)
     m_config.port = port;
     // In-flight requests keep using the router they started with until they finish;
     // new requests see the new config. (Routing state starts fresh.)
-    m_router = std::make_shared<Router>(m_config);
+    m_router = makeRouter(m_config);
     m_routesWantImages = routesWantImages(m_config);
     m_router->setCapacityListener([this] { serveWaiting(); });
     if (m_tcp)

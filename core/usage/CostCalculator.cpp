@@ -62,6 +62,21 @@ CostCalculator::DeploymentPrice CostCalculator::resolve(const Deployment &deploy
     return price;
 }
 
+double CostCalculator::routingPrice(const Deployment &deployment) const
+{
+    const DeploymentPrice price = resolve(deployment);
+    switch (price.kind) {
+    case DeploymentPrice::Kind::Configured: return price.inputPerToken + price.outputPerToken;
+    case DeploymentPrice::Kind::Local: return 0;
+    case DeploymentPrice::Kind::Listed: {
+        const TokenRates &rates = m_table.models()[size_t(price.listed)].rates;
+        return rates.input + rates.output;
+    }
+    case DeploymentPrice::Kind::Unknown: break;
+    }
+    return kUnknownRoutingPrice;
+}
+
 double CostCalculator::listCost(const ModelPrice &price, const RequestRecord &record)
 {
     const qint64 prompt = atLeastZero(record.inputTokens);

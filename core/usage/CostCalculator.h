@@ -22,6 +22,10 @@ public:
 
     // USD for these tokens at `price` (the prompt length picks the tier).
     static double listCost(const ModelPrice &price, const RequestRecord &record);
+    // What cost-based routing compares: USD per input + output token, from the same sources
+    // as the cost report (configured, local 0, list price); unknown prices sort last.
+    double routingPrice(const Deployment &deployment) const;
+    static constexpr double kUnknownRoutingPrice = 1e9;
     // Whether the api_base is on this machine or a private network.
     static bool isLocal(const Deployment &deployment);
 

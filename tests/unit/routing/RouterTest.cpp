@@ -1,6 +1,7 @@
 #include "routing/Router.h"
 #include "RouterTestConfig.h"
 #include "routing/RoutingStrategy.h"
+#include "usage/CostCalculator.h"
 
 #include <catch2/catch.hpp>
 
@@ -352,8 +353,11 @@ TEST_CASE("cost-based routing picks the cheapest price, local models at 0")
     list[1].outputCostPerToken = 2e-6;
     list[3].provider = Provider::Ollama;
     list[3].apiBase = QUrl(QStringLiteral("http://127.0.0.1:11434"));
+    // The prices the cost report uses (built-in table), as the gateway passes them.
+    const CostCalculator costs(PricingTable::builtIn(), list);
     Router router(
-        routerConfig(list, QStringLiteral("cost-based-routing")), [] { return qint64(0); }, 3);
+        routerConfig(list, QStringLiteral("cost-based-routing")), [] { return qint64(0); }, 3,
+        [&costs](const Deployment &d) { return costs.routingPrice(d); });
     CHECK(router.strategy() == QStringLiteral("cost-based-routing"));
     CHECK(router.pick(QStringLiteral("g"), {}, {}).deployment->id == QStringLiteral("local"));
     CHECK(router.pick(QStringLiteral("g"), {}, {QStringLiteral("local")}).deployment->id == QStringLiteral("cheap"));

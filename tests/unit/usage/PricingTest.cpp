@@ -216,3 +216,34 @@ TEST_CASE("cost: list prices with cache tokens, long-prompt tiers, local zero, c
     CHECK(failed.costUsd == 0);
     CHECK(failed.savedUsd == 0);
 }
+
+TEST_CASE("cost-based routing compares the cost report's prices: the user's file, local zero, configured")
+{
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("prices.json"));
+    {
+        QFile out(file);
+        REQUIRE(out.open(QIODevice::WriteOnly));
+        out.write(R"({"models": [{"id": "deepseek-v9", "provider": "deepseek", "input": 0.5, "output": 1}]})");
+    }
+    std::vector<Deployment> list = {
+        deployment(QStringLiteral("listed"), Provider::OpenAiCompatible, QStringLiteral("deepseek-v9"),
+                   QStringLiteral("https://api.deepseek.example/v1")),
+        deployment(QStringLiteral("local"), Provider::OpenAiCompatible, QStringLiteral("deepseek-v9"),
+                   QStringLiteral("http://192.168.1.20:8000/v1")),
+        deployment(QStringLiteral("configured"), Provider::OpenAiCompatible, QStringLiteral("x"),
+                   QStringLiteral("https://x.example/v1")),
+        deployment(QStringLiteral("unknown"), Provider::OpenAiCompatible, QStringLiteral("nobody-knows"),
+                   QStringLiteral("https://y.example/v1")),
+    };
+    list[2].inputCostPerToken = 2e-6;
+    list[2].outputCostPerToken = 3e-6;
+    const CostCalculator costs(PricingTable::load(file).table, list);
+    CHECK(costs.routingPrice(list[0]) == Approx(1.5e-6)); // from the user's file, as the report prices it
+    CHECK(costs.routingPrice(list[1]) == 0);
+    CHECK(costs.routingPrice(list[2]) == Approx(5e-6));
+    CHECK(costs.routingPrice(list[3]) == CostCalculator::kUnknownRoutingPrice);
+    // The built-in table alone does not know the model the user's file priced.
+    CHECK(CostCalculator(PricingTable::builtIn(), list).routingPrice(list[0]) == CostCalculator::kUnknownRoutingPrice);
+}
