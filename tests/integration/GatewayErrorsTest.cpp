@@ -291,9 +291,8 @@ TEST_CASE("a client that stops reading pauses the upstream instead of buffering 
         "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + QByteArray(GatewayHarness::kToken) +
         "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     REQUIRE(waitUntil([&] { return env.openai.turnCount() == 1; }));
-    spinFor(1500);
     // The upstream could not hand its answer over: the gateway stopped reading it.
-    CHECK(env.openai.server().unsentBytes() > 16 * 1024 * 1024);
+    CHECK(waitUntil([&] { return env.openai.server().unsentBytes() > 16 * 1024 * 1024; }, 5000));
 
     client.setReadBufferSize(0);
     QByteArray received;
