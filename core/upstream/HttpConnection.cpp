@@ -3,12 +3,9 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
-#include <cstring>
-
 namespace sb {
 
 namespace {
-constexpr qsizetype kMaxHeadBytes = 256 * 1024;
 constexpr qsizetype kReadChunk = 64 * 1024;
 
 bool isLocalhostName(const QString &host)
@@ -73,15 +70,8 @@ void HttpConnection::start(quint64 id, const HttpRequest &request, HttpResponseH
     m_request = request;
     m_handler = handler;
     m_reused = reused;
-    m_headDone = false;
     m_gotBytes = false;
-    m_head.clear();
-    m_status = 0;
-    m_keepAlive = true;
-    m_bodyMode = BodyMode::None;
-    m_remaining = 0;
-    m_chunkState = ChunkState::Size;
-    m_chunkLine.clear();
+    m_parser.reset(request.method == "HEAD");
     m_startedMs = m_pool->nowMs();
     m_lastByteMs = m_startedMs;
     m_paused = false;
@@ -106,9 +96,9 @@ void HttpConnection::armDeadline()
         tighten(m_startedMs + m_request.connectTimeoutMs);
     if (m_request.totalTimeoutMs > 0)
         tighten(m_startedMs + m_request.totalTimeoutMs);
-    if (!m_headDone && m_request.firstByteTimeoutMs > 0)
+    if (!m_parser.headDone() && m_request.firstByteTimeoutMs > 0)
         tighten(m_startedMs + m_request.firstByteTimeoutMs);
-    if (m_headDone && m_request.idleTimeoutMs > 0 && !m_paused)
+    if (m_parser.headDone() && m_request.idleTimeoutMs > 0 && !m_paused)
         tighten(m_lastByteMs + m_request.idleTimeoutMs);
     m_deadline = deadline;
 }
@@ -128,7 +118,7 @@ void HttpConnection::deadlinePassed()
     } else if (m_request.totalTimeoutMs > 0 && now >= m_startedMs + m_request.totalTimeoutMs) {
         fail(HttpFailure::Kind::TotalTimeout,
              QStringLiteral("no complete answer within %1 s").arg(m_request.totalTimeoutMs / 1000.0));
-    } else if (!m_headDone) {
+    } else if (!m_parser.headDone()) {
         fail(HttpFailure::Kind::FirstByteTimeout,
              QStringLiteral("no answer within %1 s").arg(m_request.firstByteTimeoutMs / 1000.0));
     } else {
@@ -211,183 +201,36 @@ void HttpConnection::onReadyRead()
         }
         m_gotBytes = true;
         m_lastByteMs = m_pool->nowMs();
-        const char *data = buffer;
-        qsizetype size = qsizetype(got);
-        if (!m_headDone) {
-            const qsizetype before = m_head.size();
-            m_head.append(data, size);
-            const qsizetype end = m_head.indexOf("\r\n\r\n");
-            if (end < 0) {
-                if (m_head.size() > kMaxHeadBytes)
-                    fail(HttpFailure::Kind::Protocol, QStringLiteral("response headers too large"));
-                continue;
-            }
-            const qsizetype bodyStart = end + 4;
-            const qsizetype consumedFromChunk = bodyStart - before;
-            m_head.truncate(end + 2);
-            QPointer<HttpConnection> alive(this);
-            if (!parseHead())
-                return;
-            if (!alive || !m_handler)
-                return;
-            data += consumedFromChunk;
-            size -= consumedFromChunk;
-            if (!m_headDone) {
-                // An interim 1xx response: parse what follows as a new head.
-                m_head = QByteArray(data, size);
-                continue;
-            }
-            armDeadline();
-            if (m_bodyMode == BodyMode::None) {
-                finishResponse();
-                return;
-            }
-        }
-        if (size > 0)
-            feedBody(data, size);
+        QPointer<HttpConnection> alive(this);
+        m_parser.feed(buffer, qsizetype(got), *this);
+        if (!alive)
+            return;
     }
 }
 
-bool HttpConnection::parseHead()
+bool HttpConnection::responseHead(int status, const HttpHeaders &headers)
 {
-    // Status line: HTTP/1.1 200 OK
-    const qsizetype lineEnd = m_head.indexOf("\r\n");
-    const QByteArray statusLine = m_head.left(lineEnd);
-    if (!statusLine.startsWith("HTTP/1.")) {
-        fail(HttpFailure::Kind::Protocol, QStringLiteral("not an HTTP/1.x response"));
-        return false;
-    }
-    const bool http10 = statusLine.startsWith("HTTP/1.0");
-    bool ok = false;
-    m_status = statusLine.mid(9, 3).toInt(&ok);
-    if (!ok) {
-        fail(HttpFailure::Kind::Protocol, QStringLiteral("malformed status line"));
-        return false;
-    }
-    if (m_status >= 100 && m_status < 200) {
-        m_head.clear();
-        return true; // interim response; the real one follows
-    }
-    HttpHeaders headers;
-    qint64 contentLength = -1;
-    bool chunked = false;
-    m_keepAlive = !http10;
-    qsizetype pos = lineEnd + 2;
-    while (pos < m_head.size()) {
-        qsizetype next = m_head.indexOf("\r\n", pos);
-        if (next < 0)
-            next = m_head.size();
-        const qsizetype colon = m_head.indexOf(':', pos);
-        if (colon > pos && colon < next) {
-            QByteArray name = m_head.mid(pos, colon - pos).trimmed();
-            QByteArray value = m_head.mid(colon + 1, next - colon - 1).trimmed();
-            const QByteArray lower = name.toLower();
-            if (lower == "content-length")
-                contentLength = value.toLongLong();
-            else if (lower == "transfer-encoding" && value.toLower().contains("chunked"))
-                chunked = true;
-            else if (lower == "connection")
-                m_keepAlive = value.toLower().contains("keep-alive") || (!http10 && !value.toLower().contains("close"));
-            headers.append({name, value});
-        }
-        pos = next + 2;
-    }
-    m_headDone = true;
-    if (m_request.method == "HEAD" || m_status == 204 || m_status == 304) {
-        m_bodyMode = BodyMode::None;
-    } else if (chunked) {
-        m_bodyMode = BodyMode::Chunked;
-    } else if (contentLength >= 0) {
-        m_bodyMode = contentLength == 0 ? BodyMode::None : BodyMode::Length;
-        m_remaining = contentLength;
-    } else {
-        m_bodyMode = BodyMode::UntilClose;
-        m_keepAlive = false;
-    }
-    m_handler->httpResponseHead(m_status, headers);
-    return true;
+    armDeadline();
+    QPointer<HttpConnection> alive(this);
+    m_handler->httpResponseHead(status, headers);
+    return alive && m_handler;
 }
 
-void HttpConnection::feedBody(const char *data, qsizetype size)
+bool HttpConnection::responseBody(const char *data, qsizetype size)
 {
     QPointer<HttpConnection> alive(this);
-    switch (m_bodyMode) {
-    case BodyMode::None: return;
-    case BodyMode::UntilClose: m_handler->httpResponseBody(data, size); return;
-    case BodyMode::Length: {
-        const qsizetype take = qsizetype(qMin<qint64>(m_remaining, size));
-        m_remaining -= take;
-        m_handler->httpResponseBody(data, take);
-        if (alive && m_handler && m_remaining == 0)
-            finishResponse();
-        return;
-    }
-    case BodyMode::Chunked: break;
-    }
-    qsizetype pos = 0;
-    while (pos < size && alive && m_handler) {
-        switch (m_chunkState) {
-        case ChunkState::Size: {
-            const char *nl = static_cast<const char *>(std::memchr(data + pos, '\n', size_t(size - pos)));
-            if (!nl) {
-                m_chunkLine.append(data + pos, size - pos);
-                if (m_chunkLine.size() > 1024)
-                    fail(HttpFailure::Kind::Protocol, QStringLiteral("malformed chunk size"));
-                return;
-            }
-            m_chunkLine.append(data + pos, nl - (data + pos));
-            pos = (nl - data) + 1;
-            QByteArray line = m_chunkLine.trimmed();
-            m_chunkLine.clear();
-            const qsizetype semicolon = line.indexOf(';');
-            if (semicolon >= 0)
-                line.truncate(semicolon);
-            bool ok = false;
-            m_remaining = line.toLongLong(&ok, 16);
-            if (!ok || m_remaining < 0) {
-                fail(HttpFailure::Kind::Protocol, QStringLiteral("malformed chunk size"));
-                return;
-            }
-            m_chunkState = m_remaining == 0 ? ChunkState::Trailer : ChunkState::Data;
-            break;
-        }
-        case ChunkState::Data: {
-            const qsizetype take = qsizetype(qMin<qint64>(m_remaining, size - pos));
-            m_remaining -= take;
-            const char *piece = data + pos;
-            pos += take;
-            if (m_remaining == 0)
-                m_chunkState = ChunkState::DataEnd;
-            m_handler->httpResponseBody(piece, take);
-            break;
-        }
-        case ChunkState::DataEnd: {
-            const char *nl = static_cast<const char *>(std::memchr(data + pos, '\n', size_t(size - pos)));
-            if (!nl)
-                return; // the CR arrived; the LF follows in the next read
-            pos = (nl - data) + 1;
-            m_chunkState = ChunkState::Size;
-            break;
-        }
-        case ChunkState::Trailer: {
-            // Trailer lines until an empty line.
-            const char *nl = static_cast<const char *>(std::memchr(data + pos, '\n', size_t(size - pos)));
-            if (!nl) {
-                m_chunkLine.append(data + pos, size - pos);
-                return;
-            }
-            m_chunkLine.append(data + pos, nl - (data + pos));
-            pos = (nl - data) + 1;
-            const bool empty = m_chunkLine.trimmed().isEmpty();
-            m_chunkLine.clear();
-            if (empty) {
-                finishResponse();
-                return;
-            }
-            break;
-        }
-        }
-    }
+    m_handler->httpResponseBody(data, size);
+    return alive && m_handler;
+}
+
+void HttpConnection::responseEnd()
+{
+    finishResponse();
+}
+
+void HttpConnection::responseError(const QString &detail)
+{
+    fail(HttpFailure::Kind::Protocol, detail);
 }
 
 void HttpConnection::finishResponse()
@@ -395,7 +238,7 @@ void HttpConnection::finishResponse()
     HttpResponseHandler *handler = m_handler;
     m_handler = nullptr;
     m_deadline = 0;
-    const bool reuse = m_keepAlive && m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+    const bool reuse = m_parser.keepAlive() && m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
     if (reuse)
         m_pool->connectionIdle(this);
     else
@@ -405,10 +248,8 @@ void HttpConnection::finishResponse()
 
 void HttpConnection::onDisconnected()
 {
-    if (m_handler && m_headDone && m_bodyMode == BodyMode::UntilClose) {
-        finishResponse();
-        return;
-    }
+    if (m_handler && m_parser.connectionClosed(*this))
+        return; // a body read until the close ends here
     if (m_handler) {
         if (m_reused && !m_gotBytes) {
             // A kept-alive connection the server had already closed: retry once, fresh.
@@ -418,8 +259,8 @@ void HttpConnection::onDisconnected()
             return;
         }
         fail(HttpFailure::Kind::ConnectionClosed,
-             m_headDone ? QStringLiteral("closed the connection in the middle of its answer")
-                        : QStringLiteral("closed the connection without answering"));
+             m_parser.headDone() ? QStringLiteral("closed the connection in the middle of its answer")
+                                 : QStringLiteral("closed the connection without answering"));
         return;
     }
     close();
@@ -467,7 +308,7 @@ void HttpConnection::fail(HttpFailure::Kind kind, const QString &detail)
 {
     HttpResponseHandler *handler = m_handler;
     m_handler = nullptr;
-    const bool started = m_headDone;
+    const bool started = m_parser.headDone();
     close();
     if (handler)
         handler->httpFailed({kind, detail, started});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpClientPool.h"
+#include "HttpResponseParser.h"
 
 #include <QAbstractSocket>
 #include <QPointer>
@@ -9,10 +10,10 @@ class QTcpSocket;
 
 namespace sb {
 
-// One keep-alive connection of the pool: writes a request, parses the response (status,
-// headers, Content-Length / chunked / until-close bodies) and hands the body to the handler
-// without copying. One request at a time.
-class HttpConnection final : public QObject
+// One keep-alive connection of the pool: writes a request, feeds the response's bytes to an
+// HttpResponseParser and hands what it finds to the handler, the body without copying. One
+// request at a time.
+class HttpConnection final : public QObject, private HttpResponseParser::Sink
 {
     Q_OBJECT
 public:
@@ -31,8 +32,10 @@ public:
     void deadlinePassed();
 
 private:
-    enum class BodyMode { None, Length, Chunked, UntilClose };
-    enum class ChunkState { Size, Data, DataEnd, Trailer };
+    bool responseHead(int status, const HttpHeaders &headers) override;
+    bool responseBody(const char *data, qsizetype size) override;
+    void responseEnd() override;
+    void responseError(const QString &detail) override;
 
     void connectSocket();
     void onConnected();
@@ -40,8 +43,6 @@ private:
     void onDisconnected();
     void onError(QAbstractSocket::SocketError error);
     void writeRequest();
-    bool parseHead();
-    void feedBody(const char *data, qsizetype size);
     void finishResponse();
     void fail(HttpFailure::Kind kind, const QString &detail);
     void armDeadline();
@@ -59,15 +60,8 @@ private:
     HttpRequest m_request;
     HttpResponseHandler *m_handler = nullptr;
     bool m_reused = false;
-    bool m_headDone = false;
     bool m_gotBytes = false;
-    QByteArray m_head;
-    int m_status = 0;
-    bool m_keepAlive = true;
-    BodyMode m_bodyMode = BodyMode::None;
-    qint64 m_remaining = 0;
-    ChunkState m_chunkState = ChunkState::Size;
-    QByteArray m_chunkLine;
+    HttpResponseParser m_parser;
     qint64 m_startedMs = 0;
     qint64 m_lastByteMs = 0;
     qint64 m_deadline = 0; // 0: none
