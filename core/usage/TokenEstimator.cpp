@@ -108,7 +108,7 @@ qint64 TokenEstimator::estimateFromTextBytes(const QString &deploymentId, qint64
 
 void TokenEstimator::observe(const QString &deploymentId, qint64 textBytes, qint64 reportedPromptTokens)
 {
-    if (textBytes <= 0 || reportedPromptTokens <= 0)
+    if (textBytes < kMinSampleBytes || reportedPromptTokens <= 0)
         return;
     Calibration &calibration = m_calibrations[deploymentId];
     ++calibration.observations;
@@ -116,7 +116,8 @@ void TokenEstimator::observe(const QString &deploymentId, qint64 textBytes, qint
     // reports replace the generic starting rate quickly; then a moving average that follows
     // a deployment whose prompts change in kind.
     const double weight = qMax(m_smoothing, 1.0 / calibration.observations);
-    const double observed = double(reportedPromptTokens) / double(textBytes);
+    const double observed =
+        qBound(kMinTokensPerByte, double(reportedPromptTokens) / double(textBytes), kMaxTokensPerByte);
     calibration.tokensPerByte += weight * (observed - calibration.tokensPerByte);
 }
 

@@ -15,6 +15,12 @@ class TokenEstimator final
 public:
     static constexpr double kInitialTokensPerByte = 0.25;
     static constexpr double kDefaultSmoothing = 0.2;
+    // A prompt shorter than this is mostly the chat template's own tokens (a 2-byte "hi" is
+    // reported as ~30 tokens): it says nothing about the rate and is not learned from.
+    static constexpr qint64 kMinSampleBytes = 512;
+    // Tokens per byte of any real text lie well inside this (English ~0.25, CJK up to ~0.7).
+    static constexpr double kMinTokensPerByte = 0.05;
+    static constexpr double kMaxTokensPerByte = 1.0;
 
     // `smoothing`: the weight of each new observation once the first few are averaged.
     explicit TokenEstimator(double smoothing = kDefaultSmoothing);
@@ -27,7 +33,8 @@ public:
     qint64 estimate(const QString &deploymentId, const QByteArray &body) const;
     qint64 estimateFromTextBytes(const QString &deploymentId, qint64 textBytes) const;
     // An upstream reported `reportedPromptTokens` for a request of `textBytes` (textBytes()
-    // of its body). Ignored unless both are positive.
+    // of its body). Ignored unless both are positive and the prompt has kMinSampleBytes;
+    // the observed rate is clamped to [kMinTokensPerByte, kMaxTokensPerByte].
     void observe(const QString &deploymentId, qint64 textBytes, qint64 reportedPromptTokens);
 
     double tokensPerByte(const QString &deploymentId) const;

@@ -151,3 +151,23 @@ TEST_CASE("TokenEstimator follows a deployment whose prompts change in kind", "[
         estimator.observe(id, 1000, 400);
     CHECK(estimator.tokensPerByte(id) == Approx(0.4).epsilon(0.01));
 }
+
+TEST_CASE("TokenEstimator learns nothing from a tiny prompt and clamps outlandish rates", "[usage][tokens]")
+{
+    TokenEstimator estimator;
+    const QString id = QStringLiteral("ollama#0");
+    // "hi" reported as 31 tokens: the chat template, not the text. Once this made the next
+    // 50 KB prompt look like 750K tokens.
+    estimator.observe(id, 2, 31);
+    CHECK(estimator.observationCount(id) == 0);
+    CHECK(estimator.tokensPerByte(id) == TokenEstimator::kInitialTokensPerByte);
+    CHECK(estimator.estimateFromTextBytes(id, 50000) == 12500);
+
+    // A large prompt with an impossible count moves the rate only as far as the clamp.
+    estimator.observe(id, 10000, 10'000'000);
+    CHECK(estimator.tokensPerByte(id) == Approx(TokenEstimator::kMaxTokensPerByte));
+    CHECK(estimator.estimateFromTextBytes(id, 50000) <= 50000);
+    TokenEstimator other;
+    other.observe(id, 10000, 1);
+    CHECK(other.tokensPerByte(id) == Approx(TokenEstimator::kMinTokensPerByte));
+}
