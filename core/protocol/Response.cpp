@@ -33,4 +33,19 @@ StopReason stopReasonFromName(const QString &name)
     return StopReason::None;
 }
 
+std::optional<qint64> reportedTokenCount(const QJsonValue &value, bool *clamped)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    if (!(number > 0)) // negative, zero or NaN
+        return 0;
+    if (number > double(kMaxReportedTokens)) {
+        if (clamped)
+            *clamped = true;
+        return kMaxReportedTokens;
+    }
+    return qint64(number);
+}
+
 } // namespace sb

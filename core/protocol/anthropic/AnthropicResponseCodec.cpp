@@ -61,14 +61,15 @@ std::optional<ApiError> AnthropicResponseCodec::decode(const QJsonObject &body, 
     out.stopSequence = body.value(QLatin1String("stop_sequence")).toString();
 
     const QJsonObject usage = body.value(QLatin1String("usage")).toObject();
-    const auto count = [&usage](const char *key, qint64 fallback) {
-        const QJsonValue value = usage.value(QLatin1String(key));
-        return value.isDouble() ? qint64(value.toDouble()) : fallback;
+    bool clamped = false;
+    const auto count = [&usage, &clamped](const char *key, qint64 fallback) {
+        return reportedTokenCount(usage.value(QLatin1String(key)), &clamped).value_or(fallback);
     };
     out.usage.inputTokens = count("input_tokens", -1);
     out.usage.outputTokens = count("output_tokens", -1);
     out.usage.cacheWriteTokens = count("cache_creation_input_tokens", 0);
     out.usage.cacheReadTokens = count("cache_read_input_tokens", 0);
+    out.usage.estimated = clamped;
     return std::nullopt;
 }
 

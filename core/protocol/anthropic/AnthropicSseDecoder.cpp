@@ -9,15 +9,17 @@ namespace {
 
 void readUsage(const QJsonObject &usage, Usage &into)
 {
-    const auto read = [&usage](const char *key, qint64 &field) {
-        const QJsonValue value = usage.value(QLatin1String(key));
-        if (value.isDouble())
-            field = qint64(value.toDouble());
+    bool clamped = false;
+    const auto read = [&usage, &clamped](const char *key, qint64 &field) {
+        if (const std::optional<qint64> count = reportedTokenCount(usage.value(QLatin1String(key)), &clamped))
+            field = *count;
     };
     read("input_tokens", into.inputTokens);
     read("output_tokens", into.outputTokens);
     read("cache_creation_input_tokens", into.cacheWriteTokens);
     read("cache_read_input_tokens", into.cacheReadTokens);
+    if (clamped)
+        into.estimated = true;
 }
 
 // Unknown block types (server_tool_use …) map to text so indices stay aligned.

@@ -107,10 +107,12 @@ void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)
     Usage usage;
     const QJsonValue promptCount = object.value(QLatin1String("prompt_eval_count"));
     const QJsonValue evalCount = object.value(QLatin1String("eval_count"));
-    if (promptCount.isDouble())
-        usage.inputTokens = qint64(promptCount.toDouble());
-    if (evalCount.isDouble())
-        usage.outputTokens = qint64(evalCount.toDouble());
+    bool clamped = false;
+    if (const std::optional<qint64> count = reportedTokenCount(promptCount, &clamped))
+        usage.inputTokens = *count;
+    if (const std::optional<qint64> count = reportedTokenCount(evalCount, &clamped))
+        usage.outputTokens = *count;
+    usage.estimated = clamped;
     out.push_back(StreamEvent::messageDelta(
         OllamaResponseCodec::stopReason(object.value(QLatin1String("done_reason")).toString(), m_blocks.sawToolUse()),
         usage));

@@ -50,10 +50,12 @@ std::optional<ApiError> OllamaResponseCodec::decode(const QJsonObject &body, Res
     out.stopReason = stopReason(body.value(QLatin1String("done_reason")).toString(), !toolCalls.isEmpty());
     const QJsonValue promptCount = body.value(QLatin1String("prompt_eval_count"));
     const QJsonValue evalCount = body.value(QLatin1String("eval_count"));
-    if (promptCount.isDouble())
-        out.usage.inputTokens = qint64(promptCount.toDouble());
-    if (evalCount.isDouble())
-        out.usage.outputTokens = qint64(evalCount.toDouble());
+    bool clamped = false;
+    if (const std::optional<qint64> count = reportedTokenCount(promptCount, &clamped))
+        out.usage.inputTokens = *count;
+    if (const std::optional<qint64> count = reportedTokenCount(evalCount, &clamped))
+        out.usage.outputTokens = *count;
+    out.usage.estimated = clamped;
     return std::nullopt;
 }
 

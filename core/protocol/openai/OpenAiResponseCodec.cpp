@@ -161,14 +161,20 @@ std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Res
 
     const QJsonObject usage = body.value(QLatin1String("usage")).toObject();
     if (!usage.isEmpty()) {
-        const qint64 cached = qint64(usage.value(QLatin1String("prompt_tokens_details"))
-                                         .toObject()
-                                         .value(QLatin1String("cached_tokens"))
-                                         .toDouble());
+        bool clamped = false;
+        const qint64 prompt = reportedTokenCount(usage.value(QLatin1String("prompt_tokens")), &clamped).value_or(0);
+        const qint64 cached = std::min(
+            prompt,
+            reportedTokenCount(
+                usage.value(QLatin1String("prompt_tokens_details")).toObject().value(QLatin1String("cached_tokens")),
+                &clamped)
+                .value_or(0));
         // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
         out.usage.cacheReadTokens = cached;
-        out.usage.inputTokens = qint64(usage.value(QLatin1String("prompt_tokens")).toDouble()) - cached;
-        out.usage.outputTokens = qint64(usage.value(QLatin1String("completion_tokens")).toDouble());
+        out.usage.inputTokens = prompt - cached;
+        out.usage.outputTokens =
+            reportedTokenCount(usage.value(QLatin1String("completion_tokens")), &clamped).value_or(0);
+        out.usage.estimated = clamped;
     }
     return std::nullopt;
 }

@@ -74,14 +74,20 @@ void OpenAiSseDecoder::handleChunk(const QJsonObject &chunk, StreamEvents &out)
     const QJsonValue usageValue = chunk.value(QLatin1String("usage"));
     if (usageValue.isObject()) {
         const QJsonObject usage = usageValue.toObject();
-        const qint64 cached = qint64(usage.value(QLatin1String("prompt_tokens_details"))
-                                         .toObject()
-                                         .value(QLatin1String("cached_tokens"))
-                                         .toDouble());
+        bool clamped = false;
+        const qint64 prompt = reportedTokenCount(usage.value(QLatin1String("prompt_tokens")), &clamped).value_or(0);
+        const qint64 cached = std::min(
+            prompt,
+            reportedTokenCount(
+                usage.value(QLatin1String("prompt_tokens_details")).toObject().value(QLatin1String("cached_tokens")),
+                &clamped)
+                .value_or(0));
         // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
         m_usage.cacheReadTokens = cached;
-        m_usage.inputTokens = qint64(usage.value(QLatin1String("prompt_tokens")).toDouble()) - cached;
-        m_usage.outputTokens = qint64(usage.value(QLatin1String("completion_tokens")).toDouble());
+        m_usage.inputTokens = prompt - cached;
+        m_usage.outputTokens =
+            reportedTokenCount(usage.value(QLatin1String("completion_tokens")), &clamped).value_or(0);
+        m_usage.estimated = clamped;
     }
 
     const QJsonArray choices = chunk.value(QLatin1String("choices")).toArray();
