@@ -633,7 +633,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
             m_usage->requestFinished(done);
         Q_EMIT requestFinished(done);
     });
-    exchange->start(clientRequest, route, plan);
+    exchange->start(std::move(clientRequest), route, plan);
 }
 
 bool GatewayServer::routesWantImages(const GatewayConfig &config)

@@ -63,9 +63,10 @@ ProxyExchange::~ProxyExchange()
     endAttempt();
 }
 
-void ProxyExchange::start(const ClientRequest &request, const RouteRequest &route, const RoutePlan &plan)
+void ProxyExchange::start(ClientRequest clientRequest, const RouteRequest &route, const RoutePlan &plan)
 {
-    m_request = request;
+    m_request = std::move(clientRequest);
+    const ClientRequest &request = m_request;
     m_route = route;
     m_dialect = request.dialect;
     m_stream = request.body.value(QStringLiteral("stream")).toBool(false);

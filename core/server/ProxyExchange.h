@@ -64,7 +64,7 @@ public:
                   ClientConnection *client, RequestRecord record, QObject *parent = nullptr);
     ~ProxyExchange() override;
 
-    void start(const ClientRequest &request, const RouteRequest &route, const RoutePlan &plan);
+    void start(ClientRequest clientRequest, const RouteRequest &route, const RoutePlan &plan);
     // A deployment slot freed up: a request waiting in the queue tries again.
     void resume();
     bool isWaiting() const { return m_waiting; }
