@@ -388,7 +388,7 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
         m_record.firstTokenMs = m_clock.elapsed();
     m_events.clear();
     if (m_relay) {
-        m_contentSent = true;
+        markContentSent();
         m_client->writeChunk(QByteArray(data, size));
         m_decoder->feed(data, size, m_events); // the usage tap
         for (const StreamEvent &event : m_events)
@@ -428,6 +428,16 @@ void ProxyExchange::noteEvent(const StreamEvent &event)
     }
 }
 
+void ProxyExchange::markContentSent()
+{
+    if (m_contentSent)
+        return;
+    m_contentSent = true;
+    // No attempt follows once the client has content: the decoded request is not needed again
+    // (a thousand open streams would otherwise each keep theirs).
+    m_request.canonical = Request();
+}
+
 void ProxyExchange::handleEvents(StreamEvents &events)
 {
     if (events.empty() || !m_client)
@@ -460,7 +470,7 @@ void ProxyExchange::handleEvents(StreamEvents &events)
         }
         if (event.type == StreamEvent::Type::BlockStart || event.type == StreamEvent::Type::TextDelta ||
             event.type == StreamEvent::Type::ToolInputDelta || event.type == StreamEvent::Type::ThinkingDelta)
-            m_contentSent = true;
+            markContentSent();
         if (event.type == StreamEvent::Type::MessageDelta && event.usage.inputTokens < 0) {
             event.usage.inputTokens = m_estimatedInputTokens;
             event.usage.estimated = true;

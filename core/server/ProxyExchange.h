@@ -99,6 +99,7 @@ private:
     std::optional<HttpRequest> buildUpstreamRequest();
     void commitStream();
     void handleEvents(StreamEvents &events);
+    void markContentSent();
     void noteEvent(const StreamEvent &event);
     void sendError(const ApiError &error);
     void finishUpstreamError();
