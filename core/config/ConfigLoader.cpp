@@ -549,9 +549,11 @@ void Loader::load(const YAML::Node &root)
                 config.port = quint16(*port);
         }
         if (const auto mb = resolveNumber(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"))) {
-            if (*mb <= 0)
+            // 4 GiB is far beyond any request Claude Code sends; beyond it the byte count
+            // would overflow and every request get 413.
+            if (!(*mb > 0) || *mb > 4096)
                 error(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"),
-                      QStringLiteral("must be positive"));
+                      QStringLiteral("must be more than 0 and at most 4096 (MB), got %1").arg(*mb));
             else
                 config.maxBodyBytes = qint64(*mb * 1024 * 1024);
         }

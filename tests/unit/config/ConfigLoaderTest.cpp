@@ -298,3 +298,22 @@ TEST_CASE("a deployment's context is known where configured; Ollama gets 32768 u
                                QStringLiteral("t.yaml"));
     CHECK_FALSE(zero.ok());
 }
+
+TEST_CASE("max_body_mb is bounded: a huge value is an error, not an overflow that refuses every request")
+{
+    const auto load = [](const char *value) {
+        return ConfigLoader::loadText(
+            QByteArray("model_list:\n  - model_name: a\n    litellm_params: {model: ollama/q}\n"
+                       "switchboard: {max_body_mb: ") +
+                value + "}\n",
+            QStringLiteral("t.yaml"));
+    };
+    const ConfigLoadResult huge = load("8.8e12");
+    CHECK_FALSE(huge.ok());
+    CHECK(huge.errors().join(QLatin1Char('\n')).contains(QStringLiteral("at most 4096")));
+    CHECK_FALSE(load("0").ok());
+    CHECK_FALSE(load("-1").ok());
+    const ConfigLoadResult most = load("4096");
+    REQUIRE(most.ok());
+    CHECK(most.config.maxBodyBytes == qint64(4096) * 1024 * 1024);
+}
