@@ -1,5 +1,6 @@
 #include "JsonFile.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -77,9 +78,45 @@ bool JsonFile::isWritableByOwner(const QString &path)
     return QFileInfo(path).permission(QFileDevice::WriteOwner);
 }
 
+void JsonFile::removeStaleTemporaries(const QString &target)
+{
+    // QSaveFile writes "<name>.XXXXXX" (six random letters and digits) beside the file and
+    // renames it over; a writer killed in between leaves it behind. Removed only when it
+    // cannot be the user's own file: a mixed-case or digit suffix, older than a minute (no live
+    // writer), and empty or holding the gateway settings a connect writes.
+    const QFileInfo info(target);
+    const QString prefix = info.fileName() + QLatin1Char('.');
+    const QDateTime staleBefore = QDateTime::currentDateTimeUtc().addSecs(-60);
+    const QFileInfoList candidates = info.absoluteDir().entryInfoList({prefix + QStringLiteral("??????")},
+                                                                      QDir::Files | QDir::Hidden | QDir::NoSymLinks);
+    for (const QFileInfo &candidate : candidates) {
+        const QString suffix = candidate.fileName().mid(prefix.size());
+        bool lower = false, upperOrDigit = false, other = false;
+        for (const QChar c : suffix) {
+            if (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
+                lower = true;
+            else if ((c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
+                     (c >= QLatin1Char('0') && c <= QLatin1Char('9')))
+                upperOrDigit = true;
+            else
+                other = true;
+        }
+        if (other || !lower || !upperOrDigit || candidate.lastModified().toUTC() >= staleBefore)
+            continue;
+        QFile file(candidate.filePath());
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray start = file.read(1024 * 1024);
+        file.close();
+        if (start.isEmpty() || start.contains("\"ANTHROPIC_BASE_URL\""))
+            QFile::remove(candidate.filePath());
+    }
+}
+
 bool JsonFile::write(const QString &path, const QJsonObject &object, QString *error)
 {
     const QString target = resolvedPath(path);
+    removeStaleTemporaries(target);
     const QFileInfo info(target);
     if (info.exists() && !JsonFile::isWritableByOwner(info.filePath())) {
         if (error)

@@ -22,7 +22,9 @@ public:
     static JsonFileRead read(const QString &path);
     // Writes through a temporary file and a rename (QSaveFile; ReplaceFile on Windows).
     // A symlink is followed so the link itself survives; a read-only file is refused.
+    // Atomic (QSaveFile); first removes temporaries of this file that a killed writer left.
     static bool write(const QString &path, const QJsonObject &object, QString *error);
+    static void removeStaleTemporaries(const QString &target);
     // The file a write to `path` really changes (the symlink's target when it is one).
     static QString resolvedPath(const QString &path);
     // The owner's write bit, not access(2): a file the user made read-only stays untouched

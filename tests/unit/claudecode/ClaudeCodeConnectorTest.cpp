@@ -1,5 +1,6 @@
 #include "ClaudeCodeTestHome.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QJsonArray>
 
@@ -401,4 +402,39 @@ TEST_CASE("Files connect creates are private to the owner; existing ones keep th
         CHECK(fileMode(settingsFile) == 0644);
         CHECK(fileMode(stateFile) == 0640);
     }
+}
+
+TEST_CASE("Connect removes the temporary settings file a killed earlier connect left behind", "[claudecode]")
+{
+    ClaudeCodeTestHome home;
+    ClaudeCodeConnector connector(home.paths());
+    const QString settingsFile = connector.paths().userSettingsFile();
+    QDir().mkpath(QFileInfo(settingsFile).absolutePath());
+    const auto leave = [](const QString &path, int ageSeconds) {
+        // Cut where a killed connect stops: in the middle of the gateway's env block.
+        ClaudeCodeTestHome::writeBytes(path, "{\"env\": {\"ANTHROPIC_BASE_URL\": \"http://127.0.0.1:4000\", \"ANTH");
+        QFile file(path);
+        REQUIRE(file.open(QIODevice::ReadWrite));
+        REQUIRE(
+            file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(-ageSeconds), QFileDevice::FileModificationTime));
+    };
+    const QString stale = settingsFile + QStringLiteral(".aB3dE9");
+    const QString live = settingsFile + QStringLiteral(".Zz9yX8");    // another writer, just now
+    const QString other = settingsFile + QStringLiteral(".backup");   // the user's, not ours
+    const QString foreign = settingsFile + QStringLiteral(".Xy12ab"); // QSaveFile-like, but not our content
+    leave(stale, 600);
+    leave(live, 0);
+    leave(other, 600);
+    ClaudeCodeTestHome::writeBytes(foreign, "{\"theme\": \"dark\"}");
+    {
+        QFile file(foreign);
+        REQUIRE(file.open(QIODevice::ReadWrite));
+        REQUIRE(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(-600), QFileDevice::FileModificationTime));
+    }
+    REQUIRE(connector.connect(gatewaySettings()).ok);
+    CHECK_FALSE(QFileInfo::exists(stale));
+    CHECK(QFileInfo::exists(live));
+    CHECK(QFileInfo::exists(other));
+    CHECK(QFileInfo::exists(foreign));
+    checkConnected(ClaudeCodeTestHome::readObject(settingsFile));
 }
