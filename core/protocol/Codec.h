@@ -21,6 +21,9 @@ public:
     virtual void finish(StreamEvents &out) = 0;
     // True once the upstream's final event has been decoded.
     virtual bool isComplete() const = 0;
+    // True when the Error the decoder gave was the upstream's own error event (relayed bytes
+    // already carry it), not one it made for a malformed or cut stream.
+    virtual bool errorCameFromUpstream() const { return false; }
 };
 
 // Canonical events → bytes for the client, in the client's dialect.

@@ -395,6 +395,13 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
             noteEvent(event);
         if (m_cacheStore)
             m_aggregator.add(m_events);
+        if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error &&
+            !m_decoder->errorCameFromUpstream()) {
+            // The upstream's stream broke (a malformed event): end the client's with an error
+            // event rather than leave it with neither message_stop nor error.
+            endRelayWithError(m_events.back());
+            return;
+        }
     } else {
         m_decoder->feed(data, size, m_events);
         handleEvents(m_events);
@@ -426,6 +433,23 @@ void ProxyExchange::noteEvent(const StreamEvent &event)
     } else if (event.type == StreamEvent::Type::Error) {
         m_record.errorType = event.error.type;
     }
+}
+
+void ProxyExchange::endRelayWithError(const StreamEvent &failure)
+{
+    if (m_upstreamId) {
+        m_pool->cancel(m_upstreamId);
+        m_upstreamId = 0;
+    }
+    m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
+    endAttempt();
+    m_record.errorType = failure.error.type;
+    m_out.clear();
+    AnthropicSseEncoder encoder;
+    encoder.encode(failure, m_out);
+    m_client->writeChunk(m_out);
+    m_client->endStream();
+    complete(m_client->status());
 }
 
 void ProxyExchange::markContentSent()
@@ -563,7 +587,21 @@ void ProxyExchange::finishNonStreaming()
         if (contentType.isEmpty())
             contentType = QByteArrayLiteral("application/json");
         QJsonParseError parseError{};
-        const QJsonObject answer = QJsonDocument::fromJson(m_body, &parseError).object();
+        const QJsonDocument document = QJsonDocument::fromJson(m_body, &parseError);
+        const QJsonObject answer = document.object();
+        if (parseError.error != QJsonParseError::NoError || !document.isObject() ||
+            (answer.value(QStringLiteral("type")).toString() != QStringLiteral("message") &&
+             !answer.value(QStringLiteral("content")).isArray())) {
+            // A cut body, or a stream where a whole message was asked for: never relayed as 200.
+            attemptFailed(AttemptFailure::ServerError,
+                          ApiError::upstream(502, QStringLiteral("%1 answered with something that is not a whole "
+                                                                 "message (%2 bytes of %3)")
+                                                      .arg(m_deployment.upstreamLabel())
+                                                      .arg(m_body.size())
+                                                      .arg(QString::fromLatin1(contentType))),
+                          -1);
+            return;
+        }
         const QJsonObject usage = answer.value(QStringLiteral("usage")).toObject();
         if (!usage.isEmpty()) {
             m_record.inputTokens = usage.value(QStringLiteral("input_tokens")).toInteger() +

@@ -100,6 +100,7 @@ private:
     void commitStream();
     void handleEvents(StreamEvents &events);
     void markContentSent();
+    void endRelayWithError(const StreamEvent &failure);
     void noteEvent(const StreamEvent &event);
     void sendError(const ApiError &error);
     void finishUpstreamError();

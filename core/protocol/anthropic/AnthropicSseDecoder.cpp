@@ -135,6 +135,7 @@ void AnthropicSseDecoder::handle(const SseEvent &event, StreamEvents &out)
     }
     if (type == QLatin1String("error")) {
         const QJsonObject error = data.value(QLatin1String("error")).toObject();
+        m_upstreamError = true;
         fail(ApiError::fromType(error.value(QLatin1String("type")).toString(),
                                 error.value(QLatin1String("message")).toString()),
              out);

@@ -12,12 +12,14 @@ class AnthropicSseDecoder final : public SseStreamDecoder
 {
 public:
     void finish(StreamEvents &out) override;
+    bool errorCameFromUpstream() const override { return m_upstreamError; }
 
 private:
     void handle(const SseEvent &event, StreamEvents &out) override;
     void fail(const ApiError &error, StreamEvents &out);
 
     Usage m_usage;
+    bool m_upstreamError = false;
 };
 
 } // namespace sb

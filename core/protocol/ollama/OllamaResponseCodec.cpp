@@ -24,6 +24,9 @@ std::optional<ApiError> OllamaResponseCodec::decode(const QJsonObject &body, Res
         return OllamaErrorCodec::decode(500, QJsonDocument(body).toJson(QJsonDocument::Compact));
     if (!body.value(QLatin1String("message")).isObject())
         return ApiError::upstream(502, QStringLiteral("Ollama's answer has no message"));
+    // A whole answer ends with done: true; without it the text may be cut anywhere.
+    if (body.value(QLatin1String("done")) != QJsonValue(true))
+        return ApiError::upstream(502, QStringLiteral("Ollama's answer ended before it was done (no \"done\": true)"));
 
     const QJsonObject message = body.value(QLatin1String("message")).toObject();
     out.id = IdGenerator::messageId();
