@@ -173,6 +173,45 @@ TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
     delete reply;
 }
 
+TEST_CASE("a graceful stop right after the last answer loses no spend-log row")
+{
+    FakeOllama ollama;
+    QTemporaryDir dir;
+    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()),
+                     QStringLiteral("--port"), QStringLiteral("0")});
+    const quint16 port = app.waitForPort();
+    REQUIRE(port > 0);
+    const QString token = app.token();
+    constexpr int kRequests = 25;
+    QNetworkAccessManager network;
+    for (int i = 0; i < kRequests; ++i) {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/messages").arg(port)));
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+        request.setRawHeader("Content-Type", "application/json");
+        QNetworkReply *reply =
+            network.post(request, QJsonDocument(claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false)).toJson());
+        REQUIRE(waitUntil([reply] { return reply->isFinished(); }, 10000));
+        REQUIRE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200);
+        delete reply;
+    }
+    // At once, inside the spend log's 250 ms batching window.
+    ::kill(app.process().processId(), SIGTERM);
+    REQUIRE(app.waitForExit(10000));
+    CHECK(app.process().exitCode() == 0);
+
+    QProcess usage;
+    usage.setProcessEnvironment(app.process().processEnvironment());
+    usage.start(QStringLiteral(SWITCHBOARD_BINARY),
+                {QStringLiteral("usage"), QStringLiteral("--by"), QStringLiteral("model"), QStringLiteral("--csv")});
+    REQUIRE(usage.waitForFinished(10000));
+    const QString out = QString::fromUtf8(usage.readAllStandardOutput());
+    INFO(out.toStdString());
+    const QRegularExpression row(QStringLiteral("^claude-opus-5-5,(\\d+),"), QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = row.match(out);
+    REQUIRE(match.hasMatch());
+    CHECK(match.captured(1).toInt() == kRequests);
+}
+
 TEST_CASE("a taken port makes it exit non-zero, naming the port and the fix")
 {
     QTcpServer squatter;
