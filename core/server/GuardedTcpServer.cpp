@@ -8,6 +8,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace sb {
 
 namespace {
@@ -63,12 +65,38 @@ private:
         }
         m_path = m_head.left(m_head.indexOf("\r\n"));
         qint64 length = -1;
+        bool lengthConflict = false;
+        bool badLength = false;
+        bool transferEncoding = false;
         bool expectContinue = false;
         for (const QByteArray &line : head.split('\n')) {
-            if (line.startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-            else if (line.startsWith("expect:") && line.contains("100-continue"))
+            if (line.startsWith("content-length:")) {
+                bool ok = false;
+                const qint64 value = line.mid(15).trimmed().toLongLong(&ok);
+                badLength = badLength || !ok || value < 0;
+                lengthConflict = lengthConflict || (length >= 0 && value != length);
+                length = std::max(length, value);
+            } else if (line.startsWith("transfer-encoding:")) {
+                transferEncoding = true;
+            } else if (line.startsWith("expect:") && line.contains("100-continue")) {
                 expectContinue = true;
+            }
+        }
+        // Request smuggling: two framings of one body are read differently by different
+        // parsers, and the rest of the body would be answered as a second request.
+        if (transferEncoding && length >= 0) {
+            refuse(400, QStringLiteral("a request may not carry both Content-Length and Transfer-Encoding"));
+            return;
+        }
+        if (lengthConflict || badLength) {
+            refuse(400, QStringLiteral("conflicting or malformed Content-Length headers"));
+            return;
+        }
+        // A chunked upload has no size to check before it is buffered whole: every client of
+        // the gateway sends Content-Length.
+        if (transferEncoding) {
+            refuse(411, QStringLiteral("request bodies need a Content-Length (chunked uploads are not accepted)"));
+            return;
         }
         if (length > m_maxBody) {
             refuse(413, QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes "
@@ -90,12 +118,15 @@ private:
         ApiError error;
         error.httpStatus = status;
         error.type = status == 413 ? QStringLiteral("request_too_large") : QStringLiteral("invalid_request_error");
+        const char *reason = status == 413   ? " Payload Too Large"
+                             : status == 431 ? " Request Header Fields Too Large"
+                             : status == 411 ? " Length Required"
+                                             : " Bad Request";
         error.message = message;
         const bool openAi = m_path.contains("/chat/completions");
         const QByteArray body =
             openAi ? OpenAiErrorCodec::encode(error) : AnthropicErrorCodec::encode(error, QString());
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(status) +
-                         (status == 413 ? " Payload Too Large" : " Request Header Fields Too Large") +
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + reason +
                          "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
                          QByteArray::number(body.size()) + "\r\n\r\n" + body;
         m_socket->write(out);

@@ -175,3 +175,56 @@ TEST_CASE("an upstream pointing at the gateway itself is refused at start")
     CHECK_FALSE(loaded.ok());
     CHECK(loaded.errors().join(QLatin1Char('\n')).contains(QStringLiteral("loops back to Switchboard itself")));
 }
+
+TEST_CASE("request smuggling: two framings of one body are refused with 400 and the connection closes")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const QByteArray auth = "Authorization: Bearer " + QByteArray(GatewayHarness::kToken) + "\r\n";
+    // The tail of the "body" is a second request; it must never be answered.
+    const QByteArray smuggled = "0\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "\r\n";
+    struct Case
+    {
+        const char *name;
+        QByteArray head;
+        const char *status;
+    };
+    const Case cases[] = {
+        {"Content-Length and Transfer-Encoding",
+         "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
+             "Content-Length: " + QByteArray::number(smuggled.size()) + "\r\nTransfer-Encoding: chunked\r\n\r\n",
+         "HTTP/1.1 400"},
+        {"two different Content-Lengths, huge first",
+         "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
+             "Content-Length: 900000000000\r\nContent-Length: " + QByteArray::number(smuggled.size()) + "\r\n\r\n",
+         "HTTP/1.1 400"},
+        {"a malformed Content-Length",
+         "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: 12abc\r\n\r\n", "HTTP/1.1 400"},
+        {"a chunked upload, whose size is unknown until buffered",
+         "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Transfer-Encoding: chunked\r\n\r\n",
+         "HTTP/1.1 411"},
+    };
+    for (const Case &c : cases) {
+        INFO(c.name);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, gateway.port());
+        REQUIRE(socket.waitForConnected(3000));
+        socket.write(c.head + smuggled);
+        bool closed = false;
+        QObject::connect(&socket, &QTcpSocket::disconnected, &socket, [&closed] { closed = true; });
+        QByteArray answer;
+        waitUntil(
+            [&] {
+                answer += socket.readAll();
+                return closed;
+            },
+            6000);
+        answer += socket.readAll();
+        INFO(answer.toStdString());
+        CHECK(answer.startsWith(c.status));
+        CHECK(answer.count("HTTP/1.1 ") == 1); // the smuggled request got no answer
+        CHECK(closed);
+    }
+    CHECK(ollama.turnCount() == 0);
+}
