@@ -565,6 +565,16 @@ void Loader::load(const YAML::Node &root)
             else
                 config.pingIntervalMs = int(*ping * 1000);
         }
+        for (const auto &[key, target] : {std::pair{"keepalive_timeout_seconds", &config.keepAliveTimeoutMs},
+                                          std::pair{"body_timeout_seconds", &config.bodyTimeoutMs}}) {
+            const QString name = QStringLiteral("switchboard.") + QLatin1String(key);
+            if (const auto seconds = resolveNumber(own[key], name)) {
+                if (!(*seconds >= 0.1) || *seconds > 86400)
+                    error(own[key], name, QStringLiteral("must be from 0.1 to 86400 seconds, got %1").arg(*seconds));
+                else
+                    *target = int(*seconds * 1000);
+            }
+        }
         if (const auto connect =
                 resolveNumber(own["connect_timeout_seconds"], QStringLiteral("switchboard.connect_timeout_seconds")))
             config.connectTimeoutMs = int(*connect * 1000);

@@ -118,6 +118,8 @@ const std::vector<ConfigSchema::Key> kKeys = {
     {"switchboard.max_body_mb", T::Number, S::Active, ""},
     {"switchboard.ping_interval_seconds", T::Number, S::Active, ""},
     {"switchboard.connect_timeout_seconds", T::Number, S::Active, ""},
+    {"switchboard.keepalive_timeout_seconds", T::Number, S::Active, ""},
+    {"switchboard.body_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.first_byte_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.stream_idle_timeout_seconds", T::Number, S::Active, ""},
     {"switchboard.usage_enabled", T::Bool, S::Active, ""},

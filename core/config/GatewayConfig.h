@@ -118,6 +118,8 @@ struct GatewayConfig
     QString masterKey; // general_settings.master_key, resolved
     qint64 maxBodyBytes = 32 * 1024 * 1024;
     int pingIntervalMs = 10000;
+    int keepAliveTimeoutMs = 120000;       // switchboard.keepalive_timeout_seconds: an idle client connection closes
+    int bodyTimeoutMs = 60000;             // switchboard.body_timeout_seconds: a declared body must arrive within it
     double requestTimeoutSeconds = 600;    // litellm_settings.request_timeout
     double streamIdleTimeoutSeconds = 300; // longest silence tolerated from a streaming upstream
     int connectTimeoutMs = 5000;

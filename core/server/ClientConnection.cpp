@@ -1,5 +1,7 @@
 #include "ClientConnection.h"
 
+#include "GuardedTcpServer.h"
+
 #include <QTcpSocket>
 
 namespace sb {
@@ -113,6 +115,8 @@ void ClientConnection::respond(int status, const Headers &headers, const QByteAr
         m_socket->write(out);
         if (m_closeAfter)
             m_socket->disconnectFromHost();
+        else
+            GuardedTcpServer::responseFinished(m_socket);
     }
 }
 
@@ -145,6 +149,8 @@ void ClientConnection::endStream()
         m_socket->write("0\r\n\r\n", 5);
         if (m_closeAfter)
             m_socket->disconnectFromHost();
+        else
+            GuardedTcpServer::responseFinished(m_socket);
     }
 }
 

@@ -32,6 +32,15 @@ namespace sb {
 
 namespace {
 
+GuardedTcpServer::Limits tcpLimits(const GatewayConfig &config)
+{
+    GuardedTcpServer::Limits limits;
+    limits.maxBodyBytes = config.maxBodyBytes;
+    limits.bodyTimeoutMs = config.bodyTimeoutMs;
+    limits.keepAliveTimeoutMs = config.keepAliveTimeoutMs;
+    return limits;
+}
+
 // Cost-based routing compares the cost report's own prices (pricing_file included); other
 // strategies need none, so the price table is read only for that one.
 std::shared_ptr<Router> makeRouter(const GatewayConfig &config)
@@ -150,7 +159,7 @@ bool GatewayServer::listenOn(const QString &host, quint16 port, QString *error)
             *error = QStringLiteral("cannot listen on \"%1\": not an IP address (use 127.0.0.1)").arg(host);
         return false;
     }
-    m_tcp = new GuardedTcpServer(m_config.maxBodyBytes, this);
+    m_tcp = new GuardedTcpServer(tcpLimits(m_config), this);
     // Qt's default backlog (50) drops SYNs when hundreds of clients connect at once; the
     // kernel then retries after 1, 3, 7… seconds. The kernel caps this at somaxconn.
     m_tcp->setListenBacklogSize(4096);
@@ -200,7 +209,7 @@ void GatewayServer::applyConfig(const GatewayConfig &config)
     m_routesWantImages = routesWantImages(m_config);
     m_router->setCapacityListener([this] { serveWaiting(); });
     if (m_tcp)
-        m_tcp->setMaxBodyBytes(m_config.maxBodyBytes);
+        m_tcp->setLimits(tcpLimits(m_config));
     if (m_usage)
         m_usage->applySettings(UsageSettings::fromConfig(m_config));
 }

@@ -20,7 +20,8 @@ constexpr int kHeadDeadlineMs = 10000; // a client must send a whole request hea
 class RequestHeadGuard final : public QObject
 {
 public:
-    RequestHeadGuard(QTcpSocket *socket, qint64 maxBody) : QObject(socket), m_socket(socket), m_maxBody(maxBody)
+    RequestHeadGuard(QTcpSocket *socket, const GuardedTcpServer::Limits &limits)
+        : QObject(socket), m_socket(socket), m_maxBody(limits.maxBodyBytes)
     {
         setObjectName(QStringLiteral("RequestHeadGuard"));
         connect(socket, &QTcpSocket::readyRead, this, &RequestHeadGuard::inspect);
@@ -29,14 +30,29 @@ public:
         m_deadline.setInterval(kHeadDeadlineMs);
         connect(&m_deadline, &QTimer::timeout, this, [this] { m_socket->abort(); });
         m_deadline.start();
+        // The body deadline and the idle keep-alive timeout: the connection goes when they pass.
+        m_body.setSingleShot(true);
+        m_body.setInterval(limits.bodyTimeoutMs);
+        connect(&m_body, &QTimer::timeout, this, [this] { m_socket->abort(); });
+        m_idle.setSingleShot(true);
+        m_idle.setInterval(limits.keepAliveTimeoutMs);
+        connect(&m_idle, &QTimer::timeout, this, [this] { m_socket->disconnectFromHost(); });
     }
 
     void reset()
     {
         m_head.clear();
         m_headComplete = false;
-        // Between requests a kept-alive connection may idle; the clock starts with a new head.
+        // The body has been read; the clock of the next head starts with its first byte.
         m_deadline.stop();
+        m_body.stop();
+    }
+
+    void responseFinished()
+    {
+        // Idle until the next head begins (it may have begun already: a pipelined request).
+        if (m_head.isEmpty() && !m_headComplete && !m_refused)
+            m_idle.start();
     }
 
 private:
@@ -44,6 +60,7 @@ private:
     {
         if (m_headComplete || m_refused)
             return;
+        m_idle.stop();
         if (m_head.isEmpty() && !m_deadline.isActive())
             m_deadline.start();
         // Peek: the HTTP server reads these same bytes right after this slot.
@@ -105,6 +122,8 @@ private:
                             .arg(m_maxBody));
             return;
         }
+        if (length > 0)
+            m_body.start();
         if (expectContinue)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     }
@@ -144,13 +163,19 @@ private:
     QByteArray m_path;
     bool m_headComplete = false;
     bool m_refused = false;
-    QTimer m_deadline;
+    QTimer m_deadline; // the head, from its first byte
+    QTimer m_body;     // the declared body, from the end of the head
+    QTimer m_idle;     // a kept-alive connection between requests
 };
+
+RequestHeadGuard *guardOf(QTcpSocket *socket)
+{
+    return static_cast<RequestHeadGuard *>(
+        socket->findChild<QObject *>(QStringLiteral("RequestHeadGuard"), Qt::FindDirectChildrenOnly));
+}
 } // namespace
 
-GuardedTcpServer::GuardedTcpServer(qint64 maxBodyBytes, QObject *parent)
-    : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes)
-{}
+GuardedTcpServer::GuardedTcpServer(const Limits &limits, QObject *parent) : QTcpServer(parent), m_limits(limits) {}
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
@@ -160,14 +185,20 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         return;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    new RequestHeadGuard(socket, m_maxBodyBytes);
+    new RequestHeadGuard(socket, m_limits);
     addPendingConnection(socket);
 }
 
 void GuardedTcpServer::requestHandled(QTcpSocket *socket)
 {
-    if (auto *guard = socket->findChild<QObject *>(QStringLiteral("RequestHeadGuard"), Qt::FindDirectChildrenOnly))
-        static_cast<RequestHeadGuard *>(guard)->reset();
+    if (RequestHeadGuard *guard = guardOf(socket))
+        guard->reset();
+}
+
+void GuardedTcpServer::responseFinished(QTcpSocket *socket)
+{
+    if (RequestHeadGuard *guard = guardOf(socket))
+        guard->responseFinished();
 }
 
 } // namespace sb

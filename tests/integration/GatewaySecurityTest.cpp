@@ -228,3 +228,57 @@ TEST_CASE("request smuggling: two framings of one body are refused with 400 and 
     }
     CHECK(ollama.turnCount() == 0);
 }
+
+TEST_CASE("an idle kept-alive connection and a body that never comes are closed after their timeouts")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(
+        configFor(ollama, "switchboard: {keepalive_timeout_seconds: 0.5, body_timeout_seconds: 0.5}\n"));
+    REQUIRE(gateway.started());
+    const auto closesWithin = [&](const QByteArray &bytes, int ms, QByteArray *answer) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, gateway.port());
+        REQUIRE(socket.waitForConnected(3000));
+        socket.write(bytes);
+        bool closed = false;
+        QObject::connect(&socket, &QTcpSocket::disconnected, &socket, [&closed] { closed = true; });
+        QElapsedTimer clock;
+        clock.start();
+        waitUntil(
+            [&] {
+                *answer += socket.readAll();
+                return closed;
+            },
+            ms);
+        *answer += socket.readAll();
+        return closed ? clock.elapsed() : -1;
+    };
+
+    // One answered request (a 401 here: no token), then silence: closed after ~0.5 s.
+    QByteArray answer;
+    const qint64 idle = closesWithin(
+        "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nanthropic-version: 2023-06-01\r\n\r\n", 5000, &answer);
+    CHECK(answer.startsWith("HTTP/1.1 401"));
+    CHECK(idle >= 300);
+    CHECK(idle < 4000);
+
+    // A declared body of 1000 bytes of which 10 arrive: closed, nothing answered.
+    answer.clear();
+    const qint64 body =
+        closesWithin("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                         QByteArray(GatewayHarness::kToken) + "\r\nContent-Length: 1000\r\n\r\n0123456789",
+                     5000, &answer);
+    CHECK(body >= 300);
+    CHECK(body < 4000);
+    CHECK(answer.isEmpty());
+
+    // A stream that runs three times the idle timeout is not cut by it.
+    FakeTurn slow = FakeTurn::withText(QString(30, QLatin1Char('s')));
+    slow.textPieces = 10;
+    ollama.setTurn(slow);
+    ollama.setChunkDelay(150);
+    const HttpResult ok =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-x"), true));
+    CHECK(ok.status == 200);
+    CHECK(ok.eventNames().contains(QStringLiteral("message_stop")));
+}
