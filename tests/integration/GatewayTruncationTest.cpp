@@ -16,6 +16,16 @@ QJsonObject errorOf(const HttpResult &result)
     return result.json().value(QStringLiteral("error")).toObject();
 }
 
+// One deployment, no retries: what the upstream sends is what the client's answer is made of.
+QByteArray configFor(const QString &model, const QString &apiBase)
+{
+    return QStringLiteral("model_list:\n"
+                          "  - model_name: main\n    litellm_params: {model: %1, api_base: '%2'}\n"
+                          "router_settings: {num_retries: 0}\n")
+        .arg(model, apiBase)
+        .toUtf8();
+}
+
 } // namespace
 
 TEST_CASE("a relayed Anthropic stream with a malformed event ends with an error event")
@@ -31,12 +41,7 @@ TEST_CASE("a relayed Anthropic stream with a malformed event ends with an error 
              "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
              "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
              "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"ty\n\n"}));
-    GatewayHarness gateway(
-        QStringLiteral("model_list:\n"
-                       "  - model_name: main\n    litellm_params: {model: anthropic/m, api_base: '%1'}\n"
-                       "router_settings: {num_retries: 0}\n")
-            .arg(upstream.baseUrl())
-            .toUtf8());
+    GatewayHarness gateway(configFor(QStringLiteral("anthropic/m"), upstream.baseUrl()));
     REQUIRE(gateway.started());
     const HttpResult result =
         gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true));
@@ -56,12 +61,7 @@ TEST_CASE("an upstream's own error event in a relayed stream reaches the client 
 {
     FakeAnthropic upstream;
     upstream.errorMidStreamNext(2, QStringLiteral("Overloaded"));
-    GatewayHarness gateway(
-        QStringLiteral("model_list:\n"
-                       "  - model_name: main\n    litellm_params: {model: anthropic/m, api_base: '%1'}\n"
-                       "router_settings: {num_retries: 0}\n")
-            .arg(upstream.baseUrl())
-            .toUtf8());
+    GatewayHarness gateway(configFor(QStringLiteral("anthropic/m"), upstream.baseUrl()));
     REQUIRE(gateway.started());
     FakeTurn turn = FakeTurn::withText(QString(200, QLatin1Char('t')));
     turn.textPieces = 10;
@@ -77,12 +77,7 @@ TEST_CASE("a non-streaming Anthropic pass-through whose body is not a whole mess
     FakeAnthropic upstream;
     upstream.server().enqueue("/v1/messages", FakeReply::text(200, "event: message_start\ndata: {\"type\":\"message_st",
                                                               "text/event-stream"));
-    GatewayHarness gateway(
-        QStringLiteral("model_list:\n"
-                       "  - model_name: main\n    litellm_params: {model: anthropic/m, api_base: '%1'}\n"
-                       "router_settings: {num_retries: 0}\n")
-            .arg(upstream.baseUrl())
-            .toUtf8());
+    GatewayHarness gateway(configFor(QStringLiteral("anthropic/m"), upstream.baseUrl()));
     REQUIRE(gateway.started());
     const HttpResult result =
         gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
@@ -97,12 +92,7 @@ TEST_CASE("a non-streaming Ollama answer without done: true is a 502, not a part
     upstream.server().enqueue(
         "/api/chat",
         FakeReply::json(200, R"({"model":"m","message":{"role":"assistant","content":"half an ans"},"done":false})"));
-    GatewayHarness gateway(
-        QStringLiteral("model_list:\n"
-                       "  - model_name: main\n    litellm_params: {model: ollama/m, api_base: '%1'}\n"
-                       "router_settings: {num_retries: 0}\n")
-            .arg(upstream.baseUrl())
-            .toUtf8());
+    GatewayHarness gateway(configFor(QStringLiteral("ollama/m"), upstream.baseUrl()));
     REQUIRE(gateway.started());
     const HttpResult result =
         gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));

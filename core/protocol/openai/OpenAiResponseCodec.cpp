@@ -161,22 +161,28 @@ std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Res
 
     const QJsonObject usage = body.value(QLatin1String("usage")).toObject();
     if (!usage.isEmpty()) {
-        bool clamped = false;
-        const qint64 prompt = reportedTokenCount(usage.value(QLatin1String("prompt_tokens")), &clamped).value_or(0);
-        const qint64 cached = std::min(
-            prompt,
-            reportedTokenCount(
-                usage.value(QLatin1String("prompt_tokens_details")).toObject().value(QLatin1String("cached_tokens")),
-                &clamped)
-                .value_or(0));
-        // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
-        out.usage.cacheReadTokens = cached;
-        out.usage.inputTokens = prompt - cached;
-        out.usage.outputTokens =
-            reportedTokenCount(usage.value(QLatin1String("completion_tokens")), &clamped).value_or(0);
-        out.usage.estimated = clamped;
+        out.usage = OpenAiResponseCodec::usage(usage);
     }
     return std::nullopt;
+}
+
+Usage OpenAiResponseCodec::usage(const QJsonObject &usage)
+{
+    Usage out;
+    bool clamped = false;
+    const qint64 prompt = reportedTokenCount(usage.value(QLatin1String("prompt_tokens")), &clamped).value_or(0);
+    const qint64 cached = std::min(
+        prompt,
+        reportedTokenCount(
+            usage.value(QLatin1String("prompt_tokens_details")).toObject().value(QLatin1String("cached_tokens")),
+            &clamped)
+            .value_or(0));
+    // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
+    out.cacheReadTokens = cached;
+    out.inputTokens = prompt - cached;
+    out.outputTokens = reportedTokenCount(usage.value(QLatin1String("completion_tokens")), &clamped).value_or(0);
+    out.estimated = clamped;
+    return out;
 }
 
 } // namespace sb

@@ -23,6 +23,9 @@ public:
     // OpenAI finish_reason ⇄ canonical stop reason.
     static QString finishReason(StopReason reason);
     static StopReason stopReason(const QString &finishReason);
+    // An OpenAI `usage` object in canonical terms (cache reads apart from input, as Anthropic
+    // counts them; absurd numbers clamped and marked). Shared with the stream decoder.
+    static Usage usage(const QJsonObject &usage);
 };
 
 } // namespace sb

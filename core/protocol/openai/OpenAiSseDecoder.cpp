@@ -73,21 +73,7 @@ void OpenAiSseDecoder::handleChunk(const QJsonObject &chunk, StreamEvents &out)
 
     const QJsonValue usageValue = chunk.value(QLatin1String("usage"));
     if (usageValue.isObject()) {
-        const QJsonObject usage = usageValue.toObject();
-        bool clamped = false;
-        const qint64 prompt = reportedTokenCount(usage.value(QLatin1String("prompt_tokens")), &clamped).value_or(0);
-        const qint64 cached = std::min(
-            prompt,
-            reportedTokenCount(
-                usage.value(QLatin1String("prompt_tokens_details")).toObject().value(QLatin1String("cached_tokens")),
-                &clamped)
-                .value_or(0));
-        // Anthropic counts cache reads apart from input_tokens; OpenAI includes them.
-        m_usage.cacheReadTokens = cached;
-        m_usage.inputTokens = prompt - cached;
-        m_usage.outputTokens =
-            reportedTokenCount(usage.value(QLatin1String("completion_tokens")), &clamped).value_or(0);
-        m_usage.estimated = clamped;
+        m_usage = OpenAiResponseCodec::usage(usageValue.toObject());
     }
 
     const QJsonArray choices = chunk.value(QLatin1String("choices")).toArray();
