@@ -9,9 +9,56 @@ ApiError ApiError::invalidRequest(const QString &message)
     return {400, QStringLiteral("invalid_request_error"), message, -1, std::nullopt};
 }
 
+ApiError ApiError::authentication(const QString &message)
+{
+    return {401, QStringLiteral("authentication_error"), message, -1, std::nullopt};
+}
+
+ApiError ApiError::permission(const QString &message)
+{
+    return {403, QStringLiteral("permission_error"), message, -1, std::nullopt};
+}
+
 ApiError ApiError::notFound(const QString &message)
 {
     return {404, QStringLiteral("not_found_error"), message, -1, std::nullopt};
+}
+
+ApiError ApiError::methodNotAllowed(const QString &message)
+{
+    return {405, QStringLiteral("invalid_request_error"), message, -1, std::nullopt};
+}
+
+ApiError ApiError::requestTooLarge(const QString &message)
+{
+    return {413, QStringLiteral("request_too_large"), message, -1, std::nullopt};
+}
+
+ApiError ApiError::rateLimited(const QString &message, int retryAfterSeconds)
+{
+    return {429, QStringLiteral("rate_limit_error"), message, retryAfterSeconds, std::nullopt};
+}
+
+ApiError ApiError::overloaded(const QString &message, int retryAfterSeconds)
+{
+    return {529, QStringLiteral("overloaded_error"), message, retryAfterSeconds, std::nullopt};
+}
+
+ApiError ApiError::badGateway(const QString &message)
+{
+    return {502, QStringLiteral("api_error"), message, -1, std::nullopt};
+}
+
+ApiError ApiError::gatewayTimeout(const QString &message)
+{
+    return {504, QStringLiteral("timeout_error"), message, -1, std::nullopt};
+}
+
+ApiError ApiError::headRefused(int httpStatus, const QString &message)
+{
+    return {httpStatus,
+            httpStatus == 413 ? QStringLiteral("request_too_large") : QStringLiteral("invalid_request_error"), message,
+            -1, std::nullopt};
 }
 
 ApiError ApiError::upstream(int httpStatus, const QString &message)
@@ -64,8 +111,7 @@ ApiError ApiError::fromType(const QString &type, const QString &message)
 
 ApiError ApiError::truncatedStream()
 {
-    return {502, QStringLiteral("api_error"), QStringLiteral("upstream stream ended before it was complete"), -1,
-            std::nullopt};
+    return badGateway(QStringLiteral("upstream stream ended before it was complete"));
 }
 
 ApiError ApiError::promptTooLong(qint64 promptTokens, qint64 contextLimit)

@@ -28,8 +28,19 @@ struct ApiError
     // OpenAI's encoder sends context_length_exceeded in its own words.
     std::optional<ContextOverflow> contextOverflow;
 
-    static ApiError invalidRequest(const QString &message);
-    static ApiError notFound(const QString &message);
+    // The one way to make each kind of error (status and type always agree).
+    static ApiError invalidRequest(const QString &message);                         // 400
+    static ApiError authentication(const QString &message);                         // 401
+    static ApiError permission(const QString &message);                             // 403
+    static ApiError notFound(const QString &message);                               // 404
+    static ApiError methodNotAllowed(const QString &message);                       // 405
+    static ApiError requestTooLarge(const QString &message);                        // 413
+    static ApiError rateLimited(const QString &message, int retryAfterSeconds);     // 429
+    static ApiError overloaded(const QString &message, int retryAfterSeconds = -1); // 529
+    static ApiError badGateway(const QString &message);                             // 502 api_error
+    static ApiError gatewayTimeout(const QString &message);                         // 504 timeout_error
+    // A refusal of the request head by the connection guard (400, 411, 413, 431).
+    static ApiError headRefused(int httpStatus, const QString &message);
     static ApiError upstream(int httpStatus, const QString &message);
     // An error whose Anthropic type is known (an SSE error event, an error body): the status
     // that type is sent with (overloaded_error → 529 …; unknown types → 500).

@@ -330,11 +330,7 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
             : ClientDialect::Anthropic;
 
     if (const std::optional<QString> refusal = refusedOrigin(request)) {
-        ApiError error;
-        error.httpStatus = 403;
-        error.type = QStringLiteral("permission_error");
-        error.message = *refusal;
-        respondError(client, record, dialect, error);
+        respondError(client, record, dialect, ApiError::permission(*refusal));
         return;
     }
 
@@ -356,13 +352,11 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
     }
 
     if (!authorized(request)) {
-        ApiError error;
-        error.httpStatus = 401;
-        error.type = QStringLiteral("authentication_error");
-        error.message = QStringLiteral("missing or invalid token: send the Switchboard gateway token as "
-                                       "`Authorization: Bearer <token>` or `x-api-key` (ANTHROPIC_AUTH_TOKEN "
-                                       "in Claude Code's settings)");
-        respondError(client, record, dialect, error);
+        respondError(client, record, dialect,
+                     ApiError::authentication(
+                         QStringLiteral("missing or invalid token: send the Switchboard gateway token as "
+                                        "`Authorization: Bearer <token>` or `x-api-key` (ANTHROPIC_AUTH_TOKEN "
+                                        "in Claude Code's settings)")));
         return;
     }
 
@@ -393,9 +387,7 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
                            path.endsWith(QStringLiteral("/models")) || path.startsWith(QStringLiteral("/health"));
         ApiError error;
         if (known) {
-            error.httpStatus = 405;
-            error.type = QStringLiteral("invalid_request_error");
-            error.message = QStringLiteral("%1 is not allowed on %2").arg(record.method, path);
+            error = ApiError::methodNotAllowed(QStringLiteral("%1 is not allowed on %2").arg(record.method, path));
         } else {
             error = ApiError::notFound(QStringLiteral("no endpoint %1 %2; Switchboard serves POST /v1/messages, "
                                                       "POST /v1/messages/count_tokens, POST /v1/chat/completions, "
@@ -411,14 +403,12 @@ std::optional<QJsonObject> GatewayServer::parseBody(const QHttpServerRequest &re
 {
     const QByteArray body = request.body();
     if (body.size() > m_config.maxBodyBytes) {
-        ApiError error;
-        error.httpStatus = 413;
-        error.type = QStringLiteral("request_too_large");
-        error.message =
-            QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes (switchboard.max_body_mb)")
-                .arg(body.size())
-                .arg(m_config.maxBodyBytes);
-        respondError(client, record, dialect, error);
+        respondError(
+            client, record, dialect,
+            ApiError::requestTooLarge(
+                QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes (switchboard.max_body_mb)")
+                    .arg(body.size())
+                    .arg(m_config.maxBodyBytes)));
         return std::nullopt;
     }
     QJsonParseError parseError{};
@@ -499,14 +489,11 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
 
     const int limited = m_router->checkTokenLimits(route.token, route.estimatedTokens);
     if (limited >= 0) {
-        ApiError error;
-        error.httpStatus = 429;
-        error.type = QStringLiteral("rate_limit_error");
-        error.message = QStringLiteral("this token is over its requests or tokens per minute (switchboard.token_rpm / "
-                                       "token_tpm); retry in %1 s")
-                            .arg(limited);
-        error.retryAfterSeconds = limited;
-        respondError(client, record, dialect, error);
+        respondError(client, record, dialect,
+                     ApiError::rateLimited(QStringLiteral("this token is over its requests or tokens per minute "
+                                                          "(switchboard.token_rpm / token_tpm); retry in %1 s")
+                                               .arg(limited),
+                                           limited));
         return;
     }
     const std::optional<RoutePlan> plan = m_router->plan(route);

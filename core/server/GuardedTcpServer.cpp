@@ -134,14 +134,11 @@ private:
         // Nothing more goes to the HTTP parser; what the client still sends is drained.
         QObject::disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
         connect(m_socket, &QTcpSocket::readyRead, this, [this] { m_socket->readAll(); });
-        ApiError error;
-        error.httpStatus = status;
-        error.type = status == 413 ? QStringLiteral("request_too_large") : QStringLiteral("invalid_request_error");
+        const ApiError error = ApiError::headRefused(status, message);
         const char *reason = status == 413   ? " Payload Too Large"
                              : status == 431 ? " Request Header Fields Too Large"
                              : status == 411 ? " Length Required"
                                              : " Bad Request";
-        error.message = message;
         const bool openAi = m_path.contains("/chat/completions");
         const QByteArray body =
             openAi ? OpenAiErrorCodec::encode(error) : AnthropicErrorCodec::encode(error, QString());

@@ -45,14 +45,11 @@ ProxyExchange::ProxyExchange(HttpClientPool *pool, std::shared_ptr<Router> route
     m_queueDeadline.setSingleShot(true);
     connect(&m_queueDeadline, &QTimer::timeout, this, [this] {
         m_waiting = false;
-        ApiError error;
-        error.httpStatus = 529;
-        error.type = QStringLiteral("overloaded_error");
-        error.message = QStringLiteral("every deployment of \"%1\" is at its max_parallel_requests and the "
-                                       "request waited %2 s in the queue; retry shortly")
-                            .arg(m_groups.value(m_groupIndex), QString::number(m_queueDeadline.interval() / 1000.0));
-        error.retryAfterSeconds = 1;
-        sendError(error);
+        sendError(ApiError::overloaded(
+            QStringLiteral("every deployment of \"%1\" is at its max_parallel_requests and the "
+                           "request waited %2 s in the queue; retry shortly")
+                .arg(m_groups.value(m_groupIndex), QString::number(m_queueDeadline.interval() / 1000.0)),
+            1));
     });
 }
 
@@ -165,14 +162,11 @@ void ProxyExchange::giveUp()
         sendError(*m_lastError);
         return;
     }
-    ApiError error;
     if (m_rateLimitedMs >= 0) {
-        error.httpStatus = 429;
-        error.type = QStringLiteral("rate_limit_error");
-        error.message = QStringLiteral("every deployment that serves \"%1\" is over its rpm/tpm for this minute")
-                            .arg(m_record.clientModel);
-        error.retryAfterSeconds = int(qMax<qint64>(1, (m_rateLimitedMs + 999) / 1000));
-        sendError(error);
+        sendError(ApiError::rateLimited(
+            QStringLiteral("every deployment that serves \"%1\" is over its rpm/tpm for this minute")
+                .arg(m_record.clientModel),
+            int(qMax<qint64>(1, (m_rateLimitedMs + 999) / 1000))));
         return;
     }
     if (m_soonestMs < 0 && m_contextSkipped > 0) {
@@ -182,13 +176,10 @@ void ProxyExchange::giveUp()
         return;
     }
     // Never tried: every deployment is cooling down or over its limits.
-    error.httpStatus = 529;
-    error.type = QStringLiteral("overloaded_error");
-    error.message = QStringLiteral("every deployment that serves \"%1\" is cooling down after failures or over its "
-                                   "limits; retry shortly")
-                        .arg(m_record.clientModel);
-    error.retryAfterSeconds = int(qMax<qint64>(1, (m_soonestMs + 999) / 1000));
-    sendError(error);
+    sendError(ApiError::overloaded(QStringLiteral("every deployment that serves \"%1\" is cooling down after "
+                                                  "failures or over its limits; retry shortly")
+                                       .arg(m_record.clientModel),
+                                   int(qMax<qint64>(1, (m_soonestMs + 999) / 1000))));
 }
 
 void ProxyExchange::attempt(const Deployment &deployment)
@@ -746,11 +737,7 @@ void ProxyExchange::cut(const QString &reason)
         m_pool->cancel(m_upstreamId);
         m_upstreamId = 0;
     }
-    ApiError error;
-    error.httpStatus = 529;
-    error.type = QStringLiteral("overloaded_error");
-    error.message = reason;
-    sendError(error);
+    sendError(ApiError::overloaded(reason));
 }
 
 void ProxyExchange::onClientGone()

@@ -84,8 +84,7 @@ UpstreamVerdict UpstreamAdapter::judgeAnswer(const Deployment &deployment, int s
         error.message = QStringLiteral("HTTP %1").arg(status);
     if (status == 503 || status == 529) {
         // "Busy, come back later": Claude Code backs off and retries on 529.
-        error.httpStatus = 529;
-        error.type = QStringLiteral("overloaded_error");
+        error = ApiError::overloaded(error.message, error.retryAfterSeconds);
     }
     if (!relayed) {
         error.message = deployment.upstreamLabel() + QStringLiteral(" answered ") + QString::number(status) +
@@ -145,13 +144,7 @@ UpstreamVerdict UpstreamAdapter::judgeFailure(const Deployment &deployment, cons
     case HttpFailure::Kind::ConnectionClosed:
     case HttpFailure::Kind::Protocol: error.message = who + QStringLiteral(" ") + failure.detail; break;
     }
-    if (failure.isTimeout()) {
-        error.httpStatus = 504;
-        error.type = QStringLiteral("timeout_error");
-    } else {
-        error.httpStatus = 502;
-        error.type = QStringLiteral("api_error");
-    }
+    error = failure.isTimeout() ? ApiError::gatewayTimeout(error.message) : ApiError::badGateway(error.message);
     const bool connectFailure =
         failure.kind == HttpFailure::Kind::ConnectionRefused || failure.kind == HttpFailure::Kind::HostNotFound ||
         failure.kind == HttpFailure::Kind::ConnectTimeout || failure.kind == HttpFailure::Kind::Tls;
