@@ -243,6 +243,45 @@ TEST_CASE("a full wait beyond the queue deadline is answered 529 with retry-afte
     a->deleteLater();
 }
 
+TEST_CASE("a queued request keeps its deadline while other groups' requests come and go")
+{
+    // Every request that ends elsewhere wakes the queue; one that still finds no slot must keep
+    // its place and its deadline rather than start waiting anew.
+    FakeOllama busy;
+    busy.slowFirstByte(2500, -1);
+    FakeOllama side;
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: ollama/m, api_base: '%1', max_parallel_requests: 1}\n"
+                       "  - model_name: side\n"
+                       "    litellm_params: {model: ollama/s, api_base: '%2'}\n"
+                       "switchboard: {queue_timeout_seconds: 0.8}\n")
+            .arg(busy.baseUrl(), side.baseUrl())
+            .toUtf8());
+    REQUIRE(gateway.started());
+    QNetworkReply *a = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    REQUIRE(waitUntil([&] { return busy.turnCount() == 1; }));
+    QNetworkReply *b = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    int sideRequests = 0;
+    QElapsedTimer clock;
+    clock.start();
+    while (!b->isFinished() && clock.elapsed() < 4000) {
+        const HttpResult other =
+            gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("side"), false));
+        REQUIRE(other.status == 200);
+        ++sideRequests;
+    }
+    REQUIRE(b->isFinished());
+    CHECK(sideRequests >= 2);
+    CHECK(b->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 529);
+    CHECK(b->readAll().contains("queue"));
+    REQUIRE(waitUntil([a] { return a->isFinished(); }, 5000));
+    CHECK(a->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200);
+    a->deleteLater();
+    b->deleteLater();
+}
+
 TEST_CASE("scenario rules send matching requests to their group and name themselves")
 {
     FakeOllama big;
