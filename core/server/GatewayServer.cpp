@@ -11,9 +11,9 @@
 #include "routing/RoutingStrategy.h"
 #include "upstream/HttpClientPool.h"
 #include "upstream/UpstreamAdapter.h"
-#include "usage/CacheKey.h"
+#include "cache/CacheKey.h"
 #include "usage/CostCalculator.h"
-#include "usage/ResponseCache.h"
+#include "cache/ResponseCache.h"
 #include "usage/UsageTap.h"
 
 #include <QDateTime>
