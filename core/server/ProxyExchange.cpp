@@ -82,6 +82,17 @@ void ProxyExchange::start(ClientRequest clientRequest, const RouteRequest &route
     nextAttempt();
 }
 
+ClientConnection::Headers ProxyExchange::answerHeaders(const QByteArray &contentType) const
+{
+    ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), contentType},
+                                         {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()}};
+    if (!m_deployment.id.isEmpty())
+        headers.append({QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()});
+    if (!m_record.routeRule.isEmpty())
+        headers.append({QByteArrayLiteral("x-switchboard-route"), m_record.routeRule.toUtf8()});
+    return headers;
+}
+
 void ProxyExchange::nextAttempt()
 {
     if (m_phase == Phase::Done)
@@ -128,9 +139,7 @@ void ProxyExchange::giveUp(const AttemptStep &step)
 {
     if (step.relayLastAnswer && m_client && !m_client->headSent()) {
         // Anthropic-format errors reach Claude Code unchanged: its recovery matches them.
-        ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                                             {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                                             {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}};
+        ClientConnection::Headers headers = answerHeaders(QByteArrayLiteral("application/json"));
         const QByteArray retryAfter = headerValue(m_lastHeaders, QByteArrayLiteral("retry-after"));
         if (!retryAfter.isEmpty())
             headers.append({QByteArrayLiteral("retry-after"), retryAfter});
@@ -253,14 +262,8 @@ void ProxyExchange::commitStream()
 {
     if (!m_writer || m_writer->committed())
         return;
-    ClientConnection::Headers headers = {
-        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream; charset=utf-8")},
-        {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
-        {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-        {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()},
-    };
-    if (!m_record.routeRule.isEmpty())
-        headers.append({QByteArrayLiteral("x-switchboard-route"), m_record.routeRule.toUtf8()});
+    ClientConnection::Headers headers = answerHeaders(QByteArrayLiteral("text/event-stream; charset=utf-8"));
+    headers.insert(1, {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")});
     if (m_relay) {
         m_writer->commit(headers, nullptr); // the upstream's own message_start follows
         return;
@@ -522,11 +525,7 @@ void ProxyExchange::finishNonStreaming()
             m_record.cacheWriteTokens = usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
         }
         if (m_client)
-            m_client->respond(m_upstreamStatus,
-                              {{QByteArrayLiteral("Content-Type"), contentType},
-                               {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                               {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
-                              m_body);
+            m_client->respond(m_upstreamStatus, answerHeaders(contentType), m_body);
         m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                    qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
         endAttempt();
@@ -564,11 +563,7 @@ void ProxyExchange::finishNonStreaming()
     m_record.outputTokens = response.usage.outputTokens;
     const QByteArray body = json(DialectCodecs::of(m_dialect).encodeResponse(response));
     if (m_client)
-        m_client->respond(200,
-                          {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                           {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                           {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
-                          body);
+        m_client->respond(200, answerHeaders(QByteArrayLiteral("application/json")), body);
     m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
     endAttempt();
@@ -613,10 +608,7 @@ void ProxyExchange::sendError(const ApiError &error)
         complete(m_writer->status());
         return;
     }
-    ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                                         {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()}};
-    if (!m_deployment.id.isEmpty())
-        headers.append({QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()});
+    ClientConnection::Headers headers = answerHeaders(QByteArrayLiteral("application/json"));
     if (error.retryAfterSeconds >= 0)
         headers.append({QByteArrayLiteral("retry-after"), QByteArray::number(error.retryAfterSeconds)});
     m_client->respond(error.httpStatus, headers, encodeClientError(error));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AttemptPlan.h"
+#include "ClientConnection.h"
 #include "config/GatewayConfig.h"
 #include "protocol/Codec.h"
 #include "protocol/Dialect.h"
@@ -124,6 +125,8 @@ private:
     void complete(int status);
     void storeInCache();
     QByteArray encodeClientError(const ApiError &error) const;
+    // request-id, the deployment that answered and the scenario rule that fired, on every answer.
+    ClientConnection::Headers answerHeaders(const QByteArray &contentType) const;
 
     HttpClientPool *m_pool;
     std::shared_ptr<Router> m_router;
