@@ -654,9 +654,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
         m_exchanges.remove(exchange);
         m_waiting.removeAll(exchange);
         ++m_finishedSinceTrim;
-        if (m_usage)
-            m_usage->requestFinished(done);
-        Q_EMIT requestFinished(done);
+        deliverRecord(done);
     });
     exchange->start(std::move(clientRequest), route, plan);
 }
@@ -847,6 +845,13 @@ void GatewayServer::respondError(ClientConnection *client, RequestRecord &record
 void GatewayServer::finishRecord(RequestRecord &record)
 {
     record.totalMs = qMax<qint64>(0, record.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    deliverRecord(record);
+}
+
+void GatewayServer::deliverRecord(const RequestRecord &record)
+{
+    // The one way out for a finished request, whichever path answered it: the usage tap
+    // (spend log, live stats, metrics), then the service's listeners.
     if (m_usage)
         m_usage->requestFinished(record);
     Q_EMIT requestFinished(record);
