@@ -165,7 +165,7 @@ void Loader::validate(const YAML::Node &node, const QString &schemaPath, const Q
         return;
     }
     if (key->status != ConfigSchema::Status::Active && !node.IsNull())
-        warn(node, shownPath, QLatin1String(key->note));
+        warn(node, shownPath, QString::fromUtf8(key->note));
 
     if (key->type == ConfigSchema::Type::Map && node.IsMap()) {
         for (const auto &entry : node) {

@@ -428,7 +428,7 @@ bool inside(double value, const ConfigSchema::Bound &bound, bool isMin)
 
 QString withUnit(const QString &text, const ConfigSchema::Key &key)
 {
-    return *key.unit ? text + QLatin1Char(' ') + QLatin1String(key.unit) : text;
+    return *key.unit ? text + QLatin1Char(' ') + QString::fromUtf8(key.unit) : text;
 }
 
 // "from 0 to 65535", "more than 0 and at most 4096", "at least 1", "not negative".
@@ -569,7 +569,7 @@ QString ConfigSchema::boundsText(const Key &key)
         text = QStringLiteral("%1 %2").arg(key.max->exclusive ? QStringLiteral("<") : QStringLiteral("≤"),
                                            n(key.max->value));
     if (text.isEmpty())
-        return *key.unit ? QLatin1String(key.unit) : QString();
+        return *key.unit ? QString::fromUtf8(key.unit) : QString();
     text = withUnit(text, key);
     QStringList beyond;
     for (const std::optional<Bound> *bound : {&key.min, &key.max}) {
@@ -581,6 +581,8 @@ QString ConfigSchema::boundsText(const Key &key)
         else if ((*bound)->action == OutOfBounds::UseDefault)
             beyond.append(side + QStringLiteral(": the default"));
     }
+    if (beyond.size() == 2 && beyond[0].mid(6) == beyond[1].mid(6))
+        beyond = QStringList{QStringLiteral("outside:") + beyond[0].mid(6)};
     if (!beyond.isEmpty())
         text += QStringLiteral(" (") + beyond.join(QStringLiteral(", ")) + QLatin1Char(')');
     return text;
@@ -589,7 +591,7 @@ QString ConfigSchema::boundsText(const Key &key)
 QString ConfigSchema::defaultText(const Key &key)
 {
     if (*key.defaultNote)
-        return QLatin1String(key.defaultNote);
+        return QString::fromUtf8(key.defaultNote);
     const QVariant &value = key.defaultValue;
     if (!value.isValid())
         return {};
@@ -627,9 +629,9 @@ QString ConfigSchema::markdownReference()
         case Status::NotActiveYet: status = QStringLiteral("not active yet"); break;
         case Status::NoEffect: status = QStringLiteral("no effect"); break;
         }
-        QString description = QLatin1String(key.description);
+        QString description = QString::fromUtf8(key.description);
         if (*key.note) {
-            QString note = QLatin1String(key.note);
+            QString note = QString::fromUtf8(key.note);
             note.remove(QRegularExpression(QStringLiteral("^has no effect:? ?")));
             if (!note.isEmpty())
                 description += QStringLiteral(" — ") + note;
