@@ -552,6 +552,12 @@ ConfigSchema::Checked ConfigSchema::check(const Key &key, double value)
     return result;
 }
 
+QString ConfigSchema::rangeText(const Key &key)
+{
+    const QString words = rangeWords(key);
+    return words.isEmpty() ? words : withUnit(words, key);
+}
+
 QString ConfigSchema::boundsText(const Key &key)
 {
     const auto n = [](double v) {

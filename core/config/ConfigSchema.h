@@ -66,6 +66,8 @@ public:
     static QString typeName(Type type);
 
     static Checked check(const Key &key, double value);
+    // "more than 0 and at most 4096 MB", "at least 0 seconds", "" when unbounded.
+    static QString rangeText(const Key &key);
     // "(0, 4096] MB", "≥ 0 seconds", "" when unbounded; then how values beyond are treated.
     static QString boundsText(const Key &key);
     // The default as the table shows it ("600", "true", "\"127.0.0.1\"", the defaultNote), or "".
