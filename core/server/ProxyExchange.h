@@ -46,11 +46,11 @@ struct ClientRequest
 // Settings a request takes from the gateway at the moment it starts.
 struct ExchangeSettings
 {
-    int pingIntervalMs = 10000;
-    int connectTimeoutMs = 5000;
-    double requestTimeoutSeconds = 600;
-    double streamIdleTimeoutSeconds = 300;
-    double firstByteTimeoutSeconds = 0; // 0: bounded by the total timeout only
+    int pingIntervalMs = int(defaults::kPingIntervalSeconds * 1000);
+    int connectTimeoutMs = int(defaults::kConnectTimeoutSeconds * 1000);
+    double requestTimeoutSeconds = defaults::kRequestTimeoutSeconds;
+    double streamIdleTimeoutSeconds = defaults::kStreamIdleTimeoutSeconds;
+    double firstByteTimeoutSeconds = defaults::kFirstByteTimeoutSeconds; // 0: bounded by the total timeout only
 };
 
 // One client request on its way to an upstream and back. Its AttemptPlan (pure) decides which
