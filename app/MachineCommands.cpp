@@ -5,11 +5,14 @@
 #include "claudecode/ClaudeCodeConnector.h"
 #include "claudecode/ClaudeCodeVerifier.h"
 #include "config/ConfigLoader.h"
+#include "doctor/Doctor.h"
+#include "doctor/DoctorReport.h"
 #include "hardware/HardwareProbe.h"
 #include "hardware/ModelFitAdvisor.h"
 #include "ollama/OllamaClient.h"
 #include "ollama/OllamaPullJob.h"
 #include "secrets/SecretStore.h"
+#include "server/BindPolicy.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,8 +21,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcessEnvironment>
 #include <QTextStream>
 #include <QTimer>
@@ -44,7 +45,6 @@ namespace {
 
 const QStringList kCommands{QStringLiteral("hardware"), QStringLiteral("models"), QStringLiteral("claude"),
                             QStringLiteral("doctor")};
-constexpr int kMinimumContext = 32768;
 
 QTextStream &out()
 {
@@ -146,25 +146,13 @@ Setup loadSetup(const CommandLine &line)
     host = line.option(QStringLiteral("--host"), host);
     if (line.has(QStringLiteral("--port")))
         port = quint16(line.option(QStringLiteral("--port")).toUInt());
-    if (host == QLatin1String("0.0.0.0") || host == QLatin1String("::"))
-        host = QStringLiteral("127.0.0.1");
+    host = BindPolicy::localDialHost(host);
     setup.gatewayUrl = line.option(QStringLiteral("--base-url"), QStringLiteral("http://%1:%2").arg(host).arg(port));
 
-    QString ollama = line.option(QStringLiteral("--ollama"));
-    if (ollama.isEmpty() && setup.config) {
-        for (const Deployment &d : setup.config->deployments) {
-            if (d.provider == Provider::Ollama) {
-                ollama = d.apiBase.toString();
-                break;
-            }
-        }
-    }
-    if (ollama.isEmpty()) {
-        ollama = qEnvironmentVariable("OLLAMA_HOST", QStringLiteral("http://127.0.0.1:11434"));
-        if (!ollama.contains(QLatin1String("://")))
-            ollama.prepend(QStringLiteral("http://"));
-    }
-    setup.ollamaUrl = QUrl(ollama);
+    const QString ollama = line.option(QStringLiteral("--ollama"));
+    setup.ollamaUrl = ollama.isEmpty() ? DoctorInputs::ollamaUrlFor(setup.config ? &*setup.config : nullptr,
+                                                                    qEnvironmentVariable("OLLAMA_HOST"))
+                                       : QUrl(ollama);
     return setup;
 }
 
@@ -486,149 +474,33 @@ int runClaude(const CommandLine &line, const Setup &setup)
 
 // ---- doctor -----------------------------------------------------------------------------
 
-struct Check
-{
-    QString name;
-    bool ok = false;
-    QString detail;
-    QString fix;
-};
-
-Check checkGateway(const Setup &setup, const QString &token)
-{
-    Check check{QStringLiteral("gateway answers at ") + setup.gatewayUrl, false, {}, {}};
-    QNetworkAccessManager network;
-    QNetworkRequest request(QUrl(setup.gatewayUrl + QStringLiteral("/v1/models")));
-    request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    request.setTransferTimeout(5000);
-    QNetworkReply *reply = network.get(request);
-    bool done = false;
-    QObject::connect(reply, &QNetworkReply::finished, reply, [&done] { done = true; });
-    waitFor(done);
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    if (status == 401 || status == 403) {
-        check.detail = QStringLiteral("it refuses Switchboard's own token (HTTP %1)").arg(status);
-        check.fix =
-            QStringLiteral(
-                "the gateway keeps its token elsewhere (another user, HOME or XDG_CONFIG_HOME); this user's is in %1")
-                .arg(setup.stateDir);
-    } else if (status > 0) {
-        check.ok = true;
-        check.detail = QStringLiteral("HTTP %1").arg(status);
-    } else {
-        check.detail = reply->errorString();
-        check.fix = QStringLiteral("start the gateway: open Switchboard, or run `switchboard --headless`");
-    }
-    return check;
-}
-
 int runDoctor(const CommandLine &line, const Setup &setup)
 {
-    QList<Check> checks;
-    if (!setup.configErrors.isEmpty()) {
-        checks.append({QStringLiteral("config ") + setup.configPath, false,
-                       setup.configErrors.join(QStringLiteral("; ")), QStringLiteral("fix the lines named above")});
-    }
-    const QString token = gatewayToken(setup, line);
-    checks.append(checkGateway(setup, token));
+    DoctorInputs inputs;
+    inputs.configPath = setup.configPath;
+    inputs.config = setup.config;
+    inputs.configErrors = setup.configErrors;
+    inputs.stateDir = setup.stateDir;
+    inputs.gatewayUrl = setup.gatewayUrl;
+    inputs.gatewayToken = gatewayToken(setup, line);
+    inputs.ollamaUrl = setup.ollamaUrl;
+    inputs.claudePaths = connectorFor(setup, line).paths();
+    inputs.environment = QProcessEnvironment::systemEnvironment();
 
-    OllamaClient client(setup.ollamaUrl);
+    Doctor doctor;
+    QList<DoctorCheck> checks;
     bool done = false;
-    QString version;
-    QString ollamaError;
-    client.version([&](const QString &v, const QString &e) {
-        version = v;
-        ollamaError = e;
+    QObject::connect(&doctor, &Doctor::finished, &doctor, [&](const QList<DoctorCheck> &result) {
+        checks = result;
         done = true;
     });
+    doctor.run(inputs);
     waitFor(done);
-    checks.append({QStringLiteral("Ollama reachable at ") + setup.ollamaUrl.toString(), ollamaError.isEmpty(),
-                   ollamaError.isEmpty() ? QStringLiteral("version ") + version : ollamaError,
-                   QStringLiteral("start Ollama (`ollama serve`) or set its address in config.yaml's api_base")});
-
-    if (ollamaError.isEmpty() && setup.config) {
-        QList<OllamaModel> installed;
-        done = false;
-        client.listModels([&](const QList<OllamaModel> &m, const QString &) {
-            installed = m;
-            done = true;
-        });
-        waitFor(done);
-        QSet<QString> checked;
-        for (const Deployment &d : setup.config->deployments) {
-            if (d.provider != Provider::Ollama || checked.contains(d.upstreamModel))
-                continue;
-            checked.insert(d.upstreamModel);
-            const QString wanted = d.upstreamModel.contains(QLatin1Char(':'))
-                                       ? d.upstreamModel
-                                       : d.upstreamModel + QStringLiteral(":latest");
-            const bool present =
-                std::any_of(installed.begin(), installed.end(), [&](const OllamaModel &m) { return m.name == wanted; });
-            Check exists{QStringLiteral("model %1 (for %2) is installed").arg(d.upstreamModel, d.modelName),
-                         present,
-                         {},
-                         QStringLiteral("run `switchboard models pull %1`").arg(d.upstreamModel)};
-            checks.append(exists);
-            if (!present)
-                continue;
-            OllamaModelDetails details;
-            done = false;
-            client.showModel(d.upstreamModel, [&](const OllamaModelDetails &m, const QString &) {
-                details = m;
-                done = true;
-            });
-            waitFor(done);
-            checks.append(
-                {QStringLiteral("model %1 supports tools").arg(d.upstreamModel), details.supportsTools(),
-                 details.capabilities.join(QStringLiteral(", ")),
-                 QStringLiteral(
-                     "map Claude Code to a tool-capable model, e.g. qwen2.5-coder:7b (see `switchboard hardware`)")});
-            const int context =
-                std::min(d.contextLength, details.contextLength > 0 ? details.contextLength : d.contextLength);
-            checks.append(
-                {QStringLiteral("model %1 gets a context of at least 32K").arg(d.upstreamModel),
-                 context >= kMinimumContext,
-                 QStringLiteral("%1 tokens (configured %2, model maximum %3)")
-                     .arg(context)
-                     .arg(d.contextLength)
-                     .arg(details.contextLength),
-                 QStringLiteral(
-                     "set num_ctx: 32768 (or more) in its litellm_params in %1, or choose a model trained for it")
-                     .arg(setup.configPath)});
-        }
-    }
-
-    ClaudeCodeConnector connector = connectorFor(setup, line);
-    const ClaudeCodeStatus status = connector.status(setup.gatewayUrl, token, QProcessEnvironment::systemEnvironment());
-    checks.append({QStringLiteral("Claude Code points at the gateway with a working token"), status.connected(),
-                   status.effectiveBaseUrl, status.problems.join(QStringLiteral("; "))});
-
-    bool all = true;
-    if (line.json) {
-        QJsonArray array;
-        for (const Check &c : checks) {
-            all = all && c.ok;
-            array.append(QJsonObject{{QStringLiteral("check"), c.name},
-                                     {QStringLiteral("ok"), c.ok},
-                                     {QStringLiteral("detail"), c.detail},
-                                     {QStringLiteral("fix"), c.ok ? QString() : c.fix}});
-        }
-        out() << QJsonDocument(QJsonObject{{QStringLiteral("ok"), all}, {QStringLiteral("checks"), array}})
-                     .toJson(QJsonDocument::Indented);
-        return all ? 0 : 1;
-    }
-    for (const Check &c : checks) {
-        all = all && c.ok;
-        out() << (c.ok ? "[ ok ] " : "[FAIL] ") << c.name;
-        if (!c.detail.isEmpty())
-            out() << " — " << c.detail;
-        out() << "\n";
-        if (!c.ok && !c.fix.isEmpty())
-            out() << "       fix: " << c.fix << "\n";
-    }
-    out() << (all ? "All checks passed.\n" : "Some checks failed.\n");
-    return all ? 0 : 1;
+    if (line.json)
+        out() << QJsonDocument(DoctorReport::json(checks)).toJson(QJsonDocument::Indented);
+    else
+        out() << DoctorReport::text(checks);
+    return doctorPassed(checks) ? 0 : 1;
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "UsageCommand.h"
 #include "config/ConfigWatcher.h"
 #include "secrets/SecretStore.h"
+#include "server/BindPolicy.h"
 #include "server/ProxyService.h"
 
 #include <QApplication>
@@ -229,12 +230,12 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
     int port = -1;
     if (parser.isSet(portOption)) {
-        bool ok = false;
-        port = parser.value(portOption).toInt(&ok);
-        if (!ok || port < 0 || port > 65535) {
-            err << "switchboard: --port takes a number from 0 to 65535" << Qt::endl;
+        const sb::Expected<quint16, QString> parsed = sb::BindPolicy::parsePort(parser.value(portOption));
+        if (!parsed) {
+            err << "switchboard: --port " << parsed.error() << Qt::endl;
             return 2;
         }
+        port = *parsed;
     }
 
     const QStringList positional = parser.positionalArguments();
