@@ -83,14 +83,9 @@ void ClientConnection::writeHead(int status, const Headers &headers, qint64 cont
         m_socket->write(head);
 }
 
-void ClientConnection::respond(int status, const Headers &headers, const QByteArray &body)
+QByteArray ClientConnection::responseBytes(int status, const Headers &headers, const QByteArray &body, bool closeAfter)
 {
-    if (m_headSent || m_finished)
-        return;
-    // Head and body in one write: one syscall, one TCP segment for small answers.
     QByteArray out;
-    m_status = status;
-    m_headSent = true;
     out.reserve(256 + body.size());
     out += "HTTP/1.1 ";
     out += QByteArray::number(status);
@@ -106,13 +101,23 @@ void ClientConnection::respond(int status, const Headers &headers, const QByteAr
     out += "Content-Length: ";
     out += QByteArray::number(body.size());
     out += "\r\n";
-    if (m_closeAfter)
+    if (closeAfter)
         out += "Connection: close\r\n";
     out += "\r\n";
     out += body;
+    return out;
+}
+
+void ClientConnection::respond(int status, const Headers &headers, const QByteArray &body)
+{
+    if (m_headSent || m_finished)
+        return;
+    m_status = status;
+    m_headSent = true;
     m_finished = true;
     if (isOpen()) {
-        m_socket->write(out);
+        // Head and body in one write: one syscall, one TCP segment for small answers.
+        m_socket->write(responseBytes(status, headers, body, m_closeAfter));
         if (m_closeAfter)
             m_socket->disconnectFromHost();
         else

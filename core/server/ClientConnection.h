@@ -35,6 +35,9 @@ public:
     qint64 pendingBytes() const;
 
     static QByteArray reasonPhrase(int status);
+    // A whole response as respond() writes it (Content-Length, and Connection: close when
+    // `closeAfter`), for answers written before a request reaches the gateway.
+    static QByteArray responseBytes(int status, const Headers &headers, const QByteArray &body, bool closeAfter);
 
 Q_SIGNALS:
     // The client hung up before the response was complete.
