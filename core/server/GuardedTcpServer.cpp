@@ -51,6 +51,8 @@ std::optional<QString> requestLineProblem(const QByteArray &line)
 // and folded lines are read differently by different parsers (RFC 9112 5.1, 5.2).
 std::optional<QString> headerLineProblem(const QByteArray &line, int number)
 {
+    if (line.startsWith(' ') || line.startsWith('\t'))
+        return QStringLiteral("header line %1 is folded (obsolete line folding is not accepted)").arg(number);
     const qsizetype colon = line.indexOf(':');
     if (colon < 0)
         return QStringLiteral("header line %1 has no colon (expected `Name: value`)").arg(number);
