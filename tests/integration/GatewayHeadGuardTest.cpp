@@ -291,3 +291,65 @@ TEST_CASE("malformed request lines and header lines get 400 and a close, never a
     CHECK(client.responses().first().startsWith("HTTP/1.1 200"));
     CHECK(ollama.turnCount() == 0);
 }
+
+TEST_CASE("pipelined requests in one write are answered in order, each complete")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const QByteArray auth = bearer(GatewayHarness::kToken);
+    const QByteArray body = messagesBody();
+    const QByteArray models = "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "\r\n";
+    // The last one asks to close: the connection closes after all three answers, not before.
+    const QByteArray liveness = "GET /health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    const QByteArray message = postHead("/v1/messages", "127.0.0.1", auth, body.size()) + body;
+    RawConnection client(gateway.port());
+    REQUIRE(client.connected());
+    // A slow proxied answer first, two immediate ones after it: the order is the requests'.
+    client.send(message + models + liveness);
+    const bool closed = client.waitFor([&] { return client.closed(); }, 10000);
+    INFO(client.received().toStdString());
+    REQUIRE(closed);
+    const QList<QByteArray> answers = client.responses();
+    INFO(client.received().toStdString());
+    REQUIRE(answers.size() == 3);
+    CHECK(answers.at(0).startsWith("HTTP/1.1 200"));
+    CHECK(answers.at(0).contains("\"type\":\"message\""));
+    CHECK(answers.at(1).startsWith("HTTP/1.1 200"));
+    CHECK(answers.at(1).contains("\"object\":\"list\""));
+    CHECK(answers.at(2).startsWith("HTTP/1.1 200"));
+    CHECK(answers.at(2).contains("I'm alive!"));
+    CHECK(answers.at(2).contains("Connection: close"));
+    CHECK(client.received().endsWith("\"I'm alive!\"")); // nothing after the last answer
+}
+
+TEST_CASE("pipelined streams keep their order and each ends properly")
+{
+    FakeOllama ollama;
+    FakeTurn slow = FakeTurn::withText(QString(20, QLatin1Char('s')));
+    slow.textPieces = 5;
+    ollama.setTurn(slow);
+    ollama.setChunkDelay(40);
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const QByteArray auth = bearer(GatewayHarness::kToken);
+    const QByteArray body =
+        QJsonDocument(claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true)).toJson(QJsonDocument::Compact);
+    const QByteArray stream = postHead("/v1/messages", "127.0.0.1", auth, body.size()) + body;
+    const QByteArray models = "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "\r\n";
+    RawConnection client(gateway.port());
+    REQUIRE(client.connected());
+    client.send(stream + stream + models);
+    REQUIRE(client.waitFor([&] { return client.responses().size() >= 3; }, 15000));
+    const QList<QByteArray> answers = client.responses();
+    REQUIRE(answers.size() == 3);
+    for (int i = 0; i < 2; ++i) {
+        INFO(answers.at(i).toStdString());
+        CHECK(answers.at(i).startsWith("HTTP/1.1 200"));
+        CHECK(answers.at(i).count("event: message_start") == 1);
+        CHECK(answers.at(i).count("event: message_stop") == 1);
+        CHECK(answers.at(i).endsWith("\r\n0\r\n\r\n"));
+    }
+    CHECK(answers.at(2).contains("\"object\":\"list\""));
+    CHECK(ollama.turnCount() == 2);
+}
