@@ -45,8 +45,9 @@ public:
         return -1;
     }
 
-    // The first entry has finished its turn and is gone: the next ones write.
-    void advance(bool lastFinished)
+    // The first entry has finished its turn and is gone: the next ones write; when none is
+    // left, every request read so far is answered and the connection is idle.
+    void advance()
     {
         while (!queue.isEmpty()) {
             if (queue.first().connection) {
@@ -60,9 +61,8 @@ public:
                 m_socket->disconnectFromHost();
                 return;
             }
-            lastFinished = orphan.finished;
         }
-        if (lastFinished && m_socket->state() == QAbstractSocket::ConnectedState)
+        if (m_socket->state() == QAbstractSocket::ConnectedState)
             GuardedTcpServer::responseFinished(m_socket);
     }
 
@@ -131,7 +131,7 @@ void ClientConnection::endTurn()
             m_socket->disconnectFromHost();
         return;
     }
-    order->advance(true);
+    order->advance();
 }
 
 void ClientConnection::leaveQueue()
@@ -150,7 +150,7 @@ void ClientConnection::leaveQueue()
         return;
     }
     order->queue.removeFirst();
-    order->advance(m_finished);
+    order->advance();
 }
 
 bool ClientConnection::isOpen() const

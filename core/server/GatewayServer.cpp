@@ -268,7 +268,6 @@ RequestRecord GatewayServer::newRecord(const QString &method, const QString &pat
 
 bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    GuardedTcpServer::requestHandled(socket);
     const bool closeAfter = request.value(QByteArrayLiteral("connection")).toLower() == "close";
     auto *client = new ClientConnection(socket, closeAfter, this);
     RequestRecord record = newRecord(methodName(request.method()), request.url().path(),

@@ -83,53 +83,78 @@ public:
         connect(&m_idle, &QTimer::timeout, this, [this] { m_socket->disconnectFromHost(); });
     }
 
-    void reset()
-    {
-        m_head.clear();
-        m_checkedUpTo = 0;
-        m_lines = 0;
-        m_headComplete = false;
-        // The body has been read; the clock of the next head starts with its first byte.
-        m_deadline.stop();
-        m_body.stop();
-    }
-
     void responseFinished()
     {
-        // Idle until the next head begins (it may have begun already: a pipelined request).
-        if (m_head.isEmpty() && !m_headComplete && !m_refused)
+        // Every request read so far is answered; idle until the next head begins (it may
+        // have begun already: a pipelined request).
+        m_unanswered = 0;
+        if (m_head.isEmpty() && m_bodyLeft == 0 && !m_refused)
             m_idle.start();
     }
 
 private:
+    // The guard follows the framing of every request on the connection itself: body bytes
+    // are counted (never copied), and each head is checked, a pipelined one that arrived in
+    // the same read as the request before it included. The HTTP server reads these same
+    // bytes right after this slot, so every readyRead brings only bytes not seen before.
     void inspect()
     {
-        if (m_headComplete || m_refused)
+        if (m_refused)
             return;
-        m_idle.stop();
+        const qint64 available = m_socket->bytesAvailable();
+        qint64 offset = 0;
+        while (offset < available) {
+            if (m_bodyLeft > 0) {
+                const qint64 take = qMin(m_bodyLeft, available - offset);
+                m_bodyLeft -= take;
+                offset += take;
+                if (m_bodyLeft == 0)
+                    m_body.stop();
+                continue;
+            }
+            m_idle.stop();
+            const qint64 window = qMin<qint64>(available, offset + kMaxHeadBytes + 4 - m_head.size());
+            const qsizetype used = takeHead(m_socket->peek(window).mid(offset));
+            if (used < 0)
+                return;
+            offset += used;
+        }
+    }
+
+    // Adds the head bytes at the front of `piece`; the bytes of `piece` that belong to the
+    // head once it is complete and accepted, or -1 when it is incomplete or refused.
+    qsizetype takeHead(const QByteArray &piece)
+    {
         if (m_head.isEmpty() && !m_deadline.isActive())
             m_deadline.start();
-        // Peek: the HTTP server reads these same bytes right after this slot.
-        const qint64 available = m_socket->bytesAvailable();
-        const QByteArray fresh = m_socket->peek(qMin<qint64>(available, kMaxHeadBytes + 4 - m_head.size()));
-        m_head += fresh;
+        const qsizetype before = m_head.size();
+        m_head += piece;
         // Each line as soon as it is complete: a client that sent a broken line and waits
         // gets its 400 now, not a silent close at the head deadline.
         if (!checkCompleteLines())
-            return;
-        qsizetype end = m_head.indexOf("\r\n\r\n");
+            return -1;
+        const qsizetype end = m_head.indexOf("\r\n\r\n");
         if (end < 0) {
             if (m_head.size() > kMaxHeadBytes)
                 refuse(431, QStringLiteral("request headers exceed %1 KiB").arg(kMaxHeadBytes / 1024));
-            return;
+            return -1;
         }
-        m_headComplete = true;
         m_deadline.stop();
+        const bool accepted = headComplete(m_head.left(end));
+        m_head.clear();
+        m_checkedUpTo = 0;
+        m_lines = 0;
+        return accepted ? end + 4 - before : -1;
+    }
+
+    // Checks a complete head; false when it was refused.
+    bool headComplete(const QByteArray &bytes)
+    {
         if (m_lines - 1 > kMaxHeaderLines) {
             refuse(431, QStringLiteral("more than %1 request headers").arg(kMaxHeaderLines));
-            return;
+            return false;
         }
-        GuardedTcpServer::RequestHead head = parsedHead(m_head.left(end));
+        GuardedTcpServer::RequestHead head = parsedHead(bytes);
         qint64 length = -1;
         bool lengthConflict = false;
         bool badLength = false;
@@ -155,23 +180,23 @@ private:
         // Two Hosts are two answers to "is this request for us?" (RFC 9112 3.2).
         if (hosts > 1) {
             refuse(400, QStringLiteral("a request carries one Host header"));
-            return;
+            return false;
         }
         // Request smuggling: two framings of one body are read differently by different
         // parsers, and the rest of the body would be answered as a second request.
         if (transferEncoding && length >= 0) {
             refuse(400, QStringLiteral("a request may not carry both Content-Length and Transfer-Encoding"));
-            return;
+            return false;
         }
         if (lengthConflict || badLength) {
             refuse(400, QStringLiteral("conflicting or malformed Content-Length headers"));
-            return;
+            return false;
         }
         // A chunked upload has no size to check before it is buffered whole: every client of
         // the gateway sends Content-Length.
         if (transferEncoding) {
             refuse(411, QStringLiteral("request bodies need a Content-Length (chunked uploads are not accepted)"));
-            return;
+            return false;
         }
         // A request the gateway would refuse (address, Origin, Host, token) is refused before
         // its body is read: without a token nobody gets 32 MB of our memory. A request without
@@ -179,7 +204,7 @@ private:
         if (length > 0 && m_server) {
             if (const std::optional<QByteArray> answer = m_server->checkHead(head)) {
                 refuseWith(*answer);
-                return;
+                return false;
             }
         }
         if (length > m_maxBody) {
@@ -187,12 +212,18 @@ private:
                                        "(switchboard.max_body_mb)")
                             .arg(length)
                             .arg(m_maxBody));
-            return;
+            return false;
         }
-        if (length > 0)
+        if (length > 0) {
+            m_bodyLeft = length;
             m_body.start();
-        if (expectContinue)
+        }
+        // Not while an earlier request is still being answered: the interim answer would
+        // land in the middle of that one.
+        if (expectContinue && m_unanswered == 0)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        ++m_unanswered;
+        return true;
     }
 
     // Checks the lines of the head completed since the last call; false when refused.
@@ -269,6 +300,12 @@ private:
         // Nothing more goes to the HTTP parser; what the client still sends is drained unread
         // (closing with unread bytes would send a reset that can destroy the answer in flight).
         QObject::disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
+        if (m_unanswered > 0) {
+            // A pipelined request behind others not answered yet: the client would read the
+            // refusal as the answer to the first of them. Dropping the connection is honest.
+            m_socket->abort();
+            return;
+        }
         connect(m_socket, &QTcpSocket::readyRead, this, [this] { m_socket->skip(m_socket->bytesAvailable()); });
         m_socket->skip(m_socket->bytesAvailable());
         m_socket->write(answer);
@@ -287,7 +324,8 @@ private:
     QByteArray m_requestLine;
     qsizetype m_checkedUpTo = 0; // m_head is checked line by line up to here
     int m_lines = 0;             // request line and header lines seen
-    bool m_headComplete = false;
+    qint64 m_bodyLeft = 0;       // body bytes of the current request still to come
+    int m_unanswered = 0;        // heads accepted since the last time every request was answered
     bool m_refused = false;
     QTimer m_deadline; // the head, from its first byte
     QTimer m_body;     // the declared body, from the end of the head
@@ -327,12 +365,6 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new RequestHeadGuard(socket, m_limits, this);
     addPendingConnection(socket);
-}
-
-void GuardedTcpServer::requestHandled(QTcpSocket *socket)
-{
-    if (RequestHeadGuard *guard = guardOf(socket))
-        guard->reset();
 }
 
 void GuardedTcpServer::responseFinished(QTcpSocket *socket)

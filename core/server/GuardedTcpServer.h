@@ -55,8 +55,6 @@ public:
     // For every head from now on, on every connection.
     void setHeadCheck(HeadCheck check) { m_headCheck = std::move(check); }
     std::optional<QByteArray> checkHead(const RequestHead &head) const;
-    // The HTTP server finished reading a request on `socket`: the next bytes are a new head.
-    static void requestHandled(QTcpSocket *socket);
     // The answer to the last request on `socket` is complete: the connection is idle now.
     static void responseFinished(QTcpSocket *socket);
 

@@ -353,3 +353,36 @@ TEST_CASE("pipelined streams keep their order and each ends properly")
     CHECK(answers.at(2).contains("\"object\":\"list\""));
     CHECK(ollama.turnCount() == 2);
 }
+
+TEST_CASE("a pipelined head behind another request is checked too: its body is never buffered")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    const QByteArray models =
+        "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer(GatewayHarness::kToken) + "\r\n";
+    struct Case
+    {
+        const char *name;
+        QByteArray second;
+    };
+    const Case cases[] = {
+        {"a wrong token on 20 MB", postHead("/v1/messages", "127.0.0.1", bearer("wrong"), k20MB)},
+        {"a body over the limit", postHead("/v1/messages", "127.0.0.1", bearer(GatewayHarness::kToken), k50MB)},
+        {"two framings", "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer(GatewayHarness::kToken) +
+                             "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"},
+    };
+    for (const Case &c : cases) {
+        INFO(c.name);
+        RawConnection client(gateway.port());
+        REQUIRE(client.connected());
+        // Without the check the first is answered and the second waits for its body (the
+        // body timeout is 60 s); with it the connection goes at once, the second unanswered.
+        client.send(models + c.second + QByteArray(1024, 'x'));
+        CHECK(client.waitFor([&] { return client.closed(); }, 5000));
+        CHECK_FALSE(client.received().contains("100 Continue"));
+        CHECK(client.responses().size() <= 1);
+    }
+    // The gateway serves the next client as before.
+    CHECK(gateway.get(QStringLiteral("/v1/models")).status == 200);
+}
