@@ -27,13 +27,11 @@ public:
         setObjectName(QStringLiteral("ResponseOrder"));
     }
 
-    static ResponseOrder *of(QTcpSocket *socket, bool create)
+    static ResponseOrder *of(QTcpSocket *socket)
     {
         auto *order = static_cast<ResponseOrder *>(
             socket->findChild<QObject *>(QStringLiteral("ResponseOrder"), Qt::FindDirectChildrenOnly));
-        if (!order && create)
-            order = new ResponseOrder(socket);
-        return order;
+        return order ? order : new ResponseOrder(socket);
     }
 
     qsizetype indexOf(const ClientConnection *connection) const
@@ -83,7 +81,9 @@ ClientConnection::ClientConnection(QTcpSocket *socket, bool closeAfterResponse, 
             if (m_socket && isWriter() && m_socket->bytesToWrite() == 0)
                 Q_EMIT drained();
         });
-        ResponseOrder::of(socket, true)->queue.append({this, {}, false, false});
+        ResponseOrder *order = ResponseOrder::of(socket);
+        order->queue.append({this, {}, false, false});
+        m_order = order;
     }
 }
 
@@ -94,10 +94,8 @@ ClientConnection::~ClientConnection()
 
 bool ClientConnection::isWriter() const
 {
-    if (!m_socket)
-        return false;
-    const ResponseOrder *order = ResponseOrder::of(m_socket, false);
-    return order && order->indexOf(this) == 0;
+    const auto *order = static_cast<const ResponseOrder *>(m_order.data());
+    return order && !order->queue.isEmpty() && order->queue.first().connection == this;
 }
 
 void ClientConnection::put(const QByteArray &bytes)
@@ -122,7 +120,7 @@ void ClientConnection::takeTurn()
 void ClientConnection::endTurn()
 {
     // The answer is complete and written: close, or hand the socket to the next request.
-    ResponseOrder *order = m_socket ? ResponseOrder::of(m_socket, false) : nullptr;
+    auto *order = static_cast<ResponseOrder *>(m_order.data());
     if (!order || order->indexOf(this) != 0)
         return;
     order->queue.removeFirst();
@@ -137,7 +135,7 @@ void ClientConnection::endTurn()
 void ClientConnection::leaveQueue()
 {
     // Deleted before the answer is complete or before its turn.
-    ResponseOrder *order = m_socket ? ResponseOrder::of(m_socket, false) : nullptr;
+    auto *order = static_cast<ResponseOrder *>(m_order.data());
     const qsizetype index = order ? order->indexOf(this) : -1;
     if (index < 0)
         return;

@@ -61,7 +61,8 @@ private:
     void leaveQueue();
 
     QPointer<QTcpSocket> m_socket;
-    QByteArray m_held; // written while an earlier request on the socket is still being answered
+    QByteArray m_held;         // written while an earlier request on the socket is still being answered
+    QPointer<QObject> m_order; // the socket's response order (dies with the socket)
     bool m_closeAfter = false;
     bool m_headSent = false;
     bool m_finished = false;
