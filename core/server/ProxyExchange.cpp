@@ -154,6 +154,7 @@ void ProxyExchange::giveUp()
         if (!retryAfter.isEmpty())
             headers.append({QByteArrayLiteral("retry-after"), retryAfter});
         m_record.errorType = m_lastError ? m_lastError->type : QString();
+        m_record.errorMessage = m_lastError ? m_lastError->message : QString();
         m_client->respond(m_lastStatus, headers, m_lastBody);
         complete(m_lastStatus);
         return;
@@ -423,6 +424,7 @@ void ProxyExchange::noteEvent(const StreamEvent &event)
             m_record.outputTokens = event.usage.outputTokens;
     } else if (event.type == StreamEvent::Type::Error) {
         m_record.errorType = event.error.type;
+        m_record.errorMessage = event.error.message;
     }
 }
 
@@ -435,6 +437,7 @@ void ProxyExchange::endRelayWithError(const StreamEvent &failure)
     m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
     endAttempt();
     m_record.errorType = failure.error.type;
+    m_record.errorMessage = failure.error.message;
     m_out.clear();
     AnthropicSseEncoder encoder;
     encoder.encode(failure, m_out);
@@ -684,6 +687,7 @@ void ProxyExchange::sendError(const ApiError &error)
     if (m_done)
         return;
     m_record.errorType = error.type;
+    m_record.errorMessage = error.message;
     if (!m_client) {
         complete(499);
         return;
