@@ -7,12 +7,26 @@
 
 namespace sb {
 
-// The most recent requests, newest first, for the main window's table. Read-only.
+// The most recent requests, newest first, for the Overview's table. Read-only. Errors show
+// as the message the client was told, not as a log line.
 class RequestLogModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Model, Deployment, Status, InputTokens, OutputTokens, Duration, ColumnCount };
+    enum Column {
+        Time,
+        Model,
+        Deployment,
+        Status,
+        InputTokens,
+        OutputTokens,
+        Duration,
+        FirstToken,
+        Speed,
+        Route,
+        Detail,
+        ColumnCount
+    };
 
     explicit RequestLogModel(int capacity = 500, QObject *parent = nullptr);
 
@@ -24,6 +38,7 @@ public:
     void addRecord(const sb::RequestRecord &record);
     const RequestRecord &record(int row) const { return m_records.at(row); }
     static QString statusText(const RequestRecord &record);
+    static QString detailText(const RequestRecord &record);
 
 private:
     QList<RequestRecord> m_records;
