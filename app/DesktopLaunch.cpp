@@ -227,6 +227,7 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     QObject::connect(&instanceServer, &QLocalServer::newConnection, &window, [&instanceServer, &window] {
         while (QLocalSocket *socket = instanceServer.nextPendingConnection()) {
             QObject::connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+            QTextStream(stderr) << "switchboard: a second launch asked for this window: brought forward" << Qt::endl;
             window.bringForward();
         }
     });

@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QtConcurrent>
 
 namespace sb {
@@ -174,6 +175,7 @@ void GatewayController::probeNow()
 {
     if (!m_service.isRunning() || m_probe)
         return;
+    m_probeStartedMs = QDateTime::currentMSecsSinceEpoch();
     m_probe = new UpstreamProbe(m_config.deployments, kProbeTimeoutMs, this);
     connect(m_probe, &UpstreamProbe::finished, this, &GatewayController::onProbeFinished);
     m_probe->start();
@@ -186,6 +188,19 @@ void GatewayController::onProbeFinished(const QJsonArray &upstreams)
     m_probe.clear();
     m_lastProbe = upstreams;
     m_probed = true;
+    // Not reachable explains the failed requests. Reachable, once the cooldown is over, it
+    // starts clean: a failure must not keep the light red after the cause went away; a
+    // deployment that still fails fails the next request again.
+    const qint64 cooledBefore = m_probeStartedMs - qint64(m_config.router.cooldownSeconds * 1000);
+    for (const QJsonValue &value : upstreams) {
+        const QJsonObject entry = value.toObject();
+        const QString id = entry.value(QStringLiteral("id")).toString();
+        const auto failure = m_failures.constFind(id);
+        if (failure == m_failures.constEnd())
+            continue;
+        if (!entry.value(QStringLiteral("reachable")).toBool() || failure->atMs < cooledBefore)
+            m_failures.remove(id);
+    }
     updateHealth();
 }
 

@@ -106,6 +106,7 @@ private:
     QPointer<UpstreamProbe> m_probe;
     QJsonArray m_lastProbe;
     bool m_probed = false;
+    qint64 m_probeStartedMs = 0;
     QTimer m_probeTimer;
     QTimer m_probeSoon; // a failed request asks for a probe; a burst of them gets one
     QHash<QString, health::Failure> m_failures;
