@@ -15,6 +15,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -35,8 +36,10 @@ MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindo
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Switchboard"));
     setWindowIcon(QIcon(QStringLiteral(":/switchboard/icons/switchboard.svg")));
-    setMinimumSize(760, 460);
-    resize(1100, 720);
+    setMinimumSize(760, 440);
+    // The first start: a comfortable size that still fits a small screen (800×500 works).
+    const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1100, 720);
+    resize(qMin(1100, available.width()), qMin(720, available.height() - 30));
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);

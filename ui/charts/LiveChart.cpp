@@ -67,10 +67,19 @@ void LiveChart::redraw(qint64 nowMs)
     m_buffer.trim(nowMs);
     for (const QString &name : m_buffer.seriesNames())
         lineFor(name)->replace(m_buffer.points(name, nowMs, m_windowMs));
-    const double top = m_buffer.maxValue(nowMs, m_windowMs);
-    // A round ceiling with some room, and never a zero-height axis.
-    const double magnitude = std::pow(10.0, std::floor(std::log10(std::max(top, 1.0))));
-    m_y->setRange(0, std::max(5.0, std::ceil(top * 1.15 / magnitude) * magnitude));
+    // Five steps of 1, 2 or 5 × 10^k: round labels, and never a zero-height axis.
+    const double top = std::max(m_buffer.maxValue(nowMs, m_windowMs) * 1.1, 5.0);
+    const double raw = top / 5.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10 * magnitude;
+    for (double factor : {1.0, 2.0, 5.0}) {
+        if (factor * magnitude >= raw) {
+            step = factor * magnitude;
+            break;
+        }
+    }
+    m_y->setRange(0, step * 5);
+    m_y->setTickCount(6);
 }
 
 int LiveChart::pointCount(const QString &series) const

@@ -70,7 +70,7 @@ QVariant DeploymentHealthModel::headerData(int section, Qt::Orientation orientat
     case Deployment: return tr("Deployment");
     case Model: return tr("Model");
     case State: return tr("State");
-    case Latency: return tr("Connect");
+    case Latency: return tr("Latency");
     case Message: return tr("Address / what to do");
     default: return {};
     }

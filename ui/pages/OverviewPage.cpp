@@ -127,10 +127,7 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     setupTable(m_healthTable);
     m_healthTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_healthTable->horizontalHeader()->setStretchLastSection(true);
-    m_healthTable->setMinimumHeight(m_healthTable->verticalHeader()->defaultSectionSize() * 3 +
-                                    m_healthTable->horizontalHeader()->sizeHint().height() + 4);
-    m_healthTable->setMaximumHeight(m_healthTable->verticalHeader()->defaultSectionSize() * 6 +
-                                    m_healthTable->horizontalHeader()->sizeHint().height() + 4);
+    m_healthTable->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     layout->addWidget(m_healthTable);
 
     // Charts and cost.
@@ -150,11 +147,11 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     chartHead->addWidget(m_window);
     layout->addLayout(chartHead);
     auto *charts = new QGridLayout;
-    m_speedChart = new LiveChart(tr("Output tokens/s by deployment"), tr("tok/s"), content);
+    m_speedChart = new LiveChart(tr("Output tokens/s"), tr("tok/s"), content);
     m_speedChart->setObjectName(QStringLiteral("speedChart"));
-    m_requestChart = new LiveChart(tr("Requests and errors per minute"), tr("per min"), content);
+    m_requestChart = new LiveChart(tr("Requests, errors / min"), QString(), content);
     m_requestChart->setObjectName(QStringLiteral("requestChart"));
-    m_ttftChart = new LiveChart(tr("Time to first token"), tr("ms"), content);
+    m_ttftChart = new LiveChart(tr("First token p50 / p95"), tr("ms"), content);
     m_ttftChart->setObjectName(QStringLiteral("ttftChart"));
     charts->addWidget(m_speedChart, 0, 0);
     charts->addWidget(m_requestChart, 0, 1);
@@ -213,6 +210,7 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
         }
     });
     m_redraw.start();
+    redrawCharts(); // axes from the start, before the first snapshot
 
     m_problems->setProblems(m_gateway->problems());
     showHealth(m_gateway->health());
@@ -251,6 +249,11 @@ void OverviewPage::showHealth(const GatewayHealth &health)
     m_copyUrl->setEnabled(running);
     m_copyToken->setEnabled(running && !m_gateway->token().isEmpty());
     m_healthModel->setDeployments(m_gateway->deployments());
+    // As tall as its rows (up to six): no empty box under two deployments.
+    const int rows = qBound(1, m_healthModel->rowCount(), 6);
+    m_healthTable->setFixedHeight(m_healthTable->horizontalHeader()->sizeHint().height() +
+                                  rows * m_healthTable->verticalHeader()->defaultSectionSize() +
+                                  2 * m_healthTable->frameWidth() + 2);
 }
 
 void OverviewPage::showSpend(const SpendSummary &spend)
