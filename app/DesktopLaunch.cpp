@@ -28,6 +28,7 @@
 #include <QUrl>
 
 #include <csignal>
+#include <memory>
 
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
@@ -106,6 +107,33 @@ GatewayTray::Look trayLook(const GatewayHealth &health)
     case GatewayHealth::Level::Failed: return GatewayTray::Look::Problem;
     default: return GatewayTray::Look::Stopped;
     }
+}
+
+// SWITCHBOARD_GUI_STATS=1 (tests/bench/gui_bench.sh): says on stderr when the window is up and,
+// each second, the longest the event loop was late to a 10 ms timer — the GUI thread's stall.
+void reportGuiStats(QWidget &window)
+{
+    if (!qEnvironmentVariableIsSet("SWITCHBOARD_GUI_STATS"))
+        return;
+    QTimer::singleShot(0, &window, [] { QTextStream(stderr) << "gui: window shown" << Qt::endl; });
+    auto *tick = new QTimer(&window);
+    tick->setTimerType(Qt::PreciseTimer);
+    tick->setInterval(10);
+    auto *clock = new QElapsedTimer;
+    clock->start();
+    auto longest = std::make_shared<qint64>(0);
+    auto lastReport = std::make_shared<qint64>(0);
+    QObject::connect(tick, &QTimer::timeout, &window, [clock, longest, lastReport] {
+        const qint64 late = clock->restart() - 10;
+        *longest = std::max(*longest, late);
+        *lastReport += late + 10;
+        if (*lastReport >= 1000) {
+            *lastReport = 0;
+            QTextStream(stderr) << "gui: longest stall " << *longest << " ms" << Qt::endl;
+        }
+    });
+    QObject::connect(&window, &QObject::destroyed, [clock] { delete clock; });
+    tick->start();
 }
 
 } // namespace
@@ -242,6 +270,7 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     }
     gateway.start();
     window.show();
+    reportGuiStats(window);
 
     if (screenshot) {
         // After start-up: once the gateway has started and the first probe answered (or 5 s).
