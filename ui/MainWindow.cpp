@@ -224,7 +224,8 @@ void MainWindow::showHealth(const GatewayHealth &health)
     m_health->setToolTip(health.detail.isEmpty() ? health.headline
                                                  : health.headline + QLatin1Char('\n') + health.detail);
     const QString url = m_gateway->baseUrl();
-    m_address->setText(url.isEmpty() ? tr("not listening") : url);
+    m_address->setText(url);
+    m_address->setVisible(!url.isEmpty());
     showStats();
 }
 

@@ -216,6 +216,7 @@ TEST_CASE("a config with an error opens the window with its problems; fixing it 
     gateway.start();
     CHECK(gateway.state() == ProxyService::State::Stopped);
     CHECK(gateway.health().level == GatewayHealth::Level::Failed);
+    CHECK_FALSE(overview.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
     auto *panel = overview.findChild<ProblemsPanel *>(QStringLiteral("problemsPanel"));
     REQUIRE(panel);
     CHECK(panel->isVisible());

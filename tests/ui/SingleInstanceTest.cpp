@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 using namespace sb::test;
@@ -29,7 +30,12 @@ TEST_CASE("a second launch brings the first window forward and exits 0")
     QProcess first;
     first.setProcessEnvironment(environmentFor(home));
     first.setProcessChannelMode(QProcess::SeparateChannels);
-    first.start(QStringLiteral(SWITCHBOARD_APP), {QStringLiteral("--port"), QStringLiteral("0")});
+    // A port of its own, so a headless run can be pointed at it below.
+    QTcpServer probe;
+    REQUIRE(probe.listen(QHostAddress::LocalHost, 0));
+    const QString port = QString::number(probe.serverPort());
+    probe.close();
+    first.start(QStringLiteral(SWITCHBOARD_APP), {QStringLiteral("--port"), port});
     REQUIRE(first.waitForStarted());
     QByteArray firstErr;
     QObject::connect(&first, &QProcess::readyReadStandardError, &first,
@@ -55,6 +61,16 @@ TEST_CASE("a second launch brings the first window forward and exits 0")
     CHECK(secondCode == 0);
     CHECK(first.state() == QProcess::Running);
     REQUIRE(waitUntil([&] { return firstErr.contains("a second launch"); }));
+
+    // --headless on the same config and port: the port is taken, and it says by whom.
+    QProcess headless;
+    headless.setProcessEnvironment(environmentFor(home));
+    headless.start(QStringLiteral(SWITCHBOARD_APP), {QStringLiteral("--headless"), QStringLiteral("--port"), port});
+    REQUIRE(headless.waitForFinished(15000));
+    const QByteArray headlessErr = headless.readAllStandardError();
+    INFO(headlessErr.toStdString());
+    CHECK(headless.exitCode() == 3);
+    CHECK(headlessErr.contains("the Switchboard window runs this config's gateway"));
 
     first.terminate(); // SIGTERM: quits through the event loop and drains
     REQUIRE(first.waitForFinished(15000));

@@ -130,11 +130,16 @@ double GatewayController::outputTokensPerSecond() const
     return m_service.isRunning() ? m_snapshot.total.windows[0].outputTokensPerSecond : 0;
 }
 
+bool GatewayController::canStart() const
+{
+    return m_haveConfig && m_setup.startError.isEmpty() && !m_setup.tokens.isEmpty();
+}
+
 void GatewayController::start()
 {
     if (m_service.state() != ProxyService::State::Stopped)
         return;
-    if (!m_haveConfig || !m_setup.startError.isEmpty() || m_setup.tokens.isEmpty()) {
+    if (!canStart()) {
         // The window shows why in the problems list; nothing to start with.
         updateHealth();
         return;
@@ -281,11 +286,26 @@ void GatewayController::onRequestFinished(const RequestRecord &record)
 
 void GatewayController::updateHealth()
 {
-    m_deployments = health::fromProbe(m_lastProbe, m_failures, m_config.router.cooldownSeconds,
-                                      QDateTime::currentMSecsSinceEpoch());
+    if (m_service.isRunning() && m_probed) {
+        m_deployments = health::fromProbe(m_lastProbe, m_failures, m_config.router.cooldownSeconds,
+                                          QDateTime::currentMSecsSinceEpoch());
+    } else {
+        // Stopped or not probed yet: the configured deployments, unchecked (an old probe
+        // result would claim more than is known).
+        m_deployments.clear();
+        for (const Deployment &deployment : m_config.deployments) {
+            DeploymentHealth row;
+            row.id = deployment.id;
+            row.modelName = deployment.modelName;
+            row.model = deployment.model;
+            row.provider = providerName(deployment.provider);
+            row.apiBase = deployment.apiBase.toString();
+            m_deployments.append(row);
+        }
+    }
     QString stopReason = m_failure;
     if (!m_haveConfig) {
-        stopReason = tr("the config has errors (see Problems): the gateway starts once it loads");
+        stopReason = tr("The config has errors (listed below): the gateway starts once it loads.");
     } else if (!m_setup.startError.isEmpty()) {
         stopReason = m_setup.startError;
     }

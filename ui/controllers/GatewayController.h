@@ -54,6 +54,7 @@ public:
     ~GatewayController() override;
 
     void start();
+    bool canStart() const; // a config that loads, a token, nothing refusing the address
     void stop();
     void restart();
     void reloadConfig();

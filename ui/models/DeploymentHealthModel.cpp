@@ -26,7 +26,7 @@ QString DeploymentHealthModel::stateText(DeploymentHealth::State state)
     case DeploymentHealth::State::Failing: return tr("● failing");
     case DeploymentHealth::State::Unknown: break;
     }
-    return tr("○ checking…");
+    return tr("○ not checked");
 }
 
 QVariant DeploymentHealthModel::data(const QModelIndex &index, int role) const

@@ -243,7 +243,7 @@ void OverviewPage::showHealth(const GatewayHealth &health)
                                .arg(m_gateway->baseUrl().toHtmlEscaped(), m_gateway->configPath().toHtmlEscaped()));
     else
         m_address->setText(tr("Config: %1").arg(m_gateway->configPath().toHtmlEscaped()));
-    m_start->setEnabled(state == ProxyService::State::Stopped);
+    m_start->setEnabled(state == ProxyService::State::Stopped && m_gateway->canStart());
     m_stop->setEnabled(running);
     m_restart->setEnabled(running);
     m_copyUrl->setEnabled(running);

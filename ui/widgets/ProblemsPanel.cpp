@@ -46,7 +46,6 @@ ProblemsPanel::ProblemsPanel(QWidget *parent) : QFrame(parent)
     m_list->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     m_list->header()->setStretchLastSection(true);
     m_list->setWordWrap(true);
-    m_list->setMaximumHeight(140);
     layout->addWidget(m_list);
     connect(m_open, &QPushButton::clicked, this, &ProblemsPanel::openConfigRequested);
     connect(m_reload, &QPushButton::clicked, this, &ProblemsPanel::reloadRequested);
@@ -76,6 +75,10 @@ void ProblemsPanel::setProblems(const QList<ConfigIssue> &problems)
                          tr(": fix and save, the gateway reloads it"));
     else
         m_title->setText(tr("The config has %n warning(s)", nullptr, warnings));
+    // As tall as its rows, up to five; more scroll.
+    const int rows = qBound(1, int(problems.size()), 5);
+    const int rowHeight = m_list->fontMetrics().height() + 8;
+    m_list->setFixedHeight(m_list->header()->sizeHint().height() + rows * rowHeight + 2 * m_list->frameWidth() + 2);
     setVisible(!problems.isEmpty());
 }
 
