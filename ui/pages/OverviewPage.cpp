@@ -262,7 +262,7 @@ void OverviewPage::showSpend(const SpendSummary &spend)
         m_cost->setText(tr("Cost: nothing spent yet"));
         return;
     }
-    m_cost->setText(tr("Today %1 · this month %2 · saved vs Anthropic list price %3")
+    m_cost->setText(tr("Today %1 · this month %2 · saved this month vs Anthropic list price %3")
                         .arg(money(spend.costTodayUsd), money(spend.costMonthUsd), money(spend.savedMonthUsd)));
 }
 
