@@ -103,8 +103,9 @@ QList<SettingsField> SettingsController::configFields() const
                    tr("1 to 65535"), QString::number(config.port)});
     const QStringList keys = ollamaKeys(config);
     fields.append({QStringLiteral("ollama"), tr("Ollama address"),
-                   keys.isEmpty() ? tr("(no Ollama model in the config)")
-                                  : tr("api_base of %n Ollama model(s)", nullptr, int(keys.size())),
+                   keys.isEmpty()     ? tr("no Ollama model in the config")
+                   : keys.size() == 1 ? tr("api_base of the Ollama model")
+                                      : tr("api_base of the %1 Ollama models").arg(keys.size()),
                    tr("Where Ollama answers: this computer's default is http://127.0.0.1:11434."),
                    tr("http:// or https:// with a host and port"), ollamaAddress(config)});
     fields.append({QStringLiteral("retention"), tr("Keep usage history"),
@@ -216,20 +217,31 @@ QString SettingsController::token() const
     return m_token;
 }
 
+QString SettingsController::tokenStorage() const
+{
+    return m_tokenFile;
+}
+
 void SettingsController::loadToken()
 {
     const QString dir = m_setup.secretsDir;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
+    using Read = QPair<QString, QString>; // token, fallback file (empty: the keyring)
+    auto *watcher = new QFutureWatcher<Read>(this);
+    connect(watcher, &QFutureWatcher<Read>::finished, this, [this, watcher] {
         watcher->deleteLater();
-        m_token = watcher->result();
+        m_token = watcher->result().first;
+        m_tokenFile = watcher->result().second;
         if (m_token.isEmpty())
             Q_EMIT tokenFailed(tr("The gateway token could not be read from the secret store."));
         else
             Q_EMIT tokenChanged(m_token);
     });
     // SecretStore blocks on the keyring: never on the GUI thread.
-    watcher->setFuture(QtConcurrent::run([dir] { return SecretStore(dir).gatewayToken(); }));
+    watcher->setFuture(QtConcurrent::run([dir] {
+        SecretStore store(dir);
+        const QString token = store.gatewayToken();
+        return Read(token, store.usingFileFallback() ? store.fallbackFilePath() : QString());
+    }));
 }
 
 void SettingsController::regenerateToken()

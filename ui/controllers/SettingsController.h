@@ -61,6 +61,8 @@ public:
     bool isSaving() const;
 
     QString token() const; // empty until loaded
+    // The file the token is kept in when no keyring answered; empty: the keyring.
+    QString tokenStorage() const;
     bool startMinimised() const;
     bool closeToTray() const;
     bool startsAtLogin() const;
@@ -88,6 +90,7 @@ private:
     std::unique_ptr<QSettings> m_settings;
     LoginStart m_loginStart;
     QString m_token;
+    QString m_tokenFile;
     bool m_saving = false;
 };
 

@@ -270,10 +270,15 @@ void ClaudeCodePage::showStatus()
         const QString effect = i == 0 ? tr("in effect") : tr("overridden by the line above");
         lines.append(tr("%1 sends Claude Code to %2 — %3 (%4).").arg(where, code(source.baseUrl), target, effect));
     }
-    if (!status->onboardingDone)
-        lines.append(tr("Claude Code's first-run sign-in screen is still pending; Connect skips it."));
-    m_sources->setText(tr("<b>Where the address comes from</b> (highest first):<br>") +
-                       lines.join(QStringLiteral("<br>")));
+    QString sourcesText = tr("<b>Where the address comes from</b> (highest first):") + QStringLiteral("<br>• ") +
+                          lines.join(QStringLiteral("<br>• "));
+    if (!setup.paths.projectDir.isEmpty())
+        sourcesText += QStringLiteral("<br><small>") +
+                       tr("Project settings are read from %1 (the folder Switchboard started in); another project "
+                          "may have its own .claude/settings.local.json.")
+                           .arg(code(tidy(setup.paths.projectDir))) +
+                       QStringLiteral("</small>");
+    m_sources->setText(sourcesText);
 
     QStringList problems;
     for (QString problem : status->problems) {
@@ -314,7 +319,7 @@ void ClaudeCodePage::showRoutes()
             for (const QString &deployment : route.deployments)
                 parts.append(deployment.toHtmlEscaped());
             QString text = parts.join(QStringLiteral("<br>"));
-            QStringList via{tr("entry %1").arg(code(route.group))};
+            QStringList via{tr("config entry %1").arg(code(route.group))};
             if (!route.rule.isEmpty())
                 via.append(tr("rule %1").arg(code(route.rule)));
             if (!route.fallbackGroups.isEmpty())
@@ -409,7 +414,10 @@ void ClaudeCodePage::updateButtons()
     const std::optional<ClaudeCodeStatus> &status = m_controller->status();
     const bool previewOpen = !m_preview->isHidden();
     m_connect->setEnabled(!busy && !previewOpen);
-    m_disconnect->setEnabled(!busy && !previewOpen && (!status || status->recordedConnection));
+    const bool recorded = !status || status->recordedConnection;
+    m_disconnect->setEnabled(!busy && !previewOpen && recorded);
+    m_disconnect->setToolTip(recorded ? tr("Put back what Connect changed (shows the changes first)")
+                                      : tr("Nothing to undo: Switchboard has not connected Claude Code here"));
     m_verify->setEnabled(!m_verifying);
     m_refresh->setEnabled(!busy);
     m_previewApply->setEnabled(!busy);

@@ -80,10 +80,23 @@ SettingsPage::SettingsPage(SettingsController *controller, QWidget *parent) : QW
         widgets.error = noteLabel(QStringLiteral("settings-%1-error").arg(field.id), column);
         widgets.error->hide();
         auto *help = noteLabel(QStringLiteral("settings-%1-help").arg(field.id), column);
-        help->setText(
-            QStringLiteral("<small>%1 <i>%2</i> · <code>%3</code></small>")
-                .arg(field.description.toHtmlEscaped(), field.bounds.toHtmlEscaped(), field.configKey.toHtmlEscaped()));
-        columnLayout->addWidget(widgets.edit);
+        const bool isKey = !field.configKey.contains(QLatin1Char(' '));
+        help->setText(QStringLiteral("<small>%1<br>%2 · %3</small>")
+                          .arg(field.description.toHtmlEscaped(), tr("Allowed: %1").arg(field.bounds.toHtmlEscaped()),
+                               isKey ? tr("config key <code>%1</code>").arg(field.configKey.toHtmlEscaped())
+                                     : tr("config: %1").arg(field.configKey.toHtmlEscaped())));
+        // Numbers get a short box with their unit; addresses the full width.
+        const bool number = field.id == QLatin1String("port") || field.id == QLatin1String("retention");
+        auto *editRow = new QHBoxLayout;
+        editRow->addWidget(widgets.edit, number ? 0 : 1);
+        if (number) {
+            widgets.edit->setMaximumWidth(widgets.edit->fontMetrics().horizontalAdvance(QStringLiteral("0000000")) +
+                                          24);
+            if (field.id == QLatin1String("retention"))
+                editRow->addWidget(new QLabel(tr("days"), column));
+            editRow->addStretch();
+        }
+        columnLayout->addLayout(editRow);
         columnLayout->addWidget(widgets.error);
         columnLayout->addWidget(help);
         form->addRow(field.label + QLatin1Char(':'), column);
@@ -117,8 +130,8 @@ SettingsPage::SettingsPage(SettingsController *controller, QWidget *parent) : QW
     auto *tokenBox = new QGroupBox(tr("Gateway token"), content);
     auto *tokenLayout = new QVBoxLayout(tokenBox);
     auto *tokenHelp = noteLabel(QStringLiteral("settings-token-help"), tokenBox);
-    tokenHelp->setText(tr("Clients send it as their API key. It is kept in the system keyring (or a file only "
-                          "you can read when there is none)."));
+    tokenHelp->setText(tr("Clients send it as their API key (Claude Code: ANTHROPIC_AUTH_TOKEN)."));
+    m_tokenHelp = tokenHelp;
     tokenLayout->addWidget(tokenHelp);
     auto *tokenRow = new QHBoxLayout;
     m_token = new QLineEdit(tokenBox);
@@ -280,6 +293,14 @@ void SettingsPage::save()
 void SettingsPage::showToken()
 {
     const QString token = m_controller->token();
+    if (!token.isEmpty()) {
+        const QString where = m_controller->tokenStorage();
+        m_tokenHelp->setText(
+            tr("Clients send it as their API key (Claude Code: ANTHROPIC_AUTH_TOKEN). %1")
+                .arg(where.isEmpty() ? tr("Kept in the system keyring.")
+                                     : tr("No keyring service answered, so it is kept in %1, readable only by you.")
+                                           .arg(QStringLiteral("<code>%1</code>").arg(where.toHtmlEscaped()))));
+    }
     m_token->setText(token);
     m_token->setEchoMode(m_tokenVisible ? QLineEdit::Normal : QLineEdit::Password);
     m_showToken->setText(m_tokenVisible ? tr("Hide") : tr("Show"));

@@ -44,6 +44,7 @@ private:
     QPushButton *m_regenerate;
     QFrame *m_regenerateConfirm;
     QLabel *m_tokenNote;
+    QLabel *m_tokenHelp;
     QCheckBox *m_loginStart;
     QCheckBox *m_startMinimised;
     QCheckBox *m_closeToTray;
