@@ -340,3 +340,18 @@ TEST_CASE("The Claude Code page shows which deployment answers opus, sonnet and 
     CHECK(child<QLabel>(page, "claude-route-opus")->text().contains(QStringLiteral("nothing")));
     CHECK(child<QLabel>(page, "claude-route-haiku")->text().contains(QStringLiteral("ollama/llama3.2:3b")));
 }
+
+TEST_CASE("The page connects Claude Code to the address the CLI would", "[ui][claudecode]")
+{
+    CHECK(ClaudeCodeSetup::baseUrlFor(QStringLiteral("0.0.0.0"), 4000) == QStringLiteral("http://127.0.0.1:4000"));
+    CHECK(ClaudeCodeSetup::baseUrlFor(QStringLiteral("::"), 4100) == QStringLiteral("http://127.0.0.1:4100"));
+    CHECK(ClaudeCodeSetup::baseUrlFor(QStringLiteral("localhost"), 4000) == QStringLiteral("http://localhost:4000"));
+    GatewayConfig config;
+    config.port = 4321;
+    const ClaudeCodeSetup setup = ClaudeCodeSetup::forGateway(config, kToken);
+    CHECK(setup.gatewayBaseUrl == QStringLiteral("http://127.0.0.1:4321"));
+    CHECK(setup.paths.stateDir == QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath());
+    CHECK(setup.paths.projectDir == QDir::currentPath());
+    const ClaudeCodeController controller(setup);
+    CHECK(controller.connectSettings().environmentKeys().value(QStringLiteral("ANTHROPIC_AUTH_TOKEN")) == kToken);
+}

@@ -150,6 +150,16 @@ TEST_CASE("The YAML text writer changes one value and keeps every comment and ot
     REQUIRE(quoted);
     CHECK(*quoted == "switchboard:\n  host: \"localhost\"   # loopback only\n");
 
+    // A value on a list item's dash line, and a file with CRLF line ends.
+    const auto name = SettingsYamlTextWriter::editText(original, QStringLiteral("model_list[1].model_name"),
+                                                       QStringLiteral("claude-*-x"));
+    REQUIRE(name);
+    CHECK(name->contains("  - model_name: \"claude-*-x\"               # opus and sonnet: the main model\n"));
+    const auto crlf = SettingsYamlTextWriter::editText("switchboard:\r\n  port: 4000\r\n  host: 127.0.0.1\r\n",
+                                                       QStringLiteral("switchboard.port"), 4001);
+    REQUIRE(crlf);
+    CHECK(*crlf == "switchboard:\r\n  port: 4001\r\n  host: 127.0.0.1\r\n");
+
     CHECK_FALSE(SettingsYamlTextWriter::editText(original, QStringLiteral("model_list[7].model_name"), 1));
     CHECK_FALSE(SettingsYamlTextWriter::editText(original, QStringLiteral("model_list"), 1));
 }
@@ -244,6 +254,11 @@ TEST_CASE("Start at login creates and removes the XDG autostart entry", "[ui][se
     box->click();
     CHECK_FALSE(QFile::exists(entry));
     CHECK_FALSE(box->isChecked());
+
+    const QByteArray plist =
+        LoginStart(QStringLiteral("/Applications/Switchboard.app/Contents/MacOS/switchboard")).launchAgentPlist();
+    CHECK(plist.contains("<string>/Applications/Switchboard.app/Contents/MacOS/switchboard</string>"));
+    CHECK(plist.contains("<key>RunAtLoad</key>\n  <true/>"));
 
     // Exec quoting follows the Desktop Entry spec.
     CHECK(LoginStart(QStringLiteral("/usr/bin/switchboard"), {QStringLiteral("--config"), QStringLiteral("/a b/$c%")})

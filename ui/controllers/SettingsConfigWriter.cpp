@@ -80,7 +80,7 @@ Expected<int, QString> scalarEnd(const QByteArray &line, int column)
     const int comment = line.indexOf(" #", column);
     if (comment >= 0)
         end = comment;
-    while (end > column && (line.at(end - 1) == ' ' || line.at(end - 1) == '\t'))
+    while (end > column && (line.at(end - 1) == ' ' || line.at(end - 1) == '\t' || line.at(end - 1) == '\r'))
         --end;
     return end;
 }
