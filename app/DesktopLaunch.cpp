@@ -3,8 +3,12 @@
 #include "GatewayLauncher.h"
 #include "MainWindow.h"
 #include "config/ConfigLoader.h"
+#include "controllers/ClaudeCodeController.h"
 #include "controllers/GatewayController.h"
+#include "controllers/SettingsController.h"
+#include "pages/ClaudeCodePage.h"
 #include "pages/OverviewPage.h"
+#include "pages/SettingsPage.h"
 #include "secrets/SecretStore.h"
 #include "tray/GatewayTray.h"
 
@@ -24,6 +28,7 @@
 #include <QSocketNotifier>
 #include <QStatusBar>
 #include <QTextStream>
+#include <QThread>
 #include <QTimer>
 #include <QUrl>
 
@@ -160,15 +165,27 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     if (!screenshot) {
         lock.setStaleLockTime(0); // held for the whole run: only a dead owner makes it stale
         if (!lock.tryLock(200)) {
+            // The owner may be starting (lock taken, server not listening yet): try for a while.
             QLocalSocket socket;
-            socket.connectToServer(key);
-            if (socket.waitForConnected(2000)) {
+            QElapsedTimer waited;
+            waited.start();
+            bool connected = false;
+            while (!connected && waited.elapsed() < 5000) {
+                socket.connectToServer(key);
+                connected = socket.waitForConnected(500);
+                if (!connected) {
+                    socket.abort();
+                    QThread::msleep(100);
+                }
+            }
+            if (connected) {
                 socket.write("show\n");
                 socket.waitForBytesWritten(2000);
                 socket.disconnectFromServer();
                 err << "switchboard: already running; its window was brought forward" << Qt::endl;
             } else {
-                err << "switchboard: another Switchboard window is starting with " << launch.configPath << Qt::endl;
+                err << "switchboard: another Switchboard holds " << lockPath(key)
+                    << " but does not answer; if none is running, delete that file" << Qt::endl;
             }
             return 0;
         }
@@ -186,6 +203,13 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     setup.portOverride = options.portOverride;
     if (launch.loaded.ok())
         setup.startError = launch.error;
+    if (launch.loaded.ok() && (!options.hostOverride.isEmpty() || options.portOverride >= 0)) {
+        // The launch wrote --host / --port into the config; the controller applies them itself
+        // and the Settings page must show the file's own values.
+        const GatewayConfig file = ConfigLoader::loadFile(launch.configPath).config;
+        setup.loaded.config.host = file.host;
+        setup.loaded.config.port = file.port;
+    }
     if (setup.gatewayToken.isEmpty()) {
         // The config did not load, so the launch stopped before the token: the gateway starts
         // once the config is fixed, and needs it then.
@@ -203,6 +227,26 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
                    QStringLiteral(":/switchboard/icons/overview.svg"), overview);
     QObject::connect(overview, &OverviewPage::message, &window,
                      [&window](const QString &text) { window.statusBar()->showMessage(text, 5000); });
+
+    // Claude Code: connect / disconnect through the same connector as `switchboard claude`.
+    ClaudeCodeController claude(ClaudeCodeSetup::forGateway(gateway.config(), gateway.token()));
+    window.addPage(QStringLiteral("claude-code"), QObject::tr("Claude Code"),
+                   QStringLiteral(":/switchboard/icons/claude-code.svg"), new ClaudeCodePage(&claude, &window));
+    SettingsSetup settingsSetup;
+    settingsSetup.configPath = gateway.configPath();
+    settingsSetup.secretsDir = QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath();
+    settingsSetup.config = gateway.fileConfig();
+    SettingsController settings(settingsSetup);
+    window.addPage(QStringLiteral("settings"), QObject::tr("Settings"),
+                   QStringLiteral(":/switchboard/icons/settings.svg"), new SettingsPage(&settings, &window));
+    // The gateway's real address (--port 0 picks one) and the config as it reloads.
+    QObject::connect(gateway.service(), &ProxyService::started, &claude,
+                     [&claude, &gateway] { claude.setGateway(gateway.baseUrl(), gateway.token()); });
+    QObject::connect(&gateway, &GatewayController::configChanged, &claude, [&claude, &settings, &gateway] {
+        claude.setConfig(gateway.config());
+        settings.setConfig(gateway.fileConfig());
+    });
+    QObject::connect(&settings, &SettingsController::tokenRegenerated, &gateway, &GatewayController::setGatewayToken);
 
     auto openConfig = [&gateway] {
         QDesktopServices::openUrl(QUrl::fromLocalFile(gateway.configPath()));
@@ -230,8 +274,21 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     const bool useTray = !screenshot && GatewayTray::available();
     if (useTray) {
         app.setQuitOnLastWindowClosed(false);
-        window.setCloseToTray(true);
+        window.setCloseToTray([&settings] { return settings.closeToTray(); });
         tray.show();
+        tray.setClaudeCodeEntries(true, false);
+        QObject::connect(&claude, &ClaudeCodeController::statusChanged, &tray, [&tray, &claude] {
+            tray.setClaudeCodeEntries(true, claude.status() && claude.status()->connected());
+        });
+        QObject::connect(&tray, &GatewayTray::connectClaudeCodeRequested, &claude,
+                         [&claude] { claude.apply(ClaudeCodeController::Action::Connect); });
+        QObject::connect(&tray, &GatewayTray::disconnectClaudeCodeRequested, &claude,
+                         [&claude] { claude.apply(ClaudeCodeController::Action::Disconnect); });
+        QObject::connect(&claude, &ClaudeCodeController::actionFinished, &tray,
+                         [&tray, &window](ClaudeCodeController::Action, const ConnectorResult &result) {
+                             if (!window.isVisible())
+                                 tray.notify(QObject::tr("Claude Code"), result.message);
+                         });
         QObject::connect(&tray, &GatewayTray::showWindowRequested, &window, &MainWindow::bringForward);
         QObject::connect(&tray, &GatewayTray::startRequested, &gateway, &GatewayController::start);
         QObject::connect(&tray, &GatewayTray::stopRequested, &gateway, &GatewayController::stop);
@@ -269,7 +326,10 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
         return 2;
     }
     gateway.start();
-    window.show();
+    claude.refreshStatus();
+    // Start minimised: the tray only, when there is one to come back from.
+    if (!(useTray && settings.startMinimised() && options.page.isEmpty()))
+        window.show();
     reportGuiStats(window);
 
     if (screenshot) {
@@ -278,9 +338,10 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
         clock->start();
         auto *poll = new QTimer(&window);
         poll->setInterval(100);
-        QObject::connect(poll, &QTimer::timeout, &window, [poll, clock, &gateway, &window, options] {
+        QObject::connect(poll, &QTimer::timeout, &window, [poll, clock, &gateway, &claude, &window, options] {
             const GatewayHealth::Level level = gateway.health().level;
-            const bool settled = level != GatewayHealth::Level::Starting && level != GatewayHealth::Level::Checking;
+            const bool settled = level != GatewayHealth::Level::Starting && level != GatewayHealth::Level::Checking &&
+                                 claude.status().has_value();
             if ((!settled || clock->elapsed() < 800) && clock->elapsed() < 5000)
                 return;
             poll->stop();

@@ -190,11 +190,18 @@ void MainWindow::bringForward()
     activateWindow();
 }
 
+void MainWindow::setCloseToTray(bool closeToTray)
+{
+    m_closeToTrayPolicy = [closeToTray] {
+        return closeToTray;
+    };
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveState();
     event->ignore();
-    if (m_closeToTray) {
+    if (m_closeToTrayPolicy && m_closeToTrayPolicy()) {
         hide();
         Q_EMIT closedToTray();
     } else {

@@ -2,6 +2,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class QActionGroup;
 class QLabel;
 class QListWidget;
@@ -30,7 +32,9 @@ public:
     QString currentPage() const;
 
     // Closing then hides the window and the gateway keeps serving (the tray is there).
-    void setCloseToTray(bool closeToTray) { m_closeToTray = closeToTray; }
+    void setCloseToTray(bool closeToTray);
+    // Asked at each close instead, for a setting the user can change while the window is open.
+    void setCloseToTray(std::function<bool()> policy) { m_closeToTrayPolicy = std::move(policy); }
     void restoreState();
     void bringForward();
 
@@ -59,7 +63,7 @@ private:
     QLabel *m_address;
     QLabel *m_inFlight;
     QLabel *m_speed;
-    bool m_closeToTray = false;
+    std::function<bool()> m_closeToTrayPolicy;
 };
 
 } // namespace sb

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QProcess>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 using namespace sb::test;
@@ -41,7 +42,14 @@ TEST_CASE("a second launch brings the first window forward and exits 0")
     QObject::connect(&first, &QProcess::readyReadStandardError, &first,
                      [&] { firstErr += first.readAllStandardError(); });
 
-    // Until the first has its instance server up, a second launch finds it "starting"; poll.
+    // The gateway listens after the instance lock and server are set up.
+    REQUIRE(waitUntil(
+        [&] {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port.toUShort());
+            return socket.waitForConnected(200);
+        },
+        20000));
     QByteArray secondErr;
     int secondCode = -1;
     const bool forwarded = waitUntil(
@@ -57,6 +65,7 @@ TEST_CASE("a second launch brings the first window forward and exits 0")
         },
         30000);
     INFO(secondErr.toStdString());
+    INFO("first: " + firstErr.toStdString());
     REQUIRE(forwarded);
     CHECK(secondCode == 0);
     CHECK(first.state() == QProcess::Running);

@@ -49,6 +49,7 @@ GatewayController::GatewayController(const GatewaySetup &setup, QObject *parent)
 {
     setProblems(setup.loaded);
     if (setup.loaded.ok()) {
+        m_fileConfig = setup.loaded.config;
         m_config = withOverrides(setup.loaded.config);
         m_haveConfig = true;
     }
@@ -128,6 +129,19 @@ QString GatewayController::baseUrl() const
 double GatewayController::outputTokensPerSecond() const
 {
     return m_service.isRunning() ? m_snapshot.total.windows[0].outputTokensPerSecond : 0;
+}
+
+void GatewayController::setGatewayToken(const QString &token)
+{
+    if (token.isEmpty() || token == m_setup.gatewayToken)
+        return;
+    m_setup.tokens.removeAll(m_setup.gatewayToken);
+    m_setup.tokens.prepend(token);
+    m_setup.gatewayToken = token;
+    if (m_service.state() != ProxyService::State::Stopped)
+        Q_EMIT notice(tr("New token saved: restart the gateway to use it (clients with the old one keep working "
+                         "until then)"));
+    updateHealth();
 }
 
 bool GatewayController::canStart() const
@@ -236,6 +250,7 @@ void GatewayController::onReloaded(const ConfigLoadResult &result)
     const QStringList changes = m_haveConfig ? health::describeChange(m_config, next) : QStringList();
     const bool first = !m_haveConfig;
     m_config = next;
+    m_fileConfig = result.config;
     m_haveConfig = true;
     setProblems(result);
     m_failures.clear();

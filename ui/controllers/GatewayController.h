@@ -65,8 +65,12 @@ public:
     ProxyService::State state() const { return m_service.state(); }
     QString baseUrl() const;
     QString token() const { return m_setup.gatewayToken; }
+    // A new token (regenerated on the Settings page): the gateway takes it on its next start.
+    void setGatewayToken(const QString &token);
     QString configPath() const { return m_setup.configPath; }
     const GatewayConfig &config() const { return m_config; }
+    // The last good config as the file says it, without --host / --port: what settings edit.
+    const GatewayConfig &fileConfig() const { return m_fileConfig; }
     // The problems of the config file as last read (errors keep the previous config serving).
     const QList<ConfigIssue> &problems() const { return m_problems; }
     const QVector<DeploymentHealth> &deployments() const { return m_deployments; }
@@ -99,6 +103,7 @@ private:
 
     GatewaySetup m_setup;
     GatewayConfig m_config; // the last good config (the one serving)
+    GatewayConfig m_fileConfig;
     bool m_haveConfig = false;
     QList<ConfigIssue> m_problems;
     QString m_failure; // the last failed start, cleared on start
