@@ -15,6 +15,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
@@ -132,7 +133,19 @@ MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindo
 
 void MainWindow::addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page)
 {
-    const QIcon icon(iconPath);
+    QIcon icon(iconPath);
+    // The grey line icons vanish on the selection colour: a selected variant in its text colour.
+    const QSize size = m_sidebar->iconSize();
+    for (const qreal scale : {1.0, 2.0}) {
+        QPixmap selected = icon.pixmap(size * scale);
+        if (selected.isNull())
+            break;
+        QPainter painter(&selected);
+        painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        painter.fillRect(selected.rect(), m_sidebar->palette().color(QPalette::HighlightedText));
+        painter.end();
+        icon.addPixmap(selected, QIcon::Selected);
+    }
     auto *item = new QListWidgetItem(icon, title, m_sidebar);
     item->setSizeHint(QSize(0, m_sidebar->fontMetrics().height() + 18));
     m_stack->addWidget(page);
