@@ -161,6 +161,9 @@ TEST_CASE("the overview shows the running gateway, copies its address and token,
     CHECK(requests->model()->data(requests->model()->index(0, RequestLogModel::Status)).toString() ==
           QStringLiteral("200 OK"));
     CHECK(text(&window, "countsLabel") == QStringLiteral("1 requests, 0 failed"));
+    // A local model costs nothing, and the table says so (priced as the gateway prices it).
+    CHECK(requests->model()->data(requests->model()->index(0, RequestLogModel::Cost)).toString() ==
+          QStringLiteral("$0"));
     // The charts get the snapshots.
     auto *chart = window.findChild<LiveChart *>(QStringLiteral("requestChart"));
     REQUIRE(chart);

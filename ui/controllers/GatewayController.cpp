@@ -4,6 +4,8 @@
 #include "config/ConfigWatcher.h"
 #include "secrets/SecretStore.h"
 #include "server/UpstreamProbe.h"
+#include "usage/CostCalculator.h"
+#include "usage/PricingTable.h"
 #include "usage/SpendLog.h"
 #include "usage/UsageSettings.h"
 
@@ -104,12 +106,28 @@ GatewayController::GatewayController(const GatewaySetup &setup, QObject *parent)
     m_spendSoon.setSingleShot(true);
     m_spendSoon.setInterval(3000); // the spend log is written in batches: read after one landed
     connect(&m_spendSoon, &QTimer::timeout, this, &GatewayController::refreshSpend);
+    connect(&m_pricesRead, &QFutureWatcher<std::shared_ptr<const CostCalculator>>::finished, this,
+            [this] { m_costs = m_pricesRead.result(); });
+    loadPrices();
     updateHealth();
 }
 
 GatewayController::~GatewayController()
 {
     m_spendRead.waitForFinished();
+    m_pricesRead.waitForFinished();
+}
+
+void GatewayController::loadPrices()
+{
+    if (!m_haveConfig)
+        return;
+    // The user's pricing file is read from disk: on a worker, like the gateway's own copy.
+    const QString file = m_config.pricingFile;
+    const std::vector<Deployment> deployments = m_config.deployments;
+    m_pricesRead.setFuture(QtConcurrent::run([file, deployments]() -> std::shared_ptr<const CostCalculator> {
+        return std::make_shared<const CostCalculator>(PricingTable::load(file).table, deployments);
+    }));
 }
 
 GatewayConfig GatewayController::withOverrides(GatewayConfig config) const
@@ -254,6 +272,7 @@ void GatewayController::onReloaded(const ConfigLoadResult &result)
     m_haveConfig = true;
     setProblems(result);
     m_failures.clear();
+    loadPrices();
     if (first) {
         // The config that kept the gateway from starting is fixed: start it now.
         start();
@@ -279,7 +298,13 @@ void GatewayController::onRejected(const ConfigLoadResult &result)
 
 void GatewayController::onRequestFinished(const RequestRecord &record)
 {
-    Q_EMIT requestFinished(record);
+    double cost = -1;
+    if (m_costs) {
+        const UsageRecord priced = m_costs->price(record);
+        if (priced.costKnown)
+            cost = priced.costUsd;
+    }
+    Q_EMIT requestFinished(record, cost);
     if (record.deployment.isEmpty())
         return;
     // 5xx and 429 say the deployment is not answering; a 4xx is the client's own doing.

@@ -7,14 +7,17 @@
 #include "usage/RequestRecord.h"
 
 #include <QFutureWatcher>
+
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+#include <memory>
 
 namespace sb {
 
 class ConfigWatcher;
+class CostCalculator;
 class UpstreamProbe;
 
 // What the app hands the desktop: the config as loaded at start (errors included: the window
@@ -86,7 +89,8 @@ Q_SIGNALS:
     void healthChanged(const sb::GatewayHealth &health);
     void problemsChanged();
     void configChanged(const QStringList &changes);
-    void requestFinished(const sb::RequestRecord &record);
+    // `costUsd` < 0: not known (a remote model without a price, or prices still loading).
+    void requestFinished(const sb::RequestRecord &record, double costUsd);
     void statsSnapshot(const sb::StatsSnapshot &snapshot);
     void spendChanged(const sb::SpendSummary &spend);
     // A passing message for the status bar ("Config reloaded: deployment x added").
@@ -100,6 +104,7 @@ private:
     void onRequestFinished(const RequestRecord &record);
     void onProbeFinished(const QJsonArray &upstreams);
     void updateHealth();
+    void loadPrices();
 
     GatewaySetup m_setup;
     GatewayConfig m_config; // the last good config (the one serving)
@@ -124,6 +129,8 @@ private:
     QTimer m_spendTimer;
     QTimer m_spendSoon;
     bool m_restarting = false;
+    std::shared_ptr<const CostCalculator> m_costs; // the gateway's prices, for the table's cost column
+    QFutureWatcher<std::shared_ptr<const CostCalculator>> m_pricesRead;
 };
 
 } // namespace sb

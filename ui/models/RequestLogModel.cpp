@@ -24,7 +24,8 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const RequestRecord &r = m_records.at(index.row());
+    const RequestRecord &r = m_records.at(index.row()).record;
+    const double cost = m_records.at(index.row()).costUsd;
     auto tokens = [&r](qint64 value) -> QVariant {
         if (value < 0)
             return QStringLiteral("–");
@@ -45,11 +46,16 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
             return speed < 0 ? QStringLiteral("–") : QStringLiteral("%1 tok/s").arg(speed, 0, 'f', 1);
         }
         case Route: return r.routeRule.isEmpty() ? QStringLiteral("–") : r.routeRule;
+        case Cost:
+            if (cost < 0)
+                return QStringLiteral("–");
+            return cost == 0 ? QStringLiteral("$0") : QStringLiteral("$%1").arg(cost, 0, 'f', cost < 0.01 ? 4 : 2);
         case Detail: return detailText(r);
         default: return {};
         }
     }
-    if (role == Qt::TextAlignmentRole && index.column() >= InputTokens && index.column() <= Speed)
+    if (role == Qt::TextAlignmentRole &&
+        ((index.column() >= InputTokens && index.column() <= Speed) || index.column() == Cost))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && index.column() == Status && (r.status >= 400 || !r.errorType.isEmpty()))
         return QBrush(QColor(0xc0, 0x39, 0x2b));
@@ -121,15 +127,16 @@ QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, i
     case FirstToken: return tr("First token");
     case Speed: return tr("Speed");
     case Route: return tr("Route");
+    case Cost: return tr("Cost");
     case Detail: return tr("Details");
     default: return {};
     }
 }
 
-void RequestLogModel::addRecord(const RequestRecord &record)
+void RequestLogModel::addRecord(const RequestRecord &record, double costUsd)
 {
     beginInsertRows({}, 0, 0);
-    m_records.prepend(record);
+    m_records.prepend({record, costUsd});
     endInsertRows();
     if (m_records.size() > m_capacity) {
         beginRemoveRows({}, m_capacity, int(m_records.size()) - 1);

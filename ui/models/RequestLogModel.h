@@ -24,6 +24,7 @@ public:
         FirstToken,
         Speed,
         Route,
+        Cost,
         Detail,
         ColumnCount
     };
@@ -35,13 +36,19 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    void addRecord(const sb::RequestRecord &record);
-    const RequestRecord &record(int row) const { return m_records.at(row); }
+    // `costUsd` < 0: not known.
+    void addRecord(const sb::RequestRecord &record, double costUsd = -1);
+    const RequestRecord &record(int row) const { return m_records.at(row).record; }
     static QString statusText(const RequestRecord &record);
     static QString detailText(const RequestRecord &record);
 
 private:
-    QList<RequestRecord> m_records;
+    struct Row
+    {
+        RequestRecord record;
+        double costUsd = -1;
+    };
+    QList<Row> m_records;
     int m_capacity;
 };
 

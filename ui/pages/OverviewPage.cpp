@@ -289,12 +289,12 @@ void OverviewPage::redrawCharts()
         chart->redraw(now);
 }
 
-void OverviewPage::addRecord(const RequestRecord &record)
+void OverviewPage::addRecord(const RequestRecord &record, double costUsd)
 {
     // Model traffic only: health probes and Claude Code's connectivity check are noise here.
     if (!record.path.startsWith(QStringLiteral("/v1/")) && !record.path.contains(QStringLiteral("/chat/completions")))
         return;
-    m_log->addRecord(record);
+    m_log->addRecord(record, costUsd);
     ++m_requests;
     if (record.status >= 400 || !record.errorType.isEmpty())
         ++m_errors;

@@ -39,7 +39,7 @@ private:
     void showHealth(const GatewayHealth &health);
     void showSpend(const SpendSummary &spend);
     void addSnapshot(const StatsSnapshot &snapshot);
-    void addRecord(const RequestRecord &record);
+    void addRecord(const RequestRecord &record, double costUsd);
     void redrawCharts();
 
     GatewayController *m_gateway;
