@@ -49,12 +49,21 @@ void LiveChart::setWindowMs(qint64 windowMs)
     m_x->setTickCount(windowMs > 10 * 60 * 1000 ? 7 : 6);
 }
 
+void LiveChart::setSeriesColor(const QString &series, const QColor &color)
+{
+    m_colors.insert(series, color);
+    if (QLineSeries *line = m_lines.value(series))
+        line->setColor(color);
+}
+
 QLineSeries *LiveChart::lineFor(const QString &series)
 {
     QLineSeries *&line = m_lines[series];
     if (!line) {
         line = new QLineSeries;
         line->setName(series);
+        if (m_colors.contains(series))
+            line->setColor(m_colors.value(series));
         m_chart->addSeries(line);
         line->attachAxis(m_x);
         line->attachAxis(m_y);

@@ -2,6 +2,7 @@
 
 #include "SeriesBuffer.h"
 
+#include <QColor>
 #include <QHash>
 #include <QWidget>
 
@@ -22,6 +23,8 @@ public:
 
     SeriesBuffer &buffer() { return m_buffer; }
     void setWindowMs(qint64 windowMs);
+    // A fixed colour for one series (errors in red), instead of the theme's next one.
+    void setSeriesColor(const QString &series, const QColor &color);
     qint64 windowMs() const { return m_windowMs; }
     // Rebuilds the lines from the buffer as seen at `nowMs`.
     void redraw(qint64 nowMs);
@@ -38,6 +41,7 @@ private:
     QValueAxis *m_x;
     QValueAxis *m_y;
     QHash<QString, QLineSeries *> m_lines;
+    QHash<QString, QColor> m_colors;
 };
 
 } // namespace sb

@@ -151,6 +151,7 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     m_speedChart->setObjectName(QStringLiteral("speedChart"));
     m_requestChart = new LiveChart(tr("Requests, errors / min"), QString(), content);
     m_requestChart->setObjectName(QStringLiteral("requestChart"));
+    m_requestChart->setSeriesColor(tr("errors"), QColor(0xc0, 0x39, 0x2b));
     m_ttftChart = new LiveChart(tr("First token p50 / p95"), tr("ms"), content);
     m_ttftChart->setObjectName(QStringLiteral("ttftChart"));
     charts->addWidget(m_speedChart, 0, 0);
