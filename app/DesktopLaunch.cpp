@@ -224,7 +224,8 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     MainWindow window(&gateway);
     auto *overview = new OverviewPage(&gateway, &window);
     window.addPage(QStringLiteral("overview"), QObject::tr("Overview"),
-                   QStringLiteral(":/switchboard/icons/overview.svg"), overview);
+                   QStringLiteral(":/switchboard/icons/overview.svg"), overview,
+                   MainWindow::Scrolling::PageScrollsItself);
     QObject::connect(overview, &OverviewPage::message, &window,
                      [&window](const QString &text) { window.statusBar()->showMessage(text, 5000); });
 

@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -131,7 +132,8 @@ MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindo
     showHealth(m_gateway->health());
 }
 
-void MainWindow::addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page)
+void MainWindow::addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page,
+                         Scrolling scrolling)
 {
     QIcon icon(iconPath);
     // The grey line icons vanish on the selection colour: a selected variant in its text colour.
@@ -148,7 +150,16 @@ void MainWindow::addPage(const QString &name, const QString &title, const QStrin
     }
     auto *item = new QListWidgetItem(icon, title, m_sidebar);
     item->setSizeHint(QSize(0, m_sidebar->fontMetrics().height() + 18));
-    m_stack->addWidget(page);
+    if (scrolling == Scrolling::Wrap) {
+        auto *scroll = new QScrollArea(m_stack);
+        scroll->setObjectName(QStringLiteral("scroll-") + name);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(page);
+        m_stack->addWidget(scroll);
+    } else {
+        m_stack->addWidget(page);
+    }
     m_names.append(name);
     QAction *action = m_viewMenu->addAction(icon, title);
     action->setCheckable(true);

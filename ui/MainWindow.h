@@ -26,7 +26,10 @@ public:
     explicit MainWindow(GatewayController *gateway, QWidget *parent = nullptr);
 
     // `name` is the page's id for --page and the settings ("overview", "claude-code").
-    void addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page);
+    // A page that does not scroll itself gets a scroll area, so a small window cuts nothing off.
+    enum class Scrolling { Wrap, PageScrollsItself };
+    void addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page,
+                 Scrolling scrolling = Scrolling::Wrap);
     QStringList pageNames() const { return m_names; }
     bool showPage(const QString &name);
     QString currentPage() const;
