@@ -1,5 +1,6 @@
 #include "HeadlessRun.h"
 
+#include "DesktopLaunch.h"
 #include "GatewayLauncher.h"
 #include "GatewayLifetime.h"
 
@@ -16,8 +17,12 @@ int runHeadless(QCoreApplication &app, const GatewayLaunch &launch)
 {
     QTextStream err(stderr);
     ProxyService service;
-    QObject::connect(&service, &ProxyService::failed, &app, [&app](const QString &error) {
+    QObject::connect(&service, &ProxyService::failed, &app, [&app, &launch](const QString &error) {
         QTextStream(stderr) << "switchboard: " << error << Qt::endl;
+        if (desktopInstanceRunning(launch.configPath))
+            QTextStream(stderr) << "switchboard: the Switchboard window runs this config's gateway: quit it from its "
+                                   "tray icon, or pass --port"
+                                << Qt::endl;
         app.exit(3);
     });
     QObject::connect(&service, &ProxyService::started, &app, [&service, &launch] {

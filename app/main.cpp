@@ -1,7 +1,7 @@
+#include "DesktopLaunch.h"
 #include "GatewayLauncher.h"
 #include "GatewayLifetime.h"
 #include "HeadlessRun.h"
-#include "MainWindow.h"
 #include "commands/CommandTable.h"
 #include "commands/TokenCommand.h"
 #include "server/BindPolicy.h"
@@ -105,7 +105,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QStringLiteral("Save a PNG of the window after start-up, then quit."),
                                               QStringLiteral("file"));
-    parser.addOptions({headlessOption, configOption, hostOption, portOption, screenshotOption});
+    const QCommandLineOption pageOption(QStringLiteral("page"),
+                                        QStringLiteral("The page to show (with --screenshot: to picture)."),
+                                        QStringLiteral("name"));
+    parser.addOptions({headlessOption, configOption, hostOption, portOption, screenshotOption, pageOption});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional command."),
                                  QStringLiteral("[command]"));
     parser.process(*app);
@@ -126,7 +129,7 @@ int main(int argc, char *argv[])
         sb::GatewayLaunch::prepare(parser.value(configOption), parser.value(hostOption), port);
     for (const QString &warning : launch.loaded.warnings())
         err << warning << Qt::endl;
-    if (!launch.error.isEmpty()) {
+    if (!launch.error.isEmpty() && (headless || !positional.isEmpty())) {
         err << "switchboard: " << launch.error << Qt::endl;
         return 2;
     }
@@ -142,33 +145,10 @@ int main(int argc, char *argv[])
         return sb::runHeadless(*app, launch);
     }
 
-    sb::ProxyService service;
-    sb::MainWindow window;
-    QObject::connect(&service, &sb::ProxyService::requestFinished, &window, &sb::MainWindow::addRecord);
-    sb::GatewayInfo info;
-    info.configPath = launch.configPath;
-    info.warnings = launch.loaded.warnings();
-    QObject::connect(&service, &sb::ProxyService::started, &window, [&window, &service, &launch, info]() mutable {
-        info.baseUrl = service.baseUrl();
-        info.token = launch.gatewayToken;
-        window.setGatewayInfo(info);
-    });
-    QObject::connect(&service, &sb::ProxyService::failed, &window, [&window, info](const QString &error) mutable {
-        QTextStream(stderr) << "switchboard: " << error << Qt::endl;
-        info.error = error;
-        window.setGatewayInfo(info);
-    });
-    watchConfig(launch, service, [&window](const QString &line) { window.statusBar()->showMessage(line, 15000); });
-    service.start(launch.loaded.config, launch.tokens);
-    window.show();
-    if (parser.isSet(screenshotOption)) {
-        const QString file = parser.value(screenshotOption);
-        QTimer::singleShot(800, &window, [&window, file] {
-            const bool saved = window.grab().save(file, "PNG");
-            QCoreApplication::exit(saved ? 0 : 4);
-        });
-    }
-    const int code = app->exec();
-    stopAndWait(service, 3000);
-    return code;
+    sb::DesktopOptions desktop;
+    desktop.hostOverride = parser.value(hostOption);
+    desktop.portOverride = port;
+    desktop.screenshotFile = parser.value(screenshotOption);
+    desktop.page = parser.value(pageOption);
+    return sb::runDesktop(static_cast<QApplication &>(*app), launch, desktop);
 }

@@ -1,149 +1,297 @@
 #include "MainWindow.h"
 
-#include "RequestLogModel.h"
+#include "controllers/GatewayController.h"
 
+#include <QAction>
+#include <QActionGroup>
 #include <QApplication>
-#include <QClipboard>
-#include <QFrame>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QFileInfo>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QIcon>
+#include <QKeySequence>
 #include <QLabel>
-#include <QPushButton>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableView>
-#include <QVBoxLayout>
+#include <QUrl>
+
+// The icons are compiled into this static library: its resources load only when named.
+static void loadIcons()
+{
+    Q_INIT_RESOURCE(icons);
+}
 
 namespace sb {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_log(new RequestLogModel(500, this))
+MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindow(parent), m_gateway(gateway)
 {
+    loadIcons();
+    setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Switchboard"));
-    resize(900, 560);
+    setWindowIcon(QIcon(QStringLiteral(":/switchboard/icons/switchboard.svg")));
+    setMinimumSize(760, 440);
+    // The first start: a comfortable size that still fits a small screen (800×500 works).
+    const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1100, 720);
+    resize(qMin(1100, available.width()), qMin(720, available.height() - 30));
 
     auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    layout->setContentsMargins(16, 16, 16, 12);
-    layout->setSpacing(10);
-
-    auto *header = new QFrame(central);
-    header->setObjectName(QStringLiteral("gatewayHeader"));
-    header->setFrameShape(QFrame::StyledPanel);
-    auto *headerLayout = new QHBoxLayout(header);
-    headerLayout->setContentsMargins(14, 10, 14, 10);
-    auto *texts = new QVBoxLayout;
-    m_status = new QLabel(header);
-    m_status->setObjectName(QStringLiteral("statusLabel"));
-    QFont big = m_status->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    big.setBold(true);
-    m_status->setFont(big);
-    m_address = new QLabel(header);
-    m_address->setObjectName(QStringLiteral("addressLabel"));
-    m_address->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_address->setWordWrap(true);
-    texts->addWidget(m_status);
-    texts->addWidget(m_address);
-    headerLayout->addLayout(texts, 1);
-
-    m_copySettings = new QPushButton(tr("Copy Claude Code settings"), header);
-    m_copySettings->setObjectName(QStringLiteral("copySettingsButton"));
-    m_copySettings->setToolTip(tr("The env block for ~/.claude/settings.json, with this gateway's address and token"));
-    m_copyToken = new QPushButton(tr("Copy token"), header);
-    m_copyToken->setObjectName(QStringLiteral("copyTokenButton"));
-    headerLayout->addWidget(m_copySettings);
-    headerLayout->addWidget(m_copyToken);
-    layout->addWidget(header);
-
-    m_counts = new QLabel(central);
-    m_counts->setObjectName(QStringLiteral("countsLabel"));
-    layout->addWidget(m_counts);
-
-    m_table = new QTableView(central);
-    m_table->setObjectName(QStringLiteral("requestTable"));
-    m_table->setModel(m_log);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
-    m_table->verticalHeader()->hide();
-    // Fixed columns sized for their widest usual content; the model names take the rest.
-    QHeaderView *columns = m_table->horizontalHeader();
-    columns->setStretchLastSection(false);
-    const QFontMetrics metrics = m_table->fontMetrics();
-    const int padding = 24;
-    const struct
-    {
-        int column;
-        const char *sample;
-    } widths[] = {{RequestLogModel::Time, "00:00:00"},
-                  {RequestLogModel::Status, "502 upstream error"},
-                  {RequestLogModel::InputTokens, "~1234567"},
-                  {RequestLogModel::OutputTokens, "~1234567"},
-                  {RequestLogModel::Duration, "Time taken"}};
-    for (const auto &entry : widths) {
-        columns->setSectionResizeMode(entry.column, QHeaderView::Fixed);
-        columns->resizeSection(entry.column, metrics.horizontalAdvance(QLatin1String(entry.sample)) + padding);
-    }
-    columns->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
-    columns->setSectionResizeMode(RequestLogModel::Deployment, QHeaderView::Stretch);
-    layout->addWidget(m_table, 1);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_sidebar = new QListWidget(central);
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setIconSize(QSize(20, 20));
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setSpacing(2);
+    m_sidebar->setFixedWidth(m_sidebar->fontMetrics().horizontalAdvance(QStringLiteral("Claude Code ")) + 64);
+    m_sidebar->setAutoFillBackground(true);
+    m_sidebar->setBackgroundRole(QPalette::Window);
+    m_sidebar->setToolTip(tr("Pages (Ctrl+1, Ctrl+2, …)"));
+    m_stack = new QStackedWidget(central);
+    m_stack->setObjectName(QStringLiteral("pages"));
+    layout->addWidget(m_sidebar);
+    auto *line = new QFrame(central);
+    line->setFrameShape(QFrame::VLine);
+    line->setFrameShadow(QFrame::Sunken);
+    layout->addWidget(line);
+    layout->addWidget(m_stack, 1);
     setCentralWidget(central);
+    connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0)
+            return;
+        m_stack->setCurrentIndex(row);
+        if (QAction *action = m_pageActions->actions().value(row))
+            action->setChecked(true);
+    });
 
-    connect(m_copyToken, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(m_info.token);
-        statusBar()->showMessage(tr("Token copied"), 3000);
-    });
-    connect(m_copySettings, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(claudeSettingsSnippet(m_info));
-        statusBar()->showMessage(tr("Settings copied: paste them into ~/.claude/settings.json"), 5000);
-    });
-    setGatewayInfo({});
+    // Menus.
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open =
+        file->addAction(QIcon(QStringLiteral(":/switchboard/icons/open-file.svg")), tr("&Open Config File"));
+    open->setShortcut(QKeySequence::Open);
+    open->setObjectName(QStringLiteral("actionOpenConfig"));
+    open->setStatusTip(tr("Open the config in your editor; saving it reloads the gateway"));
+    connect(open, &QAction::triggered, this, &MainWindow::openConfigRequested);
+    QAction *reload = file->addAction(QIcon(QStringLiteral(":/switchboard/icons/reload.svg")), tr("&Reload Config"));
+    reload->setShortcut(QKeySequence::Refresh);
+    reload->setObjectName(QStringLiteral("actionReloadConfig"));
+    connect(reload, &QAction::triggered, m_gateway, &GatewayController::reloadConfig);
+    QAction *restart =
+        file->addAction(QIcon(QStringLiteral(":/switchboard/icons/restart.svg")), tr("Re&start Gateway"));
+    restart->setShortcut(QKeySequence(tr("Ctrl+R")));
+    connect(restart, &QAction::triggered, m_gateway, &GatewayController::restart);
+    file->addSeparator();
+    QAction *close = file->addAction(tr("&Close Window"));
+    close->setShortcut(QKeySequence::Close);
+    connect(close, &QAction::triggered, this, &QWidget::close);
+    QAction *quit = file->addAction(QIcon(QStringLiteral(":/switchboard/icons/quit.svg")), tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setObjectName(QStringLiteral("actionQuit"));
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &MainWindow::quitRequested);
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_pageActions = new QActionGroup(this);
+    m_pageActions->setExclusive(true);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *readme = help->addAction(QIcon(QStringLiteral(":/switchboard/icons/help.svg")), tr("Open &README"));
+    readme->setShortcut(QKeySequence::HelpContents);
+    connect(readme, &QAction::triggered, this, &MainWindow::openReadme);
+    QAction *about = help->addAction(tr("&About Switchboard"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+
+    // Status bar: what is true now, always visible; passing messages go on the left.
+    m_health = new QLabel(this);
+    m_health->setObjectName(QStringLiteral("statusHealth"));
+    m_address = new QLabel(this);
+    m_address->setObjectName(QStringLiteral("statusAddress"));
+    m_address->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_inFlight = new QLabel(this);
+    m_inFlight->setObjectName(QStringLiteral("statusInFlight"));
+    m_inFlight->setToolTip(tr("Requests in flight"));
+    m_speed = new QLabel(this);
+    m_speed->setObjectName(QStringLiteral("statusSpeed"));
+    m_speed->setToolTip(tr("Output tokens per second over the last minute"));
+    statusBar()->addPermanentWidget(m_health);
+    statusBar()->addPermanentWidget(m_address);
+    statusBar()->addPermanentWidget(m_inFlight);
+    statusBar()->addPermanentWidget(m_speed);
+    connect(m_gateway, &GatewayController::healthChanged, this, &MainWindow::showHealth);
+    connect(m_gateway, &GatewayController::statsSnapshot, this, &MainWindow::showStats);
+    connect(m_gateway, &GatewayController::notice, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    showHealth(m_gateway->health());
 }
 
-QString MainWindow::claudeSettingsSnippet(const GatewayInfo &info)
+void MainWindow::addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page,
+                         Scrolling scrolling)
 {
-    const QJsonObject env{{QStringLiteral("ANTHROPIC_BASE_URL"), info.baseUrl},
-                          {QStringLiteral("ANTHROPIC_AUTH_TOKEN"), info.token},
-                          {QStringLiteral("CLAUDE_CODE_ATTRIBUTION_HEADER"), QStringLiteral("0")},
-                          {QStringLiteral("CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"), QStringLiteral("1")},
-                          {QStringLiteral("API_TIMEOUT_MS"), QStringLiteral("600000")}};
-    return QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("env"), env}}).toJson(QJsonDocument::Indented));
-}
-
-void MainWindow::setGatewayInfo(const GatewayInfo &info)
-{
-    m_info = info;
-    const bool running = !info.baseUrl.isEmpty();
-    m_status->setText(running ? tr("● Gateway running") : tr("● Gateway stopped"));
-    m_status->setStyleSheet(running ? QStringLiteral("color: #1e8449;") : QStringLiteral("color: #c0392b;"));
-    if (running) {
-        m_address->setText(tr("Claude Code: set ANTHROPIC_BASE_URL to <b>%1</b> (no /v1) and "
-                              "ANTHROPIC_AUTH_TOKEN to the token.<br>Config: %2")
-                               .arg(info.baseUrl.toHtmlEscaped(), info.configPath.toHtmlEscaped()));
-    } else {
-        m_address->setText(info.error.isEmpty() ? tr("Not started.") : info.error.toHtmlEscaped());
+    QIcon icon(iconPath);
+    // The grey line icons vanish on the selection colour: a selected variant in its text colour.
+    const QSize size = m_sidebar->iconSize();
+    for (const qreal scale : {1.0, 2.0}) {
+        QPixmap selected = icon.pixmap(size * scale);
+        if (selected.isNull())
+            break;
+        QPainter painter(&selected);
+        painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        painter.fillRect(selected.rect(), m_sidebar->palette().color(QPalette::HighlightedText));
+        painter.end();
+        icon.addPixmap(selected, QIcon::Selected);
     }
-    m_copyToken->setEnabled(running && !info.token.isEmpty());
-    m_copySettings->setEnabled(running && !info.token.isEmpty());
-    if (!info.warnings.isEmpty())
-        statusBar()->showMessage(
-            tr("%n config warning(s): %1", nullptr, int(info.warnings.size())).arg(info.warnings.first()));
-    m_counts->setText(tr("No requests yet. Start Claude Code with the settings above."));
+    auto *item = new QListWidgetItem(icon, title, m_sidebar);
+    item->setSizeHint(QSize(0, m_sidebar->fontMetrics().height() + 18));
+    if (scrolling == Scrolling::Wrap) {
+        auto *scroll = new QScrollArea(m_stack);
+        scroll->setObjectName(QStringLiteral("scroll-") + name);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(page);
+        m_stack->addWidget(scroll);
+    } else {
+        m_stack->addWidget(page);
+    }
+    m_names.append(name);
+    QAction *action = m_viewMenu->addAction(icon, title);
+    action->setCheckable(true);
+    action->setObjectName(QStringLiteral("actionPage-") + name);
+    if (m_names.size() <= 9)
+        action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(m_names.size())));
+    item->setToolTip(action->shortcut().isEmpty()
+                         ? title
+                         : QStringLiteral("%1 (%2)").arg(title, action->shortcut().toString(QKeySequence::NativeText)));
+    m_pageActions->addAction(action);
+    connect(action, &QAction::triggered, this, [this, name] { showPage(name); });
+    if (m_sidebar->currentRow() < 0)
+        m_sidebar->setCurrentRow(0);
 }
 
-void MainWindow::addRecord(const RequestRecord &record)
+bool MainWindow::showPage(const QString &name)
 {
-    // Model traffic only: health probes and Claude Code's connectivity check are noise here.
-    if (!record.path.startsWith(QStringLiteral("/v1/")) && !record.path.contains(QStringLiteral("/chat/completions")))
-        return;
-    m_log->addRecord(record);
-    ++m_requests;
-    if (record.status >= 400 || !record.errorType.isEmpty())
-        ++m_errors;
-    m_counts->setText(tr("%1 requests, %2 failed").arg(m_requests).arg(m_errors));
+    const int row = int(m_names.indexOf(name));
+    if (row < 0)
+        return false;
+    m_sidebar->setCurrentRow(row);
+    return true;
+}
+
+QString MainWindow::currentPage() const
+{
+    return m_names.value(m_stack->currentIndex());
+}
+
+void MainWindow::restoreState()
+{
+    QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    showPage(settings.value(QStringLiteral("window/page")).toString());
+}
+
+void MainWindow::saveState()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/page"), currentPage());
+}
+
+void MainWindow::bringForward()
+{
+    if (isMinimized())
+        setWindowState(windowState() & ~Qt::WindowMinimized);
+    show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::setCloseToTray(bool closeToTray)
+{
+    m_closeToTrayPolicy = [closeToTray] {
+        return closeToTray;
+    };
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveState();
+    event->ignore();
+    if (m_closeToTrayPolicy && m_closeToTrayPolicy()) {
+        hide();
+        Q_EMIT closedToTray();
+    } else {
+        Q_EMIT quitRequested();
+    }
+}
+
+void MainWindow::showHealth(const GatewayHealth &health)
+{
+    QString dot;
+    switch (health.level) {
+    case GatewayHealth::Level::Healthy: dot = QStringLiteral("#1e8449"); break;
+    case GatewayHealth::Level::Degraded:
+    case GatewayHealth::Level::Checking:
+    case GatewayHealth::Level::Starting: dot = QStringLiteral("#b9770e"); break;
+    case GatewayHealth::Level::Stopped: dot = QStringLiteral("#7f8c8d"); break;
+    case GatewayHealth::Level::Down:
+    case GatewayHealth::Level::Failed: dot = QStringLiteral("#c0392b"); break;
+    }
+    QString summary;
+    if (health.level == GatewayHealth::Level::Healthy || health.level == GatewayHealth::Level::Degraded ||
+        health.level == GatewayHealth::Level::Down)
+        summary = tr("%1 of %2 deployments reachable").arg(health.reachable).arg(health.total);
+    else
+        summary = health.headline;
+    m_health->setText(QStringLiteral("<span style=\"color:%1\">●</span> %2").arg(dot, summary.toHtmlEscaped()));
+    m_health->setToolTip(health.detail.isEmpty() ? health.headline
+                                                 : health.headline + QLatin1Char('\n') + health.detail);
+    const QString url = m_gateway->baseUrl();
+    m_address->setText(url);
+    m_address->setVisible(!url.isEmpty());
+    showStats();
+}
+
+void MainWindow::showStats()
+{
+    const bool running = m_gateway->state() == ProxyService::State::Running;
+    m_inFlight->setText(running ? tr("%n in flight", nullptr, m_gateway->inFlight()) : QString());
+    const double speed = m_gateway->outputTokensPerSecond();
+    m_speed->setText(running ? tr("%1 tok/s").arg(speed, 0, 'f', speed < 10 ? 1 : 0) : QString());
+    m_inFlight->setVisible(running);
+    m_speed->setVisible(running);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Switchboard"),
+                       tr("<h3>Switchboard %1</h3><p>Run Claude Code on your own models: an Anthropic and "
+                          "OpenAI compatible gateway in front of Ollama, OpenAI-compatible servers and "
+                          "Anthropic.</p><p>Config: %2</p>")
+                           .arg(QCoreApplication::applicationVersion(), m_gateway->configPath().toHtmlEscaped()));
+}
+
+void MainWindow::openReadme()
+{
+    // Installed next to the binary by packages; the source tree's copy in a build.
+    const QStringList candidates{QCoreApplication::applicationDirPath() +
+                                     QStringLiteral("/../share/doc/switchboard/README.md"),
+                                 QStringLiteral(SWITCHBOARD_README_PATH)};
+    for (const QString &path : candidates) {
+        if (QFileInfo::exists(path)) {
+            QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()));
+            return;
+        }
+    }
+    QMessageBox::information(this, tr("README"), tr("The README is not installed on this machine."));
 }
 
 } // namespace sb

@@ -2,52 +2,71 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
+class QActionGroup;
 class QLabel;
-class QPushButton;
-class QTableView;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
 
 namespace sb {
 
-class ProxyService;
-class RequestLogModel;
-struct RequestRecord;
+class GatewayController;
+struct GatewayHealth;
+struct StatsSnapshot;
 
-// What the main window shows about the running gateway (filled by the app).
-struct GatewayInfo
-{
-    QString baseUrl; // empty when the gateway is not running
-    QString token;
-    QString configPath;
-    QStringList warnings; // config problems to show
-    QString error;        // why the gateway is not running
-};
-
-// The main window: the gateway's address and state, how to point Claude Code at it, and
-// the requests as they pass. The gateway itself lives in ProxyService, not here.
+// Assembles the window: a sidebar of pages, the stack that shows them, a status bar with the
+// gateway's true state, and the menus. Pages are built elsewhere and added here; the gateway
+// lives in GatewayController.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(GatewayController *gateway, QWidget *parent = nullptr);
 
-    void setGatewayInfo(const GatewayInfo &info);
-    void addRecord(const sb::RequestRecord &record);
-    RequestLogModel *requestLog() const { return m_log; }
+    // `name` is the page's id for --page and the settings ("overview", "claude-code").
+    // A page that does not scroll itself gets a scroll area, so a small window cuts nothing off.
+    enum class Scrolling { Wrap, PageScrollsItself };
+    void addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page,
+                 Scrolling scrolling = Scrolling::Wrap);
+    QStringList pageNames() const { return m_names; }
+    bool showPage(const QString &name);
+    QString currentPage() const;
 
-    // The env block Claude Code needs in ~/.claude/settings.json.
-    static QString claudeSettingsSnippet(const GatewayInfo &info);
+    // Closing then hides the window and the gateway keeps serving (the tray is there).
+    void setCloseToTray(bool closeToTray);
+    // Asked at each close instead, for a setting the user can change while the window is open.
+    void setCloseToTray(std::function<bool()> policy) { m_closeToTrayPolicy = std::move(policy); }
+    void restoreState();
+    void bringForward();
+
+Q_SIGNALS:
+    void quitRequested();
+    void closedToTray();
+    void openConfigRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    GatewayInfo m_info;
-    QLabel *m_status;
+    void showHealth(const GatewayHealth &health);
+    void showStats();
+    void saveState();
+    void showAbout();
+    void openReadme();
+
+    GatewayController *m_gateway;
+    QListWidget *m_sidebar;
+    QStackedWidget *m_stack;
+    QMenu *m_viewMenu;
+    QActionGroup *m_pageActions;
+    QStringList m_names;
+    QLabel *m_health;
     QLabel *m_address;
-    QLabel *m_counts;
-    QPushButton *m_copyToken;
-    QPushButton *m_copySettings;
-    QTableView *m_table;
-    RequestLogModel *m_log;
-    int m_requests = 0;
-    int m_errors = 0;
+    QLabel *m_inFlight;
+    QLabel *m_speed;
+    std::function<bool()> m_closeToTrayPolicy;
 };
 
 } // namespace sb

@@ -293,8 +293,10 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
                 replaced.insert(key, current);
             }
         }
-        if (env.value(key) != QJsonValue(it.value()))
+        if (env.value(key) != QJsonValue(it.value())) {
             result.changes.append(QStringLiteral("set %1").arg(key));
+            result.keyChanges.append({settingsFile, key, env.value(key), QJsonValue(it.value())});
+        }
         env.insert(key, it.value());
         written.insert(key, it.value());
     }
@@ -302,6 +304,7 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     for (auto it = oldWritten.begin(); it != oldWritten.end(); ++it) {
         if (desired.contains(it.key()) || env.value(it.key()) != it.value())
             continue;
+        result.keyChanges.append({settingsFile, it.key(), env.value(it.key()), oldReplaced.value(it.key())});
         if (oldReplaced.contains(it.key()))
             env.insert(it.key(), oldReplaced.value(it.key()));
         else
@@ -315,6 +318,7 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     }
     if (env.contains(kApiKey)) {
         removed.insert(kApiKey, env.value(kApiKey));
+        result.keyChanges.append({settingsFile, kApiKey, env.value(kApiKey), QJsonValue(QJsonValue::Undefined)});
         env.remove(kApiKey);
         result.changes.append(QStringLiteral("removed the conflicting %1 (restored on disconnect)").arg(kApiKey));
     }
@@ -328,6 +332,7 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
         onboardingSet = true;
         onboardingPrevious =
             global.contains(kOnboarding) ? global.value(kOnboarding) : QJsonValue(QJsonValue::Undefined);
+        result.keyChanges.append({globalFile, kOnboarding, global.value(kOnboarding), QJsonValue(true)});
         global.insert(kOnboarding, true);
         result.changes.append(QStringLiteral("set %1 in %2").arg(kOnboarding, globalFile));
     }
@@ -435,6 +440,7 @@ ConnectorResult ClaudeCodeConnector::disconnect()
             result.warnings.append(QStringLiteral("%1 was changed after connect; left as it is").arg(it.key()));
             continue;
         }
+        result.keyChanges.append({settingsFile, it.key(), env.value(it.key()), replaced.value(it.key())});
         if (replaced.contains(it.key())) {
             env.insert(it.key(), replaced.value(it.key()));
             result.changes.append(QStringLiteral("restored %1").arg(it.key()));
@@ -450,6 +456,7 @@ ConnectorResult ClaudeCodeConnector::disconnect()
                 result.warnings.append(QStringLiteral("%1 was set again after connect; left as it is").arg(it.key()));
             continue;
         }
+        result.keyChanges.append({settingsFile, it.key(), QJsonValue(QJsonValue::Undefined), it.value()});
         env.insert(it.key(), it.value());
         result.changes.append(QStringLiteral("restored %1").arg(it.key()));
     }
@@ -461,6 +468,9 @@ ConnectorResult ClaudeCodeConnector::disconnect()
     QJsonObject global = globalRead.object;
     bool globalChanges = false;
     if (record.value(kRecordOnboardingSet).toBool() && global.value(kOnboarding) == QJsonValue(true)) {
+        result.keyChanges.append({globalFile, kOnboarding, global.value(kOnboarding),
+                                  record.contains(kRecordOnboardingPrevious) ? record.value(kRecordOnboardingPrevious)
+                                                                             : QJsonValue(QJsonValue::Undefined)});
         if (record.contains(kRecordOnboardingPrevious))
             global.insert(kOnboarding, record.value(kRecordOnboardingPrevious));
         else
@@ -470,6 +480,10 @@ ConnectorResult ClaudeCodeConnector::disconnect()
     }
 
     QString error;
+    if (!stepAllowed(Step::Backup)) {
+        result.message = QStringLiteral("stopped before the backup");
+        return result;
+    }
     if (settingsRead.existed)
         result.backupFile = backup(settingsFile, QStringLiteral("settings.json"), &error);
     if (error.isEmpty() && globalChanges)
@@ -496,6 +510,38 @@ ConnectorResult ClaudeCodeConnector::disconnect()
     result.ok = true;
     result.message = QStringLiteral("Claude Code no longer uses the gateway; its settings are as before connect");
     return result;
+}
+
+namespace {
+
+// Runs connect or disconnect on a copy that stops before its first write.
+template<typename Run> ConnectorResult previewOf(ClaudeCodeConnector copy, Run run)
+{
+    bool reachedWrites = false;
+    copy.setStepHook([&reachedWrites](ClaudeCodeConnector::Step) {
+        reachedWrites = true;
+        return false;
+    });
+    ConnectorResult result = run(copy);
+    if (reachedWrites) {
+        result.ok = true;
+        result.message = result.keyChanges.isEmpty()
+                             ? QStringLiteral("nothing would change")
+                             : QStringLiteral("%1 keys would change").arg(result.keyChanges.size());
+    }
+    return result;
+}
+
+} // namespace
+
+ConnectorResult ClaudeCodeConnector::previewConnect(const ClaudeConnectSettings &settings) const
+{
+    return previewOf(*this, [&settings](ClaudeCodeConnector &copy) { return copy.connect(settings); });
+}
+
+ConnectorResult ClaudeCodeConnector::previewDisconnect() const
+{
+    return previewOf(*this, [](ClaudeCodeConnector &copy) { return copy.disconnect(); });
 }
 
 ClaudeCodeStatus ClaudeCodeConnector::status(const QString &gatewayBaseUrl, const QString &gatewayToken,

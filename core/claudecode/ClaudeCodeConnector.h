@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QMap>
 #include <QProcessEnvironment>
@@ -82,6 +83,15 @@ struct ClaudeCodeStatus
     QJsonObject toJson() const;
 };
 
+// One key connect or disconnect changes, with its value before and after (Undefined: not set).
+struct ConnectorKeyChange
+{
+    QString file; // the settings file or the CLI's global state file
+    QString key;  // an "env" entry, or hasCompletedOnboarding in the global state file
+    QJsonValue before;
+    QJsonValue after;
+};
+
 struct ConnectorResult
 {
     bool ok = false;
@@ -89,6 +99,7 @@ struct ConnectorResult
     QStringList changes;  // "set ANTHROPIC_BASE_URL", "removed ANTHROPIC_API_KEY", ...
     QStringList warnings; // e.g. keys the user changed since connect, left alone
     QString backupFile;
+    QList<ConnectorKeyChange> keyChanges; // the same changes, key by key
 };
 
 // Connects Claude Code to the gateway by merging a few keys into its user settings, and
@@ -106,6 +117,10 @@ public:
 
     ConnectorResult connect(const ClaudeConnectSettings &settings);
     ConnectorResult disconnect();
+    // What connect / disconnect would change, computed by the same code, writing nothing
+    // (they stop before the backup). ok is false when the real call would fail early.
+    ConnectorResult previewConnect(const ClaudeConnectSettings &settings) const;
+    ConnectorResult previewDisconnect() const;
     ClaudeCodeStatus status(const QString &gatewayBaseUrl, const QString &gatewayToken,
                             const QProcessEnvironment &environment) const;
 

@@ -785,6 +785,7 @@ void GatewayServer::respondError(ClientConnection *client, RequestRecord &record
     client->respond(error.httpStatus, headers, body);
     record.status = error.httpStatus;
     record.errorType = error.type;
+    record.errorMessage = error.message;
     finishRecord(record);
     client->deleteLater();
 }

@@ -144,6 +144,7 @@ void ProxyExchange::giveUp(const AttemptStep &step)
         if (!retryAfter.isEmpty())
             headers.append({QByteArrayLiteral("retry-after"), retryAfter});
         m_record.errorType = step.error.type;
+        m_record.errorMessage = step.error.message;
         m_client->respond(m_lastStatus, headers, m_lastBody);
         complete(m_lastStatus);
         return;
@@ -355,6 +356,7 @@ void ProxyExchange::noteEvent(const StreamEvent &event)
             m_record.outputTokens = event.usage.outputTokens;
     } else if (event.type == StreamEvent::Type::Error) {
         m_record.errorType = event.error.type;
+        m_record.errorMessage = event.error.message;
     }
 }
 
@@ -367,6 +369,7 @@ void ProxyExchange::endRelayWithError(const StreamEvent &failure)
     m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
     endAttempt();
     m_record.errorType = failure.error.type;
+    m_record.errorMessage = failure.error.message;
     m_writer->endWithError(failure.error, /*anthropicWire=*/true);
     complete(m_writer->status());
 }
@@ -598,6 +601,7 @@ void ProxyExchange::sendError(const ApiError &error)
     if (m_phase == Phase::Done)
         return;
     m_record.errorType = error.type;
+    m_record.errorMessage = error.message;
     if (!m_client) {
         complete(499);
         return;

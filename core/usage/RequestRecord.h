@@ -25,6 +25,7 @@ struct RequestRecord
     bool stream = false;
     int status = 0; // HTTP status sent (499: the client hung up first)
     QString errorType;
+    QString errorMessage;    // what the client was told, e.g. "Ollama at … refused the connection"
     qint64 inputTokens = -1; // all prompt tokens, cached ones included
     qint64 outputTokens = -1;
     qint64 cacheReadTokens = 0;  // of inputTokens, read from the upstream's prompt cache

@@ -1,19 +1,41 @@
+// The window over a real gateway on loopback and a fake Ollama: the Overview shows the
+// address and copies it, health turns red with what to do when Ollama goes away, config
+// problems appear and clear on reload, the tray's menu asks for things, and closing to the
+// tray keeps serving.
 #include "MainWindow.h"
-#include "RequestLogModel.h"
+#include "FakeOllama.h"
+#include "TestWait.h"
+#include "UiTestSupport.h"
+#include "charts/LiveChart.h"
+#include "config/ConfigLoader.h"
+#include "controllers/GatewayController.h"
+#include "models/DeploymentHealthModel.h"
+#include "models/RequestLogModel.h"
+#include "pages/OverviewPage.h"
+#include "tray/GatewayTray.h"
 #include "usage/RequestRecord.h"
+#include "widgets/ProblemsPanel.h"
 
 #include <catch2/catch.hpp>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QDir>
 #include <QLabel>
+#include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
 #include <QTableView>
+#include <QTemporaryDir>
+#include <QTreeWidget>
 
 using namespace sb;
+using namespace sb::test;
 
 namespace {
 RequestRecord makeRecord(int status, const QString &model, qint64 in, qint64 out)
@@ -32,6 +54,24 @@ RequestRecord makeRecord(int status, const QString &model, qint64 in, qint64 out
         record.errorType = QStringLiteral("api_error");
     return record;
 }
+
+GatewaySetup setupFor(const QString &path)
+{
+    GatewaySetup setup;
+    setup.configPath = path;
+    setup.loaded = ConfigLoader::loadFile(path);
+    setup.tokens = {QStringLiteral("sb-test")};
+    setup.gatewayToken = QStringLiteral("sb-test");
+    setup.portOverride = 0;
+    return setup;
+}
+
+QString text(QWidget *root, const char *name)
+{
+    auto *label = root->findChild<QLabel *>(QLatin1String(name));
+    REQUIRE(label);
+    return label->text();
+}
 } // namespace
 
 TEST_CASE("the request log model keeps the newest requests first, within its capacity")
@@ -46,43 +86,260 @@ TEST_CASE("the request log model keeps the newest requests first, within its cap
     CHECK(model.data(model.index(0, RequestLogModel::InputTokens)).toString() == QStringLiteral("104"));
     CHECK(model.data(model.index(0, RequestLogModel::Duration)).toString() == QStringLiteral("42 ms"));
     CHECK(model.headerData(RequestLogModel::Deployment, Qt::Horizontal).toString() == QStringLiteral("Served by"));
+    CHECK(RequestLogModel::statusText(makeRecord(502, QString(), -1, -1)) == QStringLiteral("502 upstream error"));
+
+    // A failure reads as the message the client got, not as a log line.
+    RequestRecord failed = makeRecord(502, QStringLiteral("claude-opus"), -1, -1);
+    failed.errorMessage =
+        QStringLiteral("Ollama at 127.0.0.1:11434 refused the connection — is `ollama serve` running?");
+    failed.firstTokenMs = -1;
+    model.addRecord(failed);
+    CHECK(model.data(model.index(0, RequestLogModel::Detail)).toString() == failed.errorMessage);
+    CHECK(model.data(model.index(0, RequestLogModel::FirstToken)).toString() == QStringLiteral("–"));
+    CHECK_FALSE(model.data(model.index(0, RequestLogModel::Status), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("in=")));
 }
 
-TEST_CASE("the main window shows the gateway, copies Claude Code's settings and counts requests")
+TEST_CASE("the deployment health model passes the model tester and keeps its rows on refresh")
 {
-    MainWindow window;
+    DeploymentHealthModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    DeploymentHealth row;
+    row.id = QStringLiteral("a");
+    row.state = DeploymentHealth::State::Reachable;
+    row.latencyMs = 4;
+    model.setDeployments({row});
+    CHECK(model.rowCount() == 1);
+    CHECK(model.data(model.index(0, DeploymentHealthModel::Latency)).toString() == QStringLiteral("4 ms"));
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    row.state = DeploymentHealth::State::Unreachable;
+    row.message = QStringLiteral("Ollama at 127.0.0.1:11434 not reachable: is `ollama serve` running?");
+    model.setDeployments({row});
+    CHECK(resets.count() == 0);
+    CHECK(model.data(model.index(0, DeploymentHealthModel::State)).toString() == QStringLiteral("● not reachable"));
+    CHECK(model.data(model.index(0, DeploymentHealthModel::Message)).toString() == row.message);
+    model.setDeployments({});
+    CHECK(model.rowCount() == 0);
+}
+
+TEST_CASE("the overview shows the running gateway, copies its address and token, and turns red when Ollama goes")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    ollama.setTurn(FakeTurn::withText(QStringLiteral("hello")));
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, ollamaConfig(ollama.baseUrl(), {}, QDir(dir.path()).filePath(QStringLiteral("usage.sqlite"))));
+    GatewayController gateway(setupFor(path));
+    gateway.setProbeIntervalMs(200);
+    MainWindow window(&gateway);
+    auto *overview = new OverviewPage(&gateway, &window);
+    window.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), overview);
     window.show();
-    GatewayInfo info;
-    info.baseUrl = QStringLiteral("http://127.0.0.1:4000");
-    info.token = QStringLiteral("sb-test");
-    info.configPath = QStringLiteral("/tmp/config.yaml");
-    window.setGatewayInfo(info);
-    CHECK(window.findChild<QLabel *>(QStringLiteral("statusLabel"))->text().contains(QStringLiteral("running")));
-    CHECK(window.findChild<QLabel *>(QStringLiteral("addressLabel"))
-              ->text()
-              .contains(QStringLiteral("http://127.0.0.1:4000")));
+    gateway.start();
 
-    window.findChild<QPushButton *>(QStringLiteral("copySettingsButton"))->click();
-    const QJsonObject env = QJsonDocument::fromJson(QGuiApplication::clipboard()->text().toUtf8())
-                                .object()
-                                .value(QStringLiteral("env"))
-                                .toObject();
-    CHECK(env.value(QStringLiteral("ANTHROPIC_BASE_URL")).toString() == QStringLiteral("http://127.0.0.1:4000"));
-    CHECK(env.value(QStringLiteral("ANTHROPIC_AUTH_TOKEN")).toString() == QStringLiteral("sb-test"));
+    REQUIRE(waitUntil([&] { return gateway.health().level == GatewayHealth::Level::Healthy; }, 10000));
+    CHECK(text(&window, "statusLabel").contains(QStringLiteral("reachable")));
+    CHECK(text(&window, "addressLabel").contains(gateway.baseUrl()));
+    CHECK(text(&window, "statusHealth").contains(QStringLiteral("1 of 1 deployments reachable")));
+    CHECK(text(&window, "statusAddress") == gateway.baseUrl());
+    auto *healthTable = window.findChild<QTableView *>(QStringLiteral("healthTable"));
+    REQUIRE(healthTable);
+    CHECK(healthTable->model()->data(healthTable->model()->index(0, DeploymentHealthModel::State)).toString() ==
+          QStringLiteral("● reachable"));
 
-    window.addRecord(makeRecord(200, QStringLiteral("claude-opus-5-5"), 1200, 30));
-    window.addRecord(makeRecord(502, QStringLiteral("claude-opus-5-5"), -1, -1));
-    RequestRecord probe = makeRecord(200, QString(), -1, -1);
-    probe.method = QStringLiteral("GET");
-    probe.path = QStringLiteral("/health");
-    window.addRecord(probe);
-    CHECK(window.findChild<QLabel *>(QStringLiteral("countsLabel"))->text() == QStringLiteral("2 requests, 1 failed"));
-    CHECK(RequestLogModel::statusText(makeRecord(502, QString(), -1, -1)) == QStringLiteral("502 upstream error"));
-    CHECK(window.findChild<QTableView *>(QStringLiteral("requestTable"))->model()->rowCount() == 2);
+    window.findChild<QPushButton *>(QStringLiteral("copyUrlButton"))->click();
+    CHECK(QGuiApplication::clipboard()->text() == gateway.baseUrl());
+    window.findChild<QPushButton *>(QStringLiteral("copyTokenButton"))->click();
+    CHECK(QGuiApplication::clipboard()->text() == QStringLiteral("sb-test"));
 
-    GatewayInfo stopped;
-    stopped.error = QStringLiteral("port 4000 is already in use");
-    window.setGatewayInfo(stopped);
-    CHECK(window.findChild<QLabel *>(QStringLiteral("statusLabel"))->text().contains(QStringLiteral("stopped")));
+    // A request through the gateway lands in the table.
+    CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test")) == 200);
+    auto *requests = window.findChild<QTableView *>(QStringLiteral("requestTable"));
+    REQUIRE(waitUntil([&] { return requests->model()->rowCount() == 1; }));
+    CHECK(requests->model()->data(requests->model()->index(0, RequestLogModel::Status)).toString() ==
+          QStringLiteral("200 OK"));
+    CHECK(text(&window, "countsLabel") == QStringLiteral("1 requests, 0 failed"));
+    // A local model costs nothing, and the table says so (priced as the gateway prices it).
+    CHECK(requests->model()->data(requests->model()->index(0, RequestLogModel::Cost)).toString() ==
+          QStringLiteral("$0"));
+    // The charts get the snapshots.
+    auto *chart = window.findChild<LiveChart *>(QStringLiteral("requestChart"));
+    REQUIRE(chart);
+    REQUIRE(waitUntil([&] { return chart->pointCount(QStringLiteral("requests")) > 0; }));
+    // The spend log is read off the GUI thread, once its batch has landed.
+    REQUIRE(waitUntil(
+        [&] {
+            gateway.refreshSpend();
+            return gateway.spend().available && gateway.spend().requestsToday == 1;
+        },
+        10000));
+    CHECK(text(&window, "costLabel").contains(QStringLiteral("Today $0.00")));
+
+    // Ollama stops: the next failure and the probes turn the state red, saying what to do.
+    ollama.refuse();
+    CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test")) >= 500);
+    REQUIRE(waitUntil([&] { return gateway.health().level == GatewayHealth::Level::Down; }, 10000));
+    CHECK(text(&window, "statusLabel").contains(QStringLiteral("is `ollama serve` running?")));
+    CHECK(text(&window, "statusHealth").contains(QStringLiteral("0 of 1 deployments reachable")));
+    REQUIRE(waitUntil([&] { return requests->model()->rowCount() == 2; }));
+    CHECK(requests->model()
+              ->data(requests->model()->index(0, RequestLogModel::Detail))
+              .toString()
+              .contains(QStringLiteral("Ollama")));
+
+    REQUIRE(ollama.restart());
+    // Back again: green after a probe once the cooldown is over.
+    REQUIRE(waitUntil([&] { return gateway.health().level == GatewayHealth::Level::Healthy; }, 15000));
+
+    // Stop: the buttons follow.
+    window.findChild<QPushButton *>(QStringLiteral("stopButton"))->click();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Stopped; }));
+    CHECK(text(&window, "statusLabel").contains(QStringLiteral("stopped")));
     CHECK_FALSE(window.findChild<QPushButton *>(QStringLiteral("copyTokenButton"))->isEnabled());
+    CHECK(window.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
+}
+
+TEST_CASE("a config with an error opens the window with its problems; fixing it starts the gateway")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, QStringLiteral("model_list:\n"
+                                  "  - model_name: main\n"
+                                  "    litellm_params: {model: ollama/m, api_base: '%1', num_ctx: \"lots\"}\n")
+                       .arg(ollama.baseUrl())
+                       .toUtf8());
+    GatewayController gateway(setupFor(path));
+    REQUIRE_FALSE(gateway.problems().isEmpty());
+    OverviewPage overview(&gateway);
+    overview.show();
+    gateway.start();
+    CHECK(gateway.state() == ProxyService::State::Stopped);
+    CHECK(gateway.health().level == GatewayHealth::Level::Failed);
+    CHECK_FALSE(overview.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
+    auto *panel = overview.findChild<ProblemsPanel *>(QStringLiteral("problemsPanel"));
+    REQUIRE(panel);
+    CHECK(panel->isVisible());
+    auto *list = overview.findChild<QTreeWidget *>(QStringLiteral("problemsList"));
+    REQUIRE(list->topLevelItemCount() >= 1);
+    CHECK(list->topLevelItem(0)->text(0) == QStringLiteral("error"));
+    CHECK(list->topLevelItem(0)->text(1) == QStringLiteral("config.yaml:3"));
+    CHECK(list->topLevelItem(0)->text(2).contains(QStringLiteral("num_ctx")));
+
+    saveFile(path, ollamaConfig(ollama.baseUrl()));
+    QSignalSpy changes(&gateway, &GatewayController::configChanged);
+    overview.findChild<QPushButton *>(QStringLiteral("reloadConfigButton"))->click();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
+    CHECK(gateway.problems().isEmpty());
+    CHECK_FALSE(panel->isVisible());
+    CHECK(changes.count() >= 1);
+    CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test")) == 200);
+
+    // A saved change is applied and described; a broken save keeps the good config serving.
+    saveFile(path, ollamaConfig(ollama.baseUrl(), QStringLiteral("router_settings: {routing_strategy: least-busy}\n")));
+    QSignalSpy notices(&gateway, &GatewayController::notice);
+    REQUIRE(waitUntil(
+        [&] {
+            for (const QList<QVariant> &args : notices) {
+                if (args.first().toString().contains(QStringLiteral("routing strategy")))
+                    return true;
+            }
+            return false;
+        },
+        10000));
+    saveFile(path, "model_list: [\n");
+    REQUIRE(waitUntil([&] { return !gateway.problems().isEmpty(); }, 10000));
+    CHECK(panel->isVisible());
+    CHECK(gateway.state() == ProxyService::State::Running);
+    CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test")) == 200);
+}
+
+TEST_CASE("the tray's menu asks for things and its look follows the state")
+{
+    GatewayTray tray;
+    QSignalSpy show(&tray, &GatewayTray::showWindowRequested);
+    QSignalSpy start(&tray, &GatewayTray::startRequested);
+    QSignalSpy stop(&tray, &GatewayTray::stopRequested);
+    QSignalSpy quit(&tray, &GatewayTray::quitRequested);
+    auto action = [&tray](const char *name) {
+        auto *found = tray.menu()->findChild<QAction *>(QLatin1String(name));
+        REQUIRE(found);
+        return found;
+    };
+    action("trayOpen")->trigger();
+    CHECK(show.count() == 1);
+    tray.setRunning(false);
+    action("trayStartStop")->trigger();
+    CHECK(start.count() == 1);
+    tray.setRunning(true);
+    CHECK(action("trayStartStop")->text() == QStringLiteral("Stop gateway"));
+    action("trayStartStop")->trigger();
+    CHECK(stop.count() == 1);
+    action("trayQuit")->trigger();
+    CHECK(quit.count() == 1);
+    tray.setTokensPerSecond(42.4);
+    CHECK(action("traySpeed")->text() == QStringLiteral("42 output tokens/s now"));
+    // Claude Code entries only when a handler exists.
+    CHECK_FALSE(action("trayConnect")->isVisible());
+    tray.setClaudeCodeEntries(true, false);
+    CHECK(action("trayConnect")->isVisible());
+    CHECK_FALSE(action("trayDisconnect")->isVisible());
+    tray.setLook(GatewayTray::Look::Problem, QStringLiteral("Ollama not reachable"));
+    CHECK(tray.look() == GatewayTray::Look::Problem);
+}
+
+TEST_CASE("closing the window to the tray keeps the gateway serving; pages and geometry are remembered")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, ollamaConfig(ollama.baseUrl()));
+    GatewayController gateway(setupFor(path));
+    {
+        MainWindow window(&gateway);
+        window.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), new OverviewPage(&gateway));
+        auto *second = new QWidget;
+        second->setObjectName(QStringLiteral("page-second"));
+        window.addPage(QStringLiteral("second"), QStringLiteral("Second"), QString(), second);
+        window.setCloseToTray(true);
+        window.resize(820, 510);
+        window.show();
+        gateway.start();
+        REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }));
+        CHECK(window.showPage(QStringLiteral("second")));
+        CHECK(window.findChild<QStackedWidget *>(QStringLiteral("pages"))->currentWidget()->isAncestorOf(second));
+        CHECK(second->isVisible());
+        CHECK_FALSE(window.showPage(QStringLiteral("nope")));
+
+        QSignalSpy toTray(&window, &MainWindow::closedToTray);
+        QSignalSpy quit(&window, &MainWindow::quitRequested);
+        window.close();
+        CHECK(toTray.count() == 1);
+        CHECK(quit.count() == 0);
+        CHECK_FALSE(window.isVisible());
+        CHECK(gateway.state() == ProxyService::State::Running);
+        CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test")) == 200);
+
+        // Without the tray, closing asks to quit.
+        window.show();
+        window.setCloseToTray(false);
+        window.close();
+        CHECK(quit.count() == 1);
+    }
+    MainWindow again(&gateway);
+    again.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), new QWidget);
+    again.addPage(QStringLiteral("second"), QStringLiteral("Second"), QString(), new QWidget);
+    again.restoreState();
+    CHECK(again.currentPage() == QStringLiteral("second"));
+    CHECK(QSettings().value(QStringLiteral("window/geometry")).toByteArray().size() > 0);
+    // The menu's View entries switch pages by shortcut.
+    auto *first = again.findChild<QAction *>(QStringLiteral("actionPage-overview"));
+    REQUIRE(first);
+    CHECK(first->shortcut() == QKeySequence(QStringLiteral("Ctrl+1")));
+    first->trigger();
+    CHECK(again.currentPage() == QStringLiteral("overview"));
 }

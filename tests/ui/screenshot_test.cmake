@@ -4,16 +4,20 @@ string(RANDOM LENGTH 8 suffix)
 set(home "${CMAKE_CURRENT_BINARY_DIR}/gui-home-${suffix}")
 file(MAKE_DIRECTORY "${home}")
 file(REMOVE "${OUT}")
+set(page_args)
+if(PAGE)
+    set(page_args --page ${PAGE})
+endif()
 set(env ${CMAKE_COMMAND} -E env HOME=${home} SWITCHBOARD_SECRETS_BACKEND=file --unset=XDG_CONFIG_HOME)
 if(MODE STREQUAL "xvfb")
     if(NOT XVFB_RUN)
         message(FATAL_ERROR "xvfb-run is not installed (Debian package xvfb)")
     endif()
     execute_process(COMMAND ${env} --unset=QT_QPA_PLATFORM ${XVFB_RUN} -a -s "-screen 0 1024x700x24"
-                            ${APP} --port 0 --screenshot ${OUT}
+                            ${APP} --port 0 ${page_args} --screenshot ${OUT}
                     RESULT_VARIABLE result TIMEOUT 45)
 else()
-    execute_process(COMMAND ${env} QT_QPA_PLATFORM=offscreen ${APP} --port 0 --screenshot ${OUT}
+    execute_process(COMMAND ${env} QT_QPA_PLATFORM=offscreen ${APP} --port 0 ${page_args} --screenshot ${OUT}
                     RESULT_VARIABLE result TIMEOUT 45)
 endif()
 file(REMOVE_RECURSE "${home}")

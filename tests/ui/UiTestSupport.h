@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+class QTemporaryDir;
+
+namespace sb::test {
+
+// QSettings of the UI tests go to a throw-away folder, never the user's.
+void isolateSettings(const QTemporaryDir &dir);
+// A config file with one Ollama deployment at `apiBase`; usage off unless a spend log is given.
+QByteArray ollamaConfig(const QString &apiBase, const QString &extra = {}, const QString &usageDb = {});
+void saveFile(const QString &path, const QByteArray &text);
+// POST /v1/messages to the gateway and wait for the status (0: no answer in time).
+int postMessage(const QString &baseUrl, const QString &token, const QString &model = QStringLiteral("main"));
+
+} // namespace sb::test
