@@ -4,6 +4,8 @@
 #include "GuardedTcpServer.h"
 #include "TokenCountExchange.h"
 #include "UpstreamProbe.h"
+#include "cache/CacheKey.h"
+#include "cache/ResponseCache.h"
 #include "config/ConfigLoader.h"
 #include "protocol/IdGenerator.h"
 #include "protocol/ResponseStreamer.h"
@@ -11,9 +13,7 @@
 #include "routing/RoutingStrategy.h"
 #include "upstream/HttpClientPool.h"
 #include "upstream/UpstreamAdapter.h"
-#include "usage/CacheKey.h"
 #include "usage/CostCalculator.h"
-#include "usage/ResponseCache.h"
 #include "usage/UsageTap.h"
 
 #include <QDateTime>
@@ -43,6 +43,24 @@ GuardedTcpServer::Limits tcpLimits(const GatewayConfig &config)
 
 // Cost-based routing compares the cost report's own prices (pricing_file included); other
 // strategies need none, so the price table is read only for that one.
+bool containsImage(const std::vector<ContentPart> &parts)
+{
+    for (const ContentPart &part : parts) {
+        if (part.kind == ContentPart::Kind::Image || containsImage(part.resultParts))
+            return true;
+    }
+    return false;
+}
+
+bool containsImage(const Request &request)
+{
+    for (const Message &message : request.messages) {
+        if (containsImage(message.content))
+            return true;
+    }
+    return false;
+}
+
 std::shared_ptr<Router> makeRouter(const GatewayConfig &config)
 {
     Router::PriceOf priceOf;
@@ -467,23 +485,34 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     RouteRequest route;
     route.model = record.clientModel;
     route.sessionId = record.sessionId;
+    // Routing reads the decoded request; only a body the decoder refused (it can still pass
+    // through to an Anthropic-format upstream) is read raw.
+    const Request &canonical = clientRequest.canonical;
+    const bool decoded = !clientRequest.decodeError;
     if (route.sessionId.isEmpty()) {
         // Claude Code also puts its session id inside metadata.user_id (a JSON string).
         const QString userId =
-            body->value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString();
+            decoded ? canonical.userId
+                    : body->value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString();
         if (userId.startsWith(QLatin1Char('{')))
             route.sessionId =
                 QJsonDocument::fromJson(userId.toUtf8()).object().value(QStringLiteral("session_id")).toString();
     }
     route.requestClass = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-request-class")));
     route.agentId = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-agent-id")));
-    const QString thinking =
-        body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
-    route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive") ||
-                     !body->value(QStringLiteral("reasoning_effort")).isUndefined();
-    // Only scenario rules look at images: scan the body only when one of them asks.
+    if (decoded) {
+        // OpenAI's reasoning_effort has no canonical field (nothing translates it): its presence
+        // alone marks a thinking request.
+        route.thinking = canonical.thinking.mode != ThinkingConfig::Mode::Off ||
+                         (dialect == ClientDialect::OpenAi && body->contains(QStringLiteral("reasoning_effort")));
+    } else {
+        const QString thinking =
+            body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
+        route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive");
+    }
+    // Only scenario rules look at images.
     if (m_routesWantImages)
-        route.hasImage = request.body().contains("\"image");
+        route.hasImage = decoded ? containsImage(canonical) : request.body().contains("\"image");
     route.estimatedTokens = qMax<qint64>(1, request.body().size() / 4);
     route.token = presentedToken(request);
 
@@ -625,9 +654,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
         m_exchanges.remove(exchange);
         m_waiting.removeAll(exchange);
         ++m_finishedSinceTrim;
-        if (m_usage)
-            m_usage->requestFinished(done);
-        Q_EMIT requestFinished(done);
+        deliverRecord(done);
     });
     exchange->start(std::move(clientRequest), route, plan);
 }
@@ -818,6 +845,13 @@ void GatewayServer::respondError(ClientConnection *client, RequestRecord &record
 void GatewayServer::finishRecord(RequestRecord &record)
 {
     record.totalMs = qMax<qint64>(0, record.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    deliverRecord(record);
+}
+
+void GatewayServer::deliverRecord(const RequestRecord &record)
+{
+    // The one way out for a finished request, whichever path answered it: the usage tap
+    // (spend log, live stats, metrics), then the service's listeners.
     if (m_usage)
         m_usage->requestFinished(record);
     Q_EMIT requestFinished(record);

@@ -73,6 +73,7 @@ private:
     void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect, const ApiError &error);
     void respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body);
     void finishRecord(RequestRecord &record);
+    void deliverRecord(const RequestRecord &record);
     std::optional<QJsonObject> parseBody(const QHttpServerRequest &request, ClientConnection *client,
                                          RequestRecord &record, ClientDialect dialect);
 
