@@ -3,6 +3,7 @@
 #include "config/ConfigLoader.h"
 #include "routing/Router.h"
 #include "routing/RoutingTable.h"
+#include "server/BindPolicy.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -28,10 +29,8 @@ ClaudeCodeSetup ClaudeCodeSetup::forGateway(const GatewayConfig &config, const Q
 
 QString ClaudeCodeSetup::baseUrlFor(const QString &host, quint16 port)
 {
-    QString reachable = host;
-    // A wildcard listen address is reached on loopback, as `switchboard claude` does.
-    if (reachable.isEmpty() || reachable == QLatin1String("0.0.0.0") || reachable == QLatin1String("::"))
-        reachable = QStringLiteral("127.0.0.1");
+    // A wildcard listen address is dialled on loopback, as `switchboard claude` does (CommandSetup).
+    const QString reachable = host.isEmpty() ? QStringLiteral("127.0.0.1") : BindPolicy::localDialHost(host);
     return QStringLiteral("http://%1:%2").arg(reachable).arg(port);
 }
 

@@ -12,7 +12,7 @@
 namespace sb {
 
 // What the Claude Code page works with: where Claude Code's files are, and the gateway it
-// connects to. forGateway() builds it the way `switchboard claude …` does (app/MachineCommands.cpp).
+// connects to. forGateway() builds it the way `switchboard claude …` does (app/commands/CommandSetup.cpp).
 struct ClaudeCodeSetup
 {
     ClaudeCodePaths paths;
