@@ -1,14 +1,17 @@
 #include "SettingsController.h"
 
+#include "config/ConfigEditor.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigSchema.h"
 #include "secrets/SecretStore.h"
 #include "server/BindPolicy.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFutureWatcher>
 #include <QHostAddress>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QSettings>
 #include <QUrl>
 #include <QtConcurrent>
@@ -226,7 +229,9 @@ QMap<QString, QString> SettingsController::saveConfigFields(const QMap<QString, 
         const auto [error, loaded] = watcher->result();
         if (loaded.ok()) {
             m_setup.config = loaded.config;
-            Q_EMIT configChanged();
+            // After a failed save the page keeps what was typed, for another try.
+            if (error.isEmpty())
+                Q_EMIT configChanged();
         }
         Q_EMIT configSaved(error.isEmpty(), error.isEmpty()
                                                 ? tr("Saved to %1. The gateway reloads the file; a new address or port "
@@ -235,13 +240,28 @@ QMap<QString, QString> SettingsController::saveConfigFields(const QMap<QString, 
                                                 : error);
     });
     watcher->setFuture(QtConcurrent::run([path, writer, writes] {
+        // One Save is one change to the file: each write keeps its own backup, so the file as
+        // it was before the first one is kept here to be the backup (or put back on failure).
+        QFile file(path);
+        const QByteArray original = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        file.close();
         QString error;
+        int done = 0;
         for (const auto &write : writes) {
             const auto written = writer->setValue(path, write.first, write.second);
             if (!written) {
                 error = written.error();
                 break;
             }
+            ++done;
+        }
+        if (done > 0 && !original.isEmpty()) {
+            const QString target = error.isEmpty() ? ConfigEditor::backupPath(path) : path;
+            QSaveFile save(target);
+            const bool restored =
+                save.open(QIODevice::WriteOnly) && save.write(original) == original.size() && save.commit();
+            if (!error.isEmpty())
+                error += restored ? tr(" Nothing was changed.") : tr(" The file may be partly changed.");
         }
         return qMakePair(error, ConfigLoader::loadFile(path, placeholderSecret));
     }));
