@@ -299,7 +299,8 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("router_settings.default_fallbacks", T::StringList, "Same as litellm_settings.default_fallbacks"),
     Decl("router_settings.enable_pre_call_checks", T::Bool, "LiteLLM: skip deployments too small for the prompt")
         .noEffect("has no effect: deployments whose context is smaller than the prompt are always skipped"),
-    Decl("router_settings.max_parallel_requests", T::Int, "Same as litellm_settings.max_parallel_requests")
+    Decl("router_settings.max_parallel_requests", T::Int,
+         "Same as litellm_settings.max_parallel_requests (and wins over it)")
         .unit("requests")
         .def(d::kMaxParallelRequests)
         .atLeast(0)
@@ -321,7 +322,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("general_settings.store_model_in_db", T::Bool, "LiteLLM: keep models in the database")
         .noEffect("has no effect: models are read from this file"),
     Decl("general_settings.global_max_parallel_requests", T::Int,
-         "Same as litellm_settings.max_parallel_requests (which wins)")
+         "Same as litellm_settings.max_parallel_requests; this one wins")
         .unit("requests")
         .def(d::kMaxParallelRequests)
         .atLeast(0)

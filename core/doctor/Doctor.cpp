@@ -21,11 +21,9 @@ Doctor::Doctor(QObject *parent)
     });
 }
 
-Doctor::~Doctor()
-{
-    // The worker holds only copies; waiting keeps `claude --version` from outliving the run.
-    m_claudeCode->waitForFinished();
-}
+// Not waiting for the Claude Code worker: it holds only copies, and a GUI closing its doctor
+// page must not sit out a slow `claude --version`.
+Doctor::~Doctor() = default;
 
 bool Doctor::isRunning() const
 {

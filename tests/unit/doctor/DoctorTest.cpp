@@ -140,3 +140,28 @@ TEST_CASE("a gateway that never answers costs the caller nothing and fails after
     CHECK(checks.at(1).detail.contains(QStringLiteral("refused the connection")));
     CHECK_FALSE(doctorPassed(checks));
 }
+
+TEST_CASE("a doctor destroyed in the middle of a run takes no time and says nothing", "[doctor]")
+{
+    QTemporaryDir home;
+    REQUIRE(home.isValid());
+    FakeHttpServer gateway;
+    REQUIRE(gateway.isListening());
+    gateway.setHandler("GET", "/v1/models", [](const RecordedRequest &) {
+        FakeReply reply;
+        reply.hang = true;
+        return reply;
+    });
+    bool finished = false;
+    QElapsedTimer clock;
+    {
+        Doctor doctor;
+        QObject::connect(&doctor, &Doctor::finished, &doctor, [&finished] { finished = true; });
+        REQUIRE(doctor.run(inputsFor(home, gateway.baseUrl(), gateway.baseUrl())));
+        REQUIRE(waitUntil([&] { return gateway.requestCount() >= 1; }, 5000));
+        clock.start();
+    }
+    CHECK(clock.elapsed() < 100);
+    spinFor(200);
+    CHECK_FALSE(finished);
+}
