@@ -87,9 +87,11 @@ QList<ClaudeModelRoute> ClaudeCodeController::modelRoutes() const
 
 QList<ClaudeModelRoute> ClaudeCodeController::modelRoutesFor(const GatewayConfig &config)
 {
-    // Claude Code's own names for its three tiers when no ANTHROPIC_DEFAULT_*_MODEL is set.
+    // One Claude id per tier. claude-opus-5-5 is Claude Code 2.1.332's built-in default
+    // (shared/reference/CLAUDE-CODE-FACTS.md); the others are current ids of their tier. Set
+    // ANTHROPIC_DEFAULT_*_MODEL values are sent verbatim instead.
     const QList<QPair<QString, QString>> names{
-        {QStringLiteral("Opus"), QStringLiteral("claude-opus-4-1")},
+        {QStringLiteral("Opus"), QStringLiteral("claude-opus-5-5")},
         {QStringLiteral("Sonnet"), QStringLiteral("claude-sonnet-4-5")},
         {QStringLiteral("Haiku"), QStringLiteral("claude-haiku-4-5")},
     };

@@ -59,7 +59,7 @@ public:
     ClaudeConnectSettings connectSettings() const;
     // {"env": {…}} built from connectSettings().environmentKeys(), for the clipboard.
     QString settingsSnippet() const;
-    // Opus, Sonnet and Haiku as Claude Code names them by default, resolved without sending anything.
+    // One Claude model id per tier (Opus, Sonnet, Haiku), resolved without sending anything.
     QList<ClaudeModelRoute> modelRoutes() const;
     static QList<ClaudeModelRoute> modelRoutesFor(const GatewayConfig &config);
 
