@@ -137,7 +137,11 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     m_cost = new QLabel(content);
     m_cost->setObjectName(QStringLiteral("costLabel"));
     m_cost->setToolTip(tr("From the spend log. Saved: what the same tokens would cost at Anthropic's list price"));
-    chartHead->addWidget(m_cost);
+    // Wraps rather than widen the page: at 800x500 the one-line figure pushed the whole page
+    // into a horizontal scroll.
+    m_cost->setWordWrap(true);
+    m_cost->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    chartHead->addWidget(m_cost, 1);
     chartHead->addSpacing(12);
     m_window = new QComboBox(content);
     m_window->setObjectName(QStringLiteral("chartWindow"));
@@ -263,7 +267,7 @@ void OverviewPage::showSpend(const SpendSummary &spend)
         m_cost->setText(tr("Cost: nothing spent yet"));
         return;
     }
-    m_cost->setText(tr("Today %1 · this month %2 · saved this month vs Anthropic list price %3")
+    m_cost->setText(tr("Today %1 · this month %2, %3 less than at Anthropic's list price")
                         .arg(money(spend.costTodayUsd), money(spend.costMonthUsd), money(spend.savedMonthUsd)));
 }
 
