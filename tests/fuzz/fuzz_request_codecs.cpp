@@ -1,0 +1,49 @@
+// A client's request body in either dialect (the first byte picks it): the decoder answers a
+// request or a described error, and a decoded request survives encode → decode for every
+// upstream dialect; encoding what was decoded and decoding it again is stable.
+#include "FuzzSupport.h"
+#include "protocol/anthropic/AnthropicRequestCodec.h"
+#include "protocol/ollama/OllamaRequestCodec.h"
+#include "protocol/openai/OpenAiRequestCodec.h"
+
+#include <QJsonDocument>
+
+using namespace sb;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz::ensureApplication();
+    if (size < 1)
+        return 0;
+    const bool openAi = data[0] & 1;
+    const QJsonDocument document =
+        QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1)));
+    if (!document.isObject())
+        return 0;
+    Request request;
+    const std::optional<ApiError> error = openAi ? OpenAiRequestCodec::decode(document.object(), request)
+                                                 : AnthropicRequestCodec::decode(document.object(), request);
+    if (error) {
+        fuzz::require(!error->message.isEmpty(), "a refused request says why");
+        fuzz::require(error->httpStatus >= 400 && error->httpStatus < 600, "a refusal has an error status");
+        return 0;
+    }
+    // Every upstream encoding of a decoded request is a JSON object that serialises.
+    (void)QJsonDocument(OpenAiRequestCodec::encode(request)).toJson(QJsonDocument::Compact);
+    (void)QJsonDocument(OllamaRequestCodec::encode(request, OllamaOptions{})).toJson(QJsonDocument::Compact);
+
+    // Round trip through the Anthropic encoding: encode(decode(x)) is a fixed point.
+    const QJsonObject once = AnthropicRequestCodec::encode(request);
+    Request again;
+    fuzz::require(!AnthropicRequestCodec::decode(once, again).has_value(), "an encoded request decodes");
+    fuzz::require(AnthropicRequestCodec::encode(again) == once, "encode(decode(encode(r))) == encode(r)");
+
+    // And through the OpenAI encoding, which a decoded OpenAI request must survive too.
+    if (openAi) {
+        const QJsonObject openAiOnce = OpenAiRequestCodec::encode(request);
+        Request back;
+        fuzz::require(!OpenAiRequestCodec::decode(openAiOnce, back).has_value(), "an encoded OpenAI request decodes");
+        fuzz::require(OpenAiRequestCodec::encode(back) == openAiOnce, "OpenAI encode is stable after a round trip");
+    }
+    return 0;
+}
