@@ -51,7 +51,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     phase_done "installing ${#missing[@]} packages"
 fi
 
-cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# SWITCHBOARD_CMAKE_ARGS: extra configure options, split at spaces (the fresh-machine test's
+# `deb` mode passes -DSWITCHBOARD_BUILD_TESTS=OFF: a package needs no tests built).
+# shellcheck disable=SC2086
+cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${SWITCHBOARD_CMAKE_ARGS:-} >/dev/null
 # A CMake package found here but not installed by the list above would be missing on a fresh
 # machine: fail now, naming it, rather than there.
 if [ -z "${SWITCHBOARD_SKIP_DEPS_GUARD:-}" ]; then
