@@ -147,11 +147,13 @@ configure_root "$root"
 # made now, while the first root builds.
 install_root=""
 install_root_pid=""
+fresh_out="${FRESH_OUT:-/var/tmp/switchboard-fresh-out}"
 if [[ " ${modes[*]} " == *" deb "* ]]; then
     install_root=$(mktemp -d /var/tmp/switchboard-fresh-install.XXXXXX)
     roots+=("$install_root")
     echo "fresh-machine-test: making the second pristine root in $install_root (in the background)"
-    make_root "$install_root" >"$root.install-root.log" 2>&1 &
+    mkdir -p "$fresh_out"
+    make_root "$install_root" >"$fresh_out/install-root.log" 2>&1 &
     install_root_pid=$!
     background_pids+=("$install_root_pid")
 fi
@@ -230,7 +232,7 @@ wait_for_liveliness() {
 }
 
 deb_mode() {
-    local out="${FRESH_OUT:-/var/tmp/switchboard-fresh-out}" deb name port answer
+    local out="$fresh_out" deb name port answer
     mkdir -p "$out"
     # Build: the quickstart installs the build dependencies and builds (reusing the build of
     # run/test when they ran first); tests are left out when only the package is wanted.
@@ -252,12 +254,11 @@ deb_mode() {
     # Install in the second pristine root: apt must find every runtime dependency itself.
     if ! wait "$install_root_pid"; then
         echo "fresh-machine-test: making the second root failed:" >&2
-        tail -n 30 "$root.install-root.log" >&2
+        tail -n 30 "$fresh_out/install-root.log" >&2
         return 1
     fi
     install_root_pid=""
     background_pids=()
-    rm -f "$root.install-root.log"
     configure_root "$install_root"
     mount_root "$install_root"
     cp "$out/$name" "$install_root/tmp/$name"
