@@ -28,7 +28,10 @@ phase_done() {
 # Qt6Charts needs Qt6OpenGL's CMake files (libqt6opengl6-dev), which qt6-base-dev only recommends.
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev libqt6opengl6-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
-          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev libsqlite3-dev)
+          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev libsqlite3-dev
+          file)
+# `file`: cpack -G DEB runs it to find the ELF files whose dependencies dpkg-shlibdeps computes
+# (dpkg-shlibdeps itself comes with build-essential's dpkg-dev).
 if [ "$mode" = "test" ]; then
     # Xvfb runs and screenshots the window without a display; the cache tests start their own
     # redis-server on a free port.
