@@ -76,6 +76,9 @@ while IFS='=' read -r key value; do
     name="${key%%:*}"
     name="${name%_DIR}"
     [ -d "$value" ] || continue
+    # The build tree itself (CMAKE_CACHEFILE_DIR; CPack writes CPackConfig.cmake there) is no
+    # package.
+    case "$(readlink -f "$value")/" in "$(readlink -f "$build_dir")"/*) continue ;; esac
     file=""
     for candidate in "$value/${name}Config.cmake" "$value/${name,,}-config.cmake"; do
         if [ -f "$candidate" ]; then file="$candidate"; break; fi

@@ -28,7 +28,10 @@ phase_done() {
 # Qt6Charts needs Qt6OpenGL's CMake files (libqt6opengl6-dev), which qt6-base-dev only recommends.
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev libqt6opengl6-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
-          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev libsqlite3-dev)
+          qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev libsqlite3-dev
+          file)
+# `file`: cpack -G DEB runs it to find the ELF files whose dependencies dpkg-shlibdeps computes
+# (dpkg-shlibdeps itself comes with build-essential's dpkg-dev).
 if [ "$mode" = "test" ]; then
     # Xvfb runs and screenshots the window without a display; the cache tests start their own
     # redis-server on a free port.
@@ -51,7 +54,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     phase_done "installing ${#missing[@]} packages"
 fi
 
-cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# SWITCHBOARD_CMAKE_ARGS: extra configure options, split at spaces (the fresh-machine test's
+# `deb` mode passes -DSWITCHBOARD_BUILD_TESTS=OFF: a package needs no tests built).
+# shellcheck disable=SC2086
+cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${SWITCHBOARD_CMAKE_ARGS:-} >/dev/null
 # A CMake package found here but not installed by the list above would be missing on a fresh
 # machine: fail now, naming it, rather than there.
 if [ -z "${SWITCHBOARD_SKIP_DEPS_GUARD:-}" ]; then
