@@ -2,19 +2,11 @@
 
 #include "config/ConfigLoader.h"
 #include "secrets/SecretStore.h"
+#include "server/BindPolicy.h"
 
 #include <QFileInfo>
-#include <QHostAddress>
 
 namespace sb {
-
-bool GatewayLaunch::isLoopback(const QString &host)
-{
-    if (host.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress address(host);
-    return !address.isNull() && address.isLoopback();
-}
 
 GatewayLaunch GatewayLaunch::prepare(const QString &configOption, const QString &hostOption, int portOption)
 {
@@ -55,12 +47,9 @@ GatewayLaunch GatewayLaunch::prepare(const QString &configOption, const QString 
     if (!config.masterKey.isEmpty())
         launch.tokens.append(config.masterKey);
 
-    if (!isLoopback(config.host) && config.masterKey.isEmpty()) {
-        launch.error = QStringLiteral("refusing to listen on %1 without general_settings.master_key: anyone "
-                                      "on the network could use your models and keys. Set a master_key, or "
-                                      "listen on 127.0.0.1")
-                           .arg(config.host);
-    }
+    const Expected<void, QString> listen = BindPolicy::checkListen(config.host, config.masterKey);
+    if (!listen)
+        launch.error = listen.error();
     return launch;
 }
 

@@ -21,9 +21,9 @@ struct GatewayLaunch
     bool secretsInFile = false;
     QString error; // set when the gateway must not start
 
-    // --host / --port override the file when given (empty / 0: keep the file's).
+    // --host / --port override the file when given (empty / -1: keep the file's). Where it may
+    // listen is BindPolicy's rule.
     static GatewayLaunch prepare(const QString &configOption, const QString &hostOption, int portOption);
-    static bool isLoopback(const QString &host);
 };
 
 } // namespace sb

@@ -1,5 +1,7 @@
 #include "JsonFile.h"
 
+#include "JsonTextEdit.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -130,6 +132,22 @@ bool JsonFile::write(const QString &path, const QJsonObject &object, QString *er
         return false;
     }
     const bool created = !info.exists();
+    // Only what changes is rewritten: values we do not own keep their exact bytes (Qt's JSON
+    // would round 2^53+1, turn 1.0 into 1 and -0 into 0, and sort the keys).
+    QByteArray text;
+    if (!created) {
+        QFile current(target);
+        if (current.open(QIODevice::ReadOnly)) {
+            const QByteArray original = current.readAll();
+            if (!original.trimmed().isEmpty()) {
+                Expected<QByteArray, QString> edited = JsonTextEdit::rewrite(original, object);
+                if (edited)
+                    text = std::move(edited).value();
+            }
+        }
+    }
+    if (text.isEmpty())
+        text = QJsonDocument(object).toJson(QJsonDocument::Indented);
     QSaveFile file(target);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
@@ -140,7 +158,7 @@ bool JsonFile::write(const QString &path, const QJsonObject &object, QString *er
     // give it 0666 & ~umask). An existing file keeps the mode its owner chose.
     if (created)
         file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(QJsonDocument(object).toJson(QJsonDocument::Indented));
+    file.write(text);
     if (!file.commit()) {
         if (error)
             *error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());

@@ -88,7 +88,13 @@ private:
     QStringList loadGroupList(const YAML::Node &node, const QString &key);
     void loadRoutes(const YAML::Node &routes);
     bool isGroup(const QString &name) const;
-    std::optional<qint64> nonNegativeInt(const YAML::Node &node, const QString &key);
+
+    // Values read through the schema: `key` is the shown path ("model_list[2].litellm_params.rpm"),
+    // the schema's type and bounds apply, and every fallback or clamp is reported.
+    std::optional<double> number(const YAML::Node &node, const QString &key);
+    std::optional<qint64> integer(const YAML::Node &node, const QString &key);
+    std::optional<bool> boolean(const YAML::Node &node, const QString &key);
+    std::optional<double> bounded(const YAML::Node &node, const QString &key, double value);
 
     QString m_file;
     const SecretResolver &m_secrets;
@@ -159,7 +165,7 @@ void Loader::validate(const YAML::Node &node, const QString &schemaPath, const Q
         return;
     }
     if (key->status != ConfigSchema::Status::Active && !node.IsNull())
-        warn(node, shownPath, QLatin1String(key->note));
+        warn(node, shownPath, QString::fromUtf8(key->note));
 
     if (key->type == ConfigSchema::Type::Map && node.IsMap()) {
         for (const auto &entry : node) {
@@ -350,75 +356,69 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
 
     if (const auto key = resolveString(params["api_key"], paramsKey + QStringLiteral(".api_key")))
         deployment.apiKey = *key;
-    bool contextSet = false;
-    if (const auto ctx = resolveInt(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"))) {
-        deployment.contextLength = int(*ctx);
-        contextSet = true;
-    }
+    // The context comes from num_ctx, else model_info.max_input_tokens; both share its bounds.
+    // (YAML::Node's assignment writes into the node it refers to, so no Node is reassigned.)
+    const bool contextFromInfo = !params["num_ctx"];
+    QString contextKey = paramsKey + QStringLiteral(".num_ctx");
+    std::optional<qint64> context = resolveInt(params["num_ctx"], contextKey);
     const YAML::Node info = item["model_info"];
     if (info && info.IsMap()) {
-        if (!params["num_ctx"]) {
-            if (const auto ctx =
-                    resolveInt(info["max_input_tokens"], where + QStringLiteral(".model_info.max_input_tokens"))) {
-                deployment.contextLength = int(*ctx);
-                contextSet = true;
-            }
+        if (contextFromInfo) {
+            contextKey = where + QStringLiteral(".model_info.max_input_tokens");
+            context = resolveInt(info["max_input_tokens"], contextKey);
         }
         for (const char *field : {"max_output_tokens", "max_tokens"}) {
-            if (const auto cap = resolveInt(info[field], where + QStringLiteral(".model_info.") + QLatin1String(field)))
+            if (const auto cap = integer(info[field], where + QStringLiteral(".model_info.") + QLatin1String(field)))
                 deployment.maxOutputTokens = int(*cap);
         }
         if (const auto id = resolveString(info["id"], where + QStringLiteral(".model_info.id")))
             deployment.id = *id;
     }
-    if (!contextSet && deployment.provider == Provider::Ollama)
+    const bool contextSet = context.has_value();
+    if (contextSet) {
+        const ConfigSchema::Checked checked =
+            ConfigSchema::check(*ConfigSchema::find(ConfigSchema::schemaPath(contextKey)), double(*context));
+        if (checked.outcome == ConfigSchema::Checked::Outcome::Rejected) {
+            error(contextFromInfo ? info["max_input_tokens"] : params["num_ctx"], contextKey,
+                  QStringLiteral("context length %1 is out of range: %2").arg(*context).arg(checked.message));
+            return;
+        }
+        deployment.contextLength = int(*context);
+    } else if (deployment.provider == Provider::Ollama) {
         deployment.contextLength = kDefaultOllamaContext;
-    if (contextSet && (deployment.contextLength < 256 || deployment.contextLength > 10'000'000)) {
-        error(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"),
-              QStringLiteral("context length %1 is out of range (256 to 10000000)").arg(deployment.contextLength));
-        return;
     }
     if (deployment.provider == Provider::Ollama && deployment.contextLength < 16384)
         warn(params["num_ctx"], paramsKey + QStringLiteral(".num_ctx"),
              QStringLiteral("a context of %1 tokens is too small for Claude Code, whose prompts "
                             "start near 15K tokens; use 32768 or more")
                  .arg(deployment.contextLength));
-    if (const auto cap = resolveInt(params["max_tokens"], paramsKey + QStringLiteral(".max_tokens")))
+    if (const auto cap = integer(params["max_tokens"], paramsKey + QStringLiteral(".max_tokens")))
         deployment.maxOutputTokens = int(*cap);
     if (const auto keep = resolveString(params["keep_alive"], paramsKey + QStringLiteral(".keep_alive")))
         deployment.keepAlive = *keep;
-    if (const auto timeout = resolveNumber(params["timeout"], paramsKey + QStringLiteral(".timeout")))
+    if (const auto timeout = number(params["timeout"], paramsKey + QStringLiteral(".timeout")))
         deployment.timeoutSeconds = *timeout;
-    if (const auto timeout = resolveNumber(params["stream_timeout"], paramsKey + QStringLiteral(".stream_timeout")))
+    if (const auto timeout = number(params["stream_timeout"], paramsKey + QStringLiteral(".stream_timeout")))
         deployment.streamTimeoutSeconds = *timeout;
     const std::pair<const char *, double *> prices[] = {{"input_cost_per_token", &deployment.inputCostPerToken},
                                                         {"output_cost_per_token", &deployment.outputCostPerToken},
                                                         {"input_cost_per_second", &deployment.inputCostPerSecond}};
     for (const auto &[field, target] : prices) {
         const QString key = paramsKey + QLatin1Char('.') + QLatin1String(field);
-        if (const auto price = resolveNumber(params[field], key)) {
-            if (*price < 0)
-                error(params[field], key, QStringLiteral("a price cannot be negative"));
-            else
-                *target = *price;
-        }
+        if (const auto price = number(params[field], key))
+            *target = *price;
     }
-    if (const auto rpm = nonNegativeInt(params["rpm"], paramsKey + QStringLiteral(".rpm")))
+    if (const auto rpm = integer(params["rpm"], paramsKey + QStringLiteral(".rpm")))
         deployment.rpm = *rpm;
-    if (const auto tpm = nonNegativeInt(params["tpm"], paramsKey + QStringLiteral(".tpm")))
+    if (const auto tpm = integer(params["tpm"], paramsKey + QStringLiteral(".tpm")))
         deployment.tpm = *tpm;
-    if (const auto order = nonNegativeInt(params["order"], paramsKey + QStringLiteral(".order")))
-        deployment.order = int(qMin<qint64>(*order, 1'000'000));
+    if (const auto order = integer(params["order"], paramsKey + QStringLiteral(".order")))
+        deployment.order = int(*order);
     if (const auto parallel =
-            nonNegativeInt(params["max_parallel_requests"], paramsKey + QStringLiteral(".max_parallel_requests")))
-        deployment.maxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
-    if (const auto weight = resolveNumber(params["weight"], paramsKey + QStringLiteral(".weight"))) {
-        if (*weight < 0)
-            error(params["weight"], paramsKey + QStringLiteral(".weight"),
-                  QStringLiteral("a weight cannot be negative"));
-        else
-            deployment.weight = *weight;
-    }
+            integer(params["max_parallel_requests"], paramsKey + QStringLiteral(".max_parallel_requests")))
+        deployment.maxParallelRequests = int(*parallel);
+    if (const auto weight = number(params["weight"], paramsKey + QStringLiteral(".weight")))
+        deployment.weight = *weight;
     if (deployment.id.isEmpty())
         deployment.id = deployment.modelName + QLatin1Char('#') + QString::number(index);
     m_result.config.deployments.push_back(deployment);
@@ -489,16 +489,15 @@ void Loader::load(const YAML::Node &root)
     const YAML::Node router = root["router_settings"];
     if (router && router.IsMap()) {
         loadAliases(router["model_group_alias"]);
-        if (const auto timeout = resolveNumber(router["timeout"], QStringLiteral("router_settings.timeout")))
+        if (const auto timeout = number(router["timeout"], QStringLiteral("router_settings.timeout")))
             config.requestTimeoutSeconds = *timeout;
     }
     const YAML::Node litellm = root["litellm_settings"];
     if (litellm && litellm.IsMap()) {
-        if (const auto timeout =
-                resolveNumber(litellm["request_timeout"], QStringLiteral("litellm_settings.request_timeout")))
+        if (const auto timeout = number(litellm["request_timeout"], QStringLiteral("litellm_settings.request_timeout")))
             config.requestTimeoutSeconds = *timeout;
-        if (litellm["cache"] && litellm["cache"].IsScalar())
-            config.cache.enabled = litellm["cache"].as<bool>(false);
+        if (const auto cache = boolean(litellm["cache"], QStringLiteral("litellm_settings.cache")))
+            config.cache.enabled = *cache;
         const YAML::Node params = litellm["cache_params"];
         if (params && params.IsMap()) {
             const QString key = QStringLiteral("litellm_settings.cache_params.");
@@ -511,10 +510,10 @@ void Loader::load(const YAML::Node &root)
             }
             if (const auto host = resolveString(params["host"], key + QStringLiteral("host")))
                 config.cache.host = *host == QStringLiteral("localhost") ? QStringLiteral("127.0.0.1") : *host;
-            if (const auto port = resolveInt(params["port"], key + QStringLiteral("port")))
+            if (const auto port = integer(params["port"], key + QStringLiteral("port")))
                 config.cache.port = int(*port);
-            if (const auto ttl = resolveNumber(params["ttl"], key + QStringLiteral("ttl")))
-                config.cache.ttlSeconds = qMax(1, int(*ttl));
+            if (const auto ttl = number(params["ttl"], key + QStringLiteral("ttl")))
+                config.cache.ttlSeconds = int(*ttl);
             if (const auto ns = resolveString(params["namespace"], key + QStringLiteral("namespace")))
                 config.cache.keyNamespace = *ns;
         }
@@ -541,84 +540,87 @@ void Loader::load(const YAML::Node &root)
     if (own && own.IsMap()) {
         if (const auto host = resolveString(own["host"], QStringLiteral("switchboard.host")))
             config.host = *host;
-        if (const auto port = resolveInt(own["port"], QStringLiteral("switchboard.port"))) {
-            if (*port < 0 || *port > 65535)
-                error(own["port"], QStringLiteral("switchboard.port"),
-                      QStringLiteral("expected a port from 0 to 65535"));
-            else
-                config.port = quint16(*port);
+        const auto key = [](const char *name) {
+            return QStringLiteral("switchboard.") + QLatin1String(name);
+        };
+        if (const auto port = integer(own["port"], key("port")))
+            config.port = quint16(*port);
+        // 4 GiB is far beyond any request Claude Code sends; beyond it the byte count would
+        // overflow and every request get 413 (the schema's bound).
+        if (const auto mb = number(own["max_body_mb"], key("max_body_mb")))
+            config.maxBodyBytes = qint64(*mb * 1024 * 1024);
+        const std::pair<const char *, int *> millis[] = {{"ping_interval_seconds", &config.pingIntervalMs},
+                                                         {"keepalive_timeout_seconds", &config.keepAliveTimeoutMs},
+                                                         {"body_timeout_seconds", &config.bodyTimeoutMs},
+                                                         {"connect_timeout_seconds", &config.connectTimeoutMs}};
+        for (const auto &[name, target] : millis) {
+            if (const auto seconds = number(own[name], key(name)))
+                *target = int(*seconds * 1000);
         }
-        if (const auto mb = resolveNumber(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"))) {
-            // 4 GiB is far beyond any request Claude Code sends; beyond it the byte count
-            // would overflow and every request get 413.
-            if (!(*mb > 0) || *mb > 4096)
-                error(own["max_body_mb"], QStringLiteral("switchboard.max_body_mb"),
-                      QStringLiteral("must be more than 0 and at most 4096 (MB), got %1").arg(*mb));
-            else
-                config.maxBodyBytes = qint64(*mb * 1024 * 1024);
-        }
-        if (const auto ping =
-                resolveNumber(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"))) {
-            if (*ping <= 0)
-                error(own["ping_interval_seconds"], QStringLiteral("switchboard.ping_interval_seconds"),
-                      QStringLiteral("must be positive"));
-            else
-                config.pingIntervalMs = int(*ping * 1000);
-        }
-        for (const auto &[key, target] : {std::pair{"keepalive_timeout_seconds", &config.keepAliveTimeoutMs},
-                                          std::pair{"body_timeout_seconds", &config.bodyTimeoutMs}}) {
-            const QString name = QStringLiteral("switchboard.") + QLatin1String(key);
-            if (const auto seconds = resolveNumber(own[key], name)) {
-                if (!(*seconds >= 0.1) || *seconds > 86400)
-                    error(own[key], name, QStringLiteral("must be from 0.1 to 86400 seconds, got %1").arg(*seconds));
-                else
-                    *target = int(*seconds * 1000);
-            }
-        }
-        if (const auto connect =
-                resolveNumber(own["connect_timeout_seconds"], QStringLiteral("switchboard.connect_timeout_seconds")))
-            config.connectTimeoutMs = int(*connect * 1000);
-        if (const auto first = resolveNumber(own["first_byte_timeout_seconds"],
-                                             QStringLiteral("switchboard.first_byte_timeout_seconds")))
-            config.firstByteTimeoutSeconds = qMax(0.0, *first);
-        if (const auto idle = resolveNumber(own["stream_idle_timeout_seconds"],
-                                            QStringLiteral("switchboard.stream_idle_timeout_seconds")))
+        if (const auto first = number(own["first_byte_timeout_seconds"], key("first_byte_timeout_seconds")))
+            config.firstByteTimeoutSeconds = *first;
+        if (const auto idle = number(own["stream_idle_timeout_seconds"], key("stream_idle_timeout_seconds")))
             config.streamIdleTimeoutSeconds = *idle;
-        if (own["usage_enabled"] && own["usage_enabled"].IsScalar())
-            config.usageEnabled = own["usage_enabled"].as<bool>(true);
-        config.allowedHosts = stringList(own["allowed_hosts"]);
-        if (own["cache_all_requests"] && own["cache_all_requests"].IsScalar())
-            config.cache.allRequests = own["cache_all_requests"].as<bool>(false);
-        config.allowedOrigins = stringList(own["allowed_origins"]);
-        if (own["metrics_open"] && own["metrics_open"].IsScalar())
-            config.metricsOpen = own["metrics_open"].as<bool>(false);
-        if (const auto path = resolveString(own["usage_db"], QStringLiteral("switchboard.usage_db")))
-            config.usageDbPath = *path;
-        if (const auto path = resolveString(own["pricing_file"], QStringLiteral("switchboard.pricing_file")))
-            config.pricingFile = *path;
-        if (const auto days =
-                resolveInt(own["usage_retention_days"], QStringLiteral("switchboard.usage_retention_days"))) {
-            if (*days < 0 || *days > 36500)
-                error(own["usage_retention_days"], QStringLiteral("switchboard.usage_retention_days"),
-                      QStringLiteral("expected a number of days from 0 (keep everything) to 36500"));
-            else
-                config.usageRetentionDays = int(*days);
+        const std::pair<const char *, bool *> flags[] = {{"usage_enabled", &config.usageEnabled},
+                                                         {"cache_all_requests", &config.cache.allRequests},
+                                                         {"metrics_open", &config.metricsOpen}};
+        for (const auto &[name, target] : flags) {
+            if (const auto flag = boolean(own[name], key(name)))
+                *target = *flag;
         }
+        config.allowedHosts = stringList(own["allowed_hosts"]);
+        config.allowedOrigins = stringList(own["allowed_origins"]);
+        if (const auto path = resolveString(own["usage_db"], key("usage_db")))
+            config.usageDbPath = *path;
+        if (const auto path = resolveString(own["pricing_file"], key("pricing_file")))
+            config.pricingFile = *path;
+        if (const auto days = integer(own["usage_retention_days"], key("usage_retention_days")))
+            config.usageRetentionDays = int(*days);
     }
     loadRouterSettings(root);
-    if (config.requestTimeoutSeconds <= 0)
-        config.requestTimeoutSeconds = 600;
     if (config.port != 0)
         m_result.issues.append(ConfigLoader::selfLoopIssues(config, config.host, config.port, m_file));
 }
 
-std::optional<qint64> Loader::nonNegativeInt(const YAML::Node &node, const QString &key)
+std::optional<double> Loader::bounded(const YAML::Node &node, const QString &key, double value)
+{
+    const ConfigSchema::Key *declared = ConfigSchema::find(ConfigSchema::schemaPath(key));
+    if (!declared)
+        return value;
+    const ConfigSchema::Checked checked = ConfigSchema::check(*declared, value);
+    switch (checked.outcome) {
+    case ConfigSchema::Checked::Outcome::InBounds: break;
+    case ConfigSchema::Checked::Outcome::Rejected: error(node, key, checked.message); return std::nullopt;
+    case ConfigSchema::Checked::Outcome::Clamped:
+    case ConfigSchema::Checked::Outcome::Defaulted: warn(node, key, checked.message); break;
+    }
+    return checked.value;
+}
+
+std::optional<double> Loader::number(const YAML::Node &node, const QString &key)
+{
+    const std::optional<double> value = resolveNumber(node, key);
+    return value ? bounded(node, key, *value) : std::nullopt;
+}
+
+std::optional<qint64> Loader::integer(const YAML::Node &node, const QString &key)
 {
     const std::optional<qint64> value = resolveInt(node, key);
-    if (value && *value < 0) {
-        error(node, key, QStringLiteral("cannot be negative"));
+    if (!value)
         return std::nullopt;
-    }
+    const std::optional<double> checked = bounded(node, key, double(*value));
+    if (!checked)
+        return std::nullopt;
+    // Clamping only ever moves a value to a bound; an unclamped value keeps its exact digits.
+    return *checked == double(*value) ? *value : qint64(*checked);
+}
+
+std::optional<bool> Loader::boolean(const YAML::Node &node, const QString &key)
+{
+    Q_UNUSED(key) // validate() already reported a value that is not true or false
+    bool value = false;
+    if (!node || !node.IsScalar() || !YAML::convert<bool>::decode(node, value))
+        return std::nullopt;
     return value;
 }
 
@@ -716,10 +718,10 @@ void Loader::loadRoutes(const YAML::Node &routes)
             const std::pair<const char *, std::optional<bool> *> flags[] = {
                 {"agent", &rule.agent}, {"thinking", &rule.thinking}, {"has_image", &rule.hasImage}};
             for (const auto &[field, target] : flags) {
-                if (when[field] && when[field].IsScalar())
-                    *target = when[field].as<bool>(false);
+                if (const auto flag = boolean(when[field], whenKey + QLatin1String(field)))
+                    *target = *flag;
             }
-            if (const auto tokens = nonNegativeInt(when["min_tokens"], whenKey + QStringLiteral("min_tokens")))
+            if (const auto tokens = integer(when["min_tokens"], whenKey + QStringLiteral("min_tokens")))
                 rule.minTokens = *tokens;
         }
         m_result.config.router.routes.push_back(rule);
@@ -741,19 +743,14 @@ void Loader::loadRouterSettings(const YAML::Node &root)
             continue;
         const YAML::Node &node = *section;
         const QString p = QLatin1String(prefix);
-        if (const auto retries = nonNegativeInt(node["num_retries"], p + QStringLiteral("num_retries")))
-            settings.numRetries = int(qMin<qint64>(*retries, 100));
-        if (const auto fails = nonNegativeInt(node["allowed_fails"], p + QStringLiteral("allowed_fails")))
-            settings.allowedFails = int(qMin<qint64>(*fails, 1'000'000));
-        if (const auto cooldown = resolveNumber(node["cooldown_time"], p + QStringLiteral("cooldown_time"))) {
-            if (*cooldown < 0)
-                error(node["cooldown_time"], p + QStringLiteral("cooldown_time"), QStringLiteral("cannot be negative"));
-            else
-                settings.cooldownSeconds = *cooldown;
-        }
-        if (const auto parallel =
-                nonNegativeInt(node["max_parallel_requests"], p + QStringLiteral("max_parallel_requests")))
-            settings.globalMaxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
+        if (const auto retries = integer(node["num_retries"], p + QStringLiteral("num_retries")))
+            settings.numRetries = int(*retries);
+        if (const auto fails = integer(node["allowed_fails"], p + QStringLiteral("allowed_fails")))
+            settings.allowedFails = int(*fails);
+        if (const auto cooldown = number(node["cooldown_time"], p + QStringLiteral("cooldown_time")))
+            settings.cooldownSeconds = *cooldown;
+        if (const auto parallel = integer(node["max_parallel_requests"], p + QStringLiteral("max_parallel_requests")))
+            settings.globalMaxParallelRequests = int(*parallel);
         QHash<QString, QStringList> fallbacks;
         loadFallbacks(node["fallbacks"], p + QStringLiteral("fallbacks"), fallbacks);
         for (auto it = fallbacks.cbegin(); it != fallbacks.cend(); ++it)
@@ -792,47 +789,35 @@ void Loader::loadRouterSettings(const YAML::Node &root)
         const YAML::Node args = router["routing_strategy_args"];
         if (args && args.IsMap()) {
             const QString key = QStringLiteral("router_settings.routing_strategy_args.lowest_latency_buffer");
-            if (const auto buffer = resolveNumber(args["lowest_latency_buffer"], key)) {
-                if (*buffer < 0)
-                    error(args["lowest_latency_buffer"], key, QStringLiteral("cannot be negative"));
-                else
-                    settings.lowestLatencyBuffer = *buffer;
-            }
+            if (const auto buffer = number(args["lowest_latency_buffer"], key))
+                settings.lowestLatencyBuffer = *buffer;
         }
-        if (const auto after = resolveNumber(router["retry_after"], QStringLiteral("router_settings.retry_after"))) {
-            if (*after < 0)
-                error(router["retry_after"], QStringLiteral("router_settings.retry_after"),
-                      QStringLiteral("cannot be negative"));
-            else
-                settings.retryAfterSeconds = *after;
-        }
-        if (const auto parallel = nonNegativeInt(router["default_max_parallel_requests"],
-                                                 QStringLiteral("router_settings.default_max_parallel_requests")))
-            settings.defaultMaxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
+        if (const auto after = number(router["retry_after"], QStringLiteral("router_settings.retry_after")))
+            settings.retryAfterSeconds = *after;
+        if (const auto parallel = integer(router["default_max_parallel_requests"],
+                                          QStringLiteral("router_settings.default_max_parallel_requests")))
+            settings.defaultMaxParallelRequests = int(*parallel);
     }
 
     if (general && general.IsMap()) {
-        if (const auto parallel = nonNegativeInt(general["global_max_parallel_requests"],
-                                                 QStringLiteral("general_settings.global_max_parallel_requests")))
-            settings.globalMaxParallelRequests = int(qMin<qint64>(*parallel, 1'000'000));
+        if (const auto parallel = integer(general["global_max_parallel_requests"],
+                                          QStringLiteral("general_settings.global_max_parallel_requests")))
+            settings.globalMaxParallelRequests = int(*parallel);
     }
 
     if (own && own.IsMap()) {
-        if (const auto timeout =
-                resolveNumber(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"))) {
-            if (*timeout < 0)
-                error(own["queue_timeout_seconds"], QStringLiteral("switchboard.queue_timeout_seconds"),
-                      QStringLiteral("cannot be negative"));
-            else
-                settings.queueTimeoutSeconds = *timeout;
-        }
-        if (const auto size = nonNegativeInt(own["queue_size"], QStringLiteral("switchboard.queue_size")))
-            settings.queueSize = int(qMin<qint64>(*size, 1'000'000));
-        if (own["session_affinity"] && own["session_affinity"].IsScalar())
-            settings.sessionAffinity = own["session_affinity"].as<bool>(true);
-        if (const auto rpm = nonNegativeInt(own["token_rpm"], QStringLiteral("switchboard.token_rpm")))
+        const auto key = [](const char *name) {
+            return QStringLiteral("switchboard.") + QLatin1String(name);
+        };
+        if (const auto timeout = number(own["queue_timeout_seconds"], key("queue_timeout_seconds")))
+            settings.queueTimeoutSeconds = *timeout;
+        if (const auto size = integer(own["queue_size"], key("queue_size")))
+            settings.queueSize = int(*size);
+        if (const auto affinity = boolean(own["session_affinity"], key("session_affinity")))
+            settings.sessionAffinity = *affinity;
+        if (const auto rpm = integer(own["token_rpm"], key("token_rpm")))
             settings.tokenRpm = *rpm;
-        if (const auto tpm = nonNegativeInt(own["token_tpm"], QStringLiteral("switchboard.token_tpm")))
+        if (const auto tpm = integer(own["token_tpm"], key("token_tpm")))
             settings.tokenTpm = *tpm;
         loadRoutes(own["routes"]);
     }

@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include "ConfigDefaults.h"
+
 #include <optional>
 #include <vector>
 
@@ -20,7 +22,7 @@ QString providerName(Provider provider);
 
 // What Switchboard asks Ollama for when a deployment sets no num_ctx (Ollama's own default,
 // 4096 below 24 GiB of VRAM, truncates Claude Code's prompts).
-constexpr int kDefaultOllamaContext = 32768;
+constexpr int kDefaultOllamaContext = defaults::kOllamaContextTokens;
 
 // One entry of model_list: a client-facing name (or wildcard pattern) served by one
 // upstream model.
@@ -37,21 +39,22 @@ struct Deployment
     // Ollama, which truncates silently, kDefaultOllamaContext (sent as options.num_ctx) when
     // neither is set. 0: not known; the upstream enforces its own limit and says so.
     int contextLength = 0;
-    QString keepAlive;               // Ollama keep_alive
-    int maxOutputTokens = 0;         // caps max_tokens sent upstream (0: no cap)
-    double timeoutSeconds = 0;       // total; 0: the global request_timeout
-    double streamTimeoutSeconds = 0; // idle gap between stream bytes; 0: the global one
+    QString keepAlive;                                           // Ollama keep_alive
+    int maxOutputTokens = defaults::kDeploymentMaxTokens;        // caps max_tokens sent upstream (0: no cap)
+    double timeoutSeconds = defaults::kDeploymentTimeoutSeconds; // total; 0: the global request_timeout
+    double streamTimeoutSeconds = 0;                             // idle gap between stream bytes; 0: the global one
     // Prices set in the config (USD); -1: not set, the pricing table (or 0 for a local model) applies.
     double inputCostPerToken = -1;
     double outputCostPerToken = -1;
     double inputCostPerSecond = -1; // GPU time: charged per second of request duration
     // Routing (LiteLLM's litellm_params names). 0: not set.
-    qint64 rpm = 0;              // requests per minute this deployment accepts
-    qint64 tpm = 0;              // tokens per minute
-    double weight = 0;           // simple-shuffle weight
-    int order = 0;               // lower order is tried first; 0: after every explicit order
-    int maxParallelRequests = 0; // in flight at once; 0: router_settings.default_max_parallel_requests
-    int line = 0;                // where it was declared (1-based)
+    qint64 rpm = defaults::kDeploymentRpm;       // requests per minute this deployment accepts
+    qint64 tpm = defaults::kDeploymentTpm;       // tokens per minute
+    double weight = defaults::kDeploymentWeight; // simple-shuffle weight
+    int order = defaults::kDeploymentOrder;      // lower order is tried first; 0: after every explicit order
+    int maxParallelRequests =
+        defaults::kDeploymentMaxParallelRequests; // in flight at once; 0: router_settings.default_max_parallel_requests
+    int line = 0;                                 // where it was declared (1-based)
 
     bool isWildcard() const { return modelName.contains(QLatin1Char('*')); }
     // "Ollama at 127.0.0.1:11434", for messages.
@@ -77,35 +80,35 @@ struct ScenarioRule
 // Switchboard's own under `switchboard:`.
 struct RouterSettings
 {
-    QString routingStrategy = QStringLiteral("simple-shuffle"); // normalised LiteLLM name
-    double lowestLatencyBuffer = 0.05;                          // routing_strategy_args.lowest_latency_buffer
-    int numRetries = 2;                                         // LiteLLM's DEFAULT_MAX_RETRIES
-    int allowedFails = 3;                               // LiteLLM's DEFAULT_ALLOWED_FAILS: more within a minute cools
-    double cooldownSeconds = 5;                         // LiteLLM's DEFAULT_COOLDOWN_TIME_SECONDS
-    double retryAfterSeconds = 0;                       // router_settings.retry_after: least wait before a retry
-    QHash<QString, QStringList> fallbacks;              // group → groups, tried in order
-    QHash<QString, QStringList> contextWindowFallbacks; // group → larger-context groups
-    QStringList defaultFallbacks;                       // for groups without their own entry
-    int globalMaxParallelRequests = 0;                  // whole gateway; 0: no limit
-    int defaultMaxParallelRequests = 0;                 // per deployment without its own; 0: no limit
-    double queueTimeoutSeconds = 30;                    // switchboard.queue_timeout_seconds
-    int queueSize = 256;                                // switchboard.queue_size
-    bool sessionAffinity = true;                        // switchboard.session_affinity
-    qint64 tokenRpm = 0;                                // switchboard.token_rpm: per credential; 0: no limit
-    qint64 tokenTpm = 0;                                // switchboard.token_tpm
-    std::vector<ScenarioRule> routes;                   // switchboard.routes, first match wins
+    QString routingStrategy = QLatin1String(defaults::kRoutingStrategy); // normalised LiteLLM name
+    double lowestLatencyBuffer = defaults::kLowestLatencyBuffer;         // routing_strategy_args.lowest_latency_buffer
+    int numRetries = defaults::kNumRetries;                              // LiteLLM's DEFAULT_MAX_RETRIES
+    int allowedFails = defaults::kAllowedFails;          // LiteLLM's DEFAULT_ALLOWED_FAILS: more within a minute cools
+    double cooldownSeconds = defaults::kCooldownSeconds; // LiteLLM's DEFAULT_COOLDOWN_TIME_SECONDS
+    double retryAfterSeconds = defaults::kRetryAfterSeconds; // router_settings.retry_after: least wait before a retry
+    QHash<QString, QStringList> fallbacks;                   // group → groups, tried in order
+    QHash<QString, QStringList> contextWindowFallbacks;      // group → larger-context groups
+    QStringList defaultFallbacks;                            // for groups without their own entry
+    int globalMaxParallelRequests = defaults::kMaxParallelRequests;  // whole gateway; 0: no limit
+    int defaultMaxParallelRequests = defaults::kMaxParallelRequests; // per deployment without its own; 0: no limit
+    double queueTimeoutSeconds = defaults::kQueueTimeoutSeconds;     // switchboard.queue_timeout_seconds
+    int queueSize = defaults::kQueueSize;                            // switchboard.queue_size
+    bool sessionAffinity = defaults::kSessionAffinity;               // switchboard.session_affinity
+    qint64 tokenRpm = defaults::kTokenRpm; // switchboard.token_rpm: per credential; 0: no limit
+    qint64 tokenTpm = defaults::kTokenTpm; // switchboard.token_tpm
+    std::vector<ScenarioRule> routes;      // switchboard.routes, first match wins
 };
 
 // litellm_settings.cache / cache_params, and Switchboard's opt-in for non-deterministic requests.
 struct CacheSettings
 {
-    bool enabled = false;
-    bool redis = false; // cache_params.type: local (default) | redis
-    QString host = QStringLiteral("127.0.0.1");
-    int port = 6379;
-    int ttlSeconds = 600;                                 // cache_params.ttl
-    QString keyNamespace = QStringLiteral("switchboard"); // cache_params.namespace
-    bool allRequests = false;                             // switchboard.cache_all_requests: not only temperature 0
+    bool enabled = defaults::kCacheEnabled;
+    bool redis = false; // cache_params.type: local (defaults::kCacheType) | redis
+    QString host = QLatin1String(defaults::kCacheHost);
+    int port = defaults::kCachePort;
+    int ttlSeconds = int(defaults::kCacheTtlSeconds);                // cache_params.ttl
+    QString keyNamespace = QLatin1String(defaults::kCacheNamespace); // cache_params.namespace
+    bool allRequests = defaults::kCacheAllRequests; // switchboard.cache_all_requests: not only temperature 0
 };
 
 // Everything the gateway needs, resolved and validated.
@@ -113,25 +116,29 @@ struct GatewayConfig
 {
     std::vector<Deployment> deployments;
     QHash<QString, QString> groupAliases; // router_settings.model_group_alias: alias → model_name
-    QString host = QStringLiteral("127.0.0.1");
-    quint16 port = 4000;
+    QString host = QLatin1String(defaults::kHost);
+    quint16 port = defaults::kPort;
     QString masterKey; // general_settings.master_key, resolved
-    qint64 maxBodyBytes = 32 * 1024 * 1024;
-    int pingIntervalMs = 10000;
-    int keepAliveTimeoutMs = 120000;       // switchboard.keepalive_timeout_seconds: an idle client connection closes
-    int bodyTimeoutMs = 60000;             // switchboard.body_timeout_seconds: a declared body must arrive within it
-    double requestTimeoutSeconds = 600;    // litellm_settings.request_timeout
-    double streamIdleTimeoutSeconds = 300; // longest silence tolerated from a streaming upstream
-    int connectTimeoutMs = 5000;
-    double firstByteTimeoutSeconds = 0; // switchboard.first_byte_timeout_seconds; 0: the total bounds it
-    bool usageEnabled = true;           // switchboard.usage_enabled: stats, metrics and spend log
-    QString usageDbPath;                // switchboard.usage_db; empty: <app data>/usage.sqlite
-    int usageRetentionDays = 90;        // switchboard.usage_retention_days; 0 keeps everything
-    QString pricingFile;                // switchboard.pricing_file: the user's price overrides
-    QStringList allowedIps;             // general_settings.allowed_ips: addresses and CIDRs; empty: any
-    QStringList allowedHosts;           // switchboard.allowed_hosts: Host values besides loopback; "*": any
-    QStringList allowedOrigins;         // switchboard.allowed_origins: browser Origins let through
-    bool metricsOpen = false;           // switchboard.metrics_open: /metrics without the token
+    qint64 maxBodyBytes = qint64(defaults::kMaxBodyMb * 1024 * 1024);
+    int pingIntervalMs = int(defaults::kPingIntervalSeconds * 1000);
+    int keepAliveTimeoutMs = int(defaults::kKeepAliveTimeoutSeconds *
+                                 1000); // switchboard.keepalive_timeout_seconds: an idle client connection closes
+    int bodyTimeoutMs = int(defaults::kBodyTimeoutSeconds *
+                            1000); // switchboard.body_timeout_seconds: a declared body must arrive within it
+    double requestTimeoutSeconds = defaults::kRequestTimeoutSeconds; // litellm_settings.request_timeout
+    double streamIdleTimeoutSeconds =
+        defaults::kStreamIdleTimeoutSeconds; // longest silence tolerated from a streaming upstream
+    int connectTimeoutMs = int(defaults::kConnectTimeoutSeconds * 1000);
+    double firstByteTimeoutSeconds =
+        defaults::kFirstByteTimeoutSeconds;      // switchboard.first_byte_timeout_seconds; 0: the total bounds it
+    bool usageEnabled = defaults::kUsageEnabled; // switchboard.usage_enabled: stats, metrics and spend log
+    QString usageDbPath;                         // switchboard.usage_db; empty: <app data>/usage.sqlite
+    int usageRetentionDays = defaults::kUsageRetentionDays; // switchboard.usage_retention_days; 0 keeps everything
+    QString pricingFile;                                    // switchboard.pricing_file: the user's price overrides
+    QStringList allowedIps;                    // general_settings.allowed_ips: addresses and CIDRs; empty: any
+    QStringList allowedHosts;                  // switchboard.allowed_hosts: Host values besides loopback; "*": any
+    QStringList allowedOrigins;                // switchboard.allowed_origins: browser Origins let through
+    bool metricsOpen = defaults::kMetricsOpen; // switchboard.metrics_open: /metrics without the token
     RouterSettings router;
     CacheSettings cache;
 

@@ -6,16 +6,149 @@
 
 namespace sb {
 
+namespace {
+
+// The answers of one socket in request order; the first one writes. An entry outlives its
+// ClientConnection when that is deleted before its turn (a whole response answered while
+// an earlier request still streams): its bytes wait here. Lives and dies with the socket.
+class ResponseOrder final : public QObject
+{
+public:
+    struct Entry
+    {
+        ClientConnection *connection; // nullptr: deleted, the bytes below wait for the turn
+        QByteArray bytes;
+        bool finished = false;
+        bool closeAfter = false;
+    };
+
+    explicit ResponseOrder(QTcpSocket *socket) : QObject(socket), m_socket(socket)
+    {
+        setObjectName(QStringLiteral("ResponseOrder"));
+    }
+
+    static ResponseOrder *of(QTcpSocket *socket)
+    {
+        auto *order = static_cast<ResponseOrder *>(
+            socket->findChild<QObject *>(QStringLiteral("ResponseOrder"), Qt::FindDirectChildrenOnly));
+        return order ? order : new ResponseOrder(socket);
+    }
+
+    qsizetype indexOf(const ClientConnection *connection) const
+    {
+        for (qsizetype i = 0; i < queue.size(); ++i) {
+            if (queue.at(i).connection == connection)
+                return i;
+        }
+        return -1;
+    }
+
+    // The first entry has finished its turn and is gone: the next ones write; when none is
+    // left, every request read so far is answered and the connection is idle.
+    void advance()
+    {
+        while (!queue.isEmpty()) {
+            if (queue.first().connection) {
+                queue.first().connection->takeTurn();
+                return;
+            }
+            const Entry orphan = queue.takeFirst();
+            if (m_socket->state() == QAbstractSocket::ConnectedState)
+                m_socket->write(orphan.bytes);
+            if (orphan.finished && orphan.closeAfter) {
+                m_socket->disconnectFromHost();
+                return;
+            }
+        }
+        if (m_socket->state() == QAbstractSocket::ConnectedState)
+            GuardedTcpServer::responseFinished(m_socket);
+    }
+
+    QList<Entry> queue;
+
+private:
+    QTcpSocket *m_socket;
+};
+
+} // namespace
+
 ClientConnection::ClientConnection(QTcpSocket *socket, bool closeAfterResponse, QObject *parent)
     : QObject(parent), m_socket(socket), m_closeAfter(closeAfterResponse)
 {
     if (socket) {
         connect(socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);
         connect(socket, &QTcpSocket::bytesWritten, this, [this] {
-            if (m_socket && m_socket->bytesToWrite() == 0)
+            if (m_socket && isWriter() && m_socket->bytesToWrite() == 0)
                 Q_EMIT drained();
         });
+        ResponseOrder *order = ResponseOrder::of(socket);
+        order->queue.append({this, {}, false, false});
+        m_order = order;
     }
+}
+
+ClientConnection::~ClientConnection()
+{
+    leaveQueue();
+}
+
+bool ClientConnection::isWriter() const
+{
+    const auto *order = static_cast<const ResponseOrder *>(m_order.data());
+    return order && !order->queue.isEmpty() && order->queue.first().connection == this;
+}
+
+void ClientConnection::put(const QByteArray &bytes)
+{
+    if (!isOpen())
+        return;
+    if (isWriter())
+        m_socket->write(bytes);
+    else
+        m_held += bytes;
+}
+
+void ClientConnection::takeTurn()
+{
+    if (isOpen() && !m_held.isEmpty())
+        m_socket->write(m_held);
+    m_held.clear();
+    if (m_finished)
+        endTurn();
+}
+
+void ClientConnection::endTurn()
+{
+    // The answer is complete and written: close, or hand the socket to the next request.
+    auto *order = static_cast<ResponseOrder *>(m_order.data());
+    if (!order || order->indexOf(this) != 0)
+        return;
+    order->queue.removeFirst();
+    if (m_closeAfter) {
+        if (isOpen())
+            m_socket->disconnectFromHost();
+        return;
+    }
+    order->advance();
+}
+
+void ClientConnection::leaveQueue()
+{
+    // Deleted before the answer is complete or before its turn.
+    auto *order = static_cast<ResponseOrder *>(m_order.data());
+    const qsizetype index = order ? order->indexOf(this) : -1;
+    if (index < 0)
+        return;
+    if (index > 0) {
+        ResponseOrder::Entry &entry = order->queue[index];
+        entry.connection = nullptr;
+        entry.bytes = m_held;
+        entry.finished = m_finished;
+        entry.closeAfter = m_closeAfter;
+        return;
+    }
+    order->queue.removeFirst();
+    order->advance();
 }
 
 bool ClientConnection::isOpen() const
@@ -79,18 +212,12 @@ void ClientConnection::writeHead(int status, const Headers &headers, qint64 cont
     if (m_closeAfter)
         head += "Connection: close\r\n";
     head += "\r\n";
-    if (isOpen())
-        m_socket->write(head);
+    put(head);
 }
 
-void ClientConnection::respond(int status, const Headers &headers, const QByteArray &body)
+QByteArray ClientConnection::responseBytes(int status, const Headers &headers, const QByteArray &body, bool closeAfter)
 {
-    if (m_headSent || m_finished)
-        return;
-    // Head and body in one write: one syscall, one TCP segment for small answers.
     QByteArray out;
-    m_status = status;
-    m_headSent = true;
     out.reserve(256 + body.size());
     out += "HTTP/1.1 ";
     out += QByteArray::number(status);
@@ -106,18 +233,24 @@ void ClientConnection::respond(int status, const Headers &headers, const QByteAr
     out += "Content-Length: ";
     out += QByteArray::number(body.size());
     out += "\r\n";
-    if (m_closeAfter)
+    if (closeAfter)
         out += "Connection: close\r\n";
     out += "\r\n";
     out += body;
+    return out;
+}
+
+void ClientConnection::respond(int status, const Headers &headers, const QByteArray &body)
+{
+    if (m_headSent || m_finished)
+        return;
+    m_status = status;
+    m_headSent = true;
     m_finished = true;
-    if (isOpen()) {
-        m_socket->write(out);
-        if (m_closeAfter)
-            m_socket->disconnectFromHost();
-        else
-            GuardedTcpServer::responseFinished(m_socket);
-    }
+    // Head and body in one write: one syscall, one TCP segment for small answers.
+    put(responseBytes(status, headers, body, m_closeAfter));
+    if (isWriter())
+        endTurn();
 }
 
 void ClientConnection::beginStream(int status, const Headers &headers)
@@ -137,7 +270,7 @@ void ClientConnection::writeChunk(const QByteArray &bytes)
     framed += "\r\n";
     framed += bytes;
     framed += "\r\n";
-    m_socket->write(framed);
+    put(framed);
 }
 
 void ClientConnection::endStream()
@@ -145,18 +278,14 @@ void ClientConnection::endStream()
     if (!m_headSent || m_finished)
         return;
     m_finished = true;
-    if (isOpen()) {
-        m_socket->write("0\r\n\r\n", 5);
-        if (m_closeAfter)
-            m_socket->disconnectFromHost();
-        else
-            GuardedTcpServer::responseFinished(m_socket);
-    }
+    put(QByteArrayLiteral("0\r\n\r\n"));
+    if (isWriter())
+        endTurn();
 }
 
 qint64 ClientConnection::pendingBytes() const
 {
-    return m_socket ? m_socket->bytesToWrite() : 0;
+    return (m_socket ? m_socket->bytesToWrite() : 0) + m_held.size();
 }
 
 } // namespace sb

@@ -1,9 +1,11 @@
 #include "GatewayServer.h"
 
 #include "ClientConnection.h"
-#include "GuardedTcpServer.h"
+#include "EndpointTable.h"
 #include "TokenCountExchange.h"
 #include "UpstreamProbe.h"
+#include "cache/CacheKey.h"
+#include "cache/ResponseCache.h"
 #include "config/ConfigLoader.h"
 #include "protocol/IdGenerator.h"
 #include "protocol/ResponseStreamer.h"
@@ -11,9 +13,7 @@
 #include "routing/RoutingStrategy.h"
 #include "upstream/HttpClientPool.h"
 #include "upstream/UpstreamAdapter.h"
-#include "usage/CacheKey.h"
 #include "usage/CostCalculator.h"
-#include "usage/ResponseCache.h"
 #include "usage/UsageTap.h"
 
 #include <QDateTime>
@@ -43,6 +43,24 @@ GuardedTcpServer::Limits tcpLimits(const GatewayConfig &config)
 
 // Cost-based routing compares the cost report's own prices (pricing_file included); other
 // strategies need none, so the price table is read only for that one.
+bool containsImage(const std::vector<ContentPart> &parts)
+{
+    for (const ContentPart &part : parts) {
+        if (part.kind == ContentPart::Kind::Image || containsImage(part.resultParts))
+            return true;
+    }
+    return false;
+}
+
+bool containsImage(const Request &request)
+{
+    for (const Message &message : request.messages) {
+        if (containsImage(message.content))
+            return true;
+    }
+    return false;
+}
+
 std::shared_ptr<Router> makeRouter(const GatewayConfig &config)
 {
     Router::PriceOf priceOf;
@@ -58,27 +76,6 @@ std::shared_ptr<Router> makeRouter(const GatewayConfig &config)
 QByteArray compact(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-// Claude Code with a base URL ending in /v1 calls /v1/v1/messages; accept it.
-QString normalisedPath(const QUrl &url)
-{
-    QString path = url.path();
-    while (path.startsWith(QStringLiteral("/v1/v1/")))
-        path.remove(0, 3);
-    while (path.size() > 1 && path.endsWith(QLatin1Char('/')))
-        path.chop(1);
-    return path;
-}
-
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return diff == 0;
 }
 
 QString methodName(QHttpServerRequest::Method method)
@@ -105,6 +102,7 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
     m_uptime.start();
     m_router->setCapacityListener([this] { serveWaiting(); });
     m_routesWantImages = routesWantImages(config);
+    refreshGuard();
     if (config.cache.enabled) {
         ResponseCache::Options options;
         options.enabled = true;
@@ -186,6 +184,8 @@ bool GatewayServer::listenOn(const QString &host, quint16 port, QString *error)
         m_tcp = nullptr;
         return false;
     }
+    m_tcp->setHeadCheck([this](const GuardedTcpServer::RequestHead &head) { return refuseHead(head); });
+    refreshGuard();
     bind(m_tcp);
     return true;
 }
@@ -210,6 +210,7 @@ void GatewayServer::applyConfig(const GatewayConfig &config)
     m_router->setCapacityListener([this] { serveWaiting(); });
     if (m_tcp)
         m_tcp->setLimits(tcpLimits(m_config));
+    refreshGuard();
     if (m_usage)
         m_usage->applySettings(UsageSettings::fromConfig(m_config));
 }
@@ -217,6 +218,20 @@ void GatewayServer::applyConfig(const GatewayConfig &config)
 void GatewayServer::setTokens(const QStringList &tokens)
 {
     m_tokens = tokens;
+    refreshGuard();
+}
+
+void GatewayServer::refreshGuard()
+{
+    RequestGuard::Settings settings;
+    settings.allowedIps = m_config.allowedIps;
+    settings.allowedOrigins = m_config.allowedOrigins;
+    settings.allowedHosts = m_config.allowedHosts;
+    settings.host = m_config.host;
+    settings.port = serverPort();
+    settings.tokens = m_tokens;
+    settings.metricsOpen = m_config.metricsOpen;
+    m_guard = RequestGuard(std::move(settings));
 }
 
 void GatewayServer::stopListening()
@@ -237,164 +252,113 @@ void GatewayServer::missingHandler(const QHttpServerRequest &, QTcpSocket *)
     // Never reached: handleRequest answers every request.
 }
 
-bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+RequestRecord GatewayServer::newRecord(const QString &method, const QString &path, const QByteArray &sessionId,
+                                       const QByteArray &userAgent)
 {
-    GuardedTcpServer::requestHandled(socket);
-    const bool closeAfter = request.value(QByteArrayLiteral("connection")).toLower() == "close";
-    auto *client = new ClientConnection(socket, closeAfter, this);
     RequestRecord record;
     record.startedAt = QDateTime::currentDateTimeUtc();
     record.requestId =
         QStringLiteral("req_sb%1_%2").arg(QDateTime::currentMSecsSinceEpoch(), 0, 36).arg(++m_requestCounter, 0, 36);
-    record.method = methodName(request.method());
-    record.path = request.url().path();
-    record.sessionId = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-session-id")));
-    record.userAgent = QString::fromUtf8(request.value(QByteArrayLiteral("user-agent")));
+    record.method = method;
+    record.path = path;
+    record.sessionId = QString::fromUtf8(sessionId);
+    record.userAgent = QString::fromUtf8(userAgent);
+    return record;
+}
+
+bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const bool closeAfter = request.value(QByteArrayLiteral("connection")).toLower() == "close";
+    auto *client = new ClientConnection(socket, closeAfter, this);
+    RequestRecord record = newRecord(methodName(request.method()), request.url().path(),
+                                     request.value(QByteArrayLiteral("x-claude-code-session-id")),
+                                     request.value(QByteArrayLiteral("user-agent")));
     handle(request, client, record);
     return true;
 }
 
-QString GatewayServer::presentedToken(const QHttpServerRequest &request)
+std::optional<QByteArray> GatewayServer::refuseHead(const GuardedTcpServer::RequestHead &head)
 {
-    const QByteArray authorization = request.value(QByteArrayLiteral("authorization"));
-    if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-        return QString::fromUtf8(authorization.mid(7).trimmed());
-    return QString::fromUtf8(request.value(QByteArrayLiteral("x-api-key")));
-}
-
-std::optional<QString> GatewayServer::refusedOrigin(const QHttpServerRequest &request) const
-{
-    // general_settings.allowed_ips: addresses and CIDR ranges.
-    if (!m_config.allowedIps.isEmpty()) {
-        const QHostAddress peer = request.remoteAddress();
-        bool allowed = false;
-        for (const QString &entry : m_config.allowedIps) {
-            if (entry.contains(QLatin1Char('/'))
-                    ? peer.isInSubnet(QHostAddress::parseSubnet(entry))
-                    : peer.isEqual(QHostAddress(entry), QHostAddress::ConvertV4MappedToIPv4))
-                allowed = true;
-        }
-        if (!allowed)
-            return QStringLiteral("%1 is not in general_settings.allowed_ips").arg(peer.toString());
-    }
-    // A web page must not reach the gateway: no browser Origin unless allowed.
-    const QByteArray origin = request.value(QByteArrayLiteral("origin"));
-    if (!origin.isEmpty() && !m_config.allowedOrigins.contains(QString::fromUtf8(origin)) &&
-        !m_config.allowedOrigins.contains(QStringLiteral("*")))
-        return QStringLiteral("requests from web pages (Origin: %1) are refused; add the origin to "
-                              "switchboard.allowed_origins to allow it")
-            .arg(QString::fromUtf8(origin));
-    // The Host header must name this gateway on loopback (defeats DNS rebinding).
-    if (!m_config.allowedHosts.contains(QStringLiteral("*"))) {
-        const QString host = QString::fromUtf8(request.value(QByteArrayLiteral("host"))).toLower();
-        QString name = host;
-        QString port;
-        const qsizetype colon = host.lastIndexOf(QLatin1Char(':'));
-        if (colon > 0 && !host.endsWith(QLatin1Char(']'))) {
-            name = host.left(colon);
-            port = host.mid(colon + 1);
-        }
-        const bool portOk = port.isEmpty() || port == QString::number(serverPort());
-        const bool loopbackName = name == QStringLiteral("localhost") || name == QStringLiteral("127.0.0.1") ||
-                                  name == QStringLiteral("[::1]") || name == m_config.host.toLower();
-        const bool listed = m_config.allowedHosts.contains(host) || m_config.allowedHosts.contains(name);
-        if (!listed && !(loopbackName && portOk))
-            return QStringLiteral("Host \"%1\" is not this gateway; add it to switchboard.allowed_hosts to allow it")
-                .arg(host);
-    }
-    return std::nullopt;
-}
-
-bool GatewayServer::authorized(const QHttpServerRequest &request) const
-{
-    const QByteArray presented = presentedToken(request).toUtf8();
-    if (presented.isEmpty())
-        return false;
-    bool match = false;
-    for (const QString &token : m_tokens) {
-        if (!token.isEmpty() && constantTimeEquals(token.toUtf8(), presented))
-            match = true;
-    }
-    return match;
+    const QUrl url = QUrl::fromEncoded(head.target);
+    const QString method = QString::fromLatin1(head.method);
+    RequestGuard::Head facts;
+    facts.peer = head.peer;
+    facts.method = method;
+    facts.path = EndpointTable::normalisedPath(url.path());
+    facts.host = head.value(QByteArrayLiteral("host"));
+    facts.origin = head.value(QByteArrayLiteral("origin"));
+    facts.authorization = head.value(QByteArrayLiteral("authorization"));
+    facts.apiKey = head.value(QByteArrayLiteral("x-api-key"));
+    const Expected<void, ApiError> allowed = m_guard.check(facts);
+    if (allowed)
+        return std::nullopt;
+    // Recorded like the refusal of a whole request: it is one, only answered sooner.
+    RequestRecord record = newRecord(method, url.path(), head.value(QByteArrayLiteral("x-claude-code-session-id")),
+                                     head.value(QByteArrayLiteral("user-agent")));
+    const ApiError &error = allowed.error();
+    const ClientDialect dialect = EndpointTable::gateway().find(method, facts.path).dialect;
+    const QByteArray body = DialectCodecs::of(dialect).encodeError(error, record.requestId);
+    const QByteArray answer =
+        ClientConnection::responseBytes(error.httpStatus,
+                                        {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                                         {QByteArrayLiteral("request-id"), record.requestId.toUtf8()}},
+                                        body, true);
+    record.status = error.httpStatus;
+    record.errorType = error.type;
+    finishRecord(record);
+    return answer;
 }
 
 void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record)
 {
-    const QString path = normalisedPath(request.url());
-    const auto method = request.method();
-    const bool post = method == QHttpServerRequest::Method::Post;
-    const bool get = method == QHttpServerRequest::Method::Get || method == QHttpServerRequest::Method::Head;
-    const ClientDialect dialect =
-        path.endsWith(QStringLiteral("/chat/completions")) || path.endsWith(QStringLiteral("/models"))
-            ? ClientDialect::OpenAi
-            : ClientDialect::Anthropic;
+    const QString path = EndpointTable::normalisedPath(request.url().path());
+    const EndpointTable &endpoints = EndpointTable::gateway();
+    const EndpointTable::Match match = endpoints.find(record.method, path);
 
-    if (const std::optional<QString> refusal = refusedOrigin(request)) {
-        respondError(client, record, dialect, ApiError::permission(*refusal));
+    RequestGuard::Head head;
+    head.peer = request.remoteAddress();
+    head.method = record.method;
+    head.path = path;
+    head.host = request.value(QByteArrayLiteral("host"));
+    head.origin = request.value(QByteArrayLiteral("origin"));
+    head.authorization = request.value(QByteArrayLiteral("authorization"));
+    head.apiKey = request.value(QByteArrayLiteral("x-api-key"));
+    const Expected<void, ApiError> allowed = m_guard.check(head);
+    if (!allowed) {
+        respondError(client, record, match.dialect, allowed.error());
         return;
     }
-
-    // Unauthenticated: the liveness probe and Claude Code's harmless connectivity check.
-    if (path == QStringLiteral("/health/liveliness") || path == QStringLiteral("/health/liveness")) {
-        respondJson(client, record, 200, QByteArrayLiteral("\"I'm alive!\""));
+    if (!match.endpoint) {
+        respondError(client, record, match.dialect,
+                     match.pathKnown
+                         ? ApiError::methodNotAllowed(endpoints.methodNotAllowedMessage(record.method, path))
+                         : ApiError::notFound(endpoints.notFoundMessage(record.method, path)));
         return;
     }
-    if (path == QStringLiteral("/api/hello") && method == QHttpServerRequest::Method::Head) {
-        client->respond(200, {}, {});
-        record.status = 200;
-        finishRecord(record);
-        return;
-    }
-
-    if (path == QStringLiteral("/metrics") && get && m_config.metricsOpen) {
-        observe(path, request, client);
-        return;
-    }
-
-    if (!authorized(request)) {
-        respondError(client, record, dialect,
-                     ApiError::authentication(
-                         QStringLiteral("missing or invalid token: send the Switchboard gateway token as "
-                                        "`Authorization: Bearer <token>` or `x-api-key` (ANTHROPIC_AUTH_TOKEN "
-                                        "in Claude Code's settings)")));
-        return;
-    }
-
-    if (path == QStringLiteral("/v1/messages") && post) {
-        proxy(request, client, record, ClientDialect::Anthropic);
-    } else if ((path == QStringLiteral("/v1/chat/completions") || path == QStringLiteral("/chat/completions")) &&
-               post) {
-        proxy(request, client, record, ClientDialect::OpenAi);
-    } else if (path == QStringLiteral("/v1/messages/count_tokens") && post) {
-        countTokens(request, client, record);
-    } else if ((path == QStringLiteral("/v1/models") || path == QStringLiteral("/models")) && get) {
-        listModels(request, client, record);
-    } else if (path == QStringLiteral("/health") && get) {
-        health(client, record);
-    } else if ((path == QStringLiteral("/metrics") || path == QStringLiteral("/stats") ||
-                path == QStringLiteral("/logs")) &&
-               get) {
-        observe(path, request, client);
-    } else if (path == QStringLiteral("/health/readiness") && get) {
+    switch (match.endpoint->id) {
+    case EndpointTable::Id::Messages: proxy(request, client, record, ClientDialect::Anthropic); return;
+    case EndpointTable::Id::ChatCompletions: proxy(request, client, record, ClientDialect::OpenAi); return;
+    case EndpointTable::Id::CountTokens: countTokens(request, client, record); return;
+    case EndpointTable::Id::Models: listModels(request, client, record); return;
+    case EndpointTable::Id::Health: health(client, record); return;
+    case EndpointTable::Id::Readiness: {
         const QJsonObject body{{QStringLiteral("status"), QStringLiteral("ready")},
                                {QStringLiteral("version"), QStringLiteral(SWITCHBOARD_VERSION)},
                                {QStringLiteral("models"), int(m_config.deployments.size())}};
         respondJson(client, record, 200, compact(body));
-    } else {
-        const bool known = path == QStringLiteral("/v1/messages") ||
-                           path.endsWith(QStringLiteral("/chat/completions")) ||
-                           path == QStringLiteral("/v1/messages/count_tokens") ||
-                           path.endsWith(QStringLiteral("/models")) || path.startsWith(QStringLiteral("/health"));
-        ApiError error;
-        if (known) {
-            error = ApiError::methodNotAllowed(QStringLiteral("%1 is not allowed on %2").arg(record.method, path));
-        } else {
-            error = ApiError::notFound(QStringLiteral("no endpoint %1 %2; Switchboard serves POST /v1/messages, "
-                                                      "POST /v1/messages/count_tokens, POST /v1/chat/completions, "
-                                                      "GET /v1/models and GET /health")
-                                           .arg(record.method, path));
-        }
-        respondError(client, record, dialect, error);
+        return;
+    }
+    case EndpointTable::Id::Liveness: respondJson(client, record, 200, QByteArrayLiteral("\"I'm alive!\"")); return;
+    case EndpointTable::Id::ConnectivityCheck:
+        // Claude Code's connectivity check: an empty 200, no JSON.
+        client->respond(200, {}, {});
+        record.status = 200;
+        finishRecord(record);
+        client->deleteLater();
+        return;
+    case EndpointTable::Id::Metrics:
+    case EndpointTable::Id::Stats:
+    case EndpointTable::Id::Logs: observe(path, request, client); return;
     }
 }
 
@@ -467,25 +431,37 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     RouteRequest route;
     route.model = record.clientModel;
     route.sessionId = record.sessionId;
+    // Routing reads the decoded request; only a body the decoder refused (it can still pass
+    // through to an Anthropic-format upstream) is read raw.
+    const Request &canonical = clientRequest.canonical;
+    const bool decoded = !clientRequest.decodeError;
     if (route.sessionId.isEmpty()) {
         // Claude Code also puts its session id inside metadata.user_id (a JSON string).
         const QString userId =
-            body->value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString();
+            decoded ? canonical.userId
+                    : body->value(QStringLiteral("metadata")).toObject().value(QStringLiteral("user_id")).toString();
         if (userId.startsWith(QLatin1Char('{')))
             route.sessionId =
                 QJsonDocument::fromJson(userId.toUtf8()).object().value(QStringLiteral("session_id")).toString();
     }
     route.requestClass = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-request-class")));
     route.agentId = QString::fromUtf8(request.value(QByteArrayLiteral("x-claude-code-agent-id")));
-    const QString thinking =
-        body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
-    route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive") ||
-                     !body->value(QStringLiteral("reasoning_effort")).isUndefined();
-    // Only scenario rules look at images: scan the body only when one of them asks.
+    if (decoded) {
+        // OpenAI's reasoning_effort has no canonical field (nothing translates it): its presence
+        // alone marks a thinking request.
+        route.thinking = canonical.thinking.mode != ThinkingConfig::Mode::Off ||
+                         (dialect == ClientDialect::OpenAi && body->contains(QStringLiteral("reasoning_effort")));
+    } else {
+        const QString thinking =
+            body->value(QStringLiteral("thinking")).toObject().value(QStringLiteral("type")).toString();
+        route.thinking = thinking == QStringLiteral("enabled") || thinking == QStringLiteral("adaptive");
+    }
+    // Only scenario rules look at images.
     if (m_routesWantImages)
-        route.hasImage = request.body().contains("\"image");
+        route.hasImage = decoded ? containsImage(canonical) : request.body().contains("\"image");
     route.estimatedTokens = qMax<qint64>(1, request.body().size() / 4);
-    route.token = presentedToken(request);
+    route.token = RequestGuard::presentedToken(request.value(QByteArrayLiteral("authorization")),
+                                               request.value(QByteArrayLiteral("x-api-key")));
 
     const int limited = m_router->checkTokenLimits(route.token, route.estimatedTokens);
     if (limited >= 0) {
@@ -625,9 +601,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
         m_exchanges.remove(exchange);
         m_waiting.removeAll(exchange);
         ++m_finishedSinceTrim;
-        if (m_usage)
-            m_usage->requestFinished(done);
-        Q_EMIT requestFinished(done);
+        deliverRecord(done);
     });
     exchange->start(std::move(clientRequest), route, plan);
 }
@@ -819,6 +793,13 @@ void GatewayServer::respondError(ClientConnection *client, RequestRecord &record
 void GatewayServer::finishRecord(RequestRecord &record)
 {
     record.totalMs = qMax<qint64>(0, record.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    deliverRecord(record);
+}
+
+void GatewayServer::deliverRecord(const RequestRecord &record)
+{
+    // The one way out for a finished request, whichever path answered it: the usage tap
+    // (spend log, live stats, metrics), then the service's listeners.
     if (m_usage)
         m_usage->requestFinished(record);
     Q_EMIT requestFinished(record);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "GuardedTcpServer.h"
 #include "ProxyExchange.h"
+#include "RequestGuard.h"
 #include "config/GatewayConfig.h"
 #include "routing/Router.h"
 #include "usage/RequestRecord.h"
@@ -21,7 +23,6 @@ namespace sb {
 
 class ClientConnection;
 class HttpClientPool;
-class GuardedTcpServer;
 class UsageTap;
 class ResponseCache;
 
@@ -56,7 +57,6 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    struct Route;
     void handle(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record);
     void proxy(const QHttpServerRequest &request, ClientConnection *client, RequestRecord &record,
                ClientDialect dialect);
@@ -66,13 +66,17 @@ private:
     // GET /metrics, /stats, /logs: answered without a usage record of their own (scrapes
     // would fill the spend log).
     void observe(const QString &path, const QHttpServerRequest &request, ClientConnection *client);
-    bool authorized(const QHttpServerRequest &request) const;
-    static QString presentedToken(const QHttpServerRequest &request);
-    // Why a request is refused before authentication (IP, browser Origin, Host), if it is.
-    std::optional<QString> refusedOrigin(const QHttpServerRequest &request) const;
+    // The guard's rules follow the config, the tokens and the bound port.
+    void refreshGuard();
+    // The connection guard's head check: the refusal of a request that declares a body,
+    // answered (and recorded) before the body is read.
+    std::optional<QByteArray> refuseHead(const GuardedTcpServer::RequestHead &head);
+    RequestRecord newRecord(const QString &method, const QString &path, const QByteArray &sessionId,
+                            const QByteArray &userAgent);
     void respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect, const ApiError &error);
     void respondJson(ClientConnection *client, RequestRecord &record, int status, const QByteArray &body);
     void finishRecord(RequestRecord &record);
+    void deliverRecord(const RequestRecord &record);
     std::optional<QJsonObject> parseBody(const QHttpServerRequest &request, ClientConnection *client,
                                          RequestRecord &record, ClientDialect dialect);
 
@@ -83,6 +87,7 @@ private:
     bool m_routesWantImages = false; // a scenario rule matches on images
     static bool routesWantImages(const GatewayConfig &config);
     QStringList m_tokens;
+    RequestGuard m_guard;
     HttpClientPool *m_pool;
     GuardedTcpServer *m_tcp = nullptr;
     QSet<ProxyExchange *> m_exchanges;

@@ -1,10 +1,10 @@
 #include "ProxyExchange.h"
 
 #include "ClientConnection.h"
+#include "ClientStreamWriter.h"
 #include "protocol/IdGenerator.h"
 #include "protocol/StreamAggregator.h"
 #include "protocol/anthropic/AnthropicResponseCodec.h"
-#include "protocol/anthropic/AnthropicSseEncoder.h"
 #include "usage/UsageTap.h"
 
 #include <QJsonDocument>
@@ -34,22 +34,14 @@ ProxyExchange::ProxyExchange(HttpClientPool *pool, std::shared_ptr<Router> route
     m_clock.start();
     client->setParent(this);
     connect(client, &ClientConnection::clientGone, this, &ProxyExchange::onClientGone);
-    connect(client, &ClientConnection::drained, this, [this] {
-        if (m_upstreamPaused && m_upstreamId) {
-            m_upstreamPaused = false;
-            m_pool->setPaused(m_upstreamId, false);
-        }
-    });
-    m_ping.setInterval(m_settings.pingIntervalMs);
-    connect(&m_ping, &QTimer::timeout, this, &ProxyExchange::onPing);
     m_queueDeadline.setSingleShot(true);
     connect(&m_queueDeadline, &QTimer::timeout, this, [this] {
-        m_waiting = false;
-        sendError(ApiError::overloaded(
-            QStringLiteral("every deployment of \"%1\" is at its max_parallel_requests and the "
-                           "request waited %2 s in the queue; retry shortly")
-                .arg(m_groups.value(m_groupIndex), QString::number(m_queueDeadline.interval() / 1000.0)),
-            1));
+        m_phase = Phase::Routing;
+        sendError(
+            ApiError::overloaded(QStringLiteral("every deployment of \"%1\" is at its max_parallel_requests and the "
+                                                "request waited %2 s in the queue; retry shortly")
+                                     .arg(m_plan.currentGroup(), QString::number(m_queueDeadline.interval() / 1000.0)),
+                                 1));
     });
 }
 
@@ -72,132 +64,107 @@ void ProxyExchange::start(ClientRequest clientRequest, const RouteRequest &route
     m_record.routeRule = plan.rule;
     m_estimatedInputTokens = route.estimatedTokens > 0 ? route.estimatedTokens : estimateTokens(request.bodyBytes);
     m_messageId = IdGenerator::messageId();
-    m_groups = QStringList{plan.group} + plan.fallbackGroups;
-    m_contextGroups = plan.contextFallbackGroups;
+    m_plan = AttemptPlan(plan, m_record.clientModel, m_estimatedInputTokens);
     m_requestedMaxTokens = request.canonical.maxTokens;
-    if (m_stream) {
-        m_encoder = DialectCodecs::of(m_dialect).makeStreamEncoder(m_record.clientModel, request.body);
-        m_ping.start();
+    if (m_stream && m_client) {
+        m_writer = new ClientStreamWriter(
+            m_client, DialectCodecs::of(m_dialect).makeStreamEncoder(m_record.clientModel, request.body),
+            m_settings.pingIntervalMs, this);
+        connect(m_writer, &ClientStreamWriter::pingDue, this, &ProxyExchange::onPing);
+        connect(m_writer, &ClientStreamWriter::drained, this, [this] {
+            if (m_upstreamPaused && m_upstreamId) {
+                m_upstreamPaused = false;
+                m_pool->setPaused(m_upstreamId, false);
+            }
+        });
+        m_writer->startPings();
     }
     nextAttempt();
+}
+
+ClientConnection::Headers ProxyExchange::answerHeaders(const QByteArray &contentType) const
+{
+    ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), contentType},
+                                         {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()}};
+    if (!m_deployment.id.isEmpty())
+        headers.append({QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()});
+    if (!m_record.routeRule.isEmpty())
+        headers.append({QByteArrayLiteral("x-switchboard-route"), m_record.routeRule.toUtf8()});
+    return headers;
 }
 
 void ProxyExchange::nextAttempt()
 {
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
-    while (m_groupIndex < m_groups.size()) {
-        const QString &group = m_groups.at(m_groupIndex);
-        const PickResult picked = m_router->pick(group, m_route, m_tried);
-        if (picked.deployment) {
-            attempt(*picked.deployment);
-            return;
+    m_phase = Phase::Routing;
+    takeStep(m_plan.next(*m_router, m_route));
+}
+
+void ProxyExchange::takeStep(const AttemptStep &step)
+{
+    switch (step.kind) {
+    case AttemptStep::Kind::Try: attempt(step.deployment); return;
+    case AttemptStep::Kind::WaitForCapacity:
+        // Queued once, with one deadline: a resume that finds no slot keeps its place.
+        if (m_phase != Phase::Waiting) {
+            m_phase = Phase::Waiting;
+            if (!m_queueDeadline.isActive())
+                m_queueDeadline.start(int(m_router->settings().queueTimeoutSeconds * 1000));
+            Q_EMIT waitingForCapacity();
         }
-        if (picked.retryAfterMs >= 0 && (m_soonestMs < 0 || picked.retryAfterMs < m_soonestMs))
-            m_soonestMs = picked.retryAfterMs;
-        m_contextSkipped = std::max(m_contextSkipped, picked.largestContext);
-        if (m_attempts == 0 && m_groupIndex == 0) {
-            if (picked.blocked == PickBlock::AtParallelLimit) {
-                // Every deployment is at max_parallel_requests: wait for a slot, with a deadline.
-                if (!m_waiting) {
-                    m_waiting = true;
-                    m_queueDeadline.start(int(m_router->settings().queueTimeoutSeconds * 1000));
-                    Q_EMIT waitingForCapacity();
-                }
-                return;
-            }
-            // Over their rpm/tpm this minute: a 429 unless a fallback group can serve.
-            if (picked.blocked == PickBlock::OverRateLimit)
-                m_rateLimitedMs = picked.retryAfterMs;
-        }
-        ++m_groupIndex;
-        if (m_groupIndex == m_groups.size() && m_attempts == 0 && !m_contextGroups.isEmpty()) {
-            // Nothing could even be tried (e.g. every deployment's context is smaller than
-            // the prompt): the larger-context groups are the last resort.
-            m_groups += m_contextGroups;
-            m_contextGroups.clear();
-        }
+        return;
+    case AttemptStep::Kind::Backoff:
+        m_phase = Phase::BackingOff;
+        m_plan.startRound();
+        QTimer::singleShot(int(step.delayMs), this, &ProxyExchange::nextAttempt);
+        return;
+    case AttemptStep::Kind::GiveUp: giveUp(step); return;
     }
-    giveUp();
 }
 
 void ProxyExchange::resume()
 {
-    if (!m_waiting || m_done)
+    if (m_phase != Phase::Waiting)
         return;
-    m_waiting = false;
-    nextAttempt();
-    if (!m_waiting)
-        m_queueDeadline.stop();
-    else
-        m_waiting = true;
+    const AttemptStep step = m_plan.next(*m_router, m_route);
+    if (step.kind == AttemptStep::Kind::WaitForCapacity)
+        return; // still no slot: it stays queued where it is
+    m_queueDeadline.stop();
+    m_phase = Phase::Routing;
+    takeStep(step);
 }
 
-void ProxyExchange::giveUp()
+void ProxyExchange::giveUp(const AttemptStep &step)
 {
-    // Nothing left to try now. Another round after a backoff, if the failures were the kind
-    // that pass (a refused connection, a 5xx, a 429), else the last error.
-    if (m_lastError && m_lastRetryable && canRetry() && m_rounds < m_router->numRetries()) {
-        ++m_rounds;
-        const qint64 delay = m_router->backoffMs(m_rounds, m_lastError->retryAfterSeconds);
-        m_groupIndex = 0;
-        m_tried.clear();
-        QTimer::singleShot(int(delay), this, &ProxyExchange::nextAttempt);
-        return;
-    }
-    if (m_lastWasPassthrough && m_client && !m_client->headSent()) {
+    if (step.relayLastAnswer && m_client && !m_client->headSent()) {
         // Anthropic-format errors reach Claude Code unchanged: its recovery matches them.
-        ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                                             {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                                             {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}};
+        ClientConnection::Headers headers = answerHeaders(QByteArrayLiteral("application/json"));
         const QByteArray retryAfter = headerValue(m_lastHeaders, QByteArrayLiteral("retry-after"));
         if (!retryAfter.isEmpty())
             headers.append({QByteArrayLiteral("retry-after"), retryAfter});
-        m_record.errorType = m_lastError ? m_lastError->type : QString();
-        m_record.errorMessage = m_lastError ? m_lastError->message : QString();
+        m_record.errorType = step.error.type;
+        m_record.errorMessage = step.error.message;
         m_client->respond(m_lastStatus, headers, m_lastBody);
         complete(m_lastStatus);
         return;
     }
-    if (m_lastError) {
-        sendError(*m_lastError);
-        return;
-    }
-    if (m_rateLimitedMs >= 0) {
-        sendError(ApiError::rateLimited(
-            QStringLiteral("every deployment that serves \"%1\" is over its rpm/tpm for this minute")
-                .arg(m_record.clientModel),
-            int(qMax<qint64>(1, (m_rateLimitedMs + 999) / 1000))));
-        return;
-    }
-    if (m_soonestMs < 0 && m_contextSkipped > 0) {
-        // Nothing will free up by waiting: the prompt is larger than every context there is.
-        // Said in Anthropic's words, Claude Code compacts the conversation instead of retrying.
-        sendError(ApiError::promptTooLong(m_estimatedInputTokens, m_contextSkipped));
-        return;
-    }
-    // Never tried: every deployment is cooling down or over its limits.
-    sendError(ApiError::overloaded(QStringLiteral("every deployment that serves \"%1\" is cooling down after "
-                                                  "failures or over its limits; retry shortly")
-                                       .arg(m_record.clientModel),
-                                   int(qMax<qint64>(1, (m_soonestMs + 999) / 1000))));
+    sendError(step.error);
 }
 
 void ProxyExchange::attempt(const Deployment &deployment)
 {
     m_deployment = deployment;
-    m_tried.append(deployment.id);
-    ++m_attempts;
-    m_record.retries = m_attempts - 1;
-    m_record.fallbackUsed = m_groupIndex > 0 || deployment.modelName != m_record.modelGroup;
+    m_record.retries = m_plan.attempts() - 1;
+    m_record.fallbackUsed = m_plan.onFallback() || deployment.modelName != m_record.modelGroup;
     m_record.deployment = deployment.id;
     m_record.upstreamModel = deployment.upstreamModel;
     m_adapter = &UpstreamAdapter::of(deployment.provider);
     m_record.provider = m_adapter->name();
-    if (m_attempts == 1 && m_usageTap)
+    if (m_plan.attempts() == 1 && m_usageTap)
         m_usageTap->requestStarted(m_record.requestId, deployment.id);
     m_router->attemptStarted(deployment, m_estimatedInputTokens);
-    m_attemptOpen = true;
+    m_phase = Phase::Attempting;
 
     // Fresh per-attempt state.
     m_upstreamStatus = 0;
@@ -218,15 +185,15 @@ void ProxyExchange::attempt(const Deployment &deployment)
 
 void ProxyExchange::endAttempt()
 {
-    if (m_attemptOpen) {
-        m_attemptOpen = false;
+    if (m_phase == Phase::Attempting) {
+        m_phase = Phase::Routing;
         m_router->attemptEnded(m_deployment);
     }
 }
 
 bool ProxyExchange::canRetry() const
 {
-    if (m_done || !m_client)
+    if (m_phase == Phase::Done || !m_client)
         return false;
     if (m_contentSent)
         return false;
@@ -241,13 +208,9 @@ void ProxyExchange::attemptFailed(AttemptFailure failure, const ApiError &error,
     m_upstreamId = 0;
     m_router->attemptFailed(m_deployment, failure, retryAfterSeconds);
     endAttempt();
-    m_lastError = error;
-    m_lastRetryable = failure == AttemptFailure::Connect || failure == AttemptFailure::Timeout ||
-                      failure == AttemptFailure::RateLimited || failure == AttemptFailure::Overloaded ||
-                      failure == AttemptFailure::ServerError;
-    m_lastWasPassthrough = m_passthrough && m_relay && failure != AttemptFailure::Connect &&
+    const bool relayable = m_passthrough && m_relay && failure != AttemptFailure::Connect &&
                            failure != AttemptFailure::Timeout && m_upstreamStatus >= 300;
-    if (m_lastWasPassthrough) {
+    if (relayable) {
         m_lastStatus = m_upstreamStatus;
         m_lastHeaders = m_upstreamHeaders;
         m_lastBody = m_body;
@@ -256,29 +219,7 @@ void ProxyExchange::attemptFailed(AttemptFailure failure, const ApiError &error,
         sendError(error);
         return;
     }
-    switch (failure) {
-    case AttemptFailure::ContextExceeded:
-        // A larger-context group, if configured; other deployments of this one would fail too.
-        if (!m_contextGroups.isEmpty()) {
-            m_groups = m_contextGroups;
-            m_contextGroups.clear();
-            m_groupIndex = 0;
-            nextAttempt();
-            return;
-        }
-        giveUp();
-        return;
-    case AttemptFailure::ClientError:
-        // The request itself is wrong (400, 413, 422): every deployment would say the same.
-        if (m_upstreamStatus != 401 && m_upstreamStatus != 403 && m_upstreamStatus != 404) {
-            giveUp(); // no round of retries: m_lastRetryable is false
-            return;
-        }
-        // A key or a model missing on this deployment only: others may serve it.
-        nextAttempt();
-        return;
-    default: nextAttempt(); return;
-    }
+    takeStep(m_plan.failed(*m_router, m_route, failure, error, m_upstreamStatus, relayable));
 }
 
 std::optional<HttpRequest> ProxyExchange::buildUpstreamRequest()
@@ -320,40 +261,32 @@ std::optional<HttpRequest> ProxyExchange::buildUpstreamRequest()
 
 void ProxyExchange::commitStream()
 {
-    if (!m_client || m_client->headSent())
+    if (!m_writer || m_writer->committed())
         return;
-    ClientConnection::Headers headers = {
-        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream; charset=utf-8")},
-        {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
-        {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-        {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()},
-    };
-    if (!m_record.routeRule.isEmpty())
-        headers.append({QByteArrayLiteral("x-switchboard-route"), m_record.routeRule.toUtf8()});
-    m_client->beginStream(200, headers);
-    if (m_relay)
-        return; // the upstream's own message_start follows
+    ClientConnection::Headers headers = answerHeaders(QByteArrayLiteral("text/event-stream; charset=utf-8"));
+    headers.insert(1, {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")});
+    if (m_relay) {
+        m_writer->commit(headers, nullptr); // the upstream's own message_start follows
+        return;
+    }
     Usage usage;
     usage.inputTokens = m_estimatedInputTokens;
     usage.outputTokens = 0;
     usage.estimated = true;
-    m_out.clear();
-    m_encoder->encode(StreamEvent::messageStart(m_messageId, m_record.clientModel, usage), m_out);
-    m_client->writeChunk(m_out);
+    const StreamEvent start = StreamEvent::messageStart(m_messageId, m_record.clientModel, usage);
+    m_writer->commit(headers, &start);
 }
 
 void ProxyExchange::onPing()
 {
-    if (m_done || !m_client)
+    if (m_phase == Phase::Done || !m_writer->clientOpen())
         return;
-    if (m_relay && !m_client->headSent())
+    if (m_relay && !m_writer->committed())
         return; // an Anthropic upstream sends its own message_start promptly
     // A local model prefilling a long prompt can stay silent for minutes; commit the
     // stream and ping so the client does not give up.
     commitStream();
-    m_out.clear();
-    m_encoder->encode(StreamEvent::ping(), m_out);
-    m_client->writeChunk(m_out);
+    m_writer->ping();
 }
 
 void ProxyExchange::httpResponseHead(int status, const HttpHeaders &headers)
@@ -368,7 +301,7 @@ void ProxyExchange::httpResponseHead(int status, const HttpHeaders &headers)
 
 void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
 {
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
     if (m_upstreamStatus >= 300 || !m_stream) {
         if (m_upstreamStatus >= 300 && m_body.size() + size > kMaxErrorBody)
@@ -381,7 +314,7 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
     m_events.clear();
     if (m_relay) {
         markContentSent();
-        m_client->writeChunk(QByteArray(data, size));
+        m_writer->relay(data, size);
         m_decoder->feed(data, size, m_events); // the usage tap
         for (const StreamEvent &event : m_events)
             noteEvent(event);
@@ -405,8 +338,7 @@ void ProxyExchange::applyBackpressure()
 {
     // A client that reads slower than the model writes: stop reading the upstream until
     // the client has caught up, instead of buffering the answer in memory.
-    constexpr qint64 kHighWater = 1024 * 1024;
-    if (!m_done && m_client && m_upstreamId && !m_upstreamPaused && m_client->pendingBytes() > kHighWater) {
+    if (m_phase != Phase::Done && m_writer && m_upstreamId && !m_upstreamPaused && m_writer->congested()) {
         m_upstreamPaused = true;
         m_pool->setPaused(m_upstreamId, true);
     }
@@ -438,12 +370,8 @@ void ProxyExchange::endRelayWithError(const StreamEvent &failure)
     endAttempt();
     m_record.errorType = failure.error.type;
     m_record.errorMessage = failure.error.message;
-    m_out.clear();
-    AnthropicSseEncoder encoder;
-    encoder.encode(failure, m_out);
-    m_client->writeChunk(m_out);
-    m_client->endStream();
-    complete(m_client->status());
+    m_writer->endWithError(failure.error, /*anthropicWire=*/true);
+    complete(m_writer->status());
 }
 
 void ProxyExchange::markContentSent()
@@ -460,14 +388,12 @@ void ProxyExchange::handleEvents(StreamEvents &events)
 {
     if (events.empty() || !m_client)
         return;
-    m_out.clear();
     bool ended = false;
     for (StreamEvent &event : events) {
         if (event.type == StreamEvent::Type::Error && !m_contentSent) {
             // The upstream failed before any of its answer reached the client: another
             // deployment may still answer in full.
-            if (!m_out.isEmpty())
-                m_client->writeChunk(m_out);
+            m_writer->flush();
             if (m_upstreamId) {
                 m_pool->cancel(m_upstreamId);
                 m_upstreamId = 0;
@@ -495,15 +421,15 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             m_record.tokensEstimated = true;
             m_record.inputTokens = m_estimatedInputTokens;
         }
-        m_encoder->encode(event, m_out);
+        m_writer->add(event);
         if (event.type == StreamEvent::Type::MessageStop || event.type == StreamEvent::Type::Error) {
             ended = true;
             break;
         }
     }
-    m_client->writeChunk(m_out);
+    m_writer->flush();
     if (ended) {
-        m_client->endStream();
+        m_writer->end();
         const bool failed = events.back().type == StreamEvent::Type::Error;
         if (failed && m_upstreamId) {
             m_pool->cancel(m_upstreamId);
@@ -518,15 +444,15 @@ void ProxyExchange::handleEvents(StreamEvents &events)
         if (!failed)
             storeInCache();
         complete(200);
-    } else if (m_client->headSent()) {
-        m_ping.start(); // silence is measured from the last write
+    } else if (m_writer->committed()) {
+        m_writer->restartPingClock();
     }
 }
 
 void ProxyExchange::httpResponseEnd()
 {
     m_upstreamId = 0;
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
     if (m_upstreamStatus >= 300) {
         finishUpstreamError();
@@ -554,19 +480,15 @@ void ProxyExchange::httpResponseEnd()
             storeInCache();
         // A stream that ended without message_stop gets an error event from the
         // decoder: relay it rather than letting the client see a truncated answer.
-        if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error && m_client) {
-            m_out.clear();
-            AnthropicSseEncoder encoder;
-            encoder.encode(m_events.back(), m_out);
-            m_client->writeChunk(m_out);
-        }
-        if (m_client)
-            m_client->endStream();
+        if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error)
+            m_writer->endWithError(m_events.back().error, /*anthropicWire=*/true);
+        else
+            m_writer->end();
         complete(200);
         return;
     }
     handleEvents(m_events);
-    if (!m_done && !m_upstreamId && !m_waiting && m_attemptOpen) {
+    if (m_phase == Phase::Attempting && !m_upstreamId) {
         // The decoder produced no terminal event: never end silently.
         ApiError error = ApiError::upstream(
             502, QStringLiteral("%1 ended the stream before it was complete").arg(m_deployment.upstreamLabel()));
@@ -606,11 +528,7 @@ void ProxyExchange::finishNonStreaming()
             m_record.cacheWriteTokens = usage.value(QStringLiteral("cache_creation_input_tokens")).toInteger();
         }
         if (m_client)
-            m_client->respond(m_upstreamStatus,
-                              {{QByteArrayLiteral("Content-Type"), contentType},
-                               {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                               {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
-                              m_body);
+            m_client->respond(m_upstreamStatus, answerHeaders(contentType), m_body);
         m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                    qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
         endAttempt();
@@ -648,11 +566,7 @@ void ProxyExchange::finishNonStreaming()
     m_record.outputTokens = response.usage.outputTokens;
     const QByteArray body = json(DialectCodecs::of(m_dialect).encodeResponse(response));
     if (m_client)
-        m_client->respond(200,
-                          {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                           {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()},
-                           {QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()}},
-                          body);
+        m_client->respond(200, answerHeaders(QByteArrayLiteral("application/json")), body);
     m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
     endAttempt();
@@ -671,7 +585,7 @@ void ProxyExchange::finishUpstreamError()
 void ProxyExchange::httpFailed(const HttpFailure &failure)
 {
     m_upstreamId = 0;
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
     const UpstreamVerdict verdict = m_adapter->judgeFailure(m_deployment, failure);
     attemptFailed(verdict.failure, verdict.error, -1);
@@ -684,7 +598,7 @@ QByteArray ProxyExchange::encodeClientError(const ApiError &error) const
 
 void ProxyExchange::sendError(const ApiError &error)
 {
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
     m_record.errorType = error.type;
     m_record.errorMessage = error.message;
@@ -692,24 +606,13 @@ void ProxyExchange::sendError(const ApiError &error)
         complete(499);
         return;
     }
-    if (m_client->headSent()) {
+    if (m_writer && m_writer->committed()) {
         // Mid-stream: an error event, never a silently truncated stream.
-        m_out.clear();
-        if (m_encoder) {
-            m_encoder->encode(StreamEvent::failure(error), m_out);
-        } else {
-            AnthropicSseEncoder encoder;
-            encoder.encode(StreamEvent::failure(error), m_out);
-        }
-        m_client->writeChunk(m_out);
-        m_client->endStream();
-        complete(m_client->status());
+        m_writer->endWithError(error);
+        complete(m_writer->status());
         return;
     }
-    ClientConnection::Headers headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                                         {QByteArrayLiteral("request-id"), m_record.requestId.toUtf8()}};
-    if (!m_deployment.id.isEmpty())
-        headers.append({QByteArrayLiteral("x-switchboard-deployment"), m_deployment.id.toUtf8()});
+    ClientConnection::Headers headers = answerHeaders(QByteArrayLiteral("application/json"));
     if (error.retryAfterSeconds >= 0)
         headers.append({QByteArrayLiteral("retry-after"), QByteArray::number(error.retryAfterSeconds)});
     m_client->respond(error.httpStatus, headers, encodeClientError(error));
@@ -735,7 +638,7 @@ void ProxyExchange::storeInCache()
 
 void ProxyExchange::cut(const QString &reason)
 {
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
     if (m_upstreamId) {
         m_pool->cancel(m_upstreamId);
@@ -746,7 +649,7 @@ void ProxyExchange::cut(const QString &reason)
 
 void ProxyExchange::onClientGone()
 {
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
     // Abort the upstream at once: closing its connection makes the model stop generating.
     if (m_upstreamId) {
@@ -759,16 +662,16 @@ void ProxyExchange::onClientGone()
 
 void ProxyExchange::complete(int status)
 {
-    if (m_done)
+    if (m_phase == Phase::Done)
         return;
     if (m_reportTokens && status == 200 && m_record.errorType.isEmpty() && !m_record.tokensEstimated &&
         m_record.inputTokens > 0)
         m_reportTokens(m_record.deployment, m_record.inputTokens);
-    m_done = true;
-    m_ping.stop();
-    m_queueDeadline.stop();
-    m_waiting = false;
     endAttempt();
+    m_phase = Phase::Done;
+    if (m_writer)
+        m_writer->stopPings();
+    m_queueDeadline.stop();
     m_record.status = status;
     m_record.totalMs = m_clock.elapsed();
     Q_EMIT finished(m_record);

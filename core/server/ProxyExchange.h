@@ -1,5 +1,7 @@
 #pragma once
 
+#include "AttemptPlan.h"
+#include "ClientConnection.h"
 #include "config/GatewayConfig.h"
 #include "protocol/Codec.h"
 #include "protocol/Dialect.h"
@@ -24,6 +26,7 @@ class UsageTap;
 namespace sb {
 
 class ClientConnection;
+class ClientStreamWriter;
 
 // Everything one proxied request needs to know about the client's request.
 struct ClientRequest
@@ -43,19 +46,20 @@ struct ClientRequest
 // Settings a request takes from the gateway at the moment it starts.
 struct ExchangeSettings
 {
-    int pingIntervalMs = 10000;
-    int connectTimeoutMs = 5000;
-    double requestTimeoutSeconds = 600;
-    double streamIdleTimeoutSeconds = 300;
-    double firstByteTimeoutSeconds = 0; // 0: bounded by the total timeout only
+    int pingIntervalMs = int(defaults::kPingIntervalSeconds * 1000);
+    int connectTimeoutMs = int(defaults::kConnectTimeoutSeconds * 1000);
+    double requestTimeoutSeconds = defaults::kRequestTimeoutSeconds;
+    double streamIdleTimeoutSeconds = defaults::kStreamIdleTimeoutSeconds;
+    double firstByteTimeoutSeconds = defaults::kFirstByteTimeoutSeconds; // 0: bounded by the total timeout only
 };
 
-// One client request on its way to an upstream and back: asks the router for a deployment,
-// translates the request, sends it through the pool, turns the upstream's bytes into the
-// client's dialect as they arrive (or relays them unchanged on pass-through), keeps the
-// client alive with pings, retries other deployments and fallback groups while nothing of
-// the answer has reached the client, and reports a RequestRecord when done. Deletes itself
-// when finished.
+// One client request on its way to an upstream and back. Its AttemptPlan (pure) decides which
+// deployment to try next, when to wait, back off or give up; its ClientStreamWriter writes a
+// streamed answer (commit, pings, encoding, backpressure, mid-stream errors); the exchange
+// itself runs the lifecycle: it translates the request for each attempt, sends it through
+// the pool, turns the upstream's bytes into events (or relays them unchanged on
+// pass-through), keeps the Router's bookkeeping, retries while nothing of the answer has
+// reached the client, and reports a RequestRecord when done. Deletes itself when finished.
 class ProxyExchange final : public QObject, public HttpResponseHandler
 {
     Q_OBJECT
@@ -67,7 +71,7 @@ public:
     void start(ClientRequest clientRequest, const RouteRequest &route, const RoutePlan &plan);
     // A deployment slot freed up: a request waiting in the queue tries again.
     void resume();
-    bool isWaiting() const { return m_waiting; }
+    bool isWaiting() const { return m_phase == Phase::Waiting; }
     // Gateway shutdown: end the answer now, with an error event if it is streaming.
     void cut(const QString &reason);
     // A complete, successful answer is handed to `store` as an Anthropic message JSON (the
@@ -90,11 +94,21 @@ Q_SIGNALS:
     void waitingForCapacity();
 
 private:
+    // One state for the whole lifecycle.
+    enum class Phase {
+        Routing,    // between attempts: the plan decides
+        Waiting,    // queued for a parallel slot, with a deadline
+        Attempting, // an upstream request is open (the Router counts it in flight)
+        BackingOff, // a timer runs before the next round
+        Done        // the client has its answer (or is gone); deleteLater is pending
+    };
+
     void nextAttempt();
+    void takeStep(const AttemptStep &step);
     void attempt(const Deployment &deployment);
     void attemptFailed(AttemptFailure failure, const ApiError &error, int retryAfterSeconds);
     bool canRetry() const;
-    void giveUp();
+    void giveUp(const AttemptStep &step);
     void endAttempt();
     std::optional<HttpRequest> buildUpstreamRequest();
     void commitStream();
@@ -111,32 +125,23 @@ private:
     void complete(int status);
     void storeInCache();
     QByteArray encodeClientError(const ApiError &error) const;
+    // request-id, the deployment that answered and the scenario rule that fired, on every answer.
+    ClientConnection::Headers answerHeaders(const QByteArray &contentType) const;
 
     HttpClientPool *m_pool;
     std::shared_ptr<Router> m_router;
     ExchangeSettings m_settings;
     ClientRequest m_request;
     RouteRequest m_route;
-    QStringList m_groups;        // the plan's group, then its fallbacks
-    QStringList m_contextGroups; // used once a prompt proved too long
-    int m_groupIndex = 0;
-    QStringList m_tried; // deployment ids tried in this round
-    int m_attempts = 0;
-    int m_rounds = 0;           // full passes over the groups after backoff
-    bool m_attemptOpen = false; // router bookkeeping is open for m_deployment
+    AttemptPlan m_plan;
+    Phase m_phase = Phase::Routing;
     bool m_contentSent = false; // a content event reached the client: no more retries
-    bool m_waiting = false;
     QTimer m_queueDeadline;
-    qint64 m_soonestMs = -1;     // when the first busy/cooling deployment frees up
-    qint64 m_rateLimitedMs = -1; // >= 0: the group was over its rpm/tpm; when it frees up
-    int m_contextSkipped = 0;    // > 0: deployments were skipped as too small; the largest context
-    std::optional<ApiError> m_lastError;
     int m_lastStatus = 0; // pass-through: the upstream's own error, relayed unchanged
     HttpHeaders m_lastHeaders;
     QByteArray m_lastBody;
-    bool m_lastWasPassthrough = false;
-    bool m_lastRetryable = false; // the last failure may pass with time (a backoff round helps)
     QPointer<ClientConnection> m_client;
+    ClientStreamWriter *m_writer = nullptr; // streams only; a child of this exchange
     RequestRecord m_record;
     Deployment m_deployment;
     const UpstreamAdapter *m_adapter = nullptr; // m_deployment's provider
@@ -145,7 +150,6 @@ private:
     bool m_stream = false;
     bool m_passthrough = false; // the request body is forwarded with only the model changed
     bool m_relay = false;       // ... and the upstream's bytes go to the client unchanged
-    bool m_done = false;
     bool m_upstreamPaused = false;
     quint64 m_upstreamId = 0;
     int m_upstreamStatus = 0;
@@ -154,14 +158,11 @@ private:
     qint64 m_estimatedInputTokens = 0;
     QString m_messageId;
     std::unique_ptr<StreamDecoder> m_decoder;
-    std::unique_ptr<StreamEncoder> m_encoder;
     StreamEvents m_events;
     std::function<void(const QByteArray &)> m_cacheStore;
     std::function<void(const QString &, qint64)> m_reportTokens;
     QPointer<UsageTap> m_usageTap;
     StreamAggregator m_aggregator; // the streamed answer, kept only for the cache
-    QByteArray m_out;
-    QTimer m_ping;
     QElapsedTimer m_clock;
 };
 

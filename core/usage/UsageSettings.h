@@ -11,9 +11,9 @@ namespace sb {
 // What the usage tap needs from the config, resolved.
 struct UsageSettings
 {
-    QString spendLogPath;   // empty: no spend log (stats and metrics only)
-    int retentionDays = 90; // 0: keep everything
-    QString pricingFile;    // the user's price overrides; empty: built-in prices only
+    QString spendLogPath;                              // empty: no spend log (stats and metrics only)
+    int retentionDays = defaults::kUsageRetentionDays; // 0: keep everything
+    QString pricingFile;                               // the user's price overrides; empty: built-in prices only
     std::vector<Deployment> deployments;
     int snapshotIntervalMs = 250; // at most 4 snapshots a second
     int spendLogBatchSize = 512;  // records handed to the storage thread at once…

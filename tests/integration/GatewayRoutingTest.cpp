@@ -243,6 +243,45 @@ TEST_CASE("a full wait beyond the queue deadline is answered 529 with retry-afte
     a->deleteLater();
 }
 
+TEST_CASE("a queued request keeps its deadline while other groups' requests come and go")
+{
+    // Every request that ends elsewhere wakes the queue; one that still finds no slot must keep
+    // its place and its deadline rather than start waiting anew.
+    FakeOllama busy;
+    busy.slowFirstByte(2500, -1);
+    FakeOllama side;
+    GatewayHarness gateway(
+        QStringLiteral("model_list:\n"
+                       "  - model_name: main\n"
+                       "    litellm_params: {model: ollama/m, api_base: '%1', max_parallel_requests: 1}\n"
+                       "  - model_name: side\n"
+                       "    litellm_params: {model: ollama/s, api_base: '%2'}\n"
+                       "switchboard: {queue_timeout_seconds: 0.8}\n")
+            .arg(busy.baseUrl(), side.baseUrl())
+            .toUtf8());
+    REQUIRE(gateway.started());
+    QNetworkReply *a = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    REQUIRE(waitUntil([&] { return busy.turnCount() == 1; }));
+    QNetworkReply *b = gateway.start(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
+    int sideRequests = 0;
+    QElapsedTimer clock;
+    clock.start();
+    while (!b->isFinished() && clock.elapsed() < 4000) {
+        const HttpResult other =
+            gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("side"), false));
+        REQUIRE(other.status == 200);
+        ++sideRequests;
+    }
+    REQUIRE(b->isFinished());
+    CHECK(sideRequests >= 2);
+    CHECK(b->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 529);
+    CHECK(b->readAll().contains("queue"));
+    REQUIRE(waitUntil([a] { return a->isFinished(); }, 5000));
+    CHECK(a->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200);
+    a->deleteLater();
+    b->deleteLater();
+}
+
 TEST_CASE("scenario rules send matching requests to their group and name themselves")
 {
     FakeOllama big;
@@ -279,6 +318,56 @@ TEST_CASE("scenario rules send matching requests to their group and name themsel
     CHECK(big.turnCount() == 1);
     REQUIRE(waitUntil([&] { return gateway.records().size() == 3; }));
     CHECK(gateway.records().first().routeRule == QStringLiteral("haiku"));
+}
+
+TEST_CASE("image and thinking rules read the decoded request: an image inside a tool result counts, the word in text "
+          "does not")
+{
+    FakeOllama main;
+    FakeOllama vision;
+    FakeOllama thinker;
+    GatewayHarness gateway(QStringLiteral("model_list:\n"
+                                          "  - model_name: main\n"
+                                          "    litellm_params: {model: ollama/m, api_base: '%1'}\n"
+                                          "  - model_name: vision\n"
+                                          "    litellm_params: {model: ollama/v, api_base: '%2'}\n"
+                                          "  - model_name: thinker\n"
+                                          "    litellm_params: {model: ollama/t, api_base: '%3'}\n"
+                                          "switchboard:\n"
+                                          "  routes:\n"
+                                          "    - {name: pictures, group: vision, when: {has_image: true}}\n"
+                                          "    - {name: reasoning, group: thinker, when: {thinking: true}}\n")
+                               .arg(main.baseUrl(), vision.baseUrl(), thinker.baseUrl())
+                               .toUtf8());
+    REQUIRE(gateway.started());
+    const QByteArray toolResultWithImage = R"({"model":"main","max_tokens":64,"messages":[
+        {"role":"user","content":"look"},
+        {"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"shot","input":{}}]},
+        {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[
+            {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]}]})";
+    HttpResult result = gateway.postRaw(QStringLiteral("/v1/messages"), toolResultWithImage);
+    CHECK(result.status == 200);
+    CHECK(result.header("x-switchboard-route") == QByteArray("pictures"));
+
+    const QByteArray quotedWord =
+        R"({"model":"main","max_tokens":64,"messages":[{"role":"user","content":"say \"image\" twice"}]})";
+    result = gateway.postRaw(QStringLiteral("/v1/messages"), quotedWord);
+    CHECK(result.status == 200);
+    CHECK(result.header("x-switchboard-route").isEmpty());
+
+    const QByteArray thinking = R"({"model":"main","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},
+        "messages":[{"role":"user","content":"think"}]})";
+    result = gateway.postRaw(QStringLiteral("/v1/messages"), thinking);
+    CHECK(result.header("x-switchboard-route") == QByteArray("reasoning"));
+
+    const QByteArray effort =
+        R"({"model":"main","reasoning_effort":"high","messages":[{"role":"user","content":"think"}]})";
+    result = gateway.postRaw(QStringLiteral("/v1/chat/completions"), effort);
+    CHECK(result.status == 200);
+    CHECK(result.header("x-switchboard-route") == QByteArray("reasoning"));
+    CHECK(vision.turnCount() == 1);
+    CHECK(thinker.turnCount() == 2);
+    CHECK(main.turnCount() == 1);
 }
 
 TEST_CASE("one Claude Code session stays on the deployment that served it")

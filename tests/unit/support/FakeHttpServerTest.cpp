@@ -334,13 +334,17 @@ TEST_CASE("FakeHttpServer failure: cut after N chunks", "[fakes][http][failure]"
         CHECK_FALSE(takeRawResponse(copy).has_value());
     }
 
-    SECTION("QNetworkAccessManager reports a broken response")
+    SECTION("QNetworkAccessManager gets the two chunks and no more")
     {
+        // Qt 6.4's QNAM usually reports the missing last chunk as an error, but on a loaded
+        // machine (the close arriving with the last bytes) it was seen to finish with NoError:
+        // what is checked is what it received, not its verdict. The gateway's own upstream
+        // parser is held to the stricter rule in HttpResponseParserTest.
         server.enqueue("/cut", reply);
         QNetworkAccessManager nam;
         const QnamResult r = qnamPost(nam, server.baseUrl() + "/cut", "{}");
         REQUIRE(r.finished);
-        CHECK(r.error != QNetworkReply::NoError);
+        CHECK(r.body == QByteArray("data: 1\n\ndata: 2\n\n"));
     }
 
     SECTION("a Content-Length body cut short")

@@ -1,6 +1,6 @@
-#include "usage/CacheKey.h"
-#include "usage/LocalCacheBackend.h"
-#include "usage/ResponseCache.h"
+#include "cache/CacheKey.h"
+#include "cache/LocalCacheBackend.h"
+#include "cache/ResponseCache.h"
 
 #include "TestWait.h"
 

@@ -1,5 +1,5 @@
-#include "usage/RedisCacheBackend.h"
-#include "usage/ResponseCache.h"
+#include "cache/RedisCacheBackend.h"
+#include "cache/ResponseCache.h"
 
 #include "TestWait.h"
 

@@ -1,7 +1,5 @@
 #include "UsageCommand.h"
 
-#include "Subcommand.h"
-
 #include "config/ConfigLoader.h"
 #include "usage/SpendLog.h"
 #include "usage/UsageSettings.h"
@@ -11,9 +9,7 @@
 #include <QFileInfo>
 #include <QTextStream>
 
-#include <memory>
-
-namespace sb {
+namespace sb::cli {
 
 namespace {
 
@@ -192,14 +188,8 @@ int usageMain(const UsageOptions &options)
 
 } // namespace
 
-int runUsageCommand(const QStringList &args, bool *handled)
+int runUsageCommand(const QStringList &words)
 {
-    const QStringList words = subcommandWords(args, {QStringLiteral("usage")});
-    if (handled)
-        *handled = !words.isEmpty();
-    if (words.isEmpty())
-        return 0;
-    const std::unique_ptr<QCoreApplication> ownApp = ensureCoreApplication();
     // The same names as the gateway's, so the default spend log path is the same file.
     QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
     QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));
@@ -223,11 +213,7 @@ int runUsageCommand(const QStringList &args, bool *handled)
             options.configPath = value();
         else if (word == QLatin1String("--db"))
             options.dbPath = value();
-        else if (word == QLatin1String("--help") || word == QLatin1String("-h")) {
-            QTextStream(stdout) << "usage: switchboard usage [--since DATE|Nd] [--by day|model|deployment|session] "
-                                   "[--last N] [--csv] [--config PATH] [--db PATH]\n";
-            return 0;
-        } else {
+        else {
             err << "switchboard usage: unknown option \"" << word << "\" (see switchboard usage --help)\n";
             return 2;
         }
@@ -235,4 +221,4 @@ int runUsageCommand(const QStringList &args, bool *handled)
     return usageMain(options);
 }
 
-} // namespace sb
+} // namespace sb::cli

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "ClientConnection.h"
+#include "protocol/Codec.h"
+#include "protocol/StreamEvent.h"
+
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+namespace sb {
+
+// The client side of a streamed answer: commits the stream (status, headers and, unless the
+// upstream's own bytes are relayed, our message_start), encodes events in the client's
+// dialect and writes them in one chunk per batch, keeps a silent stream alive with pings,
+// says when the client reads too slowly (backpressure), and ends a stream that fails midway
+// with an error event rather than a silent cut. It knows nothing of upstreams or routing.
+class ClientStreamWriter final : public QObject
+{
+    Q_OBJECT
+public:
+    // A client that has this much queued and unread is congested: stop reading upstream.
+    static constexpr qint64 kHighWaterBytes = 1024 * 1024;
+
+    ClientStreamWriter(ClientConnection *client, std::unique_ptr<StreamEncoder> encoder, int pingIntervalMs,
+                       QObject *parent = nullptr);
+
+    bool clientOpen() const { return !m_client.isNull(); }
+    bool committed() const { return m_client && m_client->headSent(); }
+    int status() const { return m_client ? m_client->status() : 499; }
+
+    // Sends the head once; `messageStart` goes out first unless the stream relays an upstream
+    // that sends its own.
+    void commit(const ClientConnection::Headers &headers, const StreamEvent *messageStart);
+    // Encodes events into the pending batch; flush() writes it as one chunk.
+    void add(const StreamEvent &event);
+    void flush();
+    // The upstream's bytes, unchanged (pass-through).
+    void relay(const char *data, qsizetype size);
+    // Ends the stream with an error event. `anthropicWire`: encoded as Anthropic SSE whatever
+    // the encoder (a relayed Anthropic stream has no encoder of ours).
+    void endWithError(const ApiError &error, bool anthropicWire = false);
+    void end();
+
+    void startPings() { m_ping.start(); }
+    // Silence is measured from the last write.
+    void restartPingClock() { m_ping.start(); }
+    void stopPings() { m_ping.stop(); }
+    void ping();
+
+    bool congested() const;
+
+Q_SIGNALS:
+    // A ping is due: the owner decides whether the stream may be committed yet.
+    void pingDue();
+    // The client has read everything queued: reading upstream may resume.
+    void drained();
+
+private:
+    QPointer<ClientConnection> m_client;
+    std::unique_ptr<StreamEncoder> m_encoder;
+    QByteArray m_out;
+    QTimer m_ping;
+};
+
+} // namespace sb
