@@ -79,10 +79,11 @@ int main(int argc, char *argv[])
         write(dir.filePath(QStringLiteral("bin/claude")), "#!/bin/sh\necho '2.1.332 (Claude Code)'\n");
         QFile::setPermissions(dir.filePath(QStringLiteral("bin/claude")),
                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-        write(QDir(home).filePath(QStringLiteral(".claude/settings.json")),
-              "{\n  \"env\": {\"ANTHROPIC_BASE_URL\": \"https://api.example-proxy.dev\",\n"
-              "          \"ANTHROPIC_API_KEY\": \"sk-ant-api03-abcdefghijklmnopqrstuvwxyz\"},\n"
-              "  \"permissions\": {\"allow\": [\"Bash(git status)\"]}\n}\n");
+        if (state != QLatin1String("fresh"))
+            write(QDir(home).filePath(QStringLiteral(".claude/settings.json")),
+                  "{\n  \"env\": {\"ANTHROPIC_BASE_URL\": \"https://api.example-proxy.dev\",\n"
+                  "          \"ANTHROPIC_API_KEY\": \"sk-ant-api03-abcdefghijklmnopqrstuvwxyz\"},\n"
+                  "  \"permissions\": {\"allow\": [\"Bash(git status)\"]}\n}\n");
         if (state == QLatin1String("overridden")) {
             env.insert(QStringLiteral("ANTHROPIC_BASE_URL"), QStringLiteral("http://localhost:8082"));
             write(QDir(project).filePath(QStringLiteral(".claude/settings.local.json")),

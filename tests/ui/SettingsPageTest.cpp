@@ -204,6 +204,54 @@ TEST_CASE("The Settings page writes a changed port to the config and keeps its c
     CHECK(commentLines(readBytes(fixture.configPath())) == commentLines(fixture.originalText()));
 }
 
+namespace {
+// Fails the second write it is asked for, after passing the first to the real writer.
+class SecondWriteFails final : public SettingsConfigWriter
+{
+public:
+    Expected<void, QString> setValue(const QString &configPath, const QString &keyPath, const QVariant &value) override
+    {
+        if (++m_calls == 2)
+            return unexpected(QStringLiteral("disk full"));
+        return SettingsSchemaWriter().setValue(configPath, keyPath, value);
+    }
+
+private:
+    int m_calls = 0;
+};
+} // namespace
+
+TEST_CASE("A Save of several fields keeps the file before it as the backup, or puts it back when a write fails",
+          "[ui][settings]")
+{
+    SettingsFixture fixture;
+    {
+        SettingsController controller(fixture.setup());
+        SettingsPage page(&controller);
+        child<QLineEdit>(page, "settings-port")->setText(QStringLiteral("4200"));
+        child<QLineEdit>(page, "settings-retention")->setText(QStringLiteral("7"));
+        child<QPushButton>(page, "settings-save")->click();
+        REQUIRE(waitUntil([&] { return !controller.isSaving(); }, 10000));
+        const ConfigLoadResult saved = ConfigLoader::loadFile(fixture.configPath());
+        CHECK(saved.config.port == 4200);
+        CHECK(saved.config.usageRetentionDays == 7);
+        CHECK(readBytes(fixture.configPath() + QStringLiteral(".bak")) == fixture.originalText());
+    }
+    writeBytes(fixture.configPath(), fixture.originalText());
+    SettingsSetup setup = fixture.setup();
+    setup.writer = std::make_shared<SecondWriteFails>();
+    SettingsController controller(setup);
+    SettingsPage page(&controller);
+    child<QLineEdit>(page, "settings-port")->setText(QStringLiteral("4300"));
+    child<QLineEdit>(page, "settings-retention")->setText(QStringLiteral("8"));
+    child<QPushButton>(page, "settings-save")->click();
+    auto *result = child<QLabel>(page, "settings-save-result");
+    REQUIRE(waitUntil([&] { return result->text().contains(QStringLiteral("disk full")); }, 10000));
+    CHECK(result->text().contains(QStringLiteral("Nothing was changed")));
+    CHECK(readBytes(fixture.configPath()) == fixture.originalText());
+    CHECK(child<QLineEdit>(page, "settings-port")->text() == QStringLiteral("4300")); // kept for another try
+}
+
 TEST_CASE("The Settings page refuses an invalid port and writes nothing", "[ui][settings]")
 {
     SettingsFixture fixture;

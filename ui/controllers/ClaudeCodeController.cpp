@@ -3,6 +3,7 @@
 #include "config/ConfigLoader.h"
 #include "routing/Router.h"
 #include "routing/RoutingTable.h"
+#include "server/BindPolicy.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -28,10 +29,8 @@ ClaudeCodeSetup ClaudeCodeSetup::forGateway(const GatewayConfig &config, const Q
 
 QString ClaudeCodeSetup::baseUrlFor(const QString &host, quint16 port)
 {
-    QString reachable = host;
-    // A wildcard listen address is reached on loopback, as `switchboard claude` does.
-    if (reachable.isEmpty() || reachable == QLatin1String("0.0.0.0") || reachable == QLatin1String("::"))
-        reachable = QStringLiteral("127.0.0.1");
+    // A wildcard listen address is dialled on loopback, as `switchboard claude` does (CommandSetup).
+    const QString reachable = host.isEmpty() ? QStringLiteral("127.0.0.1") : BindPolicy::localDialHost(host);
     return QStringLiteral("http://%1:%2").arg(reachable).arg(port);
 }
 
@@ -88,9 +87,11 @@ QList<ClaudeModelRoute> ClaudeCodeController::modelRoutes() const
 
 QList<ClaudeModelRoute> ClaudeCodeController::modelRoutesFor(const GatewayConfig &config)
 {
-    // Claude Code's own names for its three tiers when no ANTHROPIC_DEFAULT_*_MODEL is set.
+    // One Claude id per tier. claude-opus-5-5 is Claude Code 2.1.332's built-in default
+    // (shared/reference/CLAUDE-CODE-FACTS.md); the others are current ids of their tier. Set
+    // ANTHROPIC_DEFAULT_*_MODEL values are sent verbatim instead.
     const QList<QPair<QString, QString>> names{
-        {QStringLiteral("Opus"), QStringLiteral("claude-opus-4-1")},
+        {QStringLiteral("Opus"), QStringLiteral("claude-opus-5-5")},
         {QStringLiteral("Sonnet"), QStringLiteral("claude-sonnet-4-5")},
         {QStringLiteral("Haiku"), QStringLiteral("claude-haiku-4-5")},
     };

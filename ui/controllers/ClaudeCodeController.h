@@ -12,7 +12,7 @@
 namespace sb {
 
 // What the Claude Code page works with: where Claude Code's files are, and the gateway it
-// connects to. forGateway() builds it the way `switchboard claude …` does (app/MachineCommands.cpp).
+// connects to. forGateway() builds it the way `switchboard claude …` does (app/commands/CommandSetup.cpp).
 struct ClaudeCodeSetup
 {
     ClaudeCodePaths paths;
@@ -59,7 +59,7 @@ public:
     ClaudeConnectSettings connectSettings() const;
     // {"env": {…}} built from connectSettings().environmentKeys(), for the clipboard.
     QString settingsSnippet() const;
-    // Opus, Sonnet and Haiku as Claude Code names them by default, resolved without sending anything.
+    // One Claude model id per tier (Opus, Sonnet, Haiku), resolved without sending anything.
     QList<ClaudeModelRoute> modelRoutes() const;
     static QList<ClaudeModelRoute> modelRoutesFor(const GatewayConfig &config);
 

@@ -1,5 +1,6 @@
 #include "SettingsConfigWriter.h"
 
+#include "config/ConfigEditor.h"
 #include "config/ConfigLoader.h"
 
 #include <QFile>
@@ -86,6 +87,14 @@ Expected<int, QString> scalarEnd(const QByteArray &line, int column)
 }
 
 } // namespace
+
+Expected<void, QString> SettingsSchemaWriter::setValue(const QString &configPath, const QString &keyPath,
+                                                       const QVariant &value)
+{
+    if (keyPath.contains(QLatin1Char('[')))
+        return SettingsYamlTextWriter().setValue(configPath, keyPath, value);
+    return ConfigEditor::setValue(configPath, keyPath, value);
+}
 
 QString SettingsYamlTextWriter::scalarText(const QVariant &value)
 {
@@ -245,7 +254,7 @@ Expected<void, QString> SettingsYamlTextWriter::setValue(const QString &configPa
             return unexpected(QStringLiteral("not written, the config would not load: %1").arg(issue.toString()));
     }
 
-    const QString backup = configPath + QStringLiteral(".bak");
+    const QString backup = ConfigEditor::backupPath(configPath);
     QFile::remove(backup);
     if (!QFile::copy(configPath, backup))
         return unexpected(QStringLiteral("cannot back up %1 to %2; nothing was changed").arg(configPath, backup));

@@ -7,9 +7,7 @@
 
 namespace sb {
 
-// Where the Settings page's config writes go. The schema branch's ConfigEditor
-// (core/config/ConfigEditor) is meant to sit behind this; until it lands, SettingsYamlTextWriter
-// does the same job for the few scalar keys the page edits.
+// Where the Settings page's config writes go (tests can put a fake behind it).
 class SettingsConfigWriter
 {
 public:
@@ -17,6 +15,17 @@ public:
     // Sets `keyPath` ("switchboard.port", "model_list[1].litellm_params.api_base") to a scalar.
     virtual Expected<void, QString> setValue(const QString &configPath, const QString &keyPath,
                                              const QVariant &value) = 0;
+};
+
+// The page's writer: ConfigEditor (the config's one declared schema: type, bounds, atomic write,
+// <file>.bak, comments kept) for keys in mapping sections; ConfigEditor refuses keys inside a
+// list, so a list item's scalar (the Ollama address is each Ollama deployment's
+// model_list[i].litellm_params.api_base) goes through SettingsYamlTextWriter, which keeps the
+// same guarantees.
+class SettingsSchemaWriter final : public SettingsConfigWriter
+{
+public:
+    Expected<void, QString> setValue(const QString &configPath, const QString &keyPath, const QVariant &value) override;
 };
 
 // Edits one scalar of the YAML in place: the value's characters on its line are replaced (or a

@@ -1,12 +1,17 @@
 #include "SettingsController.h"
 
+#include "config/ConfigEditor.h"
 #include "config/ConfigLoader.h"
+#include "config/ConfigSchema.h"
 #include "secrets/SecretStore.h"
+#include "server/BindPolicy.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFutureWatcher>
 #include <QHostAddress>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QSettings>
 #include <QUrl>
 #include <QtConcurrent>
@@ -15,13 +20,47 @@ namespace sb {
 
 namespace {
 
-bool isLoopbackHost(const QString &host)
+// The schema's description of `key`, then what the page adds.
+QString describe(const QString &key, const QString &extra)
 {
-    if (host.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress address(host);
-    return !address.isNull() && address.isLoopback();
+    const ConfigSchema::Key *declared = ConfigSchema::find(key);
+    QString text = declared && *declared->description ? QString::fromUtf8(declared->description) : QString();
+    if (!text.isEmpty() && !text.endsWith(QLatin1Char('.')))
+        text += QLatin1Char('.');
+    return extra.isEmpty() ? text : text + QLatin1Char(' ') + extra;
 }
+
+// "0 to 36500 days" from the schema; `lowest` raises the lower bound where the page is stricter.
+struct Range
+{
+    qint64 low = 0;
+    qint64 high = 0;
+    QString unit;
+};
+
+Range rangeOf(const QString &key, std::optional<qint64> lowest = std::nullopt)
+{
+    Range range;
+    if (const ConfigSchema::Key *declared = ConfigSchema::find(key)) {
+        if (declared->min)
+            range.low = qint64(declared->min->value) + (declared->min->exclusive ? 1 : 0);
+        if (declared->max)
+            range.high = qint64(declared->max->value) - (declared->max->exclusive ? 1 : 0);
+        range.unit = QString::fromUtf8(declared->unit);
+    }
+    if (lowest)
+        range.low = std::max(range.low, *lowest);
+    return range;
+}
+
+QString rangeText(const Range &range)
+{
+    QString text = QStringLiteral("%1 to %2").arg(range.low).arg(range.high);
+    return range.unit.isEmpty() ? text : text + QLatin1Char(' ') + range.unit;
+}
+
+// Claude Code is connected to a fixed port; 0 (any free port, for tests) would break it.
+constexpr qint64 kLowestPort = 1;
 
 QString defaultExecutable()
 {
@@ -80,7 +119,7 @@ SettingsController::SettingsController(const SettingsSetup &setup, QObject *pare
       m_loginStart(setup.executable.isEmpty() ? defaultExecutable() : setup.executable)
 {
     if (!m_setup.writer)
-        m_setup.writer = std::make_shared<SettingsYamlTextWriter>();
+        m_setup.writer = std::make_shared<SettingsSchemaWriter>();
 }
 
 SettingsController::~SettingsController() = default;
@@ -95,23 +134,27 @@ QList<SettingsField> SettingsController::configFields() const
     const GatewayConfig &config = m_setup.config;
     QList<SettingsField> fields;
     fields.append({QStringLiteral("host"), tr("Address"), QStringLiteral("switchboard.host"),
-                   tr("Where the gateway listens. 127.0.0.1 keeps it on this computer; another address also "
-                      "needs general_settings.master_key."),
+                   describe(QStringLiteral("switchboard.host"),
+                            tr("127.0.0.1 keeps it on this computer; another address also needs "
+                               "general_settings.master_key.")),
                    tr("an IP address or host name"), config.host});
     fields.append({QStringLiteral("port"), tr("Port"), QStringLiteral("switchboard.port"),
-                   tr("The gateway's port. Claude Code is connected to it, so connect again after a change."),
-                   tr("1 to 65535"), QString::number(config.port)});
+                   tr("The port the gateway listens on. Claude Code is connected to it: connect again after a "
+                      "change."),
+                   rangeText(rangeOf(QStringLiteral("switchboard.port"), kLowestPort)), QString::number(config.port)});
     const QStringList keys = ollamaKeys(config);
     fields.append({QStringLiteral("ollama"), tr("Ollama address"),
                    keys.isEmpty()     ? tr("no Ollama model in the config")
                    : keys.size() == 1 ? tr("api_base of the Ollama model")
                                       : tr("api_base of the %1 Ollama models").arg(keys.size()),
-                   tr("Where Ollama answers: this computer's default is http://127.0.0.1:11434."),
+                   tr("Where Ollama answers; on this computer that is http://127.0.0.1:11434."),
                    tr("http:// or https:// with a host and port"), ollamaAddress(config)});
     fields.append({QStringLiteral("retention"), tr("Keep usage history"),
                    QStringLiteral("switchboard.usage_retention_days"),
-                   tr("Days of request and cost history kept in the usage database; 0 keeps everything."),
-                   tr("0 to 36500 days"), QString::number(config.usageRetentionDays)});
+                   describe(QStringLiteral("switchboard.usage_retention_days"),
+                            tr("Older request and cost records are deleted.")),
+                   rangeText(rangeOf(QStringLiteral("switchboard.usage_retention_days"))),
+                   QString::number(config.usageRetentionDays)});
     return fields;
 }
 
@@ -120,24 +163,25 @@ Expected<QVariant, QString> SettingsController::validate(const QString &id, cons
 {
     const QString value = text.trimmed();
     if (id == QLatin1String("port") || id == QLatin1String("retention")) {
+        const bool port = id == QLatin1String("port");
+        const Range range = port ? rangeOf(QStringLiteral("switchboard.port"), kLowestPort)
+                                 : rangeOf(QStringLiteral("switchboard.usage_retention_days"));
         bool ok = false;
         const qlonglong number = value.toLongLong(&ok);
-        const bool port = id == QLatin1String("port");
-        const qlonglong low = port ? 1 : 0;
-        const qlonglong high = port ? 65535 : 36500;
-        if (!ok || number < low || number > high)
-            return unexpected(port ? tr("A port is a whole number from 1 to 65535.")
-                                   : tr("Give a whole number of days from 0 (keep everything) to 36500."));
+        if (!ok || number < range.low || number > range.high)
+            return unexpected(port ? tr("A port is a whole number from %1 to %2.").arg(range.low).arg(range.high)
+                                   : tr("Give a whole number of days from %1 (keep everything) to %2.")
+                                         .arg(range.low)
+                                         .arg(range.high));
         return QVariant(int(number));
     }
     if (id == QLatin1String("host")) {
         static const QRegularExpression hostName(QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9\\-.]*[A-Za-z0-9])?$"));
         if (value.isEmpty() || (QHostAddress(value).isNull() && !hostName.match(value).hasMatch()))
             return unexpected(tr("Give an IP address (127.0.0.1, 0.0.0.0, ::1) or a host name."));
-        if (!isLoopbackHost(value) && config.masterKey.isEmpty())
-            return unexpected(tr("Listening on %1 without general_settings.master_key would let anyone on the "
-                                 "network use your models; set a master_key in the config first, or keep 127.0.0.1.")
-                                  .arg(value));
+        const auto allowed = BindPolicy::checkListen(value, config.masterKey);
+        if (!allowed)
+            return unexpected(allowed.error());
         return QVariant(value);
     }
     if (id == QLatin1String("ollama")) {
@@ -185,7 +229,9 @@ QMap<QString, QString> SettingsController::saveConfigFields(const QMap<QString, 
         const auto [error, loaded] = watcher->result();
         if (loaded.ok()) {
             m_setup.config = loaded.config;
-            Q_EMIT configChanged();
+            // After a failed save the page keeps what was typed, for another try.
+            if (error.isEmpty())
+                Q_EMIT configChanged();
         }
         Q_EMIT configSaved(error.isEmpty(), error.isEmpty()
                                                 ? tr("Saved to %1. The gateway reloads the file; a new address or port "
@@ -194,13 +240,28 @@ QMap<QString, QString> SettingsController::saveConfigFields(const QMap<QString, 
                                                 : error);
     });
     watcher->setFuture(QtConcurrent::run([path, writer, writes] {
+        // One Save is one change to the file: each write keeps its own backup, so the file as
+        // it was before the first one is kept here to be the backup (or put back on failure).
+        QFile file(path);
+        const QByteArray original = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        file.close();
         QString error;
+        int done = 0;
         for (const auto &write : writes) {
             const auto written = writer->setValue(path, write.first, write.second);
             if (!written) {
                 error = written.error();
                 break;
             }
+            ++done;
+        }
+        if (done > 0 && !original.isEmpty()) {
+            const QString target = error.isEmpty() ? ConfigEditor::backupPath(path) : path;
+            QSaveFile save(target);
+            const bool restored =
+                save.open(QIODevice::WriteOnly) && save.write(original) == original.size() && save.commit();
+            if (!error.isEmpty())
+                error += restored ? tr(" Nothing was changed.") : tr(" The file may be partly changed.");
         }
         return qMakePair(error, ConfigLoader::loadFile(path, placeholderSecret));
     }));

@@ -22,7 +22,7 @@ struct SettingsField
     QString label;       // "Port"
     QString configKey;   // "switchboard.port"; the Ollama address spans every Ollama deployment
     QString description; // what it does, in plain words
-    QString bounds;      // "1 to 65535"
+    QString bounds;      // "1 to 65535", from the schema's bounds
     QString value;       // as it is now
 };
 
@@ -33,7 +33,7 @@ struct SettingsSetup
     GatewayConfig config;
     QString executable;   // what login start runs; empty: this program (or $APPIMAGE)
     QString settingsFile; // QSettings ini for the desktop options; empty: the app's default QSettings
-    std::shared_ptr<SettingsConfigWriter> writer; // empty: SettingsYamlTextWriter
+    std::shared_ptr<SettingsConfigWriter> writer; // empty: SettingsSchemaWriter
 };
 
 // Owns the Settings page's talk with the config file, the secret store, QSettings and the

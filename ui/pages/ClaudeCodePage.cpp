@@ -156,8 +156,9 @@ ClaudeCodePage::ClaudeCodePage(ClaudeCodeController *controller, QWidget *parent
     models->setObjectName(QStringLiteral("claude-models"));
     auto *modelsLayout = new QVBoxLayout(models);
     auto *modelsNote = wrappingLabel(QStringLiteral("claude-models-note"), models);
-    modelsNote->setText(tr("The names Claude Code asks for by default, resolved with the current config "
-                           "(nothing is sent)."));
+    modelsNote->setText(tr("A model id of each tier as Claude Code sends it (2.1.332 starts on claude-opus-5-5; "
+                           "ANTHROPIC_DEFAULT_OPUS/SONNET/HAIKU_MODEL replace them), resolved with the current "
+                           "config. Nothing is sent."));
     modelsLayout->addWidget(modelsNote);
     m_routes = new QGridLayout;
     m_routes->setColumnStretch(1, 1);
