@@ -257,6 +257,22 @@ TEST_CASE("a config with an error opens the window with its problems; fixing it 
     CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test")) == 200);
 }
 
+TEST_CASE("a restart onto a non-loopback address without a master key is refused")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, ollamaConfig(ollama.baseUrl()));
+    GatewaySetup setup = setupFor(path);
+    setup.hostOverride = QStringLiteral("0.0.0.0");
+    GatewayController gateway(setup);
+    gateway.start();
+    CHECK(gateway.state() == ProxyService::State::Stopped);
+    CHECK(gateway.health().level == GatewayHealth::Level::Failed);
+    CHECK(gateway.health().detail.contains(QStringLiteral("master_key")));
+}
+
 TEST_CASE("the tray's menu asks for things and its look follows the state")
 {
     GatewayTray tray;

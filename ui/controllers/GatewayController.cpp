@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QtConcurrent>
 
@@ -173,6 +174,17 @@ void GatewayController::start()
         return;
     if (!canStart()) {
         // The window shows why in the problems list; nothing to start with.
+        updateHealth();
+        return;
+    }
+    // The launch refuses this too; a restart after the address was edited must as well.
+    const QHostAddress address(m_config.host);
+    const bool loopback = m_config.host.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0 ||
+                          (!address.isNull() && address.isLoopback());
+    if (!loopback && m_config.masterKey.isEmpty()) {
+        m_failure = tr("refusing to listen on %1 without general_settings.master_key: anyone on the network could "
+                       "use your models and keys. Set a master_key, or listen on 127.0.0.1")
+                        .arg(m_config.host);
         updateHealth();
         return;
     }
