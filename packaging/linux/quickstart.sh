@@ -29,7 +29,8 @@ phase_done() {
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev libqt6opengl6-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6sql6-sqlite
           qt6-qpa-plugins libyaml-cpp-dev qtkeychain-qt6-dev catch2 libhiredis-dev libsqlite3-dev
-          file)
+          file libqt6svg6)
+# libqt6svg6: the window's icons are SVG (Qt's SVG image and icon plugins); without it they are blank.
 # `file`: cpack -G DEB runs it to find the ELF files whose dependencies dpkg-shlibdeps computes
 # (dpkg-shlibdeps itself comes with build-essential's dpkg-dev).
 if [ "$mode" = "test" ]; then

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <QDir>
+#include <QIcon>
+#include <QImage>
 #include <QJsonObject>
 
 using namespace sb;
@@ -122,4 +125,22 @@ TEST_CASE("the series buffer keeps one sample per slot within its horizon")
     CHECK(buffer.points(QStringLiteral("m"), 10'800, 20'000).first().y() == 3);
     buffer.trim(100'000);
     CHECK(buffer.maxValue(100'000, 10'000) == 0);
+}
+
+TEST_CASE("every icon of the window renders (the SVG plugins are installed)")
+{
+    // Without Qt's SVG plugins (Debian: libqt6svg6) every icon is blank while all else works;
+    // this is the test that says so.
+    const QStringList icons = QDir(QStringLiteral(":/switchboard/icons")).entryList({QStringLiteral("*.svg")});
+    REQUIRE(icons.size() >= 10);
+    for (const QString &name : icons) {
+        INFO(name.toStdString());
+        const QImage image = QIcon(QStringLiteral(":/switchboard/icons/") + name).pixmap(32, 32).toImage();
+        REQUIRE_FALSE(image.isNull());
+        bool drawn = false;
+        for (int y = 0; y < image.height() && !drawn; ++y)
+            for (int x = 0; x < image.width() && !drawn; ++x)
+                drawn = qAlpha(image.pixel(x, y)) > 0;
+        CHECK(drawn);
+    }
 }
