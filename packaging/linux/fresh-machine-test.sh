@@ -3,7 +3,7 @@
 # nothing installed but apt. A pristine root is made with mmdebstrap, the committed checkout is
 # cloned into it, and the quickstart runs there as root in a chroot.
 #
-#   packaging/linux/fresh-machine-test.sh [run] [test] [deb]
+#   packaging/linux/fresh-machine-test.sh [run] [test] [deb] [fuzz]
 #
 #   run    `quickstart.sh run` in the root (no display: the headless gateway) must start the
 #          gateway and answer GET /health/liveliness.
@@ -16,8 +16,11 @@
 #          start under Xvfb and save a screenshot, and `apt-get remove --purge` must leave none
 #          of the package's files. The .deb, its file list and the screenshot are copied to
 #          FRESH_OUT (default /var/tmp/switchboard-fresh-out).
+#   fuzz   clang and libclang-rt-14-dev, the libFuzzer targets built with ASan/UBSan
+#          (-DSWITCHBOARD_FUZZ=ON), each run FUZZ_SECONDS (15) by tests/fuzz/run.sh: no crash,
+#          leak, UBSan report or broken property.
 #
-# Several modes run in order in one root (CI: `run test`), so the build is made once; `run`
+# Several modes run in order in one root (CI: `run test deb fuzz`), so the build is made once; `run`
 # goes first because it installs the smaller package list. What is tested is the checkout's
 # HEAD plus uncommitted changes to tracked files (untracked files are not copied).
 #
@@ -31,7 +34,7 @@ modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=(test)
 for mode in "${modes[@]}"; do
     case "$mode" in
-    run|test|deb) ;;
+    run|test|deb|fuzz) ;;
     *) echo "usage: $0 [run] [test] [deb]" >&2; exit 2 ;;
     esac
 done
@@ -329,10 +332,29 @@ deb_mode() {
     phase_done "apt-get remove --purge"
 }
 
+# fuzz: clang and its libFuzzer runtime, the fuzz targets built with ASan/UBSan, each run for
+# FUZZ_SECONDS (default 15) on corpora seeded from tests/fixtures (tests/fuzz/run.sh).
+fuzz_mode() {
+    if [ ${#modes[@]} -eq 1 ]; then
+        in_root /src/packaging/linux/quickstart.sh build # the build dependencies
+    fi
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev \
+        >/dev/null
+    phase_done "installing clang and libFuzzer"
+    in_root sh -c 'cd /src && CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DSWITCHBOARD_FUZZ=ON -DSWITCHBOARD_BUILD_TESTS=OFF >/dev/null && cmake --build build-fuzz --target fuzz_all'
+    phase_done "building the fuzz targets (clang, ASan, UBSan)"
+    in_root /src/tests/fuzz/run.sh /src/build-fuzz "${FUZZ_SECONDS:-15}"
+    phase_done "fuzzing every target for ${FUZZ_SECONDS:-15} s"
+}
+
 for mode in "${modes[@]}"; do
     case "$mode" in
     deb)
         deb_mode
+        ;;
+    fuzz)
+        fuzz_mode
         ;;
     run)
         run_mode
