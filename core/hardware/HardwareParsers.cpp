@@ -11,6 +11,25 @@ namespace sb::hardware {
 namespace {
 
 constexpr qint64 kMiB = 1024LL * 1024;
+// Larger than any real memory: a garbled tool output past it is read as unknown (found by
+// fuzzing: a 14-digit MiB figure overflowed the byte count).
+constexpr qint64 kMaxBytes = 1LL << 60;
+
+// `count` units as bytes; -1 (unknown) when negative or past kMaxBytes.
+qint64 bytesOf(qint64 count, qint64 unit)
+{
+    if (count < 0 || count > kMaxBytes / unit)
+        return -1;
+    return count * unit;
+}
+
+// Adds a chip's bytes to a card's total without overflow (-1 parts are unknown).
+qint64 addBytes(qint64 total, qint64 bytes)
+{
+    if (bytes < 0)
+        return total;
+    return std::min(kMaxBytes, std::max<qint64>(total, 0) + bytes);
+}
 
 QList<QByteArray> nonEmptyLines(const QByteArray &text)
 {
@@ -91,8 +110,8 @@ GpuParseResult parseNvidiaSmiCsv(const QByteArray &csv)
         gpu.name = fields.at(0).trimmed();
         const qint64 total = optionalInteger(fields.at(1));
         const qint64 used = optionalInteger(fields.at(2));
-        gpu.memoryTotalBytes = total < 0 ? -1 : total * kMiB;
-        gpu.memoryUsedBytes = used < 0 ? -1 : used * kMiB;
+        gpu.memoryTotalBytes = bytesOf(total, kMiB);
+        gpu.memoryUsedBytes = bytesOf(used, kMiB);
         gpu.utilizationPercent = int(optionalInteger(fields.at(3)));
         gpu.driverVersion = fields.at(4).trimmed();
         gpu.source = QStringLiteral("nvidia-smi");
@@ -215,10 +234,10 @@ GpuParseResult parseNpuSmiInfo(const QByteArray &table)
             chosen = pairs.at(1);
         else if (!pairs.isEmpty())
             chosen = pairs.at(0);
-        if (chosen.second > 0) {
+        if (chosen.second > 0 && bytesOf(chosen.second, kMiB) >= 0) {
             // A card with several chips (310P Duo) reports each; count them all.
-            current->memoryTotalBytes = std::max<qint64>(current->memoryTotalBytes, 0) + chosen.second * kMiB;
-            current->memoryUsedBytes = std::max<qint64>(current->memoryUsedBytes, 0) + chosen.first * kMiB;
+            current->memoryTotalBytes = addBytes(current->memoryTotalBytes, bytesOf(chosen.second, kMiB));
+            current->memoryUsedBytes = addBytes(current->memoryUsedBytes, bytesOf(chosen.first, kMiB));
         }
     }
     if (result.gpus.isEmpty() && !table.trimmed().isEmpty())
@@ -245,7 +264,10 @@ qint64 parseSizeWithUnit(const QString &text)
         factor = 1024.0 * 1024 * 1024;
     else if (unit.startsWith(QLatin1Char('T')))
         factor = 1024.0 * 1024 * 1024 * 1024;
-    return qint64(number * factor);
+    const double bytes = number * factor;
+    if (!(bytes >= 0) || bytes > double(kMaxBytes))
+        return -1; // also NaN; a double past qint64 must not be converted
+    return qint64(bytes);
 }
 
 GpuParseResult parseSystemProfilerDisplays(const QByteArray &json, qint64 ramBytes)
@@ -382,9 +404,9 @@ MemoryInfo parseProcMeminfo(const QByteArray &text)
             continue;
         const qint64 kib = parts.at(1).toLongLong();
         if (parts.at(0) == "MemTotal:")
-            memory.physicalBytes = kib * 1024;
+            memory.physicalBytes = bytesOf(kib, 1024);
         else if (parts.at(0) == "MemAvailable:")
-            memory.availableBytes = kib * 1024;
+            memory.availableBytes = bytesOf(kib, 1024);
     }
     memory.totalBytes = memory.physicalBytes;
     return memory;

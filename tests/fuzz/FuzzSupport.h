@@ -110,8 +110,7 @@ inline void checkOrder(const StreamEvents &events, bool finished, bool blocks = 
 // same, in a valid order, and the stream must end. `blocks`: the decoder makes the blocks
 // itself (OpenAI, Ollama), so their order is its promise; the Anthropic decoder mirrors the
 // upstream's own blocks (its bytes are relayed), so only the ending is checked there.
-template<typename Decoder>
-void checkStreamDecoder(const uint8_t *bytes, size_t size, bool blocks = true)
+template<typename Decoder> void checkStreamDecoder(const uint8_t *bytes, size_t size, bool blocks = true)
 {
     ensureApplication();
     if (size == 0)

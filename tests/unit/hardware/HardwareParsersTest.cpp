@@ -189,3 +189,34 @@ TEST_CASE("Linux memory and cgroup parsers", "[hardware][cpu]")
     CHECK(parseSizeWithUnit(QStringLiteral("32768.00 MiB")) == 32768 * MiB);
     CHECK(parseSizeWithUnit(QStringLiteral("lots")) == -1);
 }
+
+TEST_CASE("sizes past any real memory read as unknown, never as an overflowed number")
+{
+    // Found by fuzz_hardware_parsers: npu-smi's "used / total" with a 14-digit MiB total.
+    const QByteArray npu =
+        "+----------------------------------------------------------------------------+\n"
+        "| NPU   Name        | Health        | Power(W)    Temp(C)           Hugepages-Usage(page)|\n"
+        "| Chip              | Bus-Id        | AICore(%)   Memory-Usage(MB)  HBM-Usage(MB)        |\n"
+        "+===================+===============+================================================+\n"
+        "| 0     910B4       | OK            | 90.2        40                0    / 0             |\n"
+        "| 0                 | 0000:C1:00.0  | 12          0    / 0          3000 / 32767179869184 |\n"
+        "+===================+===============+================================================+\n";
+    const GpuParseResult parsed = sb::hardware::parseNpuSmiInfo(npu);
+    REQUIRE(parsed.gpus.size() == 1);
+    CHECK(parsed.gpus.first().memoryTotalBytes == -1);
+    CHECK(parsed.gpus.first().memoryUsedBytes == -1);
+
+    const GpuParseResult nvidia =
+        sb::hardware::parseNvidiaSmiCsv("NVIDIA A40, 99999999999999999, 12, 5, 40, 300.0, 535.1\n");
+    REQUIRE(nvidia.gpus.size() == 1);
+    CHECK(nvidia.gpus.first().memoryTotalBytes == -1);
+    CHECK(nvidia.gpus.first().memoryUsedBytes == 12LL * 1024 * 1024);
+
+    const MemoryInfo memory =
+        sb::hardware::parseProcMeminfo("MemTotal: 9223372036854775807 kB\nMemAvailable: 1024 kB\n");
+    CHECK(memory.physicalBytes == -1);
+    CHECK(memory.availableBytes == 1024LL * 1024);
+
+    CHECK(sb::hardware::parseSizeWithUnit(QStringLiteral("99999999999999999999 TB")) == -1);
+    CHECK(sb::hardware::parseSizeWithUnit(QStringLiteral("1.5 GB")) == 1536LL * 1024 * 1024);
+}
