@@ -3,7 +3,7 @@
 # temporary folder (the tree is not written). Exit 1 when a target finds a crash, a leak, a
 # UBSan report or a broken property; the input that did it is kept and named.
 #   tests/fuzz/run.sh BUILD_DIR [SECONDS] [TARGET...]
-# FUZZ_CORPUS=DIR keeps the corpora there between runs (campaign.sh does). BUILD_DIR is configured with clang and -DSWITCHBOARD_FUZZ=ON (see tests/fuzz/README in the
+# FUZZ_RUNS=N runs N inputs from a fixed seed instead (reproducible, as CI does). FUZZ_CORPUS=DIR keeps the corpora there between runs (campaign.sh does). BUILD_DIR is configured with clang and -DSWITCHBOARD_FUZZ=ON (see tests/fuzz/README in the
 # main README's test section).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,7 +56,10 @@ for target in "${targets[@]}"; do
     fi
     log="$work/$target.log"
     set +e
-    (cd "$work" && "$build/tests/fuzz/$target" "$corpus" -dict="$dict" -max_total_time="$seconds" \
+    limit=(-max_total_time="$seconds")
+    # FUZZ_RUNS=N: N inputs from seed 1 instead of a time: the same run on every machine (CI).
+    [ -z "${FUZZ_RUNS:-}" ] || limit=(-runs="$FUZZ_RUNS" -seed=1)
+    (cd "$work" && "$build/tests/fuzz/$target" "$corpus" -dict="$dict" "${limit[@]}" \
         -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 -artifact_prefix="$work/$target-") \
         >"$log" 2>&1
     code=$?
