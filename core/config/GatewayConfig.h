@@ -57,6 +57,10 @@ struct Deployment
     int line = 0;                                 // where it was declared (1-based)
 
     bool isWildcard() const { return modelName.contains(QLatin1Char('*')); }
+    // The model sent upstream for a request naming `requested`: as LiteLLM does, each `*` of
+    // litellm_params.model takes, in order, the text a `*` of model_name matched (`model_name: "*"`
+    // with `model: openai/*` sends the requested name). Without a `*` in model: upstreamModel.
+    QString upstreamModelFor(const QString &requested) const;
     // "Ollama at 127.0.0.1:11434", for messages.
     QString upstreamLabel() const;
 };
@@ -116,6 +120,9 @@ struct GatewayConfig
 {
     std::vector<Deployment> deployments;
     QHash<QString, QString> groupAliases; // router_settings.model_group_alias: alias → model_name
+    // model_names whose every deployment was skipped (a provider Switchboard cannot serve) → why,
+    // for the answer to a request naming one.
+    QHash<QString, QString> skippedModels;
     QString host = QLatin1String(defaults::kHost);
     quint16 port = defaults::kPort;
     QString masterKey; // general_settings.master_key, resolved
@@ -143,6 +150,9 @@ struct GatewayConfig
     CacheSettings cache;
 
     QStringList modelNames() const; // every configured model_name, in order, without duplicates
+    // Why `model` is not served when it names (or a wildcard of it matches) a skipped
+    // model_name; empty otherwise.
+    QString skippedReason(const QString &model) const;
 };
 
 struct ConfigIssue
