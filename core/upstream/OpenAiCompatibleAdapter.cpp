@@ -42,9 +42,12 @@ std::optional<TokenCountApi> OpenAiCompatibleAdapter::tokenCountApi(const Deploy
 {
     if (deployment.apiBase.host().endsWith(QStringLiteral("openai.com")))
         return std::nullopt;
-    if (deployment.model.startsWith(QStringLiteral("hosted_vllm/")))
+    if (deployment.model.startsWith(QStringLiteral("hosted_vllm/")) ||
+        deployment.model.startsWith(QStringLiteral("vllm/")))
         return TokenCountApi::Vllm;
-    if (deployment.model.startsWith(QStringLiteral("openai/")))
+    // llamafile is llama.cpp's server.
+    if (deployment.model.startsWith(QStringLiteral("openai/")) ||
+        deployment.model.startsWith(QStringLiteral("llamafile/")))
         return TokenCountApi::LlamaCpp;
     return std::nullopt;
 }
