@@ -631,6 +631,9 @@ const ProviderPrefix kProviders[] = {
      "https://generativelanguage.googleapis.com/v1beta/openai",
      "GEMINI_API_BASE",
      {"GEMINI_API_KEY", "GOOGLE_API_KEY"}},
+    // Azure OpenAI: the api_base is the resource (https://NAME.openai.azure.com), the model the
+    // deployment name; see loadDeployment for api_version.
+    {"azure", Provider::OpenAiCompatible, "", "AZURE_API_BASE", {"AZURE_API_KEY", "AZURE_OPENAI_API_KEY"}},
     {"llamafile", Provider::OpenAiCompatible, "http://127.0.0.1:8080/v1", "LLAMAFILE_API_BASE"},
     {"vllm",
      Provider::OpenAiCompatible,
@@ -640,6 +643,9 @@ const ProviderPrefix kProviders[] = {
      "LiteLLM's vllm/ runs vLLM inside LiteLLM's own process; Switchboard sends to a vLLM server's "
      "OpenAI-compatible API instead (api_base, default http://localhost:8000/v1)"},
 };
+
+// Azure OpenAI's generally available data-plane version, used when a config names none.
+constexpr const char *kAzureApiVersion = "2024-10-21";
 
 const ProviderPrefix &providerFor(const char *prefix)
 {
@@ -731,7 +737,10 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         base = environmentValue(QLatin1String(provider->baseVariable));
     if (base.isEmpty()) {
         if (*provider->defaultBase == '\0') {
-            error(params, baseKey, QStringLiteral("%1 needs api_base, e.g. http://localhost:8000/v1").arg(prefix));
+            error(params, baseKey,
+                  prefix == QStringLiteral("azure")
+                      ? QStringLiteral("azure needs api_base (or AZURE_API_BASE), e.g. https://NAME.openai.azure.com")
+                      : QStringLiteral("%1 needs api_base, e.g. http://localhost:8000/v1").arg(prefix));
             return;
         }
         base = QLatin1String(provider->defaultBase);
@@ -749,7 +758,8 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         base.chop(3);
         warn(params["api_base"], baseKey,
              QStringLiteral("ends with /v1; Switchboard adds the API path itself and uses %1").arg(base));
-    } else if (deployment.provider == Provider::OpenAiCompatible && url.path().isEmpty() && baseGiven) {
+    } else if (deployment.provider == Provider::OpenAiCompatible && url.path().isEmpty() && baseGiven &&
+               prefix != QStringLiteral("azure")) {
         warn(params["api_base"], baseKey,
              QStringLiteral("has no path; requests go to %1/chat/completions (most OpenAI-compatible "
                             "servers want %1/v1)")
@@ -759,6 +769,19 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
 
     if (const auto key = resolveString(params["api_key"], paramsKey + QStringLiteral(".api_key")))
         deployment.apiKey = *key;
+    if (prefix == QStringLiteral("azure")) {
+        const QString versionKey = paramsKey + QStringLiteral(".api_version");
+        deployment.azureApiVersion = resolveString(params["api_version"], versionKey).value_or(QString());
+        if (deployment.azureApiVersion.isEmpty())
+            deployment.azureApiVersion = environmentValue(QStringLiteral("AZURE_API_VERSION"));
+        if (deployment.azureApiVersion.isEmpty()) {
+            deployment.azureApiVersion = QLatin1String(kAzureApiVersion);
+            warn(params, versionKey,
+                 QStringLiteral("not set (nor AZURE_API_VERSION); Switchboard uses api-version %1, which may "
+                                "differ from the one your LiteLLM version sends")
+                     .arg(deployment.azureApiVersion));
+        }
+    }
     if (!params["api_key"]) {
         for (const char *variable : provider->keyVariables) {
             deployment.apiKey = environmentValue(QLatin1String(variable));

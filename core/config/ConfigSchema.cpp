@@ -102,6 +102,8 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("model_list[].litellm_params.api_key", T::String,
          "The upstream's key; write a reference: `os.environ/NAME`, `${NAME}` or `keychain/NAME`")
         .secret(),
+    Decl("model_list[].litellm_params.api_version", T::String,
+         "azure/: Azure OpenAI's api-version (else AZURE_API_VERSION, else 2024-10-21 with a warning)"),
     Decl("model_list[].litellm_params.num_ctx", T::Int,
          "The prompt tokens the deployment takes (sent to Ollama as options.num_ctx)")
         .unit("tokens")

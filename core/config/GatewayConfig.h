@@ -35,6 +35,10 @@ struct Deployment
     QString upstreamModel; // the name after the provider prefix
     QUrl apiBase;          // never empty after loading (provider defaults applied)
     QString apiKey;        // resolved; never logged
+    // azure/: Azure OpenAI's api-version. Set only for Azure, whose URL scheme
+    // ({api_base}/openai/deployments/{model}/chat/completions?api-version=…) and `api-key`
+    // header the OpenAI-compatible adapter then uses.
+    QString azureApiVersion;
     // The prompt tokens the deployment takes: num_ctx, else model_info.max_input_tokens; for
     // Ollama, which truncates silently, kDefaultOllamaContext (sent as options.num_ctx) when
     // neither is set. 0: not known; the upstream enforces its own limit and says so.

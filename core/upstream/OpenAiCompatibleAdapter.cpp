@@ -14,6 +14,20 @@ QString OpenAiCompatibleAdapter::name() const
 
 HttpRequest OpenAiCompatibleAdapter::buildRequest(const Deployment &deployment, const UpstreamCall &call) const
 {
+    if (!deployment.azureApiVersion.isEmpty()) {
+        // Azure OpenAI: the deployment is in the path, the version in the query, the key in api-key.
+        QUrl url = endpoint(deployment, "/openai/deployments/");
+        url.setPath(url.path() + deployment.upstreamModel + QStringLiteral("/chat/completions"));
+        url.setQuery(QStringLiteral("api-version=") +
+                     QString::fromLatin1(QUrl::toPercentEncoding(deployment.azureApiVersion)));
+        HttpRequest out = jsonRequest(url, call.stream);
+        if (!deployment.apiKey.isEmpty())
+            out.headers.append({QByteArrayLiteral("api-key"), deployment.apiKey.toUtf8()});
+        OpenAiEncodeOptions options;
+        options.maxTokensCap = deployment.maxOutputTokens;
+        out.body = compactJson(OpenAiRequestCodec::encode(*call.request, options));
+        return out;
+    }
     HttpRequest out = jsonRequest(endpoint(deployment, "/chat/completions"), call.stream);
     if (!deployment.apiKey.isEmpty())
         out.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + deployment.apiKey.toUtf8()});

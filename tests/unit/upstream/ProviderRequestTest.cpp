@@ -96,3 +96,49 @@ TEST_CASE("an api_key or api_base in the config wins over the provider's variabl
     CHECK(loaded.config.deployments[1].apiKey == QStringLiteral("sk-from-environment"));
     CHECK(loaded.config.deployments[1].apiBase == QUrl(QStringLiteral("https://api.groq.com/openai/v1")));
 }
+
+TEST_CASE("azure/ uses Azure OpenAI's deployment URL, api-version and api-key header")
+{
+    const ConfigLoadResult loaded = ConfigLoader::loadText(
+        "model_list:\n"
+        "  - model_name: main\n"
+        "    litellm_params:\n"
+        "      model: azure/my-gpt4o\n"
+        "      api_base: https://contoso.openai.azure.com/\n"
+        "      api_version: '2024-08-01-preview'\n"
+        "      api_key: sk-azure\n"
+        "  - model_name: env\n"
+        "    litellm_params: {model: azure/other}\n"
+        "environment_variables: {AZURE_API_BASE: 'https://fabrikam.openai.azure.com', AZURE_API_KEY: sk-env}\n",
+        QStringLiteral("t.yaml"));
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded.config.deployments.size() == 2);
+    const QJsonObject client{
+        {QStringLiteral("model"), QStringLiteral("main")},
+        {QStringLiteral("max_tokens"), 100},
+        {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                            {QStringLiteral("content"), QStringLiteral("hi")}}}}};
+    Request canonical;
+    REQUIRE_FALSE(AnthropicRequestCodec::decode(client, canonical));
+    UpstreamCall call;
+    call.clientBody = &client;
+    call.request = &canonical;
+
+    const Deployment &given = loaded.config.deployments[0];
+    canonical.model = given.upstreamModel;
+    HttpRequest request = UpstreamAdapter::of(given.provider).buildRequest(given, call);
+    CHECK(request.url == QUrl(QStringLiteral("https://contoso.openai.azure.com/openai/deployments/my-gpt4o/"
+                                             "chat/completions?api-version=2024-08-01-preview")));
+    CHECK(headerValue(request.headers, "api-key") == "sk-azure");
+    CHECK(headerValue(request.headers, "authorization").isEmpty());
+    CHECK(QJsonDocument::fromJson(request.body).object().value(QStringLiteral("messages")).toArray().size() == 1);
+
+    // From LiteLLM's variables, and the fallback version with a warning that names it.
+    const Deployment &fromEnvironment = loaded.config.deployments[1];
+    canonical.model = fromEnvironment.upstreamModel;
+    request = UpstreamAdapter::of(fromEnvironment.provider).buildRequest(fromEnvironment, call);
+    CHECK(request.url == QUrl(QStringLiteral("https://fabrikam.openai.azure.com/openai/deployments/other/"
+                                             "chat/completions?api-version=2024-10-21")));
+    CHECK(headerValue(request.headers, "api-key") == "sk-env");
+    CHECK(loaded.warnings().join(QLatin1Char('\n')).contains(QStringLiteral("uses api-version 2024-10-21")));
+}
