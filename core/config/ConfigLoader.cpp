@@ -806,6 +806,9 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         }
         if (const auto id = resolveString(info["id"], where + QStringLiteral(".model_info.id")))
             deployment.id = *id;
+        if (const auto fold =
+                boolean(info["fold_system_messages"], where + QStringLiteral(".model_info.fold_system_messages")))
+            deployment.foldSystemMessages = *fold;
     }
     const bool contextSet = context.has_value();
     if (contextSet) {

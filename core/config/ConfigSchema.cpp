@@ -166,6 +166,11 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("model_list[].model_info", T::Map, "What is known about the model"),
     Decl("model_list[].model_info.id", T::String, "The deployment's id in logs, metrics and headers")
         .defNote("`<model_name>#<index>`"),
+    Decl("model_list[].model_info.fold_system_messages", T::Bool,
+         "OpenAI-compatible and Ollama upstreams: role:system entries inside `messages` (Claude Code sends "
+         "some) go into the adjacent user turn, since many chat templates refuse a system message that is "
+         "not first; false forwards them as system messages")
+        .defNote("`true`"),
     Decl("model_list[].model_info.max_input_tokens", T::Int, "The model's context when num_ctx is not set")
         .unit("tokens")
         .atLeast(256)

@@ -43,7 +43,10 @@ struct Deployment
     // Ollama, which truncates silently, kDefaultOllamaContext (sent as options.num_ctx) when
     // neither is set. 0: not known; the upstream enforces its own limit and says so.
     int contextLength = 0;
-    QString keepAlive;                                           // Ollama keep_alive
+    QString keepAlive; // Ollama keep_alive
+    // model_info.fold_system_messages: role:system entries inside `messages` go into the adjacent
+    // user turn (OpenAI-compatible and Ollama upstreams; many chat templates refuse them).
+    bool foldSystemMessages = true;
     int maxOutputTokens = defaults::kDeploymentMaxTokens;        // caps max_tokens sent upstream (0: no cap)
     double timeoutSeconds = defaults::kDeploymentTimeoutSeconds; // total; 0: the global request_timeout
     double streamTimeoutSeconds = 0;                             // idle gap between stream bytes; 0: the global one

@@ -23,17 +23,19 @@ HttpRequest OpenAiCompatibleAdapter::buildRequest(const Deployment &deployment, 
         HttpRequest out = jsonRequest(url, call.stream);
         if (!deployment.apiKey.isEmpty())
             out.headers.append({QByteArrayLiteral("api-key"), deployment.apiKey.toUtf8()});
+        Request folded;
         OpenAiEncodeOptions options;
         options.maxTokensCap = deployment.maxOutputTokens;
-        out.body = compactJson(OpenAiRequestCodec::encode(*call.request, options));
+        out.body = compactJson(OpenAiRequestCodec::encode(requestFor(deployment, call, folded), options));
         return out;
     }
     HttpRequest out = jsonRequest(endpoint(deployment, "/chat/completions"), call.stream);
     if (!deployment.apiKey.isEmpty())
         out.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + deployment.apiKey.toUtf8()});
+    Request folded;
     OpenAiEncodeOptions options;
     options.maxTokensCap = deployment.maxOutputTokens;
-    out.body = compactJson(OpenAiRequestCodec::encode(*call.request, options));
+    out.body = compactJson(OpenAiRequestCodec::encode(requestFor(deployment, call, folded), options));
     return out;
 }
 

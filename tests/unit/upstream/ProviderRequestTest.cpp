@@ -142,3 +142,78 @@ TEST_CASE("azure/ uses Azure OpenAI's deployment URL, api-version and api-key he
     CHECK(headerValue(request.headers, "api-key") == "sk-env");
     CHECK(loaded.warnings().join(QLatin1Char('\n')).contains(QStringLiteral("uses api-version 2024-10-21")));
 }
+
+TEST_CASE("a role:system entry mid-conversation goes into the adjacent user turn for OpenAI-compatible and Ollama "
+          "upstreams, unless the deployment says not to")
+{
+    // Claude Code's shape: a system entry between a tool result and the next user text.
+    const QJsonObject client{
+        {QStringLiteral("model"), QStringLiteral("main")},
+        {QStringLiteral("max_tokens"), 100},
+        {QStringLiteral("system"), QStringLiteral("You are Claude Code.")},
+        {QStringLiteral("messages"),
+         QJsonArray{
+             QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                         {QStringLiteral("content"), QStringLiteral("list files")}},
+             QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
+                         {QStringLiteral("content"),
+                          QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                                                 {QStringLiteral("id"), QStringLiteral("toolu_1")},
+                                                 {QStringLiteral("name"), QStringLiteral("Bash")},
+                                                 {QStringLiteral("input"),
+                                                  QJsonObject{{QStringLiteral("command"), QStringLiteral("ls")}}}}}}},
+             QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                         {QStringLiteral("content"), QStringLiteral("Reminder: be brief.")}},
+             QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                         {QStringLiteral("content"),
+                          QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_result")},
+                                                 {QStringLiteral("tool_use_id"), QStringLiteral("toolu_1")},
+                                                 {QStringLiteral("content"), QStringLiteral("a.txt")}},
+                                     QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                                 {QStringLiteral("text"), QStringLiteral("now?")}}}}}}}};
+    Request canonical;
+    REQUIRE_FALSE(AnthropicRequestCodec::decode(client, canonical));
+    REQUIRE(canonical.hasSystemEntries());
+    UpstreamCall call;
+    call.clientBody = &client;
+    call.request = &canonical;
+
+    const ConfigLoadResult loaded = ConfigLoader::loadText(
+        "model_list:\n"
+        "  - {model_name: openai, litellm_params: {model: openai/qwen, api_base: 'http://127.0.0.1:8000/v1'}}\n"
+        "  - {model_name: ollama, litellm_params: {model: ollama/qwen, num_ctx: 32768}}\n"
+        "  - model_name: asis\n"
+        "    litellm_params: {model: openai/qwen, api_base: 'http://127.0.0.1:8000/v1'}\n"
+        "    model_info: {fold_system_messages: false}\n",
+        QStringLiteral("t.yaml"));
+    REQUIRE(loaded.ok());
+    const auto systemRoles = [](const QJsonArray &messages) {
+        int count = 0;
+        for (const QJsonValue &m : messages)
+            count += m.toObject().value(QStringLiteral("role")).toString() == QStringLiteral("system") ? 1 : 0;
+        return count;
+    };
+    for (const Deployment &d : loaded.config.deployments) {
+        INFO(d.modelName.toStdString());
+        canonical.model = d.upstreamModel;
+        const QJsonArray messages = QJsonDocument::fromJson(UpstreamAdapter::of(d.provider).buildRequest(d, call).body)
+                                        .object()
+                                        .value(QStringLiteral("messages"))
+                                        .toArray();
+        REQUIRE(messages.size() >= 4);
+        CHECK(messages[0].toObject().value(QStringLiteral("role")).toString() == QStringLiteral("system"));
+        if (d.modelName == QStringLiteral("asis")) {
+            CHECK(systemRoles(messages) == 2);
+            continue;
+        }
+        CHECK(systemRoles(messages) == 1);
+        // The tool result still follows the assistant's call; the reminder precedes the user's text.
+        const QString last = QString::fromUtf8(QJsonDocument(messages.last().toObject()).toJson());
+        CHECK(last.contains(QStringLiteral("Reminder: be brief.")));
+        CHECK(last.indexOf(QStringLiteral("Reminder: be brief.")) < last.indexOf(QStringLiteral("now?")));
+        CHECK(QString::fromUtf8(QJsonDocument(messages).toJson()).indexOf(QStringLiteral("a.txt")) <
+              QString::fromUtf8(QJsonDocument(messages).toJson()).indexOf(QStringLiteral("Reminder")));
+    }
+    // The request shared by the attempts is left as it was.
+    CHECK(canonical.hasSystemEntries());
+}
