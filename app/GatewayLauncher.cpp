@@ -24,8 +24,9 @@ GatewayLaunch GatewayLaunch::prepare(const QString &configOption, const QString 
     }
 
     SecretStore secrets(QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath());
-    launch.loaded =
-        ConfigLoader::loadFile(launch.configPath, [&secrets](const QString &name) { return secrets.read(name); });
+    launch.loaded = ConfigLoader::loadFile(
+        launch.configPath, [&secrets](const QString &name) { return secrets.read(name); },
+        ListenOverride{hostOption, portOption});
     if (!launch.loaded.ok()) {
         launch.error =
             QStringLiteral("the config has errors:\n  ") + launch.loaded.errors().join(QStringLiteral("\n  "));

@@ -2,6 +2,7 @@
 
 #include "ClaudeCommand.h"
 #include "CommandSetup.h"
+#include "ConfigCommand.h"
 #include "DoctorCommand.h"
 #include "HardwareCommand.h"
 #include "ModelsCommand.h"
@@ -64,6 +65,15 @@ QList<CliCommand> buildTable()
                         "  --csv            comma-separated values\n"
                         "  --db PATH        the spend log (default: the config's, else the data folder's)\n"),
          &runUsageCommand},
+        {QStringLiteral("config"),
+         QStringLiteral("check a config without starting anything: every error and warning with file:line"),
+         QStringLiteral("switchboard config check [FILE] [--json] [--host H] [--port N]"),
+         QStringLiteral("  FILE             the config (default ~/.config/switchboard/config.yaml)\n"
+                        "  --json           the result and every issue as JSON\n"
+                        "  --host H, --port N\n"
+                        "                   where the gateway would listen (as the gateway's options)\n"
+                        "  exit code        0: the gateway would start; 1: it would not; 2: usage error\n"),
+         &runConfigCommand},
         {QStringLiteral("help"), QStringLiteral("this list, or one command's usage and options"),
          QStringLiteral("switchboard help [COMMAND]"), QString(), &runHelpCommand},
     };

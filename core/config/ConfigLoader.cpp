@@ -10,6 +10,7 @@
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSet>
 #include <QStandardPaths>
 
 #include <yaml-cpp/yaml.h>
@@ -44,18 +45,276 @@ QStringList stringList(const YAML::Node &node)
     return list;
 }
 
+// A value that starts on a later line than its key (a block mapping or list) is reported at the
+// key's line, where the user wrote the name the message gives. Filled per load, per thread (the
+// config watcher loads on its own thread).
+thread_local const QHash<quint64, int> *t_keyLines = nullptr;
+
+quint64 markId(const YAML::Mark &mark)
+{
+    return (quint64(quint32(mark.line)) << 32) | quint32(mark.column);
+}
+
 int lineOf(const YAML::Node &node)
 {
     const YAML::Mark mark = node.Mark();
+    if (t_keyLines && mark.line >= 0) {
+        const auto key = t_keyLines->constFind(markId(mark));
+        if (key != t_keyLines->constEnd())
+            return key.value();
+    }
     return mark.line >= 0 ? mark.line + 1 : 0;
 }
+
+void collectKeyLines(const YAML::Node &node, QHash<quint64, int> &lines, int &budget)
+{
+    if (--budget < 0)
+        return;
+    if (node.IsSequence()) {
+        for (std::size_t i = 0; i < node.size(); ++i)
+            collectKeyLines(node[i], lines, budget);
+    } else if (node.IsMap()) {
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const YAML::Mark key = it->first.Mark();
+            const YAML::Mark value = it->second.Mark();
+            if (key.line >= 0 && value.line > key.line && !lines.contains(markId(value)))
+                lines.insert(markId(value), key.line + 1);
+            collectKeyLines(it->second, lines, budget);
+        }
+    }
+}
+
+// Scalars as PyYAML (YAML 1.1) resolves them, since LiteLLM reads its config with PyYAML:
+// `20_000`, `0x1F`, `0b101`, `017` (octal), `1:30` (base 60) are integers. `0o17` is YAML 1.2's
+// octal (a string to PyYAML, which LiteLLM then refuses as an integer); it is read as the
+// integer and reported by the caller.
+struct YamlInt
+{
+    qint64 value = 0;
+    bool yaml12Octal = false;
+};
+
+std::optional<YamlInt> yamlInt(QString text)
+{
+    text = text.trimmed();
+    bool negative = false;
+    if (text.startsWith(QLatin1Char('-')) || text.startsWith(QLatin1Char('+'))) {
+        negative = text.startsWith(QLatin1Char('-'));
+        text.remove(0, 1);
+    }
+    if (text.isEmpty() || text.startsWith(QLatin1Char('_')))
+        return std::nullopt;
+    YamlInt result;
+    bool ok = false;
+    if (text.contains(QLatin1Char(':'))) {
+        // Sexagesimal: 1:30 is 90.
+        qint64 value = 0;
+        const QStringList parts = text.split(QLatin1Char(':'));
+        for (int i = 0; i < parts.size(); ++i) {
+            QString part = parts.at(i);
+            part.remove(QLatin1Char('_'));
+            const qint64 digit = part.toLongLong(&ok, 10);
+            if (!ok || part.isEmpty() || digit < 0 || (i > 0 && digit > 59))
+                return std::nullopt;
+            value = value * 60 + digit;
+        }
+        result.value = negative ? -value : value;
+        return result;
+    }
+    int base = 10;
+    QString digits = text;
+    if (text.startsWith(QStringLiteral("0x"))) {
+        base = 16;
+        digits = text.mid(2);
+    } else if (text.startsWith(QStringLiteral("0b"))) {
+        base = 2;
+        digits = text.mid(2);
+    } else if (text.startsWith(QStringLiteral("0o"))) {
+        base = 8;
+        digits = text.mid(2);
+        result.yaml12Octal = true;
+    } else if (text.size() > 1 && text.startsWith(QLatin1Char('0'))) {
+        base = 8;
+        digits = text.mid(1);
+    }
+    digits.remove(QLatin1Char('_'));
+    if (digits.isEmpty())
+        return std::nullopt;
+    const qint64 value = digits.toLongLong(&ok, base);
+    if (!ok || digits.startsWith(QLatin1Char('-')) || digits.startsWith(QLatin1Char('+')))
+        return std::nullopt;
+    result.value = negative ? -value : value;
+    return result;
+}
+
+// A number: an integer as above, or a float with PyYAML's `_` separators and `.inf`/`.nan`
+// spellings (which are refused by the caller as not finite).
+std::optional<double> yamlNumber(const QString &raw)
+{
+    if (const std::optional<YamlInt> integer = yamlInt(raw))
+        return double(integer->value);
+    QString text = raw.trimmed();
+    if (text.startsWith(QLatin1Char('_')) || text.contains(QStringLiteral("__")))
+        return std::nullopt;
+    text.remove(QLatin1Char('_'));
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok)
+        return std::nullopt;
+    return value;
+}
+
+// PyYAML's booleans: yes/no, true/false, on/off in lower, Capitalised or UPPER case (not y/n,
+// which yaml-cpp would also take).
+std::optional<bool> yamlBool(const QString &text)
+{
+    static const QStringList yes = {QStringLiteral("yes"), QStringLiteral("true"), QStringLiteral("on")};
+    static const QStringList no = {QStringLiteral("no"), QStringLiteral("false"), QStringLiteral("off")};
+    const QString lower = text.toLower();
+    const bool spelled = text == lower || text == text.toUpper() ||
+                         (text.size() > 1 && text.at(0).isUpper() && text.mid(1) == lower.mid(1));
+    if (!spelled)
+        return std::nullopt;
+    if (yes.contains(lower))
+        return true;
+    if (no.contains(lower))
+        return false;
+    return std::nullopt;
+}
+
+// yaml-cpp reads YAML 1.2 and keeps what PyYAML (YAML 1.1, which LiteLLM uses) resolves: merge
+// keys stay a literal "<<" entry and a duplicate key's first value is found. This pass makes
+// the tree mean what PyYAML builds: duplicates keep the last value (with a warning), and
+// `<<: *anchor` / `<<: [*a, *b]` add the keys the mapping lacks, earlier anchors winning.
+// It changes nodes in place so every value keeps its line.
+class PyYamlSemantics
+{
+public:
+    PyYamlSemantics(const QString &file, QList<ConfigIssue> &issues) : m_file(file), m_issues(issues) {}
+
+    // False when the tree is too large to walk (an alias bomb); an error was added.
+    bool apply(YAML::Node node)
+    {
+        if (++m_visits > kMaxVisits) {
+            if (m_visits == kMaxVisits + 1)
+                m_issues.append({ConfigIssue::Severity::Error, m_file, lineOf(node), QString(),
+                                 QStringLiteral("the YAML expands to more than %1 nodes (aliases nested too "
+                                                "deeply); refusing to read it")
+                                     .arg(kMaxVisits)});
+            return false;
+        }
+        if (node.IsSequence()) {
+            for (std::size_t i = 0; i < node.size(); ++i) {
+                if (!apply(node[i]))
+                    return false;
+            }
+            return true;
+        }
+        if (!node.IsMap())
+            return true;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (!apply(it->second))
+                return false;
+        }
+        removeDuplicates(node);
+        applyMerge(node);
+        return true;
+    }
+
+private:
+    static constexpr int kMaxVisits = 200000;
+
+    static bool isMergeKey(const YAML::Node &key)
+    {
+        // A quoted "<<" is a plain string key in PyYAML too.
+        return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!";
+    }
+
+    void removeDuplicates(YAML::Node node)
+    {
+        QHash<QString, int> count;
+        QHash<QString, QList<int>> lines;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (!it->first.IsScalar() || isMergeKey(it->first))
+                continue;
+            const QString key = qs(it->first.Scalar());
+            ++count[key];
+            lines[key].append(lineOf(it->first));
+        }
+        for (auto it = count.cbegin(); it != count.cend(); ++it) {
+            if (it.value() < 2)
+                continue;
+            const QList<int> &at = lines.value(it.key());
+            QStringList earlier;
+            for (int i = 0; i + 1 < at.size(); ++i)
+                earlier.append(QString::number(at.at(i)));
+            m_issues.append({ConfigIssue::Severity::Warning, m_file, at.last(), it.key(),
+                             QStringLiteral("duplicate key (also on line %1); the last value is used, as LiteLLM "
+                                            "(PyYAML) reads it")
+                                 .arg(earlier.join(QStringLiteral(", ")))});
+            for (int i = 1; i < it.value(); ++i)
+                node.remove(it.key().toStdString()); // removes the first occurrence
+        }
+    }
+
+    void applyMerge(YAML::Node node)
+    {
+        std::vector<YAML::Node> sources; // in the order they win
+        bool found = false;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (!isMergeKey(it->first))
+                continue;
+            found = true;
+            const YAML::Node value = it->second;
+            if (value.IsMap()) {
+                sources.push_back(value);
+            } else if (value.IsSequence()) {
+                for (std::size_t i = 0; i < value.size(); ++i) {
+                    if (value[i].IsMap())
+                        sources.push_back(value[i]);
+                    else
+                        m_issues.append({ConfigIssue::Severity::Error, m_file, lineOf(value[i]), QStringLiteral("<<"),
+                                         QStringLiteral("a merge key takes a mapping or a list of mappings")});
+                }
+            } else {
+                m_issues.append({ConfigIssue::Severity::Error, m_file, lineOf(it->first), QStringLiteral("<<"),
+                                 QStringLiteral("a merge key takes a mapping or a list of mappings")});
+            }
+        }
+        if (!found)
+            return;
+        while (node.remove("<<")) {
+        }
+        QSet<QString> present;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (it->first.IsScalar())
+                present.insert(qs(it->first.Scalar()));
+        }
+        for (const YAML::Node &source : sources) {
+            for (auto it = source.begin(); it != source.end(); ++it) {
+                if (!it->first.IsScalar())
+                    continue;
+                const QString key = qs(it->first.Scalar());
+                if (present.contains(key))
+                    continue; // explicit keys, then earlier sources, win
+                present.insert(key);
+                node.force_insert(it->first, it->second);
+            }
+        }
+    }
+
+    QString m_file;
+    QList<ConfigIssue> &m_issues;
+    int m_visits = 0;
+};
 
 // Walks the YAML tree once, checking each key against the schema, then extracts values.
 class Loader
 {
 public:
-    Loader(const QString &fileName, const SecretResolver &secrets, ConfigLoadResult &result)
-        : m_file(fileName), m_secrets(secrets), m_result(result)
+    Loader(const QString &fileName, const SecretResolver &secrets, const ListenOverride &listen,
+           ConfigLoadResult &result)
+        : m_file(fileName), m_secrets(secrets), m_listen(listen), m_result(result)
     {}
 
     void load(const YAML::Node &root);
@@ -88,6 +347,11 @@ private:
     QStringList loadGroupList(const YAML::Node &node, const QString &key);
     void loadRoutes(const YAML::Node &routes);
     bool isGroup(const QString &name) const;
+    bool servedByWildcard(const QString &name) const;
+    // A name a fallback or route refers to, looked up in LiteLLM's order: a group or alias, a
+    // model_info.id (its group), a skipped group (a warning), a name a wildcard serves; anything
+    // else is an error. nullopt: not used.
+    std::optional<QString> groupReference(const YAML::Node &node, const QString &key, const QString &name);
 
     // Values read through the schema: `key` is the shown path ("model_list[2].litellm_params.rpm"),
     // the schema's type and bounds apply, and every fallback or clamp is reported.
@@ -96,10 +360,70 @@ private:
     std::optional<bool> boolean(const YAML::Node &node, const QString &key);
     std::optional<double> bounded(const YAML::Node &node, const QString &key, double value);
 
+    void loadEnvironment(const YAML::Node &variables);
+    QString environmentValue(const QString &name) const
+    {
+        const auto own = m_environment.constFind(name);
+        return own != m_environment.constEnd() ? own.value() : qEnvironmentVariable(name.toUtf8().constData());
+    }
+    void checkGuardrails(const YAML::Node &root);
+
     QString m_file;
     const SecretResolver &m_secrets;
+    const ListenOverride &m_listen;
     ConfigLoadResult &m_result;
+    // environment_variables: seen by os.environ/ and ${} references (LiteLLM sets them first),
+    // but never put into the process environment, so programs Switchboard starts do not inherit
+    // the keys.
+    QHash<QString, QString> m_environment;
+    struct Skipped
+    {
+        QString modelName;
+        QString why;
+    };
+    QList<Skipped> m_skipped; // deployments of providers Switchboard cannot serve
 };
+
+void Loader::loadEnvironment(const YAML::Node &variables)
+{
+    if (!variables || !variables.IsMap())
+        return;
+    for (auto it = variables.begin(); it != variables.end(); ++it) {
+        const QString name = qs(it->first.as<std::string>(""));
+        if (name.isEmpty())
+            continue;
+        // Read in order: a later variable may refer to an earlier one.
+        if (const std::optional<QString> value =
+                resolveString(it->second, QStringLiteral("environment_variables.") + name))
+            m_environment.insert(name, *value);
+    }
+}
+
+void Loader::checkGuardrails(const YAML::Node &root)
+{
+    const YAML::Node own = root["switchboard"];
+    const bool allowed =
+        own && own.IsMap() &&
+        boolean(own["allow_unenforced_guardrails"], QStringLiteral("switchboard.allow_unenforced_guardrails"))
+            .value_or(false);
+    const YAML::Node litellm = root["litellm_settings"];
+    const std::pair<YAML::Node, const char *> places[] = {
+        {root["guardrails"], "guardrails"},
+        {litellm && litellm.IsMap() ? litellm["guardrails"] : YAML::Node(), "litellm_settings.guardrails"}};
+    for (const auto &[node, key] : places) {
+        if (!node || node.IsNull() || (node.IsSequence() && node.size() == 0))
+            continue;
+        if (allowed)
+            warn(node, QLatin1String(key),
+                 QStringLiteral("guardrails are NOT enforced by Switchboard: requests and answers pass "
+                                "unchecked (switchboard.allow_unenforced_guardrails is true)"));
+        else
+            error(node, QLatin1String(key),
+                  QStringLiteral("Switchboard does not enforce guardrails, so requests and answers would pass "
+                                 "unchecked while the config says a policy applies; remove them, or set "
+                                 "switchboard.allow_unenforced_guardrails: true to start without them"));
+    }
+}
 
 bool Loader::typeMatches(const YAML::Node &node, ConfigSchema::Type type) const
 {
@@ -129,12 +453,7 @@ bool Loader::typeMatches(const YAML::Node &node, ConfigSchema::Type type) const
         }
         return true;
     case T::String: return node.IsScalar();
-    case T::Bool: {
-        if (!node.IsScalar())
-            return false;
-        bool value = false;
-        return YAML::convert<bool>::decode(node, value);
-    }
+    case T::Bool: return node.IsScalar() && yamlBool(qs(node.Scalar())).has_value();
     case T::Int:
     case T::Number: {
         if (!node.IsScalar())
@@ -142,12 +461,7 @@ bool Loader::typeMatches(const YAML::Node &node, ConfigSchema::Type type) const
         const QString text = qs(node.Scalar());
         if (text.contains(QStringLiteral("${")) || text.startsWith(QStringLiteral("os.environ/")))
             return true; // checked after resolution
-        bool ok = false;
-        if (type == T::Int)
-            text.toLongLong(&ok);
-        else
-            text.toDouble(&ok);
-        return ok;
+        return type == T::Int ? yamlInt(text).has_value() : yamlNumber(text).has_value();
     }
     }
     return false;
@@ -188,7 +502,9 @@ std::optional<QString> Loader::resolveString(const YAML::Node &node, const QStri
     if (!node || node.IsNull() || !node.IsScalar())
         return std::nullopt;
     QString value = qs(node.Scalar());
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_environment.cbegin(); it != m_environment.cend(); ++it)
+        env.insert(it.key(), it.value());
     if (value.startsWith(QStringLiteral("os.environ/"))) {
         const QString name = value.mid(11);
         if (!env.contains(name)) {
@@ -232,13 +548,18 @@ std::optional<qint64> Loader::resolveInt(const YAML::Node &node, const QString &
     const std::optional<QString> text = resolveString(node, key);
     if (!text)
         return std::nullopt;
-    bool ok = false;
-    const qint64 value = text->toLongLong(&ok);
-    if (!ok) {
+    const std::optional<YamlInt> value = yamlInt(*text);
+    if (!value) {
         error(node, key, QStringLiteral("expected an integer, got \"%1\"").arg(*text));
         return std::nullopt;
     }
-    return value;
+    if (value->yaml12Octal)
+        warn(node, key,
+             QStringLiteral("\"%1\" is read as the octal integer %2; LiteLLM (YAML 1.1) reads it as text and "
+                            "refuses it — write %2")
+                 .arg(*text)
+                 .arg(value->value));
+    return value->value;
 }
 
 std::optional<double> Loader::resolveNumber(const YAML::Node &node, const QString &key)
@@ -246,9 +567,8 @@ std::optional<double> Loader::resolveNumber(const YAML::Node &node, const QStrin
     const std::optional<QString> text = resolveString(node, key);
     if (!text)
         return std::nullopt;
-    bool ok = false;
-    const double value = text->toDouble(&ok);
-    if (!ok || !std::isfinite(value)) {
+    const double value = yamlNumber(*text).value_or(std::nan(""));
+    if (!std::isfinite(value)) {
         error(node, key, QStringLiteral("expected a number, got \"%1\"").arg(*text));
         return std::nullopt;
     }
@@ -260,16 +580,92 @@ struct ProviderPrefix
     const char *prefix;
     Provider provider;
     const char *defaultBase; // empty: api_base is required
+    // LiteLLM's variables for an api_base / api_key the deployment does not set ("" : none);
+    // several key names are tried in order.
+    const char *baseVariable = "";
+    std::initializer_list<const char *> keyVariables = {};
+    const char *note = ""; // a warning for every deployment with this prefix
 };
 
-constexpr ProviderPrefix kProviders[] = {
+// The defaults are LiteLLM's (its get_llm_provider and provider configs), checked against each
+// provider's documentation of its OpenAI-compatible endpoint.
+const ProviderPrefix kProviders[] = {
     {"ollama", Provider::Ollama, "http://localhost:11434"},
     {"ollama_chat", Provider::Ollama, "http://localhost:11434"},
     {"openai", Provider::OpenAiCompatible, "https://api.openai.com/v1"},
     {"hosted_vllm", Provider::OpenAiCompatible, ""},
     {"lm_studio", Provider::OpenAiCompatible, "http://localhost:1234/v1"},
     {"anthropic", Provider::Anthropic, "https://api.anthropic.com"},
+    {"deepseek",
+     Provider::OpenAiCompatible,
+     "https://api.deepseek.com/beta",
+     "DEEPSEEK_API_BASE",
+     {"DEEPSEEK_API_KEY"}},
+    {"openrouter",
+     Provider::OpenAiCompatible,
+     "https://openrouter.ai/api/v1",
+     "OPENROUTER_API_BASE",
+     {"OPENROUTER_API_KEY", "OR_API_KEY"}},
+    {"groq", Provider::OpenAiCompatible, "https://api.groq.com/openai/v1", "GROQ_API_BASE", {"GROQ_API_KEY"}},
+    {"together_ai",
+     Provider::OpenAiCompatible,
+     "https://api.together.xyz/v1",
+     "TOGETHER_AI_API_BASE",
+     {"TOGETHER_API_KEY", "TOGETHER_AI_API_KEY", "TOGETHERAI_API_KEY", "TOGETHER_AI_TOKEN"}},
+    {"mistral", Provider::OpenAiCompatible, "https://api.mistral.ai/v1", "MISTRAL_API_BASE", {"MISTRAL_API_KEY"}},
+    {"xai", Provider::OpenAiCompatible, "https://api.x.ai/v1", "XAI_API_BASE", {"XAI_API_KEY"}},
+    {"fireworks_ai",
+     Provider::OpenAiCompatible,
+     "https://api.fireworks.ai/inference/v1",
+     "FIREWORKS_AI_API_BASE",
+     {"FIREWORKS_AI_API_KEY", "FIREWORKS_API_KEY", "FIREWORKSAI_API_KEY"}},
+    {"perplexity",
+     Provider::OpenAiCompatible,
+     "https://api.perplexity.ai",
+     "PERPLEXITY_API_BASE",
+     {"PERPLEXITYAI_API_KEY", "PERPLEXITY_API_KEY"}},
+    // Google's OpenAI-compatible endpoint of the Gemini API (LiteLLM itself speaks Gemini's own
+    // API; the requests are the same chat, through the compatibility layer).
+    {"gemini",
+     Provider::OpenAiCompatible,
+     "https://generativelanguage.googleapis.com/v1beta/openai",
+     "GEMINI_API_BASE",
+     {"GEMINI_API_KEY", "GOOGLE_API_KEY"}},
+    // Azure OpenAI: the api_base is the resource (https://NAME.openai.azure.com), the model the
+    // deployment name; see loadDeployment for api_version.
+    {"azure", Provider::OpenAiCompatible, "", "AZURE_API_BASE", {"AZURE_API_KEY", "AZURE_OPENAI_API_KEY"}},
+    {"llamafile", Provider::OpenAiCompatible, "http://127.0.0.1:8080/v1", "LLAMAFILE_API_BASE"},
+    {"vllm",
+     Provider::OpenAiCompatible,
+     "http://localhost:8000/v1",
+     "HOSTED_VLLM_API_BASE",
+     {},
+     "LiteLLM's vllm/ runs vLLM inside LiteLLM's own process; Switchboard sends to a vLLM server's "
+     "OpenAI-compatible API instead (api_base, default http://localhost:8000/v1)"},
 };
+
+// Azure OpenAI's generally available data-plane version, used when a config names none.
+constexpr const char *kAzureApiVersion = "2024-10-21";
+
+const ProviderPrefix &providerFor(const char *prefix)
+{
+    for (const ProviderPrefix &candidate : kProviders) {
+        if (qstrcmp(candidate.prefix, prefix) == 0)
+            return candidate;
+    }
+    Q_UNREACHABLE();
+}
+
+// Providers LiteLLM has and Switchboard cannot serve, with why (for the warning).
+QString unservableReason(const QString &prefix)
+{
+    if (prefix == QStringLiteral("bedrock") || prefix == QStringLiteral("sagemaker") ||
+        prefix == QStringLiteral("sagemaker_chat"))
+        return QStringLiteral("needs AWS SigV4 request signing, which Switchboard does not do");
+    if (prefix == QStringLiteral("vertex_ai") || prefix == QStringLiteral("vertex_ai_beta"))
+        return QStringLiteral("needs Google Cloud OAuth, which Switchboard does not do");
+    return QStringLiteral("Switchboard has no adapter for it");
+}
 
 void Loader::loadDeployment(const YAML::Node &item, int index)
 {
@@ -309,26 +705,42 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
     if (provider) {
         deployment.upstreamModel = model->mid(slash + 1);
     } else if (model->startsWith(QStringLiteral("claude-"))) {
-        provider = &kProviders[5]; // LiteLLM infers Anthropic for bare claude ids
+        provider = &providerFor("anthropic"); // LiteLLM infers Anthropic for bare claude ids
         deployment.upstreamModel = *model;
     } else if (model->startsWith(QStringLiteral("gpt-")) || model->startsWith(QStringLiteral("o1")) ||
                model->startsWith(QStringLiteral("o3")) || model->startsWith(QStringLiteral("o4"))) {
-        provider = &kProviders[2];
+        provider = &providerFor("openai");
         deployment.upstreamModel = *model;
     } else {
-        error(params["model"], paramsKey + QStringLiteral(".model"),
-              QStringLiteral("provider \"%1\" is not supported; use ollama/, ollama_chat/, openai/, "
-                             "hosted_vllm/, lm_studio/ or anthropic/ followed by the model name")
-                  .arg(prefix.isEmpty() ? *model : prefix));
+        // LiteLLM serves it; here it is skipped so the rest of the file still starts.
+        QStringList known;
+        for (const ProviderPrefix &candidate : kProviders)
+            known.append(QLatin1String(candidate.prefix) + QLatin1Char('/'));
+        const QString name = prefix.isEmpty() ? *model : prefix;
+        const QString why = QStringLiteral("provider \"%1\" is not supported (%2); deployment skipped. "
+                                           "Supported: %3")
+                                .arg(name, unservableReason(name), known.join(QStringLiteral(", ")));
+        const YAML::Node modelNode = params["model"];
+        warn(modelNode, paramsKey + QStringLiteral(".model"), why);
+        m_skipped.append({deployment.modelName,
+                          QStringLiteral("model_list[%1] (line %2): %3").arg(index).arg(lineOf(modelNode)).arg(why)});
         return;
     }
     deployment.provider = provider->provider;
+    if (*provider->note)
+        warn(params["model"], paramsKey + QStringLiteral(".model"), QLatin1String(provider->note));
 
     const QString baseKey = paramsKey + QStringLiteral(".api_base");
     QString base = resolveString(params["api_base"], baseKey).value_or(QString());
+    const bool baseGiven = !base.isEmpty();
+    if (base.isEmpty() && *provider->baseVariable)
+        base = environmentValue(QLatin1String(provider->baseVariable));
     if (base.isEmpty()) {
         if (*provider->defaultBase == '\0') {
-            error(params, baseKey, QStringLiteral("%1 needs api_base, e.g. http://localhost:8000/v1").arg(prefix));
+            error(params, baseKey,
+                  prefix == QStringLiteral("azure")
+                      ? QStringLiteral("azure needs api_base (or AZURE_API_BASE), e.g. https://NAME.openai.azure.com")
+                      : QStringLiteral("%1 needs api_base, e.g. http://localhost:8000/v1").arg(prefix));
             return;
         }
         base = QLatin1String(provider->defaultBase);
@@ -346,7 +758,8 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         base.chop(3);
         warn(params["api_base"], baseKey,
              QStringLiteral("ends with /v1; Switchboard adds the API path itself and uses %1").arg(base));
-    } else if (deployment.provider == Provider::OpenAiCompatible && url.path().isEmpty()) {
+    } else if (deployment.provider == Provider::OpenAiCompatible && url.path().isEmpty() && baseGiven &&
+               prefix != QStringLiteral("azure")) {
         warn(params["api_base"], baseKey,
              QStringLiteral("has no path; requests go to %1/chat/completions (most OpenAI-compatible "
                             "servers want %1/v1)")
@@ -356,6 +769,26 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
 
     if (const auto key = resolveString(params["api_key"], paramsKey + QStringLiteral(".api_key")))
         deployment.apiKey = *key;
+    if (prefix == QStringLiteral("azure")) {
+        const QString versionKey = paramsKey + QStringLiteral(".api_version");
+        deployment.azureApiVersion = resolveString(params["api_version"], versionKey).value_or(QString());
+        if (deployment.azureApiVersion.isEmpty())
+            deployment.azureApiVersion = environmentValue(QStringLiteral("AZURE_API_VERSION"));
+        if (deployment.azureApiVersion.isEmpty()) {
+            deployment.azureApiVersion = QLatin1String(kAzureApiVersion);
+            warn(params, versionKey,
+                 QStringLiteral("not set (nor AZURE_API_VERSION); Switchboard uses api-version %1, which may "
+                                "differ from the one your LiteLLM version sends")
+                     .arg(deployment.azureApiVersion));
+        }
+    }
+    if (!params["api_key"]) {
+        for (const char *variable : provider->keyVariables) {
+            deployment.apiKey = environmentValue(QLatin1String(variable));
+            if (!deployment.apiKey.isEmpty())
+                break;
+        }
+    }
     // The context comes from num_ctx, else model_info.max_input_tokens; both share its bounds.
     // (YAML::Node's assignment writes into the node it refers to, so no Node is reassigned.)
     const bool contextFromInfo = !params["num_ctx"];
@@ -373,6 +806,9 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         }
         if (const auto id = resolveString(info["id"], where + QStringLiteral(".model_info.id")))
             deployment.id = *id;
+        if (const auto fold =
+                boolean(info["fold_system_messages"], where + QStringLiteral(".model_info.fold_system_messages")))
+            deployment.foldSystemMessages = *fold;
     }
     const bool contextSet = context.has_value();
     if (contextSet) {
@@ -426,13 +862,40 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
 
 void Loader::loadAliases(const YAML::Node &aliases)
 {
-    if (!aliases || !aliases.IsMap())
+    if (!aliases || aliases.IsNull())
         return;
+    if (!aliases.IsMap()) {
+        error(aliases, QStringLiteral("router_settings.model_group_alias"), QStringLiteral("expected a mapping"));
+        return;
+    }
     const QStringList names = m_result.config.modelNames();
     for (const auto &entry : aliases) {
         const QString alias = qs(entry.first.as<std::string>(""));
         const QString key = QStringLiteral("router_settings.model_group_alias.") + alias;
-        const QString target = resolveString(entry.second, key).value_or(QString());
+        // LiteLLM's two shapes: `alias: model_name` and `alias: {model: model_name, hidden: true}`
+        // (hidden keeps the alias out of /v1/models, where Switchboard lists no aliases anyway).
+        const YAML::Node targetNode = entry.second.IsMap() ? entry.second["model"] : entry.second;
+        if (entry.second.IsMap()) {
+            for (const auto &field : entry.second) {
+                const QString fieldName = qs(field.first.as<std::string>(""));
+                if (fieldName != QStringLiteral("model") && fieldName != QStringLiteral("hidden"))
+                    warn(field.first, key + QLatin1Char('.') + fieldName, QStringLiteral("unknown key, ignored"));
+            }
+            if (!targetNode || !targetNode.IsScalar()) {
+                error(entry.second, key + QStringLiteral(".model"), QStringLiteral("field required"));
+                continue;
+            }
+        } else if (!entry.second.IsScalar()) {
+            error(entry.second, key, QStringLiteral("expected a model_name or {model: model_name, hidden: bool}"));
+            continue;
+        }
+        const QString target = resolveString(targetNode, key).value_or(QString());
+        if (!m_result.config.skippedReason(target).isEmpty()) {
+            warn(targetNode, key,
+                 QStringLiteral("\"%1\" is not served (%2); alias ignored")
+                     .arg(target, m_result.config.skippedReason(target)));
+            continue;
+        }
         if (names.contains(target)) {
             m_result.config.groupAliases.insert(alias, target);
             continue;
@@ -476,14 +939,32 @@ void Loader::load(const YAML::Node &root)
     }
     if (int(m_result.errors().size()) != errorsBefore)
         return; // types are wrong somewhere: extracting would only repeat the errors
+    loadEnvironment(root["environment_variables"]);
+    checkGuardrails(root);
 
     const YAML::Node list = root["model_list"];
-    if (!list || !list.IsSequence() || list.size() == 0) {
-        error(list ? list : root, QStringLiteral("model_list"), QStringLiteral("at least one model is required"));
+    if (!list || list.IsNull()) {
+        // LiteLLM starts without models (they may be added through its API); so does Switchboard.
+        warn(root, QStringLiteral("model_list"),
+             QStringLiteral("no model_list: Switchboard starts with no models and answers every request with 404"));
+    } else if (!list.IsSequence() || list.size() == 0) {
+        error(list, QStringLiteral("model_list"), QStringLiteral("at least one model is required"));
     } else {
         int index = 0;
         for (const auto &item : list)
             loadDeployment(item, index++);
+        const QStringList served = config.modelNames();
+        for (const Skipped &skipped : std::as_const(m_skipped)) {
+            if (!served.contains(skipped.modelName) && !config.skippedModels.contains(skipped.modelName))
+                config.skippedModels.insert(skipped.modelName, skipped.why);
+        }
+        if (config.deployments.empty() && !m_skipped.isEmpty()) {
+            QStringList reasons;
+            for (const Skipped &skipped : std::as_const(m_skipped))
+                reasons.append(skipped.why);
+            error(list, QStringLiteral("model_list"),
+                  QStringLiteral("no deployment can be served: %1").arg(reasons.join(QStringLiteral("; "))));
+        }
     }
 
     const YAML::Node router = root["router_settings"];
@@ -505,8 +986,12 @@ void Loader::load(const YAML::Node &root)
                 if (*type == QStringLiteral("redis"))
                     config.cache.redis = true;
                 else if (*type != QStringLiteral("local"))
-                    error(params["type"], key + QStringLiteral("type"),
-                          QStringLiteral("\"%1\" is not supported; use local or redis").arg(*type));
+                    // A cache only saves work: run with the in-memory exact-match cache (which can only
+                    // return what an identical request got) rather than refuse the file.
+                    warn(params["type"], key + QStringLiteral("type"),
+                         QStringLiteral("\"%1\" is not supported; the in-memory local cache (exact matches only) "
+                                        "is used instead")
+                             .arg(*type));
             }
             if (const auto host = resolveString(params["host"], key + QStringLiteral("host")))
                 config.cache.host = *host == QStringLiteral("localhost") ? QStringLiteral("127.0.0.1") : *host;
@@ -578,8 +1063,11 @@ void Loader::load(const YAML::Node &root)
             config.usageRetentionDays = int(*days);
     }
     loadRouterSettings(root);
-    if (config.port != 0)
-        m_result.issues.append(ConfigLoader::selfLoopIssues(config, config.host, config.port, m_file));
+    // Checked where the gateway will really listen: --host/--port win over the file.
+    const QString host = m_listen.host.isEmpty() ? config.host : m_listen.host;
+    const quint16 port = m_listen.port >= 0 ? quint16(m_listen.port) : config.port;
+    if (port != 0)
+        m_result.issues.append(ConfigLoader::selfLoopIssues(config, host, port, m_file));
 }
 
 std::optional<double> Loader::bounded(const YAML::Node &node, const QString &key, double value)
@@ -618,15 +1106,62 @@ std::optional<qint64> Loader::integer(const YAML::Node &node, const QString &key
 std::optional<bool> Loader::boolean(const YAML::Node &node, const QString &key)
 {
     Q_UNUSED(key) // validate() already reported a value that is not true or false
-    bool value = false;
-    if (!node || !node.IsScalar() || !YAML::convert<bool>::decode(node, value))
+    if (!node || !node.IsScalar())
         return std::nullopt;
-    return value;
+    return yamlBool(qs(node.Scalar()));
 }
 
 bool Loader::isGroup(const QString &name) const
 {
     return m_result.config.groupAliases.contains(name) || m_result.config.modelNames().contains(name);
+}
+
+bool Loader::servedByWildcard(const QString &name) const
+{
+    for (const Deployment &deployment : m_result.config.deployments) {
+        if (deployment.isWildcard() && deployment.modelName != name) {
+            QStringList literals;
+            for (const QString &literal : deployment.modelName.split(QLatin1Char('*')))
+                literals.append(QRegularExpression::escape(literal));
+            const QRegularExpression pattern(QRegularExpression::anchoredPattern(literals.join(QStringLiteral(".*"))),
+                                             QRegularExpression::DotMatchesEverythingOption);
+            if (pattern.match(name).hasMatch())
+                return true;
+        }
+    }
+    return false;
+}
+
+std::optional<QString> Loader::groupReference(const YAML::Node &node, const QString &key, const QString &name)
+{
+    if (isGroup(name))
+        return name;
+    int members = 0;
+    QString group;
+    for (const Deployment &deployment : m_result.config.deployments) {
+        if (deployment.id == name)
+            group = deployment.modelName;
+    }
+    for (const Deployment &deployment : m_result.config.deployments)
+        members += !group.isEmpty() && deployment.modelName == group ? 1 : 0;
+    if (!group.isEmpty()) {
+        if (members > 1)
+            warn(node, key,
+                 QStringLiteral("\"%1\" is the model_info.id of one deployment of \"%2\"; Switchboard routes "
+                                "to the whole group (%3 deployments)")
+                     .arg(name, group)
+                     .arg(members));
+        return group;
+    }
+    const QString skipped = m_result.config.skippedReason(name);
+    if (!skipped.isEmpty()) {
+        warn(node, key, QStringLiteral("\"%1\" is not served (%2); ignored here").arg(name, skipped));
+        return std::nullopt;
+    }
+    if (servedByWildcard(name))
+        return name; // resolved per request, as LiteLLM does: the upstream model is made from it
+    error(node, key, QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(name));
+    return std::nullopt;
 }
 
 QStringList Loader::loadGroupList(const YAML::Node &node, const QString &key)
@@ -635,13 +1170,12 @@ QStringList Loader::loadGroupList(const YAML::Node &node, const QString &key)
     if (!node || node.IsNull())
         return groups;
     auto add = [&](const YAML::Node &item) {
-        const QString group = resolveString(item, key).value_or(QString());
-        if (group.isEmpty())
+        const QString name = resolveString(item, key).value_or(QString());
+        if (name.isEmpty())
             return;
-        if (!isGroup(group))
-            error(item, key, QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(group));
-        else if (!groups.contains(group))
-            groups.append(group);
+        const std::optional<QString> group = groupReference(item, key, name);
+        if (group && !groups.contains(*group))
+            groups.append(*group);
     };
     if (node.IsScalar()) {
         add(node);
@@ -671,16 +1205,14 @@ void Loader::loadFallbacks(const YAML::Node &node, const QString &key, QHash<QSt
             continue;
         }
         for (const auto &entry : item) {
-            const QString group = qs(entry.first.as<std::string>(""));
-            const QString entryKey = itemKey + QLatin1Char('.') + group;
-            if (!isGroup(group)) {
-                error(entry.first, entryKey,
-                      QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(group));
+            const QString name = qs(entry.first.as<std::string>(""));
+            const QString entryKey = itemKey + QLatin1Char('.') + name;
+            const std::optional<QString> group = groupReference(entry.first, entryKey, name);
+            if (!group)
                 continue;
-            }
             QStringList groups = loadGroupList(entry.second, entryKey);
-            groups.removeAll(group);
-            target.insert(group, groups);
+            groups.removeAll(*group);
+            target.insert(*group, groups);
         }
     }
 }
@@ -704,11 +1236,10 @@ void Loader::loadRoutes(const YAML::Node &routes)
             error(item, key + QStringLiteral(".group"), QStringLiteral("field required"));
             continue;
         }
-        if (!isGroup(rule.group)) {
-            error(item["group"], key + QStringLiteral(".group"),
-                  QStringLiteral("\"%1\" is not a model_name or model_group_alias").arg(rule.group));
+        const std::optional<QString> group = groupReference(item["group"], key + QStringLiteral(".group"), rule.group);
+        if (!group)
             continue;
-        }
+        rule.group = *group;
         const YAML::Node when = item["when"];
         if (when && when.IsMap()) {
             const QString whenKey = key + QStringLiteral(".when.");
@@ -825,7 +1356,8 @@ void Loader::loadRouterSettings(const YAML::Node &root)
 
 } // namespace
 
-ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &fileName, const SecretResolver &secrets)
+ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &fileName, const SecretResolver &secrets,
+                                        const ListenOverride &listen)
 {
     ConfigLoadResult result;
     YAML::Node root;
@@ -837,7 +1369,17 @@ ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &f
         return result;
     }
     try {
-        Loader loader(fileName, secrets, result);
+        if (!PyYamlSemantics(fileName, result.issues).apply(root))
+            return result;
+        QHash<quint64, int> keyLines;
+        int budget = 200000;
+        collectKeyLines(root, keyLines, budget);
+        struct KeyLinesInUse
+        {
+            explicit KeyLinesInUse(const QHash<quint64, int> *lines) { t_keyLines = lines; }
+            ~KeyLinesInUse() { t_keyLines = nullptr; }
+        } inUse(&keyLines);
+        Loader loader(fileName, secrets, listen, result);
         loader.load(root);
     } catch (const YAML::Exception &e) {
         // yaml-cpp throws on odd shapes (e.g. a non-scalar key); report, never crash.
@@ -847,7 +1389,8 @@ ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &f
     return result;
 }
 
-ConfigLoadResult ConfigLoader::loadFile(const QString &path, const SecretResolver &secrets)
+ConfigLoadResult ConfigLoader::loadFile(const QString &path, const SecretResolver &secrets,
+                                        const ListenOverride &listen)
 {
     QFile file(path);
     const QString name = QFileInfo(path).fileName();
@@ -857,7 +1400,7 @@ ConfigLoadResult ConfigLoader::loadFile(const QString &path, const SecretResolve
                               QStringLiteral("cannot read the file: %1").arg(file.errorString())});
         return result;
     }
-    return loadText(file.readAll(), path, secrets);
+    return loadText(file.readAll(), path, secrets, listen);
 }
 
 namespace {

@@ -13,12 +13,21 @@ using SecretResolver = std::function<std::optional<QString>(const QString &name)
 // Loads the LiteLLM-compatible YAML: validates every key against ConfigSchema, collects
 // every problem with its file and line, resolves secret references, and fills a
 // GatewayConfig. It never throws and never crashes on bad input.
+// Where the gateway will listen when the command line overrides the file (--host, --port):
+// the loader's self-loop check uses it, not the file's values.
+struct ListenOverride
+{
+    QString host;  // empty: the file's switchboard.host
+    int port = -1; // -1: the file's switchboard.port
+};
+
 class ConfigLoader final
 {
 public:
-    static ConfigLoadResult loadFile(const QString &path, const SecretResolver &secrets = {});
+    static ConfigLoadResult loadFile(const QString &path, const SecretResolver &secrets = {},
+                                     const ListenOverride &listen = {});
     static ConfigLoadResult loadText(const QByteArray &yaml, const QString &fileName,
-                                     const SecretResolver &secrets = {});
+                                     const SecretResolver &secrets = {}, const ListenOverride &listen = {});
 
     // Errors for every deployment whose api_base is the gateway itself (`host` as configured,
     // `port` as bound): requests would loop back into Switchboard. The loader runs it with the

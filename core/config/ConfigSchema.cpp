@@ -102,6 +102,8 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("model_list[].litellm_params.api_key", T::String,
          "The upstream's key; write a reference: `os.environ/NAME`, `${NAME}` or `keychain/NAME`")
         .secret(),
+    Decl("model_list[].litellm_params.api_version", T::String,
+         "azure/: Azure OpenAI's api-version (else AZURE_API_VERSION, else 2024-10-21 with a warning)"),
     Decl("model_list[].litellm_params.num_ctx", T::Int,
          "The prompt tokens the deployment takes (sent to Ollama as options.num_ctx)")
         .unit("tokens")
@@ -164,6 +166,11 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("model_list[].model_info", T::Map, "What is known about the model"),
     Decl("model_list[].model_info.id", T::String, "The deployment's id in logs, metrics and headers")
         .defNote("`<model_name>#<index>`"),
+    Decl("model_list[].model_info.fold_system_messages", T::Bool,
+         "OpenAI-compatible and Ollama upstreams: role:system entries inside `messages` (Claude Code sends "
+         "some) go into the adjacent user turn, since many chat templates refuse a system message that is "
+         "not first; false forwards them as system messages")
+        .defNote("`true`"),
     Decl("model_list[].model_info.max_input_tokens", T::Int, "The model's context when num_ctx is not set")
         .unit("tokens")
         .atLeast(256)
@@ -185,7 +192,14 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("model_list[].model_info.supports_vision", T::Bool, "LiteLLM: whether the model takes images")
         .noEffect("has no effect: images are always forwarded"),
 
+    Decl("environment_variables", T::StringMap,
+         "Variables for `os.environ/NAME` and `${NAME}` references, set before they are read (as LiteLLM "
+         "does); they win over the process environment but are not passed to programs Switchboard starts"),
+    Decl("guardrails", T::Any,
+         "LiteLLM's guardrails: NOT enforced by Switchboard; a config with guardrails does not start "
+         "unless `switchboard.allow_unenforced_guardrails` is true"),
     Decl("litellm_settings", T::Map, "LiteLLM's library settings"),
+    Decl("litellm_settings.guardrails", T::Any, "LiteLLM's older guardrails place: treated as `guardrails`"),
     Decl("litellm_settings.request_timeout", T::Number, "Total time for one request (router_settings.timeout too)")
         .unit("seconds")
         .def(d::kRequestTimeoutSeconds)
@@ -217,7 +231,9 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("litellm_settings.cache", T::Bool, "The response cache for deterministic (temperature 0) requests")
         .def(d::kCacheEnabled),
     Decl("litellm_settings.cache_params", T::Map, "Where and how long responses are cached"),
-    Decl("litellm_settings.cache_params.type", T::String, "`local` (in memory) or `redis`")
+    Decl("litellm_settings.cache_params.type", T::String,
+         "`local` (in memory) or `redis`; other LiteLLM types (disk, s3, qdrant-semantic, redis-semantic) warn and use "
+         "`local`")
         .def(QString::fromLatin1(d::kCacheType)),
     Decl("litellm_settings.cache_params.host", T::String, "The Redis host (`localhost` is read as 127.0.0.1)")
         .def(QString::fromLatin1(d::kCacheHost)),
@@ -253,7 +269,8 @@ const std::vector<ConfigSchema::Key> kKeys = {
         .noEffect(kNoCallbacks),
 
     Decl("router_settings", T::Map, "LiteLLM's router settings; they win over litellm_settings"),
-    Decl("router_settings.model_group_alias", T::StringMap, "Other names for groups: `{alias: model_name}`"),
+    Decl("router_settings.model_group_alias", T::Any,
+         "Other names for groups: `{alias: model_name}` or `{alias: {model: model_name, hidden: true}}`"),
     Decl("router_settings.routing_strategy", T::String,
          "How a group picks a deployment: simple-shuffle, least-busy, latency-based-routing, "
          "usage-based-routing(-v2), cost-based-routing")
@@ -379,6 +396,9 @@ const std::vector<ConfigSchema::Key> kKeys = {
         .atMost(36500),
     Decl("switchboard.pricing_file", T::String, "Your price overrides (JSON, as resources/pricing.json)")
         .defNote("built-in prices only"),
+    Decl("switchboard.allow_unenforced_guardrails", T::Bool,
+         "Start although the config has `guardrails`, which Switchboard does not enforce")
+        .defNote("false: such a config is refused"),
     Decl("switchboard.metrics_open", T::Bool, "Serve /metrics without the token").def(d::kMetricsOpen),
     Decl("switchboard.allowed_hosts", T::StringList, "Host header values let in besides loopback; `*`: any"),
     Decl("switchboard.cache_all_requests", T::Bool, "Cache every request, not only temperature 0 ones")

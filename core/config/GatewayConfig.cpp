@@ -1,5 +1,7 @@
 #include "GatewayConfig.h"
 
+#include <QRegularExpression>
+
 namespace sb {
 
 QString providerName(Provider provider)
@@ -20,6 +22,37 @@ QString Deployment::upstreamLabel() const
     return providerName(provider) + QStringLiteral(" at ") + where;
 }
 
+QString Deployment::upstreamModelFor(const QString &requested) const
+{
+    const qsizetype stars = upstreamModel.count(QLatin1Char('*'));
+    if (stars == 0)
+        return upstreamModel;
+    // LiteLLM's PatternMatchRouter: model_name becomes a regex with `(.*)` for each `*`.
+    QStringList literals;
+    for (const QString &literal : modelName.split(QLatin1Char('*')))
+        literals.append(QRegularExpression::escape(literal));
+    const QString pattern = literals.join(QStringLiteral("(.*)"));
+    const QRegularExpression regex(QRegularExpression::anchoredPattern(pattern),
+                                   QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch match = regex.match(requested);
+    if (!match.hasMatch() || match.lastCapturedIndex() > stars) {
+        // A name the pattern does not cover (a fallback or alias target), or more segments than
+        // model has stars: LiteLLM then sends the requested name itself.
+        QString name = upstreamModel;
+        name.replace(QLatin1Char('*'), requested);
+        return match.hasMatch() ? requested : name;
+    }
+    QString name = upstreamModel;
+    qsizetype from = 0;
+    for (int group = 1; group <= match.lastCapturedIndex(); ++group) {
+        const qsizetype star = name.indexOf(QLatin1Char('*'), from);
+        const QString segment = match.captured(group);
+        name.replace(star, 1, segment);
+        from = star + segment.size();
+    }
+    return name;
+}
+
 QStringList GatewayConfig::modelNames() const
 {
     QStringList names;
@@ -28,6 +61,25 @@ QStringList GatewayConfig::modelNames() const
             names.append(deployment.modelName);
     }
     return names;
+}
+
+QString GatewayConfig::skippedReason(const QString &model) const
+{
+    const auto exact = skippedModels.constFind(model);
+    if (exact != skippedModels.constEnd())
+        return exact.value();
+    for (auto it = skippedModels.cbegin(); it != skippedModels.cend(); ++it) {
+        if (!it.key().contains(QLatin1Char('*')))
+            continue;
+        QStringList literals;
+        for (const QString &literal : it.key().split(QLatin1Char('*')))
+            literals.append(QRegularExpression::escape(literal));
+        const QRegularExpression pattern(QRegularExpression::anchoredPattern(literals.join(QStringLiteral(".*"))),
+                                         QRegularExpression::DotMatchesEverythingOption);
+        if (pattern.match(model).hasMatch())
+            return it.value();
+    }
+    return {};
 }
 
 QString ConfigIssue::toString() const

@@ -35,11 +35,18 @@ struct Deployment
     QString upstreamModel; // the name after the provider prefix
     QUrl apiBase;          // never empty after loading (provider defaults applied)
     QString apiKey;        // resolved; never logged
+    // azure/: Azure OpenAI's api-version. Set only for Azure, whose URL scheme
+    // ({api_base}/openai/deployments/{model}/chat/completions?api-version=…) and `api-key`
+    // header the OpenAI-compatible adapter then uses.
+    QString azureApiVersion;
     // The prompt tokens the deployment takes: num_ctx, else model_info.max_input_tokens; for
     // Ollama, which truncates silently, kDefaultOllamaContext (sent as options.num_ctx) when
     // neither is set. 0: not known; the upstream enforces its own limit and says so.
     int contextLength = 0;
-    QString keepAlive;                                           // Ollama keep_alive
+    QString keepAlive; // Ollama keep_alive
+    // model_info.fold_system_messages: role:system entries inside `messages` go into the adjacent
+    // user turn (OpenAI-compatible and Ollama upstreams; many chat templates refuse them).
+    bool foldSystemMessages = true;
     int maxOutputTokens = defaults::kDeploymentMaxTokens;        // caps max_tokens sent upstream (0: no cap)
     double timeoutSeconds = defaults::kDeploymentTimeoutSeconds; // total; 0: the global request_timeout
     double streamTimeoutSeconds = 0;                             // idle gap between stream bytes; 0: the global one
@@ -57,6 +64,10 @@ struct Deployment
     int line = 0;                                 // where it was declared (1-based)
 
     bool isWildcard() const { return modelName.contains(QLatin1Char('*')); }
+    // The model sent upstream for a request naming `requested`: as LiteLLM does, each `*` of
+    // litellm_params.model takes, in order, the text a `*` of model_name matched (`model_name: "*"`
+    // with `model: openai/*` sends the requested name). Without a `*` in model: upstreamModel.
+    QString upstreamModelFor(const QString &requested) const;
     // "Ollama at 127.0.0.1:11434", for messages.
     QString upstreamLabel() const;
 };
@@ -116,6 +127,9 @@ struct GatewayConfig
 {
     std::vector<Deployment> deployments;
     QHash<QString, QString> groupAliases; // router_settings.model_group_alias: alias → model_name
+    // model_names whose every deployment was skipped (a provider Switchboard cannot serve) → why,
+    // for the answer to a request naming one.
+    QHash<QString, QString> skippedModels;
     QString host = QLatin1String(defaults::kHost);
     quint16 port = defaults::kPort;
     QString masterKey; // general_settings.master_key, resolved
@@ -143,6 +157,9 @@ struct GatewayConfig
     CacheSettings cache;
 
     QStringList modelNames() const; // every configured model_name, in order, without duplicates
+    // Why `model` is not served when it names (or a wildcard of it matches) a skipped
+    // model_name; empty otherwise.
+    QString skippedReason(const QString &model) const;
 };
 
 struct ConfigIssue

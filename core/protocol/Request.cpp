@@ -75,4 +75,48 @@ QString Request::systemText() const
     return joinedText(system);
 }
 
+bool Request::hasSystemEntries() const
+{
+    for (const Message &message : messages) {
+        if (message.role == Message::Role::System)
+            return true;
+    }
+    return false;
+}
+
+void foldSystemEntriesIntoUserTurns(Request &request)
+{
+    std::vector<Message> &messages = request.messages;
+    for (size_t i = 0; i < messages.size();) {
+        if (messages[i].role != Message::Role::System) {
+            ++i;
+            continue;
+        }
+        std::vector<ContentPart> parts;
+        for (const ContentPart &part : messages[i].content) {
+            if (part.kind == ContentPart::Kind::Text && !part.text.isEmpty())
+                parts.push_back(part);
+        }
+        size_t next = i + 1;
+        while (next < messages.size() && messages[next].role == Message::Role::System)
+            ++next;
+        if (next < messages.size() && messages[next].role == Message::Role::User) {
+            std::vector<ContentPart> &content = messages[next].content;
+            auto at = content.begin();
+            while (at != content.end() && at->kind == ContentPart::Kind::ToolResult)
+                ++at;
+            content.insert(at, parts.begin(), parts.end());
+            messages.erase(messages.begin() + qsizetype(i));
+        } else if (i > 0 && messages[i - 1].role == Message::Role::User) {
+            std::vector<ContentPart> &content = messages[i - 1].content;
+            content.insert(content.end(), parts.begin(), parts.end());
+            messages.erase(messages.begin() + qsizetype(i));
+        } else {
+            messages[i].role = Message::Role::User;
+            messages[i].content = parts;
+            ++i;
+        }
+    }
+}
+
 } // namespace sb

@@ -98,6 +98,14 @@ struct Request
 
     // The whole system prompt as one string: top-level parts joined by "\n\n".
     QString systemText() const;
+    // Whether a role:system entry stands inside `messages` (Claude Code sends some).
+    bool hasSystemEntries() const;
 };
+
+// Moves each role:system entry of `messages` into the adjacent user turn: the next one (after
+// its tool results, which must stay first), else the previous one; with no user turn at all it
+// becomes one. The chat templates of many local models (Mistral, Llama on vLLM) refuse a
+// system message that is not the first.
+void foldSystemEntriesIntoUserTurns(Request &request);
 
 } // namespace sb

@@ -173,8 +173,12 @@ QStringList Router::State::resolvedGroupList(const QStringList &names, const QSt
     QStringList result;
     for (const QString &name : names) {
         const QString group = groups.contains(name) ? name : resolveGroup(name);
-        if (!group.isEmpty() && group != self && !result.contains(group))
-            result.append(group);
+        // A name a wildcard serves stays itself: the upstream model is made from it (LiteLLM
+        // resolves such a fallback per request), and pick() resolves it to its pattern.
+        const bool servedByPattern = !group.isEmpty() && group != name && !aliases.contains(name);
+        const QString entry = servedByPattern ? name : group;
+        if (!group.isEmpty() && entry != self && !result.contains(entry))
+            result.append(entry);
     }
     return result;
 }

@@ -473,6 +473,12 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
         return;
     }
     const std::optional<RoutePlan> plan = m_router->plan(route);
+    if (!plan && !m_config.skippedReason(record.clientModel).isEmpty()) {
+        respondError(client, record, dialect,
+                     ApiError::notFound(QStringLiteral("model \"%1\" is not served: %2")
+                                            .arg(record.clientModel, m_config.skippedReason(record.clientModel))));
+        return;
+    }
     if (!plan) {
         respondError(
             client, record, dialect,
@@ -661,7 +667,8 @@ void GatewayServer::countTokens(const QHttpServerRequest &request, ClientConnect
         deployment ? UpstreamAdapter::of(deployment->provider).tokenCountApi(*deployment) : std::nullopt;
     if (api) {
         const TokenCountRequest upstream = UpstreamTokenCounter::buildRequest(
-            *api, deployment->apiBase.toString(), deployment->upstreamModel, deployment->apiKey, raw);
+            *api, deployment->apiBase.toString(), deployment->upstreamModelFor(record.clientModel), deployment->apiKey,
+            raw);
         if (upstream.ok()) {
             new TokenCountExchange(m_pool, *api, upstream, answer, client);
             return;

@@ -155,10 +155,14 @@ void ProxyExchange::giveUp(const AttemptStep &step)
 void ProxyExchange::attempt(const Deployment &deployment)
 {
     m_deployment = deployment;
+    // Provider wildcards: the name asked for, or the fallback name a wildcard group serves.
+    const QString group = m_plan.currentGroup();
+    m_deployment.upstreamModel = deployment.upstreamModelFor(
+        m_plan.onFallback() && group != deployment.modelName ? group : m_record.clientModel);
     m_record.retries = m_plan.attempts() - 1;
     m_record.fallbackUsed = m_plan.onFallback() || deployment.modelName != m_record.modelGroup;
     m_record.deployment = deployment.id;
-    m_record.upstreamModel = deployment.upstreamModel;
+    m_record.upstreamModel = m_deployment.upstreamModel;
     m_adapter = &UpstreamAdapter::of(deployment.provider);
     m_record.provider = m_adapter->name();
     if (m_plan.attempts() == 1 && m_usageTap)

@@ -15,10 +15,11 @@ QString OllamaAdapter::name() const
 HttpRequest OllamaAdapter::buildRequest(const Deployment &deployment, const UpstreamCall &call) const
 {
     HttpRequest out = jsonRequest(endpoint(deployment, "/api/chat"), call.stream);
+    Request folded;
     OllamaOptions options;
     options.numCtx = deployment.contextLength > 0 ? deployment.contextLength : kDefaultOllamaContext;
     options.keepAlive = deployment.keepAlive;
-    out.body = compactJson(OllamaRequestCodec::encode(*call.request, options));
+    out.body = compactJson(OllamaRequestCodec::encode(requestFor(deployment, call, folded), options));
     return out;
 }
 

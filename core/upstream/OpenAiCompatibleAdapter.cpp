@@ -14,12 +14,28 @@ QString OpenAiCompatibleAdapter::name() const
 
 HttpRequest OpenAiCompatibleAdapter::buildRequest(const Deployment &deployment, const UpstreamCall &call) const
 {
+    if (!deployment.azureApiVersion.isEmpty()) {
+        // Azure OpenAI: the deployment is in the path, the version in the query, the key in api-key.
+        QUrl url = endpoint(deployment, "/openai/deployments/");
+        url.setPath(url.path() + deployment.upstreamModel + QStringLiteral("/chat/completions"));
+        url.setQuery(QStringLiteral("api-version=") +
+                     QString::fromLatin1(QUrl::toPercentEncoding(deployment.azureApiVersion)));
+        HttpRequest out = jsonRequest(url, call.stream);
+        if (!deployment.apiKey.isEmpty())
+            out.headers.append({QByteArrayLiteral("api-key"), deployment.apiKey.toUtf8()});
+        Request folded;
+        OpenAiEncodeOptions options;
+        options.maxTokensCap = deployment.maxOutputTokens;
+        out.body = compactJson(OpenAiRequestCodec::encode(requestFor(deployment, call, folded), options));
+        return out;
+    }
     HttpRequest out = jsonRequest(endpoint(deployment, "/chat/completions"), call.stream);
     if (!deployment.apiKey.isEmpty())
         out.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + deployment.apiKey.toUtf8()});
+    Request folded;
     OpenAiEncodeOptions options;
     options.maxTokensCap = deployment.maxOutputTokens;
-    out.body = compactJson(OpenAiRequestCodec::encode(*call.request, options));
+    out.body = compactJson(OpenAiRequestCodec::encode(requestFor(deployment, call, folded), options));
     return out;
 }
 
@@ -42,9 +58,12 @@ std::optional<TokenCountApi> OpenAiCompatibleAdapter::tokenCountApi(const Deploy
 {
     if (deployment.apiBase.host().endsWith(QStringLiteral("openai.com")))
         return std::nullopt;
-    if (deployment.model.startsWith(QStringLiteral("hosted_vllm/")))
+    if (deployment.model.startsWith(QStringLiteral("hosted_vllm/")) ||
+        deployment.model.startsWith(QStringLiteral("vllm/")))
         return TokenCountApi::Vllm;
-    if (deployment.model.startsWith(QStringLiteral("openai/")))
+    // llamafile is llama.cpp's server.
+    if (deployment.model.startsWith(QStringLiteral("openai/")) ||
+        deployment.model.startsWith(QStringLiteral("llamafile/")))
         return TokenCountApi::LlamaCpp;
     return std::nullopt;
 }

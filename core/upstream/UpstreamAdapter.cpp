@@ -44,6 +44,15 @@ HttpRequest UpstreamAdapter::jsonRequest(const QUrl &url, bool stream)
     return out;
 }
 
+const Request &UpstreamAdapter::requestFor(const Deployment &deployment, const UpstreamCall &call, Request &storage)
+{
+    if (!deployment.foldSystemMessages || !call.request->hasSystemEntries())
+        return *call.request;
+    storage = *call.request;
+    foldSystemEntriesIntoUserTurns(storage);
+    return storage;
+}
+
 QByteArray UpstreamAdapter::compactJson(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);

@@ -69,6 +69,10 @@ public:
 protected:
     // Content-Type and Accept for a request to `url` (streamed or not).
     static HttpRequest jsonRequest(const QUrl &url, bool stream);
+    // The canonical request to encode for `deployment`: call.request itself, or a copy in
+    // `storage` with mid-conversation system entries folded into user turns
+    // (Deployment::foldSystemMessages); no copy when there is nothing to fold.
+    static const Request &requestFor(const Deployment &deployment, const UpstreamCall &call, Request &storage);
     static QByteArray compactJson(const QJsonObject &object);
     // api_base joined with `path` ("/v1/messages"), however many slashes api_base ends with.
     static QUrl endpoint(const Deployment &deployment, const char *path);

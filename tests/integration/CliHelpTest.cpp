@@ -17,7 +17,7 @@ const QString kBinary = QStringLiteral(SWITCHBOARD_BINARY);
 // added here too, or the listing checks below fail.
 const QStringList kCommands{QStringLiteral("token"),  QStringLiteral("hardware"), QStringLiteral("models"),
                             QStringLiteral("claude"), QStringLiteral("doctor"),   QStringLiteral("usage"),
-                            QStringLiteral("help")};
+                            QStringLiteral("config"), QStringLiteral("help")};
 
 // The "  name  summary" lines after "Commands:", in order.
 QStringList listedCommands(const QString &help)

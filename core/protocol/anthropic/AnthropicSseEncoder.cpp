@@ -2,6 +2,7 @@
 
 #include "protocol/JsonStringWriter.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace sb {
@@ -84,17 +85,32 @@ void AnthropicSseEncoder::encode(const StreamEvent &event, QByteArray &out)
         JsonStringWriter::appendNumber(out, event.usage.outputTokens < 0 ? 0 : event.usage.outputTokens);
         JsonStringWriter::appendLiteral(out, "}}}\n\n");
         break;
-    case StreamEvent::Type::BlockStart: blockStart(out, event); break;
+    case StreamEvent::Type::BlockStart:
+        blockStart(out, event);
+        if (event.blockKind == StreamEvent::BlockKind::Thinking)
+            m_unsignedThinking.push_back(event.index);
+        break;
     case StreamEvent::Type::TextDelta: blockDelta(out, event, "text_delta", "text"); break;
     case StreamEvent::Type::ToolInputDelta: blockDelta(out, event, "input_json_delta", "partial_json"); break;
     case StreamEvent::Type::ThinkingDelta: blockDelta(out, event, "thinking_delta", "thinking"); break;
-    case StreamEvent::Type::SignatureDelta: blockDelta(out, event, "signature_delta", "signature"); break;
-    case StreamEvent::Type::BlockStop:
+    case StreamEvent::Type::SignatureDelta:
+        blockDelta(out, event, "signature_delta", "signature");
+        m_unsignedThinking.erase(std::remove(m_unsignedThinking.begin(), m_unsignedThinking.end(), event.index),
+                                 m_unsignedThinking.end());
+        break;
+    case StreamEvent::Type::BlockStop: {
+        const auto open = std::find(m_unsignedThinking.begin(), m_unsignedThinking.end(), event.index);
+        if (open != m_unsignedThinking.end()) {
+            m_unsignedThinking.erase(open);
+            StreamEvent signature = StreamEvent::delta(StreamEvent::Type::SignatureDelta, event.index, QString());
+            blockDelta(out, signature, "signature_delta", "signature");
+        }
         JsonStringWriter::appendLiteral(out,
                                         "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
         JsonStringWriter::appendNumber(out, event.index);
         JsonStringWriter::appendLiteral(out, "}\n\n");
         break;
+    }
     case StreamEvent::Type::MessageDelta: {
         JsonStringWriter::appendLiteral(
             out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":");

@@ -287,3 +287,28 @@ TEST_CASE("StreamAggregator fails on error events and on invalid tool JSON")
     CHECK_FALSE(noArguments.failed());
     CHECK(noArguments.response().content.at(0).toolInput.isEmpty());
 }
+
+TEST_CASE("Anthropic SSE encoder: a thinking block without a signature gets an empty signature_delta before its stop")
+{
+    // As from an OpenAI-compatible or Ollama upstream, which send reasoning but no signature.
+    AnthropicSseEncoder encoder;
+    QByteArray out;
+    encoder.encode(StreamEvent::blockStart(0, StreamEvent::BlockKind::Thinking), out);
+    encoder.encode(StreamEvent::delta(StreamEvent::Type::ThinkingDelta, 0, QStringLiteral("hmm")), out);
+    encoder.encode(StreamEvent::blockStop(0), out);
+    encoder.encode(StreamEvent::blockStart(1, StreamEvent::BlockKind::Text), out);
+    encoder.encode(StreamEvent::delta(StreamEvent::Type::TextDelta, 1, QStringLiteral("hi")), out);
+    encoder.encode(StreamEvent::blockStop(1), out);
+    const auto parsed = parseSse(out);
+    REQUIRE(parsed.size() == 7);
+    CHECK(parsed[2].event == QByteArray("content_block_delta"));
+    CHECK(parsed[2].data.value(QStringLiteral("index")).toInt(-1) == 0);
+    CHECK(parsed[2].data.value(QStringLiteral("delta")).toObject() ==
+          QJsonObject{{QStringLiteral("type"), QStringLiteral("signature_delta")},
+                      {QStringLiteral("signature"), QString()}});
+    CHECK(parsed[3].event == QByteArray("content_block_stop"));
+    // A text block gets none.
+    CHECK(parsed[5].data.value(QStringLiteral("delta")).toObject().value(QStringLiteral("type")).toString() ==
+          QStringLiteral("text_delta"));
+    CHECK(parsed[6].event == QByteArray("content_block_stop"));
+}
