@@ -23,8 +23,10 @@
 #   UNEXPECTED   anything else: closed before the head, a 200 that ended without message_stop
 #                or error, a stream closed without its last chunk, both message_stop and error,
 #                any other status, a stream silent for 60 s.
-# The gateway's own counts (/metrics switchboard_requests_total by status) must agree: one
-# record per client stream; 499s no more than the client's hang-ups.
+# The gateway's own counts must agree: /metrics (switchboard_requests_total by status) and the
+# spend log hold one record per client stream; 499s no more than the client's hang-ups; the
+# spend log's 200s that ended in an error between the client's SSE errors and those plus its
+# hang-ups (a client that hung up after the gateway had finished is recorded as finished).
 # Resources: VmRSS and the fd count of the gateway every 10 s (the series is printed); after
 # the load, the fd count must come back within 30 s to the idle baseline plus the idle upstream
 # keep-alive connections (counted by the fakes) within FD_SLACK, and
@@ -50,6 +52,7 @@ warmup=30
 source "$here/tests/bench/common.sh"
 client_bin="$build/tests/soak/switchboard-soak-client"
 [ -x "$client_bin" ] || { echo "missing $client_bin: build first" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "needs sqlite3 (apt install sqlite3) to read the spend log" >&2; exit 2; }
 
 start_fake() { # port seed
     "$fake_bin" --kind openai --port "$1" --chunks "$chunks" --text-bytes 2000 --stream-delay-ms "$delay_ms" \
@@ -96,11 +99,13 @@ printf 'Switchboard soak: %s streams for %s s, fail %s / cut %s per upstream req
     "$streams" "$seconds" "$fail_rate" "$cut_rate" "$hangup_rate" "$chunks" "$delay_ms" "$(date -u +%Y-%m-%dT%H:%MZ)"
 printf 'idle baseline: RSS %s KB, %s fds\n\n' "$rss_baseline" "$fd_baseline"
 printf '| t s | RSS KB | fds |\n|---|---|---|\n'
+load_start=$SECONDS
 (
-    t=0
+    next=10
     while kill -0 "$gateway_pid" 2>/dev/null; do
-        sleep 10
-        t=$((t + 10))
+        sleep $((next - (SECONDS - load_start) > 0 ? next - (SECONDS - load_start) : 0))
+        t=$((SECONDS - load_start))
+        next=$((next + 10))
         printf '%s %s %s\n' "$t" "$(rss_kb)" "$(fds)" >>"$work/series"
         printf '| %s | %s | %s |\n' "$t" "$(rss_kb)" "$(fds)"
         [ -f "$work/load-done" ] && break
@@ -137,6 +142,8 @@ gw_all=$(($(metric_sum '.*') - gw_before))
 gw_200=$(($(metric_sum '^200$') - gw_before_200))
 gw_499=$(($(metric_sum '^499$') - gw_before_499))
 gw_other=$((gw_all - gw_200 - gw_499))
+gw_in_flight=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$gw/metrics" |
+    awk '/^switchboard_requests_in_flight/ { n += $NF } END { printf "%d", n }')
 gw_statuses=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$gw/metrics" |
     awk '/^switchboard_requests_total/ { if (match($0, /status="[0-9]+"/)) n[substr($0, RSTART + 8, RLENGTH - 9)] += $NF } END { for (s in n) printf "%s:%d ", s, n[s] }')
 fake_cut=$(($(fake_count "$up1" cut) + $(fake_count "$up2" cut)))
@@ -144,10 +151,24 @@ fake_fail=$(($(fake_count "$up1" closed) + $(fake_count "$up2" closed) + $(fake_
 fake_requests=$(($(fake_count "$up1" requests) + $(fake_count "$up2" requests)))
 
 client=$(cat "$work/client.out")
+
+# The spend log (the gateway's per-request records, written in batches): polled until it
+# holds every stream the client started, 20 s deadline.
+spend_db=$(find "$HOME" -name usage.sqlite | head -1)
+spend() { [ -n "$spend_db" ] && sqlite3 -readonly "$spend_db" "select count(*) from requests where path like '/v1/messages%' $1" 2>/dev/null || echo 0; }
 get() { sed -nE "s/.*(^| )$1=([0-9.]+).*/\\2/p" <<<"$client"; }
 c_started=$(get started); c_completed=$(get completed); c_sse=$(get sse_error); c_sse_closed=$(get sse_error_closed)
 c_hung=$(get hung_up); c_unexpected=$(get unexpected); c_rejected=$(get rejected)
 [ -n "$c_started" ] || { echo "soak client printed nothing (rc $client_rc):" >&2; cat "$work/client.err" >&2; exit 1; }
+for _ in $(seq 40); do
+    [ "$(spend '')" -ge "$c_started" ] && break
+    sleep 0.5
+done
+sl_all=$(spend '')
+sl_ok=$(spend "and status = 200 and coalesce(error_type, '') = ''")
+sl_midstream=$(spend "and status = 200 and coalesce(error_type, '') <> ''")
+sl_499=$(spend "and status = 499")
+sl_other=$((sl_all - sl_ok - sl_midstream - sl_499))
 
 # RSS: first third (after the warm-up) vs last third of the load samples.
 read -r rss_first rss_last samples < <(awk -v w="$warmup" -v end="$seconds" '$1 > w && $1 <= end { t[n] = $1; r[n++] = $2 }
@@ -159,7 +180,17 @@ failures=()
 [ "$c_sse" -le "$fake_cut" ] || failures+=("more SSE errors ($c_sse) than cut streams ($fake_cut)")
 [ "$c_rejected" -le $((fake_fail / 4)) ] || failures+=("more rejections ($c_rejected) than exhausted retries allow ($fake_fail failures / 4)")
 [ "$gw_all" -eq "$c_started" ] || failures+=("gateway recorded $gw_all requests, clients started $c_started")
+[ "$gw_in_flight" -eq 0 ] || failures+=("gateway still counts $gw_in_flight requests in flight when idle")
 [ "$gw_499" -le "$c_hung" ] || failures+=("gateway 499s ($gw_499) exceed client hang-ups ($c_hung)")
+# The spend log: a 200 that ended in an error event has its error type; a client that hung up
+# after the gateway had finished (only its reading lagged) is a whole 200 or error there.
+[ "$sl_all" -eq "$c_started" ] || failures+=("spend log has $sl_all requests, clients started $c_started")
+[ "$sl_499" -eq "$gw_499" ] || failures+=("spend log 499s ($sl_499) differ from /metrics ($gw_499)")
+[ "$sl_ok" -ge "$c_completed" ] && [ "$sl_ok" -le $((c_completed + c_hung)) ] ||
+    failures+=("spend log whole 200s ($sl_ok) outside completed $c_completed .. + hang-ups $c_hung")
+[ "$sl_midstream" -ge "$c_sse" ] && [ "$sl_midstream" -le $((c_sse + c_hung)) ] && [ "$sl_midstream" -le "$fake_cut" ] ||
+    failures+=("spend log mid-stream errors ($sl_midstream) outside SSE errors $c_sse .. + hang-ups $c_hung, or above cuts $fake_cut")
+[ "$sl_other" -eq "$c_rejected" ] || failures+=("spend log other statuses ($sl_other) differ from client rejections ($c_rejected)")
 [ "$gw_other" -eq "$c_rejected" ] || failures+=("gateway non-200/499 answers ($gw_other) differ from client rejections ($c_rejected)")
 [ "$fd_after" -le $((fd_baseline + pool + fd_slack)) ] ||
     failures+=("fds $fd_after after idle, baseline $fd_baseline + $pool idle upstream connections (+$fd_slack)")
@@ -177,8 +208,11 @@ printf '| hung up by the client | %s |\n' "$c_hung"
 printf '| rejected (all attempts failed before the head) | %s %s |\n' "$c_rejected" "$(grep -oE 'rejected_[0-9]+=[0-9]+' <<<"$client" | tr '\n' ' ')"
 printf '| UNEXPECTED | %s |\n' "$c_unexpected"
 printf '| upstream requests (fakes) / failed before head | %s / %s |\n' "$fake_requests" "$fake_fail"
-printf '| gateway records: all / 200 / 499 / other | %s / %s / %s / %s |\n' "$gw_all" "$gw_200" "$gw_499" "$gw_other"
+printf '| gateway /metrics: all / 200 / 499 / other | %s / %s / %s / %s |\n' "$gw_all" "$gw_200" "$gw_499" "$gw_other"
 printf '| gateway records by status | %s |\n' "$gw_statuses"
+printf '| gateway in flight after idle | %s |\n' "$gw_in_flight"
+printf '| spend log: all / whole 200 / 200 ended in error / 499 / other | %s / %s / %s / %s / %s |\n' \
+    "$sl_all" "$sl_ok" "$sl_midstream" "$sl_499" "$sl_other"
 printf '| fds: baseline / idle upstream keep-alive connections / after idle | %s / %s / %s |\n' "$fd_baseline" "$pool" "$fd_after"
 printf '| RSS KB: idle before / first third mean / last third mean / idle after | %s / %s / %s / %s |\n' \
     "$rss_baseline" "$rss_first" "$rss_last" "$rss_idle_after"
