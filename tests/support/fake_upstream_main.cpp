@@ -1,6 +1,15 @@
 // switchboard-fake-upstream: one fake model server in its own process, for the benchmarks.
 // Serves the same turn forever, as fast as it can: every reply is rendered once at start-up
 // per variant (streaming or not, OpenAI usage chunk or not) and then written verbatim.
+//
+// For the soak test (tests/soak/soak.sh) it can also fail at random, from a seeded generator:
+//   --fail-rate P   before the head: half of these close the connection without a response,
+//                   half answer 500 (the gateway retries both on another deployment)
+//   --cut-rate P    a streamed reply stops after a random number of chunks and the connection
+//                   closes abruptly (the gateway ends the client's stream with `event: error`)
+//   --seed N        the generator's seed (default 1)
+// GET /soak/counts answers {"requests","closed","status500","cut","full"}: what it was told to
+// do, and "open": its open connections (the gateway's idle keep-alive pool, once it is idle).
 
 #include "FakeAnthropic.h"
 #include "FakeOllama.h"
@@ -9,6 +18,9 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QJsonObject>
+
+#include <random>
 
 #include <cstdio>
 #include <cstring>
@@ -135,7 +147,15 @@ int main(int argc, char *argv[])
         QStringLiteral("stream-delay-ms"),
         QStringLiteral("pause between streamed pieces (0: all at once); holds streams open"), QStringLiteral("ms"),
         QStringLiteral("0"));
-    parser.addOptions({kindOpt, portOpt, chunksOpt, bytesOpt, delayOpt});
+    const QCommandLineOption failOpt(QStringLiteral("fail-rate"),
+                                     QStringLiteral("share of requests failed before the head (close or 500)"),
+                                     QStringLiteral("p"), QStringLiteral("0"));
+    const QCommandLineOption cutOpt(QStringLiteral("cut-rate"),
+                                    QStringLiteral("share of streamed replies cut after a random number of chunks"),
+                                    QStringLiteral("p"), QStringLiteral("0"));
+    const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("seed of the random failures"),
+                                     QStringLiteral("n"), QStringLiteral("1"));
+    parser.addOptions({kindOpt, portOpt, chunksOpt, bytesOpt, delayOpt, failOpt, cutOpt, seedOpt});
     parser.process(app);
 
     const QString kind = parser.value(kindOpt);
@@ -183,10 +203,46 @@ int main(int argc, char *argv[])
     const FakeReply paced = pace(renderReply(*fake, turn, true, false));
     const FakeReply pacedUsage = pace(renderReply(*fake, turn, true, true));
 
+    const double failRate = qBound(0.0, parser.value(failOpt).toDouble(), 1.0);
+    const double cutRate = qBound(0.0, parser.value(cutOpt).toDouble(), 1.0);
+    // Shared by the route and the counts route; both run in this (the only) thread.
+    struct Failures
+    {
+        std::mt19937 random;
+        qint64 requests = 0, closed = 0, status500 = 0, cut = 0, full = 0;
+    };
+    auto failures = std::make_shared<Failures>();
+    failures->random.seed(parser.value(seedOpt).toUInt());
+    const FakeReply unpaced = renderReply(*fake, turn, true, false);
+    const FakeReply unpacedUsage = renderReply(*fake, turn, true, true);
+
     fake->addRoute("POST", fake->turnPath(), [=](const RecordedRequest &request) {
         FakeReply reply;
         const int stream = topLevelBool(request.body, "stream");
         const bool wantsStream = stream == 1 || (stream == -1 && ollama);
+        ++failures->requests;
+        if (failRate > 0 || cutRate > 0) {
+            const double draw = std::uniform_real_distribution<double>(0.0, 1.0)(failures->random);
+            if (draw < failRate) {
+                if (failures->random() % 2 == 0) {
+                    ++failures->closed;
+                    reply.closeWithoutResponse = true;
+                    return reply;
+                }
+                ++failures->status500;
+                return FakeReply::json(500, R"({"error":{"message":"soak: random failure","type":"server_error"}})");
+            }
+            if (wantsStream && draw < failRate + cutRate) {
+                ++failures->cut;
+                FakeReply cut = delayMs > 0 ? (openai && wantsUsage(request.body) ? pacedUsage : paced)
+                                            : (openai && wantsUsage(request.body) ? unpacedUsage : unpaced);
+                // At least the head and one chunk, never the whole body.
+                const int chunkCount = int(cut.chunks.size());
+                cut.cutAfterChunks = chunkCount > 2 ? 1 + int(failures->random() % uint(chunkCount - 2)) : 1;
+                return cut;
+            }
+        }
+        ++failures->full;
         if (wantsStream && delayMs > 0)
             return openai && wantsUsage(request.body) ? pacedUsage : paced;
         if (wantsStream)
@@ -194,6 +250,17 @@ int main(int argc, char *argv[])
         else
             reply.raw = whole;
         return reply;
+    });
+
+    server.setHandler("GET", "/soak/counts", [failures, &server](const RecordedRequest &) {
+        const QJsonObject counts{{QStringLiteral("requests"), failures->requests},
+                                 {QStringLiteral("closed"), failures->closed},
+                                 {QStringLiteral("status500"), failures->status500},
+                                 {QStringLiteral("cut"), failures->cut},
+                                 {QStringLiteral("full"), failures->full},
+                                 // Not counting the connection that asks.
+                                 {QStringLiteral("open"), server.openConnections() - 1}};
+        return FakeReply::json(200, QJsonDocument(counts).toJson(QJsonDocument::Compact));
     });
 
     std::printf("listening on 127.0.0.1:%u\n", unsigned(server.port()));

@@ -162,3 +162,98 @@ TEST_CASE("switchboard-fake-upstream speaks Ollama and Anthropic too", "[fakes][
         CHECK(process.exitCode() == 2);
     }
 }
+
+namespace {
+
+// What GET /soak/counts says the fake was told to do.
+QJsonObject soakCounts(quint16 port)
+{
+    const auto r = rawExchange(port, "GET", "/soak/counts");
+    return r ? QJsonDocument::fromJson(r->body).object() : QJsonObject{};
+}
+
+// One streaming request on a fresh connection: "closed" (no response), "500", or "cut" (a
+// 200 head whose chunked body never ends), or "whole".
+QString soakOutcome(quint16 port, const QByteArray &body)
+{
+    RawHttpClient client(port);
+    if (!client.waitConnected())
+        return QStringLiteral("no connection");
+    client.sendRequest("POST", "/v1/chat/completions", body);
+    const auto complete = [&] {
+        QByteArray copy = client.received();
+        return takeRawResponse(copy).has_value();
+    };
+    if (!waitUntil([&] { return complete() || client.isDisconnected(); }))
+        return QStringLiteral("hung");
+    if (complete())
+        return client.takeResponse()->status == 500 ? QStringLiteral("500") : QStringLiteral("whole");
+    const QByteArray received = client.received();
+    if (received.isEmpty())
+        return QStringLiteral("closed");
+    return received.startsWith("HTTP/1.1 200") && !received.contains("[DONE]") ? QStringLiteral("cut")
+                                                                               : QStringLiteral("other");
+}
+
+} // namespace
+
+TEST_CASE("switchboard-fake-upstream fails at random when told to, from its seed", "[fakes][exe]")
+{
+    const QByteArray streamBody = R"({"model":"x","stream":true})";
+    SECTION("--fail-rate 1: every request is closed unanswered or answered 500, half and half")
+    {
+        QProcess process;
+        const quint16 port = startFake(process, {"--fail-rate", "1", "--seed", "5", "--chunks", "5"});
+        REQUIRE(port != 0);
+        QStringList outcomes;
+        for (int i = 0; i < 20; ++i)
+            outcomes << soakOutcome(port, streamBody);
+        const int closed = int(outcomes.count(QStringLiteral("closed")));
+        const int failed = int(outcomes.count(QStringLiteral("500")));
+        CHECK(closed + failed == 20);
+        CHECK(closed > 0);
+        CHECK(failed > 0);
+        const QJsonObject counts = soakCounts(port);
+        CHECK(counts.value(QStringLiteral("requests")).toInt() == 20);
+        CHECK(counts.value(QStringLiteral("closed")).toInt() == closed);
+        CHECK(counts.value(QStringLiteral("status500")).toInt() == failed);
+        CHECK(counts.value(QStringLiteral("full")).toInt() == 0);
+
+        // The same seed, the same sequence.
+        QProcess again;
+        const quint16 port2 = startFake(again, {"--fail-rate", "1", "--seed", "5", "--chunks", "5"});
+        REQUIRE(port2 != 0);
+        QStringList replay;
+        for (int i = 0; i < 20; ++i)
+            replay << soakOutcome(port2, streamBody);
+        CHECK(replay == outcomes);
+        stop(again);
+        stop(process);
+    }
+
+    SECTION("--cut-rate 1: streams stop after some chunks, whole answers are whole")
+    {
+        QProcess process;
+        const quint16 port = startFake(process, {"--cut-rate", "1", "--chunks", "5", "--stream-delay-ms", "5"});
+        REQUIRE(port != 0);
+        for (int i = 0; i < 5; ++i)
+            CHECK(soakOutcome(port, streamBody) == QStringLiteral("cut"));
+        CHECK(soakOutcome(port, R"({"model":"x"})") == QStringLiteral("whole"));
+        const QJsonObject counts = soakCounts(port);
+        CHECK(counts.value(QStringLiteral("cut")).toInt() == 5);
+        CHECK(counts.value(QStringLiteral("full")).toInt() == 1);
+        // The test's own connections are gone once the fake has seen them close.
+        CHECK(waitUntil([&] { return soakCounts(port).value(QStringLiteral("open")).toInt() == 0; }));
+        stop(process);
+    }
+
+    SECTION("by default nothing fails")
+    {
+        QProcess process;
+        const quint16 port = startFake(process, {"--chunks", "3"});
+        REQUIRE(port != 0);
+        CHECK(soakOutcome(port, streamBody) == QStringLiteral("whole"));
+        CHECK(soakCounts(port).value(QStringLiteral("full")).toInt() == 1);
+        stop(process);
+    }
+}
