@@ -22,6 +22,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QDialog>
 #include <QDir>
 #include <QLabel>
 #include <QListWidget>
@@ -358,4 +359,55 @@ TEST_CASE("closing the window to the tray keeps the gateway serving; pages and g
     CHECK(first->shortcut() == QKeySequence(QStringLiteral("Ctrl+1")));
     first->trigger();
     CHECK(again.currentPage() == QStringLiteral("overview"));
+}
+
+TEST_CASE("Run doctor shows the doctor's checks with what to do, off the GUI thread")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, ollamaConfig(ollama.baseUrl(), {}, QDir(dir.path()).filePath(QStringLiteral("usage.sqlite"))));
+    GatewayController gateway(setupFor(path));
+    MainWindow window(&gateway);
+    auto *overview = new OverviewPage(&gateway, &window);
+    window.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), overview);
+    window.show();
+    gateway.start();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
+
+    auto *button = window.findChild<QPushButton *>(QStringLiteral("runDoctorButton"));
+    REQUIRE(button);
+    button->click();
+    auto *panel = window.findChild<QDialog *>(QStringLiteral("doctorPanel"));
+    REQUIRE(panel);
+    CHECK(panel->isVisible());
+    CHECK_FALSE(button->isEnabled()); // one run at a time
+    auto *checks = panel->findChild<QTreeWidget *>(QStringLiteral("doctorChecks"));
+    REQUIRE(checks);
+    REQUIRE(waitUntil([&] { return checks->topLevelItemCount() > 0; }, 20000));
+    CHECK(button->isEnabled());
+    // The gateway answers; the checks are the CLI's (ids as `switchboard doctor --json` gives).
+    bool gatewayOk = false;
+    for (int i = 0; i < checks->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = checks->topLevelItem(i);
+        if (item->data(0, Qt::UserRole).toString() == QStringLiteral("gateway"))
+            gatewayOk = item->text(0) == QStringLiteral("ok") && item->text(1).contains(gateway.baseUrl());
+    }
+    CHECK(gatewayOk);
+    // Failures (if any) come first, and each says what to do.
+    const QTreeWidgetItem *first = checks->topLevelItem(0);
+    if (first->text(0) == QStringLiteral("failed"))
+        CHECK(first->text(2).contains(QStringLiteral("Fix: ")));
+    CHECK_FALSE(panel->findChild<QLabel *>(QStringLiteral("doctorSummary"))->text().isEmpty());
+    if (!qEnvironmentVariableIsEmpty("SWITCHBOARD_SHOT_DIR")) // to look at it
+        panel->grab().save(qEnvironmentVariable("SWITCHBOARD_SHOT_DIR") + QStringLiteral("/doctor.png"));
+
+    // Stopped: it says the gateway does not answer where it would.
+    gateway.stop();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Stopped; }));
+    button->click();
+    REQUIRE(waitUntil([&] { return button->isEnabled() && checks->topLevelItemCount() > 0; }, 20000));
+    CHECK(checks->topLevelItem(0)->text(0) == QStringLiteral("failed"));
+    CHECK(panel->findChild<QLabel *>(QStringLiteral("doctorSummary"))->text().contains(QStringLiteral("failed")));
 }

@@ -1,5 +1,9 @@
 #include "OverviewPage.h"
 
+#include "doctor/Doctor.h"
+#include "server/BindPolicy.h"
+#include "widgets/DoctorPanel.h"
+
 #include "charts/LiveChart.h"
 #include "controllers/GatewayController.h"
 #include "models/DeploymentHealthModel.h"
@@ -108,7 +112,11 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     m_copyToken = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/copy.svg")), tr("Copy token"), card);
     m_copyToken->setObjectName(QStringLiteral("copyTokenButton"));
     m_copyToken->setToolTip(tr("ANTHROPIC_AUTH_TOKEN: the token clients present to this gateway"));
-    for (QPushButton *button : {m_start, m_stop, m_restart})
+    m_runDoctor = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/help.svg")), tr("Run doctor"), card);
+    m_runDoctor->setObjectName(QStringLiteral("runDoctorButton"));
+    m_runDoctor->setToolTip(tr("Check the gateway, each Ollama model and Claude Code's settings, with what to do "
+                               "(what `switchboard doctor` prints)"));
+    for (QPushButton *button : {m_start, m_stop, m_restart, m_runDoctor})
         buttons->addWidget(button);
     buttons->addStretch(1);
     buttons->addWidget(m_copyUrl);
@@ -184,6 +192,7 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     connect(m_start, &QPushButton::clicked, m_gateway, &GatewayController::start);
     connect(m_stop, &QPushButton::clicked, m_gateway, &GatewayController::stop);
     connect(m_restart, &QPushButton::clicked, m_gateway, &GatewayController::restart);
+    connect(m_runDoctor, &QPushButton::clicked, this, &OverviewPage::runDoctor);
     connect(m_copyUrl, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_gateway->baseUrl());
         Q_EMIT message(tr("Base URL copied: %1").arg(m_gateway->baseUrl()));
@@ -304,6 +313,34 @@ void OverviewPage::addRecord(const RequestRecord &record, double costUsd)
     if (record.status >= 400 || !record.errorType.isEmpty())
         ++m_errors;
     m_counts->setText(tr("%1 requests, %2 failed").arg(m_requests).arg(m_errors));
+}
+
+void OverviewPage::runDoctor()
+{
+    if (!m_doctor) {
+        m_doctor = new Doctor(this);
+        m_doctorPanel = new DoctorPanel(this);
+        connect(m_doctor, &Doctor::finished, m_doctorPanel, [this](const QList<DoctorCheck> &checks) {
+            m_doctorPanel->showChecks(checks);
+            m_runDoctor->setEnabled(true);
+        });
+    }
+    if (m_doctor->isRunning())
+        return;
+    ConfigLoadResult loaded;
+    loaded.config = m_gateway->config();
+    loaded.issues = m_gateway->problems();
+    // Stopped, the doctor still checks where the gateway would answer (and says it does not).
+    const GatewayConfig &config = m_gateway->config();
+    const QString url =
+        m_gateway->state() == ProxyService::State::Running
+            ? m_gateway->baseUrl()
+            : QStringLiteral("http://%1:%2").arg(BindPolicy::localDialHost(config.host)).arg(config.port);
+    m_doctorPanel->showRunning();
+    m_doctorPanel->show();
+    m_doctorPanel->raise();
+    m_runDoctor->setEnabled(false);
+    m_doctor->run(DoctorInputs::forGateway(m_gateway->configPath(), loaded, url, m_gateway->token()));
 }
 
 } // namespace sb

@@ -13,6 +13,8 @@ class QTableView;
 namespace sb {
 
 class DeploymentHealthModel;
+class Doctor;
+class DoctorPanel;
 class GatewayController;
 class LiveChart;
 class ProblemsPanel;
@@ -41,6 +43,7 @@ private:
     void addSnapshot(const StatsSnapshot &snapshot);
     void addRecord(const RequestRecord &record, double costUsd);
     void redrawCharts();
+    void runDoctor();
 
     GatewayController *m_gateway;
     QLabel *m_state;
@@ -51,6 +54,9 @@ private:
     QPushButton *m_restart;
     QPushButton *m_copyUrl;
     QPushButton *m_copyToken;
+    QPushButton *m_runDoctor;
+    Doctor *m_doctor = nullptr; // made on the first run
+    DoctorPanel *m_doctorPanel = nullptr;
     ProblemsPanel *m_problems;
     DeploymentHealthModel *m_healthModel;
     QTableView *m_healthTable;
