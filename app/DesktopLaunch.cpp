@@ -1,5 +1,7 @@
 #include "DesktopLaunch.h"
 
+#include "GatewayLifetime.h"
+
 #include "GatewayLauncher.h"
 #include "MainWindow.h"
 #include "config/ConfigLoader.h"
@@ -90,17 +92,6 @@ void quitOnSignals(QApplication &app)
 #else
     Q_UNUSED(app);
 #endif
-}
-
-void stopAndWait(ProxyService &service, int graceMs)
-{
-    if (service.state() == ProxyService::State::Stopped)
-        return;
-    QEventLoop loop;
-    QObject::connect(&service, &ProxyService::stopped, &loop, &QEventLoop::quit);
-    service.stop(graceMs);
-    if (service.state() != ProxyService::State::Stopped)
-        loop.exec();
 }
 
 GatewayTray::Look trayLook(const GatewayHealth &health)

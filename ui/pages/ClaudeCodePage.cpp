@@ -1,5 +1,7 @@
 #include "ClaudeCodePage.h"
 
+#include "widgets/PageLayout.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
@@ -71,24 +73,9 @@ ClaudeCodePage::ClaudeCodePage(ClaudeCodeController *controller, QWidget *parent
     : QWidget(parent), m_controller(controller)
 {
     setObjectName(QStringLiteral("page-claude-code"));
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    outer->addWidget(scroll);
-    auto *content = new QWidget(scroll);
-    scroll->setWidget(content);
-    auto *layout = new QVBoxLayout(content);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
-
-    auto *title = new QLabel(tr("Claude Code"), content);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
-    layout->addWidget(title);
+    auto *layout = PageLayout::scrolling(this);
+    QWidget *content = layout->parentWidget();
+    layout->addWidget(PageLayout::title(tr("Claude Code"), content));
 
     m_summary = wrappingLabel(QStringLiteral("claude-summary"), content);
     layout->addWidget(m_summary);

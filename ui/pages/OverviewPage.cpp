@@ -8,6 +8,7 @@
 #include "controllers/GatewayController.h"
 #include "models/DeploymentHealthModel.h"
 #include "models/RequestLogModel.h"
+#include "widgets/PageLayout.h"
 #include "widgets/ProblemsPanel.h"
 
 #include <QApplication>
@@ -60,17 +61,8 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
       m_log(new RequestLogModel(500, this))
 {
     setObjectName(QStringLiteral("page-overview"));
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    outer->addWidget(scroll);
-    auto *content = new QWidget(scroll);
-    scroll->setWidget(content);
-    auto *layout = new QVBoxLayout(content);
-    layout->setContentsMargins(16, 14, 16, 14);
-    layout->setSpacing(10);
+    auto *layout = PageLayout::scrolling(this, 14);
+    QWidget *content = layout->parentWidget();
 
     // Gateway card.
     auto *card = new QFrame(content);
@@ -112,11 +104,11 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     m_copyToken = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/copy.svg")), tr("Copy token"), card);
     m_copyToken->setObjectName(QStringLiteral("copyTokenButton"));
     m_copyToken->setToolTip(tr("ANTHROPIC_AUTH_TOKEN: the token clients present to this gateway"));
-    m_runDoctor = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/help.svg")), tr("Run doctor"), card);
+    m_runDoctor = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/help.svg")), tr("Run doctor"), content);
     m_runDoctor->setObjectName(QStringLiteral("runDoctorButton"));
     m_runDoctor->setToolTip(tr("Check the gateway, each Ollama model and Claude Code's settings, with what to do "
                                "(what `switchboard doctor` prints)"));
-    for (QPushButton *button : {m_start, m_stop, m_restart, m_runDoctor})
+    for (QPushButton *button : {m_start, m_stop, m_restart})
         buttons->addWidget(button);
     buttons->addStretch(1);
     buttons->addWidget(m_copyUrl);
@@ -128,7 +120,12 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     layout->addWidget(m_problems);
 
     // Health.
-    layout->addWidget(sectionTitle(tr("Deployments"), content));
+    // The doctor sits with the health it explains (the card's row is full at 800x500).
+    auto *healthHead = new QHBoxLayout;
+    healthHead->addWidget(sectionTitle(tr("Deployments"), content));
+    healthHead->addStretch(1);
+    healthHead->addWidget(m_runDoctor);
+    layout->addLayout(healthHead);
     m_healthTable = new QTableView(content);
     m_healthTable->setObjectName(QStringLiteral("healthTable"));
     m_healthTable->setModel(m_healthModel);

@@ -1,5 +1,7 @@
 #include "SettingsPage.h"
 
+#include "widgets/PageLayout.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -39,24 +41,9 @@ QString colored(const char *color, const QString &text)
 SettingsPage::SettingsPage(SettingsController *controller, QWidget *parent) : QWidget(parent), m_controller(controller)
 {
     setObjectName(QStringLiteral("page-settings"));
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    outer->addWidget(scroll);
-    auto *content = new QWidget(scroll);
-    scroll->setWidget(content);
-    auto *layout = new QVBoxLayout(content);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
-
-    auto *title = new QLabel(tr("Settings"), content);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
-    layout->addWidget(title);
+    auto *layout = PageLayout::scrolling(this);
+    QWidget *content = layout->parentWidget();
+    layout->addWidget(PageLayout::title(tr("Settings"), content));
 
     // The config file's settings.
     auto *gateway = new QGroupBox(tr("Gateway (saved in the config file)"), content);
