@@ -136,6 +136,15 @@ HttpResult GatewayHarness::head(const QString &path, const Headers &headers, int
     return wait(m_network.head(request), timeoutMs);
 }
 
+QByteArray ollamaGroupConfig(const QString &ollamaBaseUrl, const QByteArray &extra)
+{
+    return QStringLiteral(
+               "model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
+               .arg(ollamaBaseUrl)
+               .toUtf8() +
+           extra;
+}
+
 QJsonObject claudeCodeRequest(const QString &model, bool stream)
 {
     auto text = [](const QString &value) {

@@ -70,4 +70,7 @@ private:
 // entry, tools with a deferred one) built from the reference shapes.
 QJsonObject claudeCodeRequest(const QString &model, bool stream);
 
+// A config whose `claude-*` group is one deployment on `ollama`, plus `extra` YAML.
+QByteArray ollamaGroupConfig(const QString &ollamaBaseUrl, const QByteArray &extra = {});
+
 } // namespace sb::test

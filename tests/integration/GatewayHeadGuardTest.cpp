@@ -20,15 +20,6 @@ using namespace sb::test;
 
 namespace {
 
-QByteArray configFor(const FakeOllama &ollama, const QByteArray &extra = {})
-{
-    return QStringLiteral(
-               "model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
-               .arg(ollama.baseUrl())
-               .toUtf8() +
-           extra;
-}
-
 // One client connection with every byte the gateway sent on it.
 class RawConnection final
 {
@@ -121,7 +112,7 @@ constexpr qint64 k20MB = 20LL * 1024 * 1024; // under the 32 MB limit: only the 
 TEST_CASE("a request the gateway refuses is answered on its head: no 100 Continue, no body read, closed")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray host = "127.0.0.1:" + QByteArray::number(gateway.port());
     struct Case
@@ -190,7 +181,7 @@ TEST_CASE("a request the gateway refuses is answered on its head: no 100 Continu
 TEST_CASE("a head-time refusal on /v1/chat/completions is in OpenAI's shape")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     RawConnection client(gateway.port());
     REQUIRE(client.connected());
@@ -211,7 +202,8 @@ TEST_CASE("a head-time refusal on /v1/chat/completions is in OpenAI's shape")
 TEST_CASE("token and config changes reach the head check")
 {
     FakeOllama ollama;
-    const ConfigLoadResult loaded = ConfigLoader::loadText(configFor(ollama), QStringLiteral("t.yaml"));
+    const ConfigLoadResult loaded =
+        ConfigLoader::loadText(ollamaGroupConfig(ollama.baseUrl()), QStringLiteral("t.yaml"));
     REQUIRE(loaded.ok());
     GatewayConfig config = loaded.config;
     config.usageEnabled = false;
@@ -244,7 +236,7 @@ TEST_CASE("token and config changes reach the head check")
 TEST_CASE("malformed request lines and header lines get 400 and a close, never a hang")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray auth = bearer(GatewayHarness::kToken);
     struct Case
@@ -295,7 +287,7 @@ TEST_CASE("malformed request lines and header lines get 400 and a close, never a
 TEST_CASE("pipelined requests in one write are answered in order, each complete")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray auth = bearer(GatewayHarness::kToken);
     const QByteArray body = messagesBody();
@@ -330,7 +322,7 @@ TEST_CASE("pipelined streams keep their order and each ends properly")
     slow.textPieces = 5;
     ollama.setTurn(slow);
     ollama.setChunkDelay(40);
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray auth = bearer(GatewayHarness::kToken);
     const QByteArray body =
@@ -357,7 +349,7 @@ TEST_CASE("pipelined streams keep their order and each ends properly")
 TEST_CASE("a pipelined head behind another request is checked too: its body is never buffered")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray models =
         "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer(GatewayHarness::kToken) + "\r\n";

@@ -16,15 +16,6 @@ using namespace sb::test;
 
 namespace {
 
-QByteArray configFor(const FakeOllama &ollama, const QByteArray &extra = {})
-{
-    return QStringLiteral(
-               "model_list:\n  - model_name: 'claude-*'\n    litellm_params: {model: ollama/m, api_base: '%1'}\n")
-               .arg(ollama.baseUrl())
-               .toUtf8() +
-           extra;
-}
-
 // Sends raw bytes, returns everything the gateway answered until it closed or `ms` passed.
 QByteArray exchange(quint16 port, const QByteArray &bytes, int ms = 3000, bool *closed = nullptr)
 {
@@ -59,7 +50,7 @@ QByteArray get(const QByteArray &host, const QByteArray &extraHeaders = {})
 TEST_CASE("only Host values naming this gateway on loopback are served (DNS rebinding)")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray port = QByteArray::number(gateway.port());
     CHECK(exchange(gateway.port(), get("127.0.0.1:" + port)).startsWith("HTTP/1.1 200"));
@@ -74,7 +65,7 @@ TEST_CASE("only Host values naming this gateway on loopback are served (DNS rebi
 TEST_CASE("allowed_hosts lets a named host through")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama, "switchboard: {allowed_hosts: [gateway.lan]}\n"));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl(), "switchboard: {allowed_hosts: [gateway.lan]}\n"));
     REQUIRE(gateway.started());
     CHECK(exchange(gateway.port(), get("gateway.lan:4000")).startsWith("HTTP/1.1 200"));
     CHECK(exchange(gateway.port(), get("other.lan")).startsWith("HTTP/1.1 403"));
@@ -83,7 +74,7 @@ TEST_CASE("allowed_hosts lets a named host through")
 TEST_CASE("browser Origins are refused and no CORS headers are sent")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray host = "127.0.0.1:" + QByteArray::number(gateway.port());
     const QByteArray refused = exchange(gateway.port(), get(host, "Origin: https://evil.example\r\n"));
@@ -98,14 +89,16 @@ TEST_CASE("allowed_ips admits listed addresses and ranges only")
 {
     FakeOllama ollama;
     {
-        GatewayHarness gateway(configFor(ollama, "general_settings: {allowed_ips: ['10.0.0.0/8']}\n"));
+        GatewayHarness gateway(
+            ollamaGroupConfig(ollama.baseUrl(), "general_settings: {allowed_ips: ['10.0.0.0/8']}\n"));
         REQUIRE(gateway.started());
         const QByteArray answer = exchange(gateway.port(), get("127.0.0.1:" + QByteArray::number(gateway.port())));
         CHECK(answer.startsWith("HTTP/1.1 403"));
         CHECK(answer.contains("allowed_ips"));
     }
     {
-        GatewayHarness gateway(configFor(ollama, "general_settings: {allowed_ips: ['127.0.0.0/8', '::1']}\n"));
+        GatewayHarness gateway(
+            ollamaGroupConfig(ollama.baseUrl(), "general_settings: {allowed_ips: ['127.0.0.0/8', '::1']}\n"));
         REQUIRE(gateway.started());
         CHECK(exchange(gateway.port(), get("127.0.0.1:" + QByteArray::number(gateway.port())))
                   .startsWith("HTTP/1.1 200"));
@@ -115,7 +108,7 @@ TEST_CASE("allowed_ips admits listed addresses and ranges only")
 TEST_CASE("a client that does not finish its headers in 10 s is dropped")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     QElapsedTimer clock;
     clock.start();
@@ -129,7 +122,7 @@ TEST_CASE("a client that does not finish its headers in 10 s is dropped")
 TEST_CASE("too many request headers get 431")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     QByteArray many;
     for (int i = 0; i < 150; ++i)
@@ -141,7 +134,7 @@ TEST_CASE("too many request headers get 431")
 TEST_CASE("per-token request limits answer 429 with an integer retry-after")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama, "switchboard: {token_rpm: 2}\n"));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl(), "switchboard: {token_rpm: 2}\n"));
     REQUIRE(gateway.started());
     CHECK(gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-opus-5-5"), false))
               .status == 200);
@@ -179,7 +172,7 @@ TEST_CASE("an upstream pointing at the gateway itself is refused at start")
 TEST_CASE("request smuggling: two framings of one body are refused with 400 and the connection closes")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(configFor(ollama));
+    GatewayHarness gateway(ollamaGroupConfig(ollama.baseUrl()));
     REQUIRE(gateway.started());
     const QByteArray auth = "Authorization: Bearer " + QByteArray(GatewayHarness::kToken) + "\r\n";
     // The tail of the "body" is a second request; it must never be answered.
@@ -232,8 +225,8 @@ TEST_CASE("request smuggling: two framings of one body are refused with 400 and 
 TEST_CASE("an idle kept-alive connection and a body that never comes are closed after their timeouts")
 {
     FakeOllama ollama;
-    GatewayHarness gateway(
-        configFor(ollama, "switchboard: {keepalive_timeout_seconds: 0.5, body_timeout_seconds: 0.5}\n"));
+    GatewayHarness gateway(ollamaGroupConfig(
+        ollama.baseUrl(), "switchboard: {keepalive_timeout_seconds: 0.5, body_timeout_seconds: 0.5}\n"));
     REQUIRE(gateway.started());
     const auto closesWithin = [&](const QByteArray &bytes, int ms, QByteArray *answer) {
         QTcpSocket socket;
