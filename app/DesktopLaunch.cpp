@@ -79,7 +79,9 @@ void quitOnSignals(QApplication &app)
         notifier->setEnabled(false);
         char byte = 0;
         [[maybe_unused]] const auto got = ::read(g_quitPipe[0], &byte, 1);
-        QCoreApplication::quit();
+        // exit(), not quit(): Qt 6's quit() first closes the windows, and the window's close
+        // asks "quit with requests in flight?" — a signal must not wait for an answer.
+        QCoreApplication::exit(0);
     });
     struct sigaction action
     {
@@ -249,16 +251,10 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
                      [](const QString &error) { QTextStream(stderr) << "switchboard: " << error << Qt::endl; });
 
     // Quit: ask when streams are open, then drain them (after exec) like headless mode.
-    auto quit = [&gateway, &window] {
-        const int open = gateway.inFlight();
-        if (open > 0) {
-            const auto answer = QMessageBox::question(
-                &window, QObject::tr("Quit Switchboard"),
-                QObject::tr("%n request(s) in flight. Quit and give them 3 seconds to finish?", nullptr, open));
-            if (answer != QMessageBox::Yes)
-                return;
-        }
-        QCoreApplication::quit();
+    constexpr int kDrainMs = 3000;
+    auto quit = [&window] {
+        if (window.confirmQuit(kDrainMs / 1000))
+            QCoreApplication::exit(0); // asked already: not quit(), which would close (and ask) again
     };
     QObject::connect(&window, &MainWindow::quitRequested, &window, quit);
 
@@ -344,7 +340,10 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
         poll->start();
     }
     const int code = app.exec();
-    stopAndWait(*gateway.service(), 3000);
+    // The window and the icon go at once; the gateway drains its streams behind them.
+    window.hide();
+    tray.hide();
+    stopAndWait(*gateway.service(), kDrainMs);
     return code;
 }
 

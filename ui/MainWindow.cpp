@@ -16,6 +16,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -212,6 +213,25 @@ void MainWindow::bringForward()
     show();
     raise();
     activateWindow();
+}
+
+bool MainWindow::confirmQuit(int graceSeconds)
+{
+    const int open = m_gateway->inFlight();
+    if (open <= 0)
+        return true;
+    if (isHidden())
+        bringForward(); // asked from the tray: the question needs its window
+    QMessageBox box(QMessageBox::Question, tr("Quit Switchboard"), tr("%n request(s) in flight.", nullptr, open),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setObjectName(QStringLiteral("quitConfirmation"));
+    box.setInformativeText(tr("Quit and give them %n second(s) to finish? Claude Code sessions using this "
+                              "gateway lose their connection once it stops.",
+                              nullptr, graceSeconds));
+    box.button(QMessageBox::Yes)->setText(tr("Quit"));
+    box.button(QMessageBox::No)->setText(tr("Keep Running"));
+    box.setDefaultButton(QMessageBox::No);
+    return box.exec() == QMessageBox::Yes;
 }
 
 void MainWindow::setCloseToTray(bool closeToTray)

@@ -40,6 +40,9 @@ public:
     void setCloseToTray(std::function<bool()> policy) { m_closeToTrayPolicy = std::move(policy); }
     void restoreState();
     void bringForward();
+    // Quitting with requests in flight asks first (they then get `graceSeconds` to finish, as
+    // headless mode gives them); true when the app may quit.
+    bool confirmQuit(int graceSeconds);
 
 Q_SIGNALS:
     void quitRequested();

@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <csignal>
@@ -26,15 +27,20 @@ namespace {
 class HeadlessApp
 {
 public:
-    explicit HeadlessApp(const QStringList &arguments)
+    // Window: the desktop app (offscreen, so no display is needed) instead of --headless.
+    enum class Mode { Headless, Window };
+    explicit HeadlessApp(const QStringList &arguments, Mode mode = Mode::Headless)
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), m_home.path());
         env.remove(QStringLiteral("XDG_CONFIG_HOME"));
         env.insert(QStringLiteral("SWITCHBOARD_SECRETS_BACKEND"), QStringLiteral("file"));
+        if (mode == Mode::Window)
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         m_process.setProcessEnvironment(env);
         m_process.setProgram(QStringLiteral(SWITCHBOARD_BINARY));
-        m_process.setArguments(QStringList{QStringLiteral("--headless")} + arguments);
+        m_process.setArguments(mode == Mode::Headless ? QStringList{QStringLiteral("--headless")} + arguments
+                                                      : arguments);
         QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
                          [this] { m_stderr += m_process.readAllStandardError(); });
         m_process.start();
@@ -171,6 +177,67 @@ TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
     CHECK(app.process().exitCode() == 0);
     CHECK(app.log().contains(QStringLiteral("stopping")));
     delete reply;
+}
+
+TEST_CASE("the window's app drains on SIGTERM as headless does: a short stream finishes, a long one ends with an error")
+{
+    FakeOllama ollama;
+    ollama.setChunkDelay(100);
+    QTemporaryDir dir;
+    QTcpServer free;
+    REQUIRE(free.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = free.serverPort();
+    free.close();
+    HeadlessApp app({QStringLiteral("--config"), writeClaudeToOllamaConfig(dir, ollama.baseUrl()),
+                     QStringLiteral("--port"), QString::number(port)},
+                    HeadlessApp::Mode::Window);
+    REQUIRE(waitUntil(
+        [&] {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            return socket.waitForConnected(200) || app.process().state() == QProcess::NotRunning;
+        },
+        20000));
+    REQUIRE(app.process().state() == QProcess::Running);
+    const QString token = app.token();
+
+    QNetworkAccessManager network;
+    auto startStream = [&](const QString &model) {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/messages").arg(port)));
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+        request.setRawHeader("Content-Type", "application/json");
+        return network.post(request, QJsonDocument(claudeCodeRequest(model, true)).toJson());
+    };
+    // About 1 s of streaming (ten pieces 100 ms apart), and about 10 s.
+    FakeTurn shortTurn = FakeTurn::withText(QStringLiteral("0123456789"));
+    shortTurn.textPieces = 10;
+    ollama.setTurn(shortTurn);
+    QNetworkReply *shortReply = startStream(QStringLiteral("claude-haiku-5"));
+    QByteArray shortBody;
+    QObject::connect(shortReply, &QNetworkReply::readyRead, shortReply, [&] { shortBody += shortReply->readAll(); });
+    REQUIRE(waitUntil([&] { return shortBody.contains("text_delta"); }, 10000));
+    FakeTurn longTurn = FakeTurn::withText(QString(200, QLatin1Char('w')));
+    longTurn.textPieces = 100;
+    ollama.setTurn(longTurn);
+    QNetworkReply *longReply = startStream(QStringLiteral("claude-opus-5-5"));
+    QByteArray longBody;
+    QObject::connect(longReply, &QNetworkReply::readyRead, longReply, [&] { longBody += longReply->readAll(); });
+    REQUIRE(waitUntil([&] { return longBody.contains("text_delta"); }, 10000));
+
+    ::kill(app.process().processId(), SIGTERM);
+    REQUIRE(waitUntil([&] { return shortReply->isFinished() && longReply->isFinished(); }, 15000));
+    shortBody += shortReply->readAll();
+    longBody += longReply->readAll();
+    INFO(app.log().toStdString());
+    CHECK(shortBody.contains("event: message_stop"));
+    CHECK_FALSE(shortBody.contains("event: error"));
+    CHECK(longBody.contains("event: error"));
+    CHECK_FALSE(longBody.contains("message_stop"));
+    REQUIRE(app.waitForExit(10000));
+    CHECK(app.process().exitStatus() == QProcess::NormalExit);
+    CHECK(app.process().exitCode() == 0);
+    delete shortReply;
+    delete longReply;
 }
 
 TEST_CASE("a graceful stop right after the last answer loses no spend-log row")

@@ -24,15 +24,23 @@
 #include <QClipboard>
 #include <QDialog>
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace sb;
@@ -410,4 +418,91 @@ TEST_CASE("Run doctor shows the doctor's checks with what to do, off the GUI thr
     REQUIRE(waitUntil([&] { return button->isEnabled() && checks->topLevelItemCount() > 0; }, 20000));
     CHECK(checks->topLevelItem(0)->text(0) == QStringLiteral("failed"));
     CHECK(panel->findChild<QLabel *>(QStringLiteral("doctorSummary"))->text().contains(QStringLiteral("failed")));
+}
+
+TEST_CASE("Quit asks while a stream is open, and the stop that follows lets the stream finish")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    FakeTurn turn = FakeTurn::withText(QStringLiteral("one two three four five six seven eight"));
+    turn.textPieces = 8;
+    ollama.setTurn(turn);
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, ollamaConfig(ollama.baseUrl(), {}, QDir(dir.path()).filePath(QStringLiteral("usage.sqlite"))));
+    GatewayController gateway(setupFor(path));
+    MainWindow window(&gateway);
+    window.show();
+    gateway.start();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }));
+
+    // Answers the question the window asks (if any) with the button whose text is `answer`,
+    // and remembers what it said.
+    QString asked;
+    auto answerWith = [&asked](const QString &answer) {
+        asked.clear();
+        auto *timer = new QTimer;
+        timer->setInterval(20);
+        QObject::connect(timer, &QTimer::timeout, timer, [timer, answer, &asked] {
+            for (QWidget *top : QApplication::topLevelWidgets()) {
+                auto *box = qobject_cast<QMessageBox *>(top);
+                if (!box || box->objectName() != QStringLiteral("quitConfirmation") || !box->isVisible())
+                    continue;
+                asked = box->text() + QLatin1Char(' ') + box->informativeText();
+                for (QAbstractButton *button : box->buttons()) {
+                    if (button->text() == answer) {
+                        timer->deleteLater();
+                        button->click();
+                        return;
+                    }
+                }
+            }
+        });
+        timer->start();
+        return timer;
+    };
+
+    // Nothing in flight: quitting asks nothing.
+    QPointer<QTimer> idle = answerWith(QStringLiteral("Quit"));
+    CHECK(window.confirmQuit(3));
+    CHECK(asked.isEmpty());
+    delete idle.data();
+
+    // A stream that takes a few seconds.
+    ollama.setChunkDelay(300); // about 3 s
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(gateway.baseUrl() + QStringLiteral("/v1/messages")));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setRawHeader("x-api-key", "sb-test");
+    request.setRawHeader("anthropic-version", "2023-06-01");
+    const QJsonObject body{
+        {QStringLiteral("model"), QStringLiteral("main")},
+        {QStringLiteral("max_tokens"), 64},
+        {QStringLiteral("stream"), true},
+        {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                            {QStringLiteral("content"), QStringLiteral("count")}}}}};
+    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson());
+    QByteArray received;
+    QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { received += reply->readAll(); });
+    REQUIRE(waitUntil([&] { return gateway.inFlight() == 1; }, 10000));
+
+    // Keep Running: no quit, the stream goes on.
+    answerWith(QStringLiteral("Keep Running"));
+    CHECK_FALSE(window.confirmQuit(3));
+    CHECK(asked.contains(QStringLiteral("1 request(s) in flight")));
+    CHECK(asked.contains(QStringLiteral("3 second(s)")));
+    CHECK_FALSE(reply->isFinished());
+
+    // Quit: yes; then the drain the app runs after its event loop (stop with a grace).
+    answerWith(QStringLiteral("Quit"));
+    CHECK(window.confirmQuit(3));
+    CHECK_FALSE(reply->isFinished());
+    gateway.service()->stop(3000);
+    REQUIRE(waitUntil([&] { return reply->isFinished(); }, 10000));
+    received += reply->readAll();
+    CHECK(reply->error() == QNetworkReply::NoError);
+    CHECK(received.contains("eight"));
+    CHECK(received.contains("event: message_stop"));
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Stopped; }));
+    delete reply;
 }

@@ -106,6 +106,11 @@ void GatewayTray::show()
     m_icon->show();
 }
 
+void GatewayTray::hide()
+{
+    m_icon->hide();
+}
+
 bool GatewayTray::isVisible() const
 {
     return m_icon->isVisible();

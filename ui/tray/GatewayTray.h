@@ -21,6 +21,7 @@ public:
 
     static bool available();
     void show();
+    void hide();
     bool isVisible() const;
     void setLook(Look look, const QString &tooltip);
     Look look() const { return m_look; }
