@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "controllers/GatewayController.h"
+#include "widgets/LineIcon.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -76,18 +77,19 @@ MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindo
 
     // Menus.
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open =
-        file->addAction(QIcon(QStringLiteral(":/switchboard/icons/open-file.svg")), tr("&Open Config File"));
+    QAction *open = file->addAction(lineIcon(QStringLiteral(":/switchboard/icons/open-file.svg"), palette()),
+                                    tr("&Open Config File"));
     open->setShortcut(QKeySequence::Open);
     open->setObjectName(QStringLiteral("actionOpenConfig"));
     open->setStatusTip(tr("Open the config in your editor; saving it reloads the gateway"));
     connect(open, &QAction::triggered, this, &MainWindow::openConfigRequested);
-    QAction *reload = file->addAction(QIcon(QStringLiteral(":/switchboard/icons/reload.svg")), tr("&Reload Config"));
+    QAction *reload =
+        file->addAction(lineIcon(QStringLiteral(":/switchboard/icons/reload.svg"), palette()), tr("&Reload Config"));
     reload->setShortcut(QKeySequence::Refresh);
     reload->setObjectName(QStringLiteral("actionReloadConfig"));
     connect(reload, &QAction::triggered, m_gateway, &GatewayController::reloadConfig);
     QAction *restart =
-        file->addAction(QIcon(QStringLiteral(":/switchboard/icons/restart.svg")), tr("Re&start Gateway"));
+        file->addAction(lineIcon(QStringLiteral(":/switchboard/icons/restart.svg"), palette()), tr("Re&start Gateway"));
     restart->setShortcut(QKeySequence(tr("Ctrl+R")));
     connect(restart, &QAction::triggered, m_gateway, &GatewayController::restart);
     file->addSeparator();
@@ -103,7 +105,8 @@ MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindo
     m_pageActions = new QActionGroup(this);
     m_pageActions->setExclusive(true);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *readme = help->addAction(QIcon(QStringLiteral(":/switchboard/icons/help.svg")), tr("Open &README"));
+    QAction *readme =
+        help->addAction(lineIcon(QStringLiteral(":/switchboard/icons/help.svg"), palette()), tr("Open &README"));
     readme->setShortcut(QKeySequence::HelpContents);
     connect(readme, &QAction::triggered, this, &MainWindow::openReadme);
     QAction *about = help->addAction(tr("&About Switchboard"));
@@ -136,7 +139,7 @@ MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindo
 void MainWindow::addPage(const QString &name, const QString &title, const QString &iconPath, QWidget *page,
                          Scrolling scrolling)
 {
-    QIcon icon(iconPath);
+    QIcon icon = lineIcon(iconPath, m_sidebar->palette());
     // The grey line icons vanish on the selection colour: a selected variant in its text colour.
     const QSize size = m_sidebar->iconSize();
     for (const qreal scale : {1.0, 2.0}) {

@@ -1,6 +1,7 @@
 // The pure rules behind the status line and the charts: no gateway, no widgets.
 #include "controllers/GatewayHealth.h"
 #include "charts/SeriesBuffer.h"
+#include "widgets/LineIcon.h"
 
 #include <catch2/catch.hpp>
 
@@ -8,6 +9,7 @@
 #include <QIcon>
 #include <QImage>
 #include <QJsonObject>
+#include <QPalette>
 
 using namespace sb;
 
@@ -143,4 +145,31 @@ TEST_CASE("every icon of the window renders (the SVG plugins are installed)")
                 drawn = qAlpha(image.pixel(x, y)) > 0;
         CHECK(drawn);
     }
+}
+
+TEST_CASE("line icons keep their grey on a light palette and take the text colour on a dark one")
+{
+    const QString path = QStringLiteral(":/switchboard/icons/copy.svg");
+    // The colour of the most opaque pixel: the line's own colour.
+    auto ink = [](const QIcon &icon) {
+        const QImage image = icon.pixmap(32, 32).toImage().convertToFormat(QImage::Format_ARGB32);
+        QRgb best = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (qAlpha(image.pixel(x, y)) > qAlpha(best))
+                    best = image.pixel(x, y);
+        return QColor::fromRgb(best);
+    };
+    QPalette light;
+    light.setColor(QPalette::Window, QColor(0xef, 0xef, 0xef));
+    light.setColor(QPalette::WindowText, Qt::black);
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2d, 0x2d, 0x2d));
+    dark.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+    CHECK_FALSE(isDarkPalette(light));
+    CHECK(isDarkPalette(dark));
+    const QColor drawn = ink(lineIcon(path, light));
+    CHECK(drawn.name() == QStringLiteral("#5f6b7a")); // as resources/icons draws it
+    const QColor tinted = ink(lineIcon(path, dark));
+    CHECK(tinted.lightness() > 200); // light lines on the dark window
 }

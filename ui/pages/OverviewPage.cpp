@@ -1,5 +1,7 @@
 #include "OverviewPage.h"
 
+#include "widgets/LineIcon.h"
+
 #include "doctor/Doctor.h"
 #include "server/BindPolicy.h"
 #include "widgets/DoctorPanel.h"
@@ -95,16 +97,20 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     m_stop = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/stop.svg")), tr("Stop"), card);
     m_stop->setObjectName(QStringLiteral("stopButton"));
     m_stop->setToolTip(tr("Stop the gateway: open streams get 3 seconds to finish"));
-    m_restart = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/restart.svg")), tr("Restart"), card);
+    m_restart =
+        new QPushButton(lineIcon(QStringLiteral(":/switchboard/icons/restart.svg"), palette()), tr("Restart"), card);
     m_restart->setObjectName(QStringLiteral("restartButton"));
     m_restart->setToolTip(tr("Stop and start again: applies a new address or master_key"));
-    m_copyUrl = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/copy.svg")), tr("Copy base URL"), card);
+    m_copyUrl =
+        new QPushButton(lineIcon(QStringLiteral(":/switchboard/icons/copy.svg"), palette()), tr("Copy base URL"), card);
     m_copyUrl->setObjectName(QStringLiteral("copyUrlButton"));
     m_copyUrl->setToolTip(tr("ANTHROPIC_BASE_URL for Claude Code (no /v1)"));
-    m_copyToken = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/copy.svg")), tr("Copy token"), card);
+    m_copyToken =
+        new QPushButton(lineIcon(QStringLiteral(":/switchboard/icons/copy.svg"), palette()), tr("Copy token"), card);
     m_copyToken->setObjectName(QStringLiteral("copyTokenButton"));
     m_copyToken->setToolTip(tr("ANTHROPIC_AUTH_TOKEN: the token clients present to this gateway"));
-    m_runDoctor = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/help.svg")), tr("Run doctor"), content);
+    m_runDoctor =
+        new QPushButton(lineIcon(QStringLiteral(":/switchboard/icons/help.svg"), palette()), tr("Run doctor"), content);
     m_runDoctor->setObjectName(QStringLiteral("runDoctorButton"));
     m_runDoctor->setToolTip(tr("Check the gateway, each Ollama model and Claude Code's settings, with what to do "
                                "(what `switchboard doctor` prints)"));

@@ -1,5 +1,7 @@
 #include "ProblemsPanel.h"
 
+#include "LineIcon.h"
+
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,10 +25,12 @@ ProblemsPanel::ProblemsPanel(QWidget *parent) : QFrame(parent)
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
-    m_open = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/open-file.svg")), tr("Open config"), this);
+    m_open = new QPushButton(lineIcon(QStringLiteral(":/switchboard/icons/open-file.svg"), palette()),
+                             tr("Open config"), this);
     m_open->setObjectName(QStringLiteral("openConfigButton"));
     m_open->setToolTip(tr("Open the config file in your editor; saving it reloads the gateway"));
-    m_reload = new QPushButton(QIcon(QStringLiteral(":/switchboard/icons/reload.svg")), tr("Reload"), this);
+    m_reload =
+        new QPushButton(lineIcon(QStringLiteral(":/switchboard/icons/reload.svg"), palette()), tr("Reload"), this);
     m_reload->setObjectName(QStringLiteral("reloadConfigButton"));
     m_reload->setToolTip(tr("Read the config file again now"));
     auto *icon = new QLabel(this);
