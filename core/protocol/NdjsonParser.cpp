@@ -25,12 +25,24 @@ void emitLine(const char *data, qsizetype size, QList<QByteArray> &lines)
 
 void NdjsonParser::feed(const char *data, qsizetype size, QList<QByteArray> &lines)
 {
+    if (m_overflowed)
+        return;
     const char *pos = data;
     const char *end = data + size;
     while (pos < end) {
         const char *newline = static_cast<const char *>(std::memchr(pos, '\n', size_t(end - pos)));
         if (!newline) {
+            if (m_pending.size() + (end - pos) > m_maxBytes) {
+                m_overflowed = true;
+                m_pending = QByteArray(); // release the memory, not just the size
+                return;
+            }
             m_pending.append(pos, end - pos);
+            return;
+        }
+        if (m_pending.size() + (newline - pos) > m_maxBytes) {
+            m_overflowed = true;
+            m_pending = QByteArray();
             return;
         }
         if (m_pending.isEmpty()) {

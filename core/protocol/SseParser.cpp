@@ -6,6 +6,8 @@ namespace sb {
 
 void SseParser::feed(const char *data, qsizetype size, std::vector<SseEvent> &out)
 {
+    if (m_overflowed)
+        return;
     const char *pos = data;
     const char *end = data + size;
     if (pos < end && m_skipLineFeed && *pos == '\n')
@@ -17,6 +19,10 @@ void SseParser::feed(const char *data, qsizetype size, std::vector<SseEvent> &ou
         while (lineEnd < end && *lineEnd != '\n' && *lineEnd != '\r')
             ++lineEnd;
         if (lineEnd == end) {
+            if (m_line.size() + (lineEnd - pos) > m_maxBytes) {
+                overflow();
+                return;
+            }
             m_line.append(pos, lineEnd - pos);
             return;
         }
@@ -26,6 +32,10 @@ void SseParser::feed(const char *data, qsizetype size, std::vector<SseEvent> &ou
             m_line.append(pos, lineEnd - pos);
             processLine(m_line.constData(), m_line.size(), out);
             m_line.clear();
+        }
+        if (m_data.size() > m_maxBytes) { // `data:` lines piling up without a blank line
+            overflow();
+            return;
         }
         if (*lineEnd == '\r') {
             ++lineEnd;
@@ -40,8 +50,19 @@ void SseParser::feed(const char *data, qsizetype size, std::vector<SseEvent> &ou
     }
 }
 
+void SseParser::overflow()
+{
+    m_overflowed = true;
+    m_line = QByteArray(); // release the memory, not just the size
+    m_data = QByteArray();
+    m_event.clear();
+    m_hasData = false;
+}
+
 void SseParser::finish(std::vector<SseEvent> &out)
 {
+    if (m_overflowed)
+        return;
     if (!m_line.isEmpty()) {
         const QByteArray line = m_line;
         m_line.clear();

@@ -9,6 +9,10 @@ void SseStreamDecoder::feed(const char *data, qsizetype size, StreamEvents &out)
     m_events.clear();
     m_parser.feed(data, size, m_events);
     handleAll(out);
+    if (m_parser.overflowed() && !m_complete) {
+        out.push_back(StreamEvent::failure(upstreamLineTooLong(m_parser.maxBytes())));
+        m_complete = true;
+    }
 }
 
 void SseStreamDecoder::drainParser(StreamEvents &out)

@@ -13,6 +13,8 @@ public:
     using StreamDecoder::feed;
     void feed(const char *data, qsizetype size, StreamEvents &out) override;
     bool isComplete() const override { return m_complete; }
+    // The framing, for tests of its bounds (the line limit, the bytes buffered).
+    SseParser &parser() { return m_parser; }
 
 protected:
     virtual void handle(const SseEvent &event, StreamEvents &out) = 0;

@@ -139,6 +139,15 @@ FakeReply FakeReply::stream(const QByteArray &contentType, const QList<QByteArra
     return r;
 }
 
+FakeReply FakeReply::endlessLine(const QByteArray &contentType, const QByteArray &prefix, qsizetype bytes)
+{
+    constexpr qsizetype kChunk = 64 * 1024;
+    QList<QByteArray> chunks{prefix};
+    for (qsizetype sent = 0; sent < bytes; sent += kChunk)
+        chunks.append(QByteArray(qMin(kChunk, bytes - sent), 'x'));
+    return stream(contentType, chunks);
+}
+
 FakeReply &FakeReply::withHeader(const QByteArray &name, const QByteArray &value)
 {
     headers.append({name, value});

@@ -56,6 +56,9 @@ struct FakeReply
                           const QByteArray &contentType = "text/plain; charset=utf-8");
     // A body split into chunks written `delayMs` apart, Transfer-Encoding: chunked.
     static FakeReply stream(const QByteArray &contentType, const QList<QByteArray> &chunks, int delayMs = 0);
+    // A stream whose body is `prefix` then `bytes` of 'x' that never reach a line break, in
+    // 64 KiB chunks: an upstream stuck inside one SSE/NDJSON line.
+    static FakeReply endlessLine(const QByteArray &contentType, const QByteArray &prefix, qsizetype bytes);
 
     FakeReply &withHeader(const QByteArray &name, const QByteArray &value);
     QByteArray header(const QByteArray &name) const;

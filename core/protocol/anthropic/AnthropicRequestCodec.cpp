@@ -66,6 +66,14 @@ std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath 
         if (auto error = AnthropicContentCodec::decodeContent(object.value(QLatin1String("content")),
                                                               FieldPath(messagePath, "content"), message.content))
             return error;
+        // A call without a name cannot be executed or answered by any upstream, and
+        // OpenAI-compatible servers refuse the whole request over it: say so, naming the field.
+        for (qsizetype block = 0; block < qsizetype(message.content.size()); ++block) {
+            const ContentPart &part = message.content[size_t(block)];
+            if (part.kind == ContentPart::Kind::ToolUse && part.toolName.isEmpty())
+                return FieldPath(FieldPath(FieldPath(messagePath, "content"), block), "name")
+                    .error(QStringLiteral("a tool_use block needs a non-empty name"));
+        }
         out.messages.push_back(std::move(message));
     }
     return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include "OllamaErrorCodec.h"
 #include "OllamaResponseCodec.h"
+#include "protocol/FramingLimits.h"
 #include "protocol/IdGenerator.h"
 
 #include <QJsonArray>
@@ -21,6 +22,8 @@ void OllamaNdjsonDecoder::feed(const char *data, qsizetype size, StreamEvents &o
             break;
         handleLine(line, out);
     }
+    if (m_parser.overflowed() && !m_complete)
+        fail(upstreamLineTooLong(m_parser.maxBytes()), out);
 }
 
 void OllamaNdjsonDecoder::finish(StreamEvents &out)

@@ -20,6 +20,8 @@ public:
     void feed(const char *data, qsizetype size, StreamEvents &out) override;
     void finish(StreamEvents &out) override;
     bool isComplete() const override { return m_complete; }
+    // The framing, for tests of its bounds (the line limit, the bytes buffered).
+    NdjsonParser &parser() { return m_parser; }
 
 private:
     void handleLine(const QByteArray &line, StreamEvents &out);

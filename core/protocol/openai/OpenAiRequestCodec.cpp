@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 
 #include <cmath>
+#include <deque>
 #include <limits>
 
 namespace sb {
@@ -335,16 +336,34 @@ QJsonValue userContent(const std::vector<const ContentPart *> &parts)
     return array;
 }
 
-void encodeUser(const Message &source, QJsonArray &messages)
+// OpenAI-compatible servers (and our own decoder) refuse a tool call or tool message without
+// an id. An Anthropic client may send `"id": ""`; such a call gets an id derived from its
+// position (stable across retries, so a server's prefix cache still hits), and an empty
+// tool_use_id in the next user turn takes the unclaimed generated ids in order, so the result
+// still answers its call.
+QString positionalToolId(qsizetype messageIndex, qsizetype blockIndex)
+{
+    return QStringLiteral("call_sb%1_%2").arg(messageIndex).arg(blockIndex);
+}
+
+void encodeUser(const Message &source, qsizetype messageIndex, std::deque<QString> &unclaimedIds, QJsonArray &messages)
 {
     std::vector<const ContentPart *> rest;
-    for (const ContentPart &part : source.content) {
+    for (qsizetype blockIndex = 0; blockIndex < qsizetype(source.content.size()); ++blockIndex) {
+        const ContentPart &part = source.content[size_t(blockIndex)];
         if (part.kind == ContentPart::Kind::ToolResult) {
             QString text = part.resultText();
             if (part.isError)
                 text.prepend(QStringLiteral("Error: "));
             QJsonObject tool = message("tool", text);
-            tool.insert(QLatin1String("tool_call_id"), part.toolId);
+            QString callId = part.toolId;
+            if (callId.isEmpty() && !unclaimedIds.empty()) {
+                callId = unclaimedIds.front();
+                unclaimedIds.pop_front();
+            } else if (callId.isEmpty()) {
+                callId = positionalToolId(messageIndex, blockIndex);
+            }
+            tool.insert(QLatin1String("tool_call_id"), callId);
             messages.append(tool);
             // Tool messages carry text only: images from results follow as a user message.
             for (const ContentPart &inner : part.resultParts) {
@@ -359,19 +378,27 @@ void encodeUser(const Message &source, QJsonArray &messages)
         messages.append(message("user", userContent(rest)));
 }
 
-void encodeAssistant(const Message &source, QJsonArray &messages)
+void encodeAssistant(const Message &source, qsizetype messageIndex, std::deque<QString> &unclaimedIds,
+                     QJsonArray &messages)
 {
+    unclaimedIds.clear();
     QString text;
     QJsonArray toolCalls;
-    for (const ContentPart &part : source.content) {
+    for (qsizetype blockIndex = 0; blockIndex < qsizetype(source.content.size()); ++blockIndex) {
+        const ContentPart &part = source.content[size_t(blockIndex)];
         if (part.kind == ContentPart::Kind::Text) {
             if (!text.isEmpty())
                 text += QStringLiteral("\n\n");
             text += part.text;
         } else if (part.kind == ContentPart::Kind::ToolUse) {
+            QString callId = part.toolId;
+            if (callId.isEmpty()) {
+                callId = positionalToolId(messageIndex, blockIndex);
+                unclaimedIds.push_back(callId);
+            }
             const QString arguments = QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact));
             toolCalls.append(
-                QJsonObject{{QStringLiteral("id"), part.toolId},
+                QJsonObject{{QStringLiteral("id"), callId},
                             {kType, QStringLiteral("function")},
                             {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), part.toolName},
                                                                      {QStringLiteral("arguments"), arguments}}}});
@@ -464,7 +491,9 @@ QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncod
     const QString system = joinedText(request.system, true);
     if (!system.isEmpty())
         messages.append(message("system", system));
-    for (const Message &source : request.messages) {
+    std::deque<QString> unclaimedIds; // generated tool-call ids no tool_result has answered yet
+    for (qsizetype messageIndex = 0; messageIndex < qsizetype(request.messages.size()); ++messageIndex) {
+        const Message &source = request.messages[size_t(messageIndex)];
         switch (source.role) {
         case Message::Role::System: {
             const QString text = joinedText(source.content, true);
@@ -472,8 +501,8 @@ QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncod
                 messages.append(message("system", text));
             break;
         }
-        case Message::Role::User: encodeUser(source, messages); break;
-        case Message::Role::Assistant: encodeAssistant(source, messages); break;
+        case Message::Role::User: encodeUser(source, messageIndex, unclaimedIds, messages); break;
+        case Message::Role::Assistant: encodeAssistant(source, messageIndex, unclaimedIds, messages); break;
         }
     }
 

@@ -46,18 +46,26 @@ StopReason OpenAiResponseCodec::stopReason(const QString &finishReason)
     return StopReason::EndTurn;
 }
 
+QString OpenAiResponseCodec::fallbackToolCallId(const QString &completionId, int blockIndex)
+{
+    const QString bare = completionId.startsWith(QLatin1String("chatcmpl-")) ? completionId.mid(9) : completionId;
+    return QStringLiteral("call_%1_%2").arg(bare).arg(blockIndex);
+}
+
 QJsonObject OpenAiResponseCodec::encode(const Response &response)
 {
+    const QString id = completionId(response.id);
     QString text;
     QString reasoning;
     QJsonArray toolCalls;
-    for (const ContentPart &part : response.content) {
+    for (size_t blockIndex = 0; blockIndex < response.content.size(); ++blockIndex) {
+        const ContentPart &part = response.content[blockIndex];
         switch (part.kind) {
         case ContentPart::Kind::Text: text += part.text; break;
         case ContentPart::Kind::Thinking: reasoning += part.text; break;
         case ContentPart::Kind::ToolUse:
             toolCalls.append(QJsonObject{
-                {QStringLiteral("id"), part.toolId},
+                {QStringLiteral("id"), part.toolId.isEmpty() ? fallbackToolCallId(id, int(blockIndex)) : part.toolId},
                 {QStringLiteral("type"), QStringLiteral("function")},
                 {QStringLiteral("function"),
                  QJsonObject{{QStringLiteral("name"), part.toolName},
@@ -89,7 +97,7 @@ QJsonObject OpenAiResponseCodec::encode(const Response &response)
                              {QStringLiteral("message"), message},
                              {QStringLiteral("logprobs"), QJsonValue()},
                              {QStringLiteral("finish_reason"), finishReason(response.stopReason)}};
-    return QJsonObject{{QStringLiteral("id"), completionId(response.id)},
+    return QJsonObject{{QStringLiteral("id"), id},
                        {QStringLiteral("object"), QStringLiteral("chat.completion")},
                        {QStringLiteral("created"), QDateTime::currentSecsSinceEpoch()},
                        {QStringLiteral("model"), response.model},

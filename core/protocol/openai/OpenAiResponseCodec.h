@@ -20,6 +20,10 @@ public:
 
     // "chatcmpl-…" for a canonical message id ("msg_…" or an upstream's own id).
     static QString completionId(const QString &messageId);
+    // A tool call's id when the upstream sent none (OpenAI clients, and our own decoder, refuse
+    // an empty one): derived from the completion id and the block index, so it is unique per
+    // answer and the same in a stream's chunks and a cached replay.
+    static QString fallbackToolCallId(const QString &completionId, int blockIndex);
     // OpenAI finish_reason ⇄ canonical stop reason.
     static QString finishReason(StopReason reason);
     static StopReason stopReason(const QString &finishReason);

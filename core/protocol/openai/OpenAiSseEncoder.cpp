@@ -20,7 +20,8 @@ void OpenAiSseEncoder::ensurePrefix(const QString &messageId)
         return;
     m_prefix.reserve(128 + m_model.size());
     JsonStringWriter::appendLiteral(m_prefix, "data: {\"id\":");
-    JsonStringWriter::append(m_prefix, OpenAiResponseCodec::completionId(messageId));
+    m_completionId = OpenAiResponseCodec::completionId(messageId);
+    JsonStringWriter::append(m_prefix, m_completionId);
     JsonStringWriter::appendLiteral(m_prefix, ",\"object\":\"chat.completion.chunk\",\"created\":");
     JsonStringWriter::appendNumber(m_prefix, m_created);
     JsonStringWriter::appendLiteral(m_prefix, ",\"model\":");
@@ -70,7 +71,9 @@ void OpenAiSseEncoder::encode(const StreamEvent &event, QByteArray &out)
             JsonStringWriter::appendLiteral(out, "{\"tool_calls\":[{\"index\":");
             JsonStringWriter::appendNumber(out, toolIndex);
             JsonStringWriter::appendLiteral(out, ",\"id\":");
-            JsonStringWriter::append(out, event.toolId);
+            JsonStringWriter::append(out, event.toolId.isEmpty()
+                                              ? OpenAiResponseCodec::fallbackToolCallId(m_completionId, event.index)
+                                              : event.toolId);
             JsonStringWriter::appendLiteral(out, ",\"type\":\"function\",\"function\":{\"name\":");
             JsonStringWriter::append(out, event.toolName);
             JsonStringWriter::appendLiteral(out, ",\"arguments\":\"\"}}]}");

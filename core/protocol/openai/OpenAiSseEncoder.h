@@ -30,6 +30,7 @@ private:
     QString m_model;
     bool m_includeUsage = false;
     qint64 m_created = 0;
+    QString m_completionId;
     QByteArray m_prefix; // `data: {"id":…,"object":…,"created":…,"model":…,` shared by every chunk
     std::vector<std::pair<int, int>> m_toolIndexByBlock; // block index → tool_calls index
     Usage m_usage;
