@@ -284,6 +284,7 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
         QObject::connect(&gateway, &GatewayController::healthChanged, &tray, [&tray, &gateway](const GatewayHealth &h) {
             tray.setLook(trayLook(h), h.headline);
             tray.setRunning(gateway.state() == ProxyService::State::Running);
+            tray.setTokensPerSecond(gateway.usageStatsOn() ? gateway.outputTokensPerSecond() : -1);
         });
         QObject::connect(&gateway, &GatewayController::statsSnapshot, &tray,
                          [&tray, &gateway] { tray.setTokensPerSecond(gateway.outputTokensPerSecond()); });

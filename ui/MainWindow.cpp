@@ -124,13 +124,13 @@ MainWindow::MainWindow(GatewayController *gateway, QWidget *parent) : QMainWindo
     m_inFlight->setToolTip(tr("Requests in flight"));
     m_speed = new QLabel(this);
     m_speed->setObjectName(QStringLiteral("statusSpeed"));
-    m_speed->setToolTip(tr("Output tokens per second over the last minute"));
     statusBar()->addPermanentWidget(m_health);
     statusBar()->addPermanentWidget(m_address);
     statusBar()->addPermanentWidget(m_inFlight);
     statusBar()->addPermanentWidget(m_speed);
     connect(m_gateway, &GatewayController::healthChanged, this, &MainWindow::showHealth);
     connect(m_gateway, &GatewayController::statsSnapshot, this, &MainWindow::showStats);
+    connect(m_gateway, &GatewayController::inFlightChanged, this, &MainWindow::showStats);
     connect(m_gateway, &GatewayController::notice, this,
             [this](const QString &text) { statusBar()->showMessage(text, 15000); });
     showHealth(m_gateway->health());
@@ -287,8 +287,15 @@ void MainWindow::showStats()
 {
     const bool running = m_gateway->state() == ProxyService::State::Running;
     m_inFlight->setText(running ? tr("%n in flight", nullptr, m_gateway->inFlight()) : QString());
-    const double speed = m_gateway->outputTokensPerSecond();
-    m_speed->setText(running ? tr("%1 tok/s").arg(speed, 0, 'f', speed < 10 ? 1 : 0) : QString());
+    if (m_gateway->usageStatsOn()) {
+        const double speed = m_gateway->outputTokensPerSecond();
+        m_speed->setText(running ? tr("%1 tok/s").arg(speed, 0, 'f', speed < 10 ? 1 : 0) : QString());
+        m_speed->setToolTip(tr("Output tokens per second over the last minute"));
+    } else {
+        // No stats are kept: say so rather than show a speed of 0.
+        m_speed->setText(running ? tr("stats off") : QString());
+        m_speed->setToolTip(tr("switchboard.usage_enabled is false: no speed, token counts or spend are recorded"));
+    }
     m_inFlight->setVisible(running);
     m_speed->setVisible(running);
 }

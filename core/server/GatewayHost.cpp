@@ -10,13 +10,17 @@ namespace sb {
 namespace {
 constexpr int kDrainPollMs = 20;
 constexpr int kFlushMs = 200; // lets the error events of cut streams reach their clients
+constexpr int kInFlightPaceMs = 50;
 } // namespace
 
-// The timer is a child so that it moves to the gateway thread with its host.
-GatewayHost::GatewayHost(QObject *parent) : QObject(parent), m_drain(this)
+// The timers are children so that they move to the gateway thread with their host.
+GatewayHost::GatewayHost(QObject *parent) : QObject(parent), m_drain(this), m_inFlightPace(this)
 {
     m_drain.setInterval(kDrainPollMs);
     connect(&m_drain, &QTimer::timeout, this, &GatewayHost::drainTick);
+    m_inFlightPace.setSingleShot(true);
+    m_inFlightPace.setInterval(kInFlightPaceMs);
+    connect(&m_inFlightPace, &QTimer::timeout, this, &GatewayHost::publishInFlight);
 }
 
 GatewayHost::~GatewayHost()
@@ -39,6 +43,7 @@ void GatewayHost::start(const GatewayConfig &config, const QStringList &tokens)
     }
     m_server = candidate;
     connect(m_server, &GatewayServer::requestFinished, this, &GatewayHost::requestFinished);
+    connect(m_server, &GatewayServer::inFlightChanged, this, &GatewayHost::inFlightMoved);
     if (UsageTap *usage = m_server->usage())
         connect(usage, &UsageTap::snapshot, this, &GatewayHost::statsSnapshot);
     Q_EMIT started(m_server->serverPort());
@@ -84,7 +89,27 @@ void GatewayHost::finishStop()
     m_drain.stop();
     delete m_server;
     m_server = nullptr;
+    m_inFlightPace.stop();
+    publishInFlight(); // 0, before stopped()
     Q_EMIT stopped();
+}
+
+void GatewayHost::inFlightMoved()
+{
+    // The first change of a quiet spell goes out at once; a burst then gets one update per pace.
+    if (m_inFlightPace.isActive())
+        return;
+    publishInFlight();
+    m_inFlightPace.start();
+}
+
+void GatewayHost::publishInFlight()
+{
+    const int count = m_server ? m_server->inFlight() : 0;
+    if (count == m_publishedInFlight)
+        return;
+    m_publishedInFlight = count;
+    Q_EMIT inFlightChanged(count);
 }
 
 void GatewayHost::applyConfig(const GatewayConfig &config)

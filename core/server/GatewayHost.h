@@ -33,15 +33,21 @@ Q_SIGNALS:
     void stopped();
     void requestFinished(const sb::RequestRecord &record);
     void statsSnapshot(const sb::StatsSnapshot &snapshot);
+    // The server's in-flight count, at most every kInFlightPaceMs (the first change at once).
+    void inFlightChanged(int count);
 
 private:
     void drainTick();
     void finishStop();
+    void inFlightMoved();
+    void publishInFlight();
 
     GatewayServer *m_server = nullptr;
     QTimer m_drain;             // polls the in-flight count while stopping
     qint64 m_drainDeadline = 0; // msecs since epoch
     bool m_cut = false;
+    QTimer m_inFlightPace; // single shot: paces inFlightChanged under a burst of requests
+    int m_publishedInFlight = 0;
 };
 
 } // namespace sb

@@ -578,6 +578,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
     settings.firstByteTimeoutSeconds = m_config.firstByteTimeoutSeconds;
     auto *exchange = new ProxyExchange(m_pool, m_router, settings, client, record, this);
     m_exchanges.insert(exchange);
+    Q_EMIT inFlightChanged(inFlight());
     if (!cacheKey.isEmpty() && m_cache) {
         QPointer<ResponseCache> cache(m_cache);
         const int ttl = m_config.cache.ttlSeconds;
@@ -608,6 +609,7 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
         m_waiting.removeAll(exchange);
         ++m_finishedSinceTrim;
         deliverRecord(done);
+        Q_EMIT inFlightChanged(inFlight());
     });
     exchange->start(std::move(clientRequest), route, plan);
 }

@@ -51,6 +51,8 @@ public:
 
 Q_SIGNALS:
     void requestFinished(const sb::RequestRecord &record);
+    // The number of proxied requests open (queued ones included) changed; with usage off too.
+    void inFlightChanged(int count);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;

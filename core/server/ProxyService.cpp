@@ -18,6 +18,13 @@ ProxyService::ProxyService(QObject *parent) : QObject(parent)
     connect(m_host, &GatewayHost::stopped, this, &ProxyService::onHostStopped, Qt::QueuedConnection);
     connect(m_host, &GatewayHost::requestFinished, this, &ProxyService::requestFinished, Qt::QueuedConnection);
     connect(m_host, &GatewayHost::statsSnapshot, this, &ProxyService::statsSnapshot, Qt::QueuedConnection);
+    connect(
+        m_host, &GatewayHost::inFlightChanged, this,
+        [this](int count) {
+            m_inFlight = count;
+            Q_EMIT inFlightChanged(count);
+        },
+        Qt::QueuedConnection);
 }
 
 ProxyService::~ProxyService()

@@ -40,6 +40,9 @@ public:
     bool isRunning() const { return m_state == State::Running; }
     quint16 port() const { return m_port; }
     QString baseUrl() const;
+    // Proxied requests open on the gateway (queued ones included), as last reported: at most
+    // 50 ms old. Counted whether or not usage stats are on.
+    int inFlight() const { return m_inFlight; }
 
 Q_SIGNALS:
     void started(quint16 port);
@@ -50,6 +53,7 @@ Q_SIGNALS:
     void requestFinished(const sb::RequestRecord &record);
     // Live usage stats from the gateway thread, at most 4 a second (none with usage off).
     void statsSnapshot(const sb::StatsSnapshot &snapshot);
+    void inFlightChanged(int count);
 
 private:
     void setState(State state);
@@ -62,6 +66,7 @@ private:
     State m_state = State::Stopped;
     QString m_address;
     quint16 m_port = 0;
+    int m_inFlight = 0;
 };
 
 } // namespace sb

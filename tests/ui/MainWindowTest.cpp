@@ -307,6 +307,8 @@ TEST_CASE("the tray's menu asks for things and its look follows the state")
     CHECK(quit.count() == 1);
     tray.setTokensPerSecond(42.4);
     CHECK(action("traySpeed")->text() == QStringLiteral("42 output tokens/s now"));
+    tray.setTokensPerSecond(-1); // usage stats off: no speed to show
+    CHECK(action("traySpeed")->text() == QStringLiteral("Output speed: stats off"));
     // Claude Code entries only when a handler exists.
     CHECK_FALSE(action("trayConnect")->isVisible());
     tray.setClaudeCodeEntries(true, false);
@@ -422,6 +424,9 @@ TEST_CASE("Run doctor shows the doctor's checks with what to do, off the GUI thr
 
 TEST_CASE("Quit asks while a stream is open, and the stop that follows lets the stream finish")
 {
+    // The in-flight count is the gateway's own, so it holds with usage stats off too.
+    const bool usageOn = GENERATE(true, false);
+    CAPTURE(usageOn);
     QTemporaryDir dir;
     isolateSettings(dir);
     FakeOllama ollama;
@@ -429,12 +434,28 @@ TEST_CASE("Quit asks while a stream is open, and the stop that follows lets the 
     turn.textPieces = 8;
     ollama.setTurn(turn);
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
-    saveFile(path, ollamaConfig(ollama.baseUrl(), {}, QDir(dir.path()).filePath(QStringLiteral("usage.sqlite"))));
+    saveFile(path, ollamaConfig(ollama.baseUrl(), {},
+                                usageOn ? QDir(dir.path()).filePath(QStringLiteral("usage.sqlite")) : QString()));
     GatewayController gateway(setupFor(path));
     MainWindow window(&gateway);
+    window.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), new OverviewPage(&gateway));
     window.show();
     gateway.start();
     REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }));
+    auto *inFlightLabel = window.findChild<QLabel *>(QStringLiteral("statusInFlight"));
+    auto *speedLabel = window.findChild<QLabel *>(QStringLiteral("statusSpeed"));
+    auto *statsOff = window.findChild<QLabel *>(QStringLiteral("statsOffLabel"));
+    auto *charts = window.findChild<QWidget *>(QStringLiteral("speedChart"));
+    REQUIRE(inFlightLabel);
+    REQUIRE(speedLabel);
+    REQUIRE(statsOff);
+    REQUIRE(charts);
+    CHECK(gateway.usageStatsOn() == usageOn);
+    CHECK(inFlightLabel->text() == QStringLiteral("0 in flight"));
+    // With stats off the window says so instead of showing a speed of 0 and empty charts.
+    CHECK(speedLabel->text() == (usageOn ? QStringLiteral("0.0 tok/s") : QStringLiteral("stats off")));
+    CHECK(statsOff->isHidden() == usageOn);
+    CHECK(charts->isVisibleTo(&window) == usageOn);
 
     // Answers the question the window asks (if any) with the button whose text is `answer`,
     // and remembers what it said.
@@ -485,6 +506,7 @@ TEST_CASE("Quit asks while a stream is open, and the stop that follows lets the 
     QByteArray received;
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { received += reply->readAll(); });
     REQUIRE(waitUntil([&] { return gateway.inFlight() == 1; }, 10000));
+    CHECK(inFlightLabel->text() == QStringLiteral("1 in flight"));
 
     // Keep Running: no quit, the stream goes on.
     answerWith(QStringLiteral("Keep Running"));
@@ -504,5 +526,6 @@ TEST_CASE("Quit asks while a stream is open, and the stop that follows lets the 
     CHECK(received.contains("eight"));
     CHECK(received.contains("event: message_stop"));
     REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Stopped; }));
+    CHECK(gateway.inFlight() == 0);
     delete reply;
 }

@@ -89,6 +89,7 @@ GatewayController::GatewayController(const GatewaySetup &setup, QObject *parent)
         m_snapshot = snapshot;
         Q_EMIT statsSnapshot(snapshot);
     });
+    connect(&m_service, &ProxyService::inFlightChanged, this, &GatewayController::inFlightChanged);
 
     m_probeTimer.setInterval(15000);
     connect(&m_probeTimer, &QTimer::timeout, this, &GatewayController::probeNow);
@@ -192,6 +193,8 @@ void GatewayController::start()
     QStringList tokens = m_setup.tokens;
     if (!m_config.masterKey.isEmpty() && !tokens.contains(m_config.masterKey))
         tokens.append(m_config.masterKey);
+    m_usageStatsOn = m_config.usageEnabled;
+    m_snapshot = StatsSnapshot();
     m_service.start(m_config, tokens);
     refreshSpend();
     updateHealth();

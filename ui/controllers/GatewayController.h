@@ -80,7 +80,11 @@ public:
     const GatewayHealth &health() const { return m_health; }
     const StatsSnapshot &lastSnapshot() const { return m_snapshot; }
     const SpendSummary &spend() const { return m_spend; }
-    int inFlight() const { return m_snapshot.total.inFlight; }
+    // Proxied requests open now (queued ones included), counted with usage stats off too.
+    int inFlight() const { return m_service.inFlight(); }
+    // Whether the serving gateway keeps live stats, metrics and the spend log
+    // (switchboard.usage_enabled as it was at its start: the setting needs a restart).
+    bool usageStatsOn() const { return m_usageStatsOn; }
     double outputTokensPerSecond() const; // the last 60 s
     int probeIntervalMs() const { return m_probeTimer.interval(); }
     void setProbeIntervalMs(int ms) { m_probeTimer.setInterval(ms); }
@@ -92,6 +96,7 @@ Q_SIGNALS:
     // `costUsd` < 0: not known (a remote model without a price, or prices still loading).
     void requestFinished(const sb::RequestRecord &record, double costUsd);
     void statsSnapshot(const sb::StatsSnapshot &snapshot);
+    void inFlightChanged(int count);
     void spendChanged(const sb::SpendSummary &spend);
     // A passing message for the status bar ("Config reloaded: deployment x added").
     void notice(const QString &text);
@@ -129,6 +134,7 @@ private:
     QTimer m_spendTimer;
     QTimer m_spendSoon;
     bool m_restarting = false;
+    bool m_usageStatsOn = true;
     std::shared_ptr<const CostCalculator> m_costs; // the gateway's prices, for the table's cost column
     QFutureWatcher<std::shared_ptr<const CostCalculator>> m_pricesRead;
 };

@@ -161,7 +161,16 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     m_window->setToolTip(tr("How far back the charts look"));
     chartHead->addWidget(m_window);
     layout->addLayout(chartHead);
-    auto *charts = new QGridLayout;
+    m_statsOff = new QLabel(tr("Live charts and cost are off: the config sets switchboard.usage_enabled to false. "
+                               "Requests are still listed below."),
+                            content);
+    m_statsOff->setObjectName(QStringLiteral("statsOffLabel"));
+    m_statsOff->setWordWrap(true);
+    m_statsOff->setEnabled(false); // the palette's muted text
+    layout->addWidget(m_statsOff);
+    m_charts = new QWidget(content);
+    auto *charts = new QGridLayout(m_charts);
+    charts->setContentsMargins(0, 0, 0, 0);
     m_speedChart = new LiveChart(tr("Output tokens/s"), tr("tok/s"), content);
     m_speedChart->setObjectName(QStringLiteral("speedChart"));
     m_requestChart = new LiveChart(tr("Requests, errors / min"), QString(), content);
@@ -172,7 +181,7 @@ OverviewPage::OverviewPage(GatewayController *gateway, QWidget *parent)
     charts->addWidget(m_speedChart, 0, 0);
     charts->addWidget(m_requestChart, 0, 1);
     charts->addWidget(m_ttftChart, 0, 2);
-    layout->addLayout(charts);
+    layout->addWidget(m_charts);
 
     // Latest requests.
     auto *requestHead = new QHBoxLayout;
@@ -266,6 +275,11 @@ void OverviewPage::showHealth(const GatewayHealth &health)
     m_copyUrl->setEnabled(running);
     m_copyToken->setEnabled(running && !m_gateway->token().isEmpty());
     m_healthModel->setDeployments(m_gateway->deployments());
+    const bool statsOn = m_gateway->usageStatsOn();
+    m_statsOff->setVisible(!statsOn);
+    m_charts->setVisible(statsOn);
+    m_window->setVisible(statsOn);
+    showSpend(m_gateway->spend());
     // As tall as its rows (up to six): no empty box under two deployments.
     const int rows = qBound(1, m_healthModel->rowCount(), 6);
     m_healthTable->setFixedHeight(m_healthTable->horizontalHeader()->sizeHint().height() +
@@ -275,6 +289,10 @@ void OverviewPage::showHealth(const GatewayHealth &health)
 
 void OverviewPage::showSpend(const SpendSummary &spend)
 {
+    if (!m_gateway->usageStatsOn()) {
+        m_cost->setText(tr("Cost: not recorded"));
+        return;
+    }
     if (!spend.available) {
         m_cost->setText(tr("Cost: nothing spent yet"));
         return;

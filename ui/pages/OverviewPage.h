@@ -61,6 +61,8 @@ private:
     DeploymentHealthModel *m_healthModel;
     QTableView *m_healthTable;
     QComboBox *m_window;
+    QLabel *m_statsOff; // instead of the charts when switchboard.usage_enabled is false
+    QWidget *m_charts;
     LiveChart *m_speedChart;
     LiveChart *m_requestChart;
     LiveChart *m_ttftChart;

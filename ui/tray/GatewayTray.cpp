@@ -134,6 +134,10 @@ void GatewayTray::setRunning(bool running)
 
 void GatewayTray::setTokensPerSecond(double tokensPerSecond)
 {
+    if (tokensPerSecond < 0) {
+        m_speed->setText(tr("Output speed: stats off"));
+        return;
+    }
     m_speed->setText(tr("%1 output tokens/s now").arg(tokensPerSecond, 0, 'f', tokensPerSecond < 10 ? 1 : 0));
 }
 

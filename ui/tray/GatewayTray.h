@@ -26,6 +26,7 @@ public:
     void setLook(Look look, const QString &tooltip);
     Look look() const { return m_look; }
     void setRunning(bool running);
+    // < 0: not measured (usage stats are off).
     void setTokensPerSecond(double tokensPerSecond);
     // Connect / Disconnect Claude Code entries, shown only when someone handles them.
     void setClaudeCodeEntries(bool shown, bool connected);
