@@ -158,8 +158,10 @@ bool ClientConnection::isOpen() const
 
 void ClientConnection::onDisconnected()
 {
-    if (!m_finished)
-        Q_EMIT clientGone();
+    if (m_finished)
+        return; // already on its way out
+    Q_EMIT clientGone();
+    deleteLater();
 }
 
 QByteArray ClientConnection::reasonPhrase(int status)
@@ -251,6 +253,7 @@ void ClientConnection::respond(int status, const Headers &headers, const QByteAr
     put(responseBytes(status, headers, body, m_closeAfter));
     if (isWriter())
         endTurn();
+    deleteLater(); // the owner rule (header): answered, so done
 }
 
 void ClientConnection::beginStream(int status, const Headers &headers)
@@ -281,6 +284,7 @@ void ClientConnection::endStream()
     put(QByteArrayLiteral("0\r\n\r\n"));
     if (isWriter())
         endTurn();
+    deleteLater();
 }
 
 qint64 ClientConnection::pendingBytes() const

@@ -16,6 +16,12 @@ namespace sb {
 // handler the socket; 6.5+ only a responder). Pipelined requests on one socket are answered
 // in request order: the connections of a socket take turns in the order they were made, and
 // one whose turn has not come holds its bytes (HTTP/1.1, RFC 9112 9.3.2).
+//
+// The owner rule: a connection ends itself. Once its answer is complete (respond(),
+// endStream()) or its client hangs up (after clientGone()), it deletes itself with
+// deleteLater; bytes still waiting for their turn stay with the socket's response order.
+// Handlers and exchanges hold it by QPointer and never delete or re-parent it; its parent
+// (the GatewayServer) only cleans up what is left when the server goes.
 class ClientConnection final : public QObject
 {
     Q_OBJECT

@@ -18,6 +18,7 @@ void ClientStreamWriter::commit(const ClientConnection::Headers &headers, const 
     if (!m_client || m_client->headSent())
         return;
     m_client->beginStream(200, headers);
+    m_committed = true;
     if (!messageStart)
         return;
     m_out.clear();
@@ -68,14 +69,23 @@ void ClientStreamWriter::endWithError(const ApiError &error, bool anthropicWire)
     }
     m_client->writeChunk(m_out);
     m_out.clear();
-    m_client->endStream();
+    closeStream();
 }
 
 void ClientStreamWriter::end()
 {
     m_ping.stop();
     if (m_client)
-        m_client->endStream();
+        closeStream();
+}
+
+void ClientStreamWriter::closeStream()
+{
+    if (m_client->headSent() && !m_client->finished()) {
+        m_endStatus = m_client->status();
+        m_ended = true;
+    }
+    m_client->endStream();
 }
 
 bool ClientStreamWriter::congested() const

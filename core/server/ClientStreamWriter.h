@@ -26,9 +26,11 @@ public:
     ClientStreamWriter(ClientConnection *client, std::unique_ptr<StreamEncoder> encoder, int pingIntervalMs,
                        QObject *parent = nullptr);
 
-    bool clientOpen() const { return !m_client.isNull(); }
-    bool committed() const { return m_client && m_client->headSent(); }
-    int status() const { return m_client ? m_client->status() : 499; }
+    // The connection deletes itself once the stream ends or its client hangs up (its owner
+    // rule), so what it said is kept here: after end() the status stays the one sent.
+    bool clientOpen() const { return !m_client.isNull() && !m_ended; }
+    bool committed() const { return m_committed || (m_client && m_client->headSent()); }
+    int status() const { return m_endStatus ? m_endStatus : (m_client ? m_client->status() : 499); }
 
     // Sends the head once; `messageStart` goes out first unless the stream relays an upstream
     // that sends its own.
@@ -58,10 +60,15 @@ Q_SIGNALS:
     void drained();
 
 private:
+    void closeStream();
+
     QPointer<ClientConnection> m_client;
     std::unique_ptr<StreamEncoder> m_encoder;
     QByteArray m_out;
     QTimer m_ping;
+    bool m_committed = false;
+    bool m_ended = false;
+    int m_endStatus = 0; // the status of a stream that ended (0: not ended, or never committed)
 };
 
 } // namespace sb

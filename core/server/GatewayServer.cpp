@@ -354,7 +354,6 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
         client->respond(200, {}, {});
         record.status = 200;
         finishRecord(record);
-        client->deleteLater();
         return;
     case EndpointTable::Id::Metrics:
     case EndpointTable::Id::Stats:
@@ -564,7 +563,6 @@ void GatewayServer::serveCached(ClientConnection *client, RequestRecord &record,
     }
     record.status = 200;
     finishRecord(record);
-    client->deleteLater();
 }
 
 void GatewayServer::startExchange(ClientConnection *client, RequestRecord record, ClientRequest clientRequest,
@@ -763,10 +761,8 @@ void GatewayServer::health(ClientConnection *client, RequestRecord &record)
                                {QStringLiteral("version"), QStringLiteral(SWITCHBOARD_VERSION)},
                                {QStringLiteral("uptime_seconds"), uptime},
                                {QStringLiteral("upstreams"), upstreams}};
-        if (target) {
+        if (target)
             respondJson(target, record, 200, compact(body));
-            target->deleteLater();
-        }
     });
     probe->start();
 }
@@ -779,8 +775,6 @@ void GatewayServer::respondJson(ClientConnection *client, RequestRecord &record,
                     body);
     record.status = status;
     finishRecord(record);
-    if (!client->parent() || client->parent() == this)
-        client->deleteLater();
 }
 
 void GatewayServer::respondError(ClientConnection *client, RequestRecord &record, ClientDialect dialect,
@@ -796,7 +790,6 @@ void GatewayServer::respondError(ClientConnection *client, RequestRecord &record
     record.errorType = error.type;
     record.errorMessage = error.message;
     finishRecord(record);
-    client->deleteLater();
 }
 
 void GatewayServer::finishRecord(RequestRecord &record)
@@ -836,7 +829,6 @@ void GatewayServer::observe(const QString &path, const QHttpServerRequest &reque
         client->respond(200, json,
                         compact(QJsonObject{{QStringLiteral("count"), logs.size()}, {QStringLiteral("logs"), logs}}));
     }
-    client->deleteLater();
 }
 
 } // namespace sb

@@ -32,7 +32,6 @@ ProxyExchange::ProxyExchange(HttpClientPool *pool, std::shared_ptr<Router> route
       m_record(std::move(record))
 {
     m_clock.start();
-    client->setParent(this);
     connect(client, &ClientConnection::clientGone, this, &ProxyExchange::onClientGone);
     m_queueDeadline.setSingleShot(true);
     connect(&m_queueDeadline, &QTimer::timeout, this, [this] {
