@@ -1,6 +1,7 @@
 #include "ConfigLoader.h"
 
 #include "ConfigSchema.h"
+#include "YamlNesting.h"
 
 #include <QDir>
 #include <QFile>
@@ -1360,6 +1361,15 @@ ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &f
                                         const ListenOverride &listen)
 {
     ConfigLoadResult result;
+    // Before the parser: yaml-cpp recurses once per level and would overflow a small stack.
+    const YamlNesting nesting = measureYamlNesting(yaml);
+    if (nesting.depth > kMaxYamlNesting) {
+        result.issues.append({ConfigIssue::Severity::Error, fileName, nesting.firstLineOverLimit, QString(),
+                              QStringLiteral("the YAML nests more than %1 levels deep; refusing to read it (a config "
+                                             "never needs that many)")
+                                  .arg(kMaxYamlNesting)});
+        return result;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(yaml.toStdString());

@@ -2,6 +2,7 @@
 
 #include "config/ConfigEditor.h"
 #include "config/ConfigLoader.h"
+#include "config/YamlNesting.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -125,6 +126,9 @@ Expected<QByteArray, QString> SettingsYamlTextWriter::editText(const QByteArray 
     const auto steps = parsePath(keyPath);
     if (!steps)
         return unexpected(steps.error());
+    if (measureYamlNesting(yaml).depth > kMaxYamlNesting)
+        return unexpected(
+            QStringLiteral("the config nests more than %1 levels deep; fix it first").arg(kMaxYamlNesting));
     YAML::Node root;
     try {
         root = YAML::Load(yaml.toStdString());

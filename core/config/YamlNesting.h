@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QByteArray>
+
+namespace sb {
+
+// How deep a YAML text nests, read from the text before any parser sees it. yaml-cpp's
+// parser recurses once per level (up to its own limit of 2000), which overflows a small
+// thread stack (macOS gives secondary threads 512 KB) long before it reports an error, so
+// the loader refuses a text nested deeper than kMaxYamlNesting first.
+//
+// The figure is an estimate from the layout, made to err high rather than low: block levels
+// from the indentation (one per strictly deeper indent still open), one per `- ` or `? `
+// opening a line's compact entries, and one per open flow bracket (`[`, `{`) outside quotes
+// and comments. Block scalars (`|`, `>`) are skipped.
+struct YamlNesting
+{
+    int depth = 0;              // the deepest point
+    int line = 0;               // 1-based line where it is reached (0: empty text)
+    int firstLineOverLimit = 0; // the first line deeper than kMaxYamlNesting (0: none)
+};
+
+constexpr int kMaxYamlNesting = 100;
+
+YamlNesting measureYamlNesting(const QByteArray &text);
+
+} // namespace sb
