@@ -13,9 +13,9 @@ GatewayLaunch GatewayLaunch::prepare(const QString &configOption, const QString 
     GatewayLaunch launch;
     launch.configPath = configOption.isEmpty() ? ConfigLoader::defaultConfigPath() : configOption;
     if (configOption.isEmpty()) {
-        QString error;
-        if (!ConfigLoader::ensureDefaultConfig(launch.configPath, &error)) {
-            launch.error = error;
+        const Expected<void, QString> written = ConfigLoader::ensureDefaultConfig(launch.configPath);
+        if (!written) {
+            launch.error = written.error();
             return launch;
         }
     } else if (!QFileInfo::exists(launch.configPath)) {

@@ -62,15 +62,15 @@ int runModels(const CommandLine &line, const Setup &setup)
         QList<OllamaModel> models;
         QList<OllamaRunningModel> running;
         QString error;
-        client.listModels([&](const QList<OllamaModel> &m, const QString &e) {
-            models = m;
-            error = e;
-            if (!e.isEmpty()) {
+        client.listModels([&](const Expected<QList<OllamaModel>, QString> &listed) {
+            if (!listed) {
+                error = listed.error();
                 done = true;
                 return;
             }
-            client.runningModels([&](const QList<OllamaRunningModel> &r, const QString &) {
-                running = r;
+            models = *listed;
+            client.runningModels([&](const Expected<QList<OllamaRunningModel>, QString> &loaded) {
+                running = loaded.valueOr(QList<OllamaRunningModel>());
                 done = true;
             });
         });
@@ -167,8 +167,9 @@ int runModels(const CommandLine &line, const Setup &setup)
     if (sub == QLatin1String("rm")) {
         bool done = false;
         QString error;
-        client.deleteModel(name, [&](bool, const QString &e) {
-            error = e;
+        client.deleteModel(name, [&](const Expected<void, QString> &removed) {
+            if (!removed)
+                error = removed.error();
             done = true;
         });
         waitFor(done);

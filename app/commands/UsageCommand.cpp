@@ -124,9 +124,8 @@ int usageMain(const UsageOptions &options)
         return 1;
     }
     SpendLog log;
-    QString error;
-    if (!log.open(path, &error)) {
-        err << "switchboard usage: " << error << '\n';
+    if (const Expected<void, QString> opened = log.open(path); !opened) {
+        err << "switchboard usage: " << opened.error() << '\n';
         return 1;
     }
 

@@ -41,13 +41,14 @@ QJsonObject readRecord(const QString &path)
     return read.ok ? read.object : QJsonObject();
 }
 
-bool writeRecord(const QString &path, const QJsonObject &record, QString *error)
+Expected<void, QString> writeRecord(const QString &path, const QJsonObject &record)
 {
-    if (!JsonFile::write(path, record, error))
-        return false;
+    Expected<void, QString> written = JsonFile::write(path, record);
+    if (!written)
+        return written;
     // It may hold a replaced API key: owner-only, like the settings themselves should be.
     QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    return true;
+    return {};
 }
 
 // Loopback spellings are the same gateway.
@@ -211,30 +212,43 @@ bool ClaudeCodeConnector::stepAllowed(Step step) const
     return !m_stepHook || m_stepHook(step);
 }
 
-QString ClaudeCodeConnector::backup(const QString &file, const QString &kind, QString *error) const
+Expected<QString, QString> ClaudeCodeConnector::backup(const QString &file, const QString &kind) const
 {
     const QString source = JsonFile::resolvedPath(file);
     if (!QFile::exists(source))
-        return {};
+        return QString();
     QDir dir(m_paths.backupDir());
-    if (!dir.mkpath(QStringLiteral("."))) {
-        *error = QStringLiteral("cannot create the backup folder %1").arg(dir.path());
-        return {};
-    }
+    if (!dir.mkpath(QStringLiteral(".")))
+        return unexpected(QStringLiteral("cannot create the backup folder %1").arg(dir.path()));
     const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
     QString target = dir.filePath(QStringLiteral("%1.%2.bak").arg(kind, stamp));
     for (int n = 1; QFile::exists(target); ++n)
         target = dir.filePath(QStringLiteral("%1.%2-%3.bak").arg(kind, stamp).arg(n));
-    if (!QFile::copy(source, target)) {
-        *error = QStringLiteral("cannot back up %1 to %2").arg(source, target);
-        return {};
-    }
+    if (!QFile::copy(source, target))
+        return unexpected(QStringLiteral("cannot back up %1 to %2").arg(source, target));
     QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     // Keep the newest ones; the names sort by time.
     QStringList existing = dir.entryList({kind + QStringLiteral(".*.bak")}, QDir::Files, QDir::Name);
     while (existing.size() > m_backupsToKeep)
         dir.remove(existing.takeFirst());
     return target;
+}
+
+Expected<void, QString> ClaudeCodeConnector::backUpBoth(const QString &settingsFile, const QString &globalFile,
+                                                        ConnectorResult *result) const
+{
+    if (!settingsFile.isEmpty()) {
+        const Expected<QString, QString> copy = backup(settingsFile, QStringLiteral("settings.json"));
+        if (!copy)
+            return unexpected(copy.error());
+        result->backupFile = *copy;
+    }
+    if (!globalFile.isEmpty()) {
+        const Expected<QString, QString> copy = backup(globalFile, QStringLiteral("claude.json"));
+        if (!copy)
+            return unexpected(copy.error());
+    }
+    return {};
 }
 
 ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settings)
@@ -352,16 +366,13 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     if (onboardingSet && !onboardingPrevious.isUndefined())
         record.insert(kRecordOnboardingPrevious, onboardingPrevious);
 
-    QString error;
     if (!stepAllowed(Step::Backup)) {
         result.message = QStringLiteral("stopped before the backup");
         return result;
     }
-    result.backupFile = backup(settingsFile, QStringLiteral("settings.json"), &error);
-    if (error.isEmpty() && globalChanges)
-        backup(globalFile, QStringLiteral("claude.json"), &error);
-    if (!error.isEmpty()) {
-        result.message = error + QStringLiteral("; nothing was changed");
+    const Expected<void, QString> backedUp = backUpBoth(settingsFile, globalChanges ? globalFile : QString(), &result);
+    if (!backedUp) {
+        result.message = backedUp.error() + QStringLiteral("; nothing was changed");
         return result;
     }
     // The record goes first: if anything below is interrupted, disconnect still knows
@@ -370,16 +381,16 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
         result.message = QStringLiteral("stopped before writing the connection record");
         return result;
     }
-    if (!writeRecord(m_paths.connectionRecordFile(), record, &error)) {
-        result.message = error + QStringLiteral("; nothing was changed");
+    if (const Expected<void, QString> written = writeRecord(m_paths.connectionRecordFile(), record); !written) {
+        result.message = written.error() + QStringLiteral("; nothing was changed");
         return result;
     }
     if (!stepAllowed(Step::WriteSettings)) {
         result.message = QStringLiteral("stopped before writing %1").arg(settingsFile);
         return result;
     }
-    if (!JsonFile::write(settingsFile, root, &error)) {
-        result.message = error;
+    if (const Expected<void, QString> written = JsonFile::write(settingsFile, root); !written) {
+        result.message = written.error();
         return result;
     }
     if (globalChanges) {
@@ -387,8 +398,8 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
             result.message = QStringLiteral("stopped before writing %1").arg(globalFile);
             return result;
         }
-        if (!JsonFile::write(globalFile, global, &error)) {
-            result.message = error;
+        if (const Expected<void, QString> written = JsonFile::write(globalFile, global); !written) {
+            result.message = written.error();
             return result;
         }
     }
@@ -479,17 +490,14 @@ ConnectorResult ClaudeCodeConnector::disconnect()
         result.changes.append(QStringLiteral("restored %1 in %2").arg(kOnboarding, globalFile));
     }
 
-    QString error;
     if (!stepAllowed(Step::Backup)) {
         result.message = QStringLiteral("stopped before the backup");
         return result;
     }
-    if (settingsRead.existed)
-        result.backupFile = backup(settingsFile, QStringLiteral("settings.json"), &error);
-    if (error.isEmpty() && globalChanges)
-        backup(globalFile, QStringLiteral("claude.json"), &error);
-    if (!error.isEmpty()) {
-        result.message = error + QStringLiteral("; nothing was changed");
+    const Expected<void, QString> backedUp =
+        backUpBoth(settingsRead.existed ? settingsFile : QString(), globalChanges ? globalFile : QString(), &result);
+    if (!backedUp) {
+        result.message = backedUp.error() + QStringLiteral("; nothing was changed");
         return result;
     }
     if (root.isEmpty() && record.value(kRecordFileCreated).toBool()) {
@@ -498,13 +506,17 @@ ConnectorResult ClaudeCodeConnector::disconnect()
             result.message = QStringLiteral("cannot remove %1").arg(settingsFile);
             return result;
         }
-    } else if (settingsRead.existed && !JsonFile::write(settingsFile, root, &error)) {
-        result.message = error;
-        return result;
+    } else if (settingsRead.existed) {
+        if (const Expected<void, QString> written = JsonFile::write(settingsFile, root); !written) {
+            result.message = written.error();
+            return result;
+        }
     }
-    if (globalChanges && !JsonFile::write(globalFile, global, &error)) {
-        result.message = error;
-        return result;
+    if (globalChanges) {
+        if (const Expected<void, QString> written = JsonFile::write(globalFile, global); !written) {
+            result.message = written.error();
+            return result;
+        }
     }
     QFile::remove(recordFile);
     result.ok = true;

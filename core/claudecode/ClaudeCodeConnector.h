@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
@@ -137,7 +139,13 @@ public:
 
 private:
     bool stepAllowed(Step step) const;
-    QString backup(const QString &file, const QString &kind, QString *error) const;
+    // A dated copy of `file` in the backup folder (the newest m_backupsToKeep are kept): its
+    // path, empty when there is no file to copy.
+    Expected<QString, QString> backup(const QString &file, const QString &kind) const;
+    // The settings file's and global state's backups (an empty path: none); the first's copy
+    // goes to result->backupFile.
+    Expected<void, QString> backUpBoth(const QString &settingsFile, const QString &globalFile,
+                                       ConnectorResult *result) const;
 
     ClaudeCodePaths m_paths;
     std::function<bool(Step)> m_stepHook;

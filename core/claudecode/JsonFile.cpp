@@ -115,22 +115,16 @@ void JsonFile::removeStaleTemporaries(const QString &target)
     }
 }
 
-bool JsonFile::write(const QString &path, const QJsonObject &object, QString *error)
+Expected<void, QString> JsonFile::write(const QString &path, const QJsonObject &object)
 {
     const QString target = resolvedPath(path);
     removeStaleTemporaries(target);
     const QFileInfo info(target);
-    if (info.exists() && !JsonFile::isWritableByOwner(info.filePath())) {
-        if (error)
-            *error =
-                QStringLiteral("%1 is read-only; make it writable (chmod u+w) or add the settings by hand").arg(target);
-        return false;
-    }
-    if (!QDir().mkpath(info.absolutePath())) {
-        if (error)
-            *error = QStringLiteral("cannot create the folder %1").arg(info.absolutePath());
-        return false;
-    }
+    if (info.exists() && !JsonFile::isWritableByOwner(info.filePath()))
+        return unexpected(
+            QStringLiteral("%1 is read-only; make it writable (chmod u+w) or add the settings by hand").arg(target));
+    if (!QDir().mkpath(info.absolutePath()))
+        return unexpected(QStringLiteral("cannot create the folder %1").arg(info.absolutePath()));
     const bool created = !info.exists();
     // Only what changes is rewritten: values we do not own keep their exact bytes (Qt's JSON
     // would round 2^53+1, turn 1.0 into 1 and -0 into 0, and sort the keys).
@@ -149,27 +143,18 @@ bool JsonFile::write(const QString &path, const QJsonObject &object, QString *er
     if (text.isEmpty())
         text = QJsonDocument(object).toJson(QJsonDocument::Indented);
     QSaveFile file(target);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly))
+        return unexpected(QStringLiteral("cannot write %1: %2").arg(target, file.errorString()));
     // These files carry the gateway token: one we create is the owner's alone (QSaveFile would
     // give it 0666 & ~umask). An existing file keeps the mode its owner chose.
     if (created)
         file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     file.write(text);
-    if (!file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
-        return false;
-    }
-    if (created && !QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        if (error)
-            *error = QStringLiteral("cannot make %1 private to its owner").arg(target);
-        return false;
-    }
-    return true;
+    if (!file.commit())
+        return unexpected(QStringLiteral("cannot write %1: %2").arg(target, file.errorString()));
+    if (created && !QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return unexpected(QStringLiteral("cannot make %1 private to its owner").arg(target));
+    return {};
 }
 
 } // namespace sb

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include <QJsonObject>
 #include <QString>
 
@@ -23,7 +25,7 @@ public:
     // Writes through a temporary file and a rename (QSaveFile; ReplaceFile on Windows).
     // A symlink is followed so the link itself survives; a read-only file is refused.
     // Atomic (QSaveFile); first removes temporaries of this file that a killed writer left.
-    static bool write(const QString &path, const QJsonObject &object, QString *error);
+    static Expected<void, QString> write(const QString &path, const QJsonObject &object);
     static void removeStaleTemporaries(const QString &target);
     // The file a write to `path` really changes (the symlink's target when it is one).
     static QString resolvedPath(const QString &path);

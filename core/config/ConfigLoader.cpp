@@ -1511,22 +1511,16 @@ QByteArray ConfigLoader::defaultConfigText()
         "  port: 4000\n");
 }
 
-bool ConfigLoader::ensureDefaultConfig(const QString &path, QString *error)
+Expected<void, QString> ConfigLoader::ensureDefaultConfig(const QString &path)
 {
     if (QFileInfo::exists(path))
-        return true;
-    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
-        if (error)
-            *error = QStringLiteral("cannot create %1").arg(QFileInfo(path).absolutePath());
-        return false;
-    }
+        return {};
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+        return unexpected(QStringLiteral("cannot create %1").arg(QFileInfo(path).absolutePath()));
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(defaultConfigText()) < 0 || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    if (!file.open(QIODevice::WriteOnly) || file.write(defaultConfigText()) < 0 || !file.commit())
+        return unexpected(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    return {};
 }
 
 } // namespace sb

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Expected.h"
 #include "GatewayConfig.h"
 
 #include <functional>
@@ -41,7 +42,7 @@ public:
     // haiku names → a small one, at http://127.0.0.1:11434.
     static QByteArray defaultConfigText();
     // Writes the default config to `path` unless a file exists there already.
-    static bool ensureDefaultConfig(const QString &path, QString *error);
+    static Expected<void, QString> ensureDefaultConfig(const QString &path);
 };
 
 } // namespace sb

@@ -67,16 +67,16 @@ void Doctor::probeGateway()
 void Doctor::probeOllama()
 {
     m_ollama->setBaseUrl(m_inputs.ollamaUrl);
-    m_ollama->version([this](const QString &version, const QString &error) {
-        m_probes.ollama.version = version;
-        m_probes.ollama.error = error;
+    m_ollama->version([this](const Expected<QString, QString> &version) {
+        m_probes.ollama.version = version.valueOr(QString());
+        m_probes.ollama.error = version ? QString() : version.error();
         if (!DoctorFindings::checksModels(m_inputs, m_probes.ollama)) {
             probeDone();
             return;
         }
-        m_ollama->listModels([this](const QList<OllamaModel> &models, const QString &) {
-            m_probes.ollama.installed = models;
-            m_modelsToInspect = DoctorFindings::modelsToInspect(m_inputs, models);
+        m_ollama->listModels([this](const Expected<QList<OllamaModel>, QString> &models) {
+            m_probes.ollama.installed = models.valueOr(QList<OllamaModel>());
+            m_modelsToInspect = DoctorFindings::modelsToInspect(m_inputs, m_probes.ollama.installed);
             inspectNextModel();
         });
     });
@@ -90,9 +90,9 @@ void Doctor::inspectNextModel()
         return;
     }
     const QString name = m_modelsToInspect.takeFirst();
-    m_ollama->showModel(name, [this, name](const OllamaModelDetails &details, const QString &error) {
-        if (error.isEmpty())
-            m_probes.ollama.details.insert(name, details);
+    m_ollama->showModel(name, [this, name](const Expected<OllamaModelDetails, QString> &details) {
+        if (details)
+            m_probes.ollama.details.insert(name, *details);
         inspectNextModel();
     });
 }

@@ -29,21 +29,18 @@ ModelCatalog ModelCatalog::builtIn()
     QFile file(QStringLiteral(":/switchboard/models.json"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
-    return fromJson(file.readAll());
+    return fromJson(file.readAll()).valueOr(ModelCatalog());
 }
 
-ModelCatalog ModelCatalog::fromJson(const QByteArray &json, QString *error)
+Expected<ModelCatalog, QString> ModelCatalog::fromJson(const QByteArray &json)
 {
     ModelCatalog catalog;
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject()) {
-        if (error)
-            *error = QStringLiteral("model catalog is not valid JSON at offset %1: %2")
-                         .arg(parseError.offset)
-                         .arg(parseError.errorString());
-        return catalog;
-    }
+    if (!doc.isObject())
+        return unexpected(QStringLiteral("model catalog is not valid JSON at offset %1: %2")
+                              .arg(parseError.offset)
+                              .arg(parseError.errorString()));
     const QJsonObject root = doc.object();
     catalog.m_contextTarget = root.value(QLatin1String("context_target_tokens")).toInt(32768);
     for (const QJsonValue &entry : root.value(QLatin1String("models")).toArray()) {
@@ -71,8 +68,8 @@ ModelCatalog ModelCatalog::fromJson(const QByteArray &json, QString *error)
         }
         catalog.m_models.append(model);
     }
-    if (catalog.m_models.isEmpty() && error)
-        *error = QStringLiteral("model catalog lists no models");
+    if (catalog.m_models.isEmpty())
+        return unexpected(QStringLiteral("model catalog lists no models"));
     return catalog;
 }
 

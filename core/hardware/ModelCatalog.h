@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -34,8 +36,8 @@ class ModelCatalog final
 {
 public:
     static ModelCatalog builtIn();
-    // Parses catalog JSON; on error the catalog is empty and `error` says where.
-    static ModelCatalog fromJson(const QByteArray &json, QString *error = nullptr);
+    // Parses catalog JSON, or says where it is broken.
+    static Expected<ModelCatalog, QString> fromJson(const QByteArray &json);
 
     const QList<CatalogModel> &models() const;
     int contextTargetTokens() const;

@@ -65,10 +65,8 @@ void OllamaClient::version(Callback<QString> done)
     request.setTransferTimeout(m_timeoutMs);
     call(m_network->get(request), [done](int, const QByteArray &body, const QString &error) {
         if (!error.isEmpty())
-            return done({}, error);
-        QString parseError;
-        const QString version = ollama::parseVersion(body, &parseError);
-        done(version, parseError);
+            return done(unexpected(error));
+        done(ollama::parseVersion(body));
     });
 }
 
@@ -78,10 +76,8 @@ void OllamaClient::listModels(Callback<QList<OllamaModel>> done)
     request.setTransferTimeout(m_timeoutMs);
     call(m_network->get(request), [done](int, const QByteArray &body, const QString &error) {
         if (!error.isEmpty())
-            return done({}, error);
-        QString parseError;
-        const QList<OllamaModel> models = ollama::parseTags(body, &parseError);
-        done(models, parseError);
+            return done(unexpected(error));
+        done(ollama::parseTags(body));
     });
 }
 
@@ -91,10 +87,8 @@ void OllamaClient::runningModels(Callback<QList<OllamaRunningModel>> done)
     request.setTransferTimeout(m_timeoutMs);
     call(m_network->get(request), [done](int, const QByteArray &body, const QString &error) {
         if (!error.isEmpty())
-            return done({}, error);
-        QString parseError;
-        const QList<OllamaRunningModel> models = ollama::parsePs(body, &parseError);
-        done(models, parseError);
+            return done(unexpected(error));
+        done(ollama::parsePs(body));
     });
 }
 
@@ -106,21 +100,22 @@ void OllamaClient::showModel(const QString &name, Callback<OllamaModelDetails> d
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("model"), name}}).toJson(QJsonDocument::Compact);
     call(m_network->post(request, body), [done, name](int, const QByteArray &answer, const QString &error) {
         if (!error.isEmpty())
-            return done(OllamaModelDetails{}, error);
-        QString parseError;
-        const OllamaModelDetails details = ollama::parseShow(name, answer, &parseError);
-        done(details, parseError);
+            return done(unexpected(error));
+        done(ollama::parseShow(name, answer));
     });
 }
 
-void OllamaClient::deleteModel(const QString &name, Callback<bool> done)
+void OllamaClient::deleteModel(const QString &name, Callback<void> done)
 {
     QNetworkRequest request(endpoint(QStringLiteral("/api/delete")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     request.setTransferTimeout(m_timeoutMs);
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("model"), name}}).toJson(QJsonDocument::Compact);
-    call(m_network->sendCustomRequest(request, "DELETE", body),
-         [done](int, const QByteArray &, const QString &error) { done(error.isEmpty(), error); });
+    call(m_network->sendCustomRequest(request, "DELETE", body), [done](int, const QByteArray &, const QString &error) {
+        if (!error.isEmpty())
+            return done(unexpected(error));
+        done({});
+    });
 }
 
 OllamaPullJob *OllamaClient::createPullJob(const QString &name)

@@ -15,12 +15,12 @@ namespace sb {
 class OllamaPullJob;
 
 // Ollama's management API at a configurable address. Every call is asynchronous; the
-// callback runs on this object's thread with either a value or a non-empty error.
+// callback runs on this object's thread with either the value or the error in words.
 class OllamaClient final : public QObject
 {
     Q_OBJECT
 public:
-    template<typename T> using Callback = std::function<void(const T &value, const QString &error)>;
+    template<typename T> using Callback = std::function<void(const Expected<T, QString> &result)>;
 
     explicit OllamaClient(const QUrl &baseUrl = QUrl(QStringLiteral("http://127.0.0.1:11434")),
                           QObject *parent = nullptr);
@@ -33,7 +33,7 @@ public:
     void listModels(Callback<QList<OllamaModel>> done);
     void runningModels(Callback<QList<OllamaRunningModel>> done);
     void showModel(const QString &name, Callback<OllamaModelDetails> done);
-    void deleteModel(const QString &name, Callback<bool> done);
+    void deleteModel(const QString &name, Callback<void> done);
     // A new pull job for `name`, parented to this client; call start() on it.
     OllamaPullJob *createPullJob(const QString &name);
 

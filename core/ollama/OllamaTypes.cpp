@@ -16,18 +16,13 @@ namespace ollama {
 
 namespace {
 
-QJsonObject objectOf(const QByteArray &json, QString *error)
+Expected<QJsonObject, QString> objectOf(const QByteArray &json)
 {
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject()) {
-        if (error)
-            *error =
-                QStringLiteral("Ollama sent something that is not a JSON object: %1").arg(parseError.errorString());
-        return {};
-    }
-    if (error)
-        error->clear();
+    if (!doc.isObject())
+        return unexpected(
+            QStringLiteral("Ollama sent something that is not a JSON object: %1").arg(parseError.errorString()));
     return doc.object();
 }
 
@@ -38,11 +33,13 @@ qint64 integer(const QJsonValue &value)
 
 } // namespace
 
-QList<OllamaModel> parseTags(const QByteArray &json, QString *error)
+Expected<QList<OllamaModel>, QString> parseTags(const QByteArray &json)
 {
+    const Expected<QJsonObject, QString> root = objectOf(json);
+    if (!root)
+        return unexpected(root.error());
     QList<OllamaModel> models;
-    const QJsonObject root = objectOf(json, error);
-    for (const QJsonValue &entry : root.value(QLatin1String("models")).toArray()) {
+    for (const QJsonValue &entry : root->value(QLatin1String("models")).toArray()) {
         const QJsonObject o = entry.toObject();
         OllamaModel model;
         model.name = o.value(QLatin1String("name")).toString(o.value(QLatin1String("model")).toString());
@@ -58,11 +55,13 @@ QList<OllamaModel> parseTags(const QByteArray &json, QString *error)
     return models;
 }
 
-QList<OllamaRunningModel> parsePs(const QByteArray &json, QString *error)
+Expected<QList<OllamaRunningModel>, QString> parsePs(const QByteArray &json)
 {
+    const Expected<QJsonObject, QString> parsed = objectOf(json);
+    if (!parsed)
+        return unexpected(parsed.error());
     QList<OllamaRunningModel> models;
-    const QJsonObject root = objectOf(json, error);
-    for (const QJsonValue &entry : root.value(QLatin1String("models")).toArray()) {
+    for (const QJsonValue &entry : parsed->value(QLatin1String("models")).toArray()) {
         const QJsonObject o = entry.toObject();
         OllamaRunningModel model;
         model.name = o.value(QLatin1String("name")).toString(o.value(QLatin1String("model")).toString());
@@ -75,11 +74,14 @@ QList<OllamaRunningModel> parsePs(const QByteArray &json, QString *error)
     return models;
 }
 
-OllamaModelDetails parseShow(const QString &name, const QByteArray &json, QString *error)
+Expected<OllamaModelDetails, QString> parseShow(const QString &name, const QByteArray &json)
 {
+    const Expected<QJsonObject, QString> parsed = objectOf(json);
+    if (!parsed)
+        return unexpected(parsed.error());
+    const QJsonObject &root = *parsed;
     OllamaModelDetails details;
     details.name = name;
-    const QJsonObject root = objectOf(json, error);
     const QJsonObject d = root.value(QLatin1String("details")).toObject();
     details.family = d.value(QLatin1String("family")).toString();
     details.parameterSize = d.value(QLatin1String("parameter_size")).toString();
@@ -122,9 +124,12 @@ OllamaPullLine parsePullLine(const QByteArray &line)
     return result;
 }
 
-QString parseVersion(const QByteArray &json, QString *error)
+Expected<QString, QString> parseVersion(const QByteArray &json)
 {
-    return objectOf(json, error).value(QLatin1String("version")).toString();
+    const Expected<QJsonObject, QString> root = objectOf(json);
+    if (!root)
+        return unexpected(root.error());
+    return root->value(QLatin1String("version")).toString();
 }
 
 QString explainError(const QString &ollamaError)

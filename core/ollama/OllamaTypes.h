@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
@@ -52,13 +54,13 @@ struct OllamaPullLine
     bool valid = false;
 };
 
-// Pure parsers of Ollama's JSON; an empty error means the input was understood.
+// Pure parsers of Ollama's JSON: the value, or why the body was not understood.
 namespace ollama {
-QList<OllamaModel> parseTags(const QByteArray &json, QString *error);
-QList<OllamaRunningModel> parsePs(const QByteArray &json, QString *error);
-OllamaModelDetails parseShow(const QString &name, const QByteArray &json, QString *error);
+Expected<QList<OllamaModel>, QString> parseTags(const QByteArray &json);
+Expected<QList<OllamaRunningModel>, QString> parsePs(const QByteArray &json);
+Expected<OllamaModelDetails, QString> parseShow(const QString &name, const QByteArray &json);
 OllamaPullLine parsePullLine(const QByteArray &line);
-QString parseVersion(const QByteArray &json, QString *error);
+Expected<QString, QString> parseVersion(const QByteArray &json);
 // {"error": "..."} bodies, with Ollama's terse texts turned into advice where we know them.
 QString errorMessage(int httpStatus, const QByteArray &body);
 QString explainError(const QString &ollamaError);

@@ -35,10 +35,10 @@ void GatewayHost::start(const GatewayConfig &config, const QStringList &tokens)
         return;
     }
     auto *candidate = new GatewayServer(config, tokens);
-    QString failure;
-    if (!candidate->listenOn(config.host, config.port, &failure)) {
+    const Expected<void, QString> listening = candidate->listenOn(config.host, config.port);
+    if (!listening) {
         delete candidate;
-        Q_EMIT failed(failure);
+        Q_EMIT failed(listening.error());
         return;
     }
     m_server = candidate;

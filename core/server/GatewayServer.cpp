@@ -147,47 +147,41 @@ GatewayServer::~GatewayServer()
     }
 }
 
-bool GatewayServer::listenOn(const QString &host, quint16 port, QString *error)
+Expected<void, QString> GatewayServer::listenOn(const QString &host, quint16 port)
 {
     QHostAddress address;
     if (host == QStringLiteral("localhost"))
         address = QHostAddress(QHostAddress::LocalHost);
-    else if (!address.setAddress(host)) {
-        if (error)
-            *error = QStringLiteral("cannot listen on \"%1\": not an IP address (use 127.0.0.1)").arg(host);
-        return false;
-    }
+    else if (!address.setAddress(host))
+        return unexpected(QStringLiteral("cannot listen on \"%1\": not an IP address (use 127.0.0.1)").arg(host));
     m_tcp = new GuardedTcpServer(tcpLimits(m_config), this);
     // Qt's default backlog (50) drops SYNs when hundreds of clients connect at once; the
     // kernel then retries after 1, 3, 7… seconds. The kernel caps this at somaxconn.
     m_tcp->setListenBacklogSize(4096);
     if (!m_tcp->listen(address, port)) {
-        if (error) {
-            if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)
-                *error = QStringLiteral("port %1 on %2 is already in use — stop the program using it "
-                                        "or start Switchboard with --port <another port>")
-                             .arg(port)
-                             .arg(host);
-            else
-                *error = QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(m_tcp->errorString());
-        }
+        QString error;
+        if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)
+            error = QStringLiteral("port %1 on %2 is already in use — stop the program using it "
+                                   "or start Switchboard with --port <another port>")
+                        .arg(port)
+                        .arg(host);
+        else
+            error = QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(m_tcp->errorString());
         delete m_tcp;
         m_tcp = nullptr;
-        return false;
+        return unexpected(error);
     }
     // An upstream that is this gateway would send every request round in a loop.
     const QList<ConfigIssue> loops = ConfigLoader::selfLoopIssues(m_config, host, m_tcp->serverPort(), QString());
     if (!loops.isEmpty()) {
-        if (error)
-            *error = loops.first().message;
         delete m_tcp;
         m_tcp = nullptr;
-        return false;
+        return unexpected(loops.first().message);
     }
     m_tcp->setHeadCheck([this](const GuardedTcpServer::RequestHead &head) { return refuseHead(head); });
     refreshGuard();
     bind(m_tcp);
-    return true;
+    return {};
 }
 
 quint16 GatewayServer::serverPort() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Expected.h"
 #include "GuardedTcpServer.h"
 #include "ProxyExchange.h"
 #include "RequestGuard.h"
@@ -35,8 +36,8 @@ public:
     GatewayServer(const GatewayConfig &config, const QStringList &tokens, QObject *parent = nullptr);
     ~GatewayServer() override;
 
-    // Binds host:port; on failure `error` says why and what to do.
-    bool listenOn(const QString &host, quint16 port, QString *error);
+    // Binds host:port, or says why it cannot and what to do.
+    Expected<void, QString> listenOn(const QString &host, quint16 port);
     quint16 serverPort() const;
     void applyConfig(const GatewayConfig &config);
     void setTokens(const QStringList &tokens);

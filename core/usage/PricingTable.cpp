@@ -20,31 +20,34 @@ namespace {
 
 constexpr double kPerMillion = 1e-6;
 
-bool readRates(const QJsonObject &object, TokenRates *rates, QString *error, const QString &where)
+Expected<TokenRates, QString> readRates(const QJsonObject &object, const QString &where)
 {
+    TokenRates rates;
+    QString error;
     const auto number = [&](const char *key, double *target, bool required) {
         const QJsonValue value = object.value(QLatin1String(key));
         if (value.isUndefined()) {
-            if (required && error)
-                *error = QStringLiteral("%1: \"%2\" is required").arg(where, QLatin1String(key));
+            if (required)
+                error = QStringLiteral("%1: \"%2\" is required").arg(where, QLatin1String(key));
             return !required;
         }
         if (!value.isDouble() || value.toDouble() < 0) {
-            if (error)
-                *error = QStringLiteral("%1: \"%2\" must be a non-negative number (USD per million tokens)")
-                             .arg(where, QLatin1String(key));
+            error = QStringLiteral("%1: \"%2\" must be a non-negative number (USD per million tokens)")
+                        .arg(where, QLatin1String(key));
             return false;
         }
         *target = value.toDouble() * kPerMillion;
         return true;
     };
-    if (!number("input", &rates->input, true) || !number("output", &rates->output, true))
-        return false;
+    if (!number("input", &rates.input, true) || !number("output", &rates.output, true))
+        return unexpected(error);
     // Without a separate price a cache write costs what plain input costs, and so does a
     // cache read (OpenAI bills no writes; a model without a cache discount reads at full price).
-    rates->cacheWrite = rates->input;
-    rates->cacheRead = rates->input;
-    return number("cache_write", &rates->cacheWrite, false) && number("cache_read", &rates->cacheRead, false);
+    rates.cacheWrite = rates.input;
+    rates.cacheRead = rates.input;
+    if (!number("cache_write", &rates.cacheWrite, false) || !number("cache_read", &rates.cacheRead, false))
+        return unexpected(error);
+    return rates;
 }
 
 QString familyOf(const QString &normalisedId)
@@ -102,22 +105,16 @@ QString PricingTable::normalisedId(const QString &modelId)
     return id;
 }
 
-std::optional<PricingTable> PricingTable::fromJson(const QByteArray &json, QString *error)
+Expected<PricingTable, QString> PricingTable::fromJson(const QByteArray &json)
 {
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        if (error)
-            *error =
-                QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString());
-        return std::nullopt;
-    }
+    if (parseError.error != QJsonParseError::NoError)
+        return unexpected(
+            QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString()));
     const QJsonValue models = document.object().value(QStringLiteral("models"));
-    if (!models.isArray()) {
-        if (error)
-            *error = QStringLiteral("expected an object with a \"models\" list");
-        return std::nullopt;
-    }
+    if (!models.isArray())
+        return unexpected(QStringLiteral("expected an object with a \"models\" list"));
     PricingTable table;
     int index = 0;
     for (const QJsonValue &value : models.toArray()) {
@@ -125,13 +122,12 @@ std::optional<PricingTable> PricingTable::fromJson(const QByteArray &json, QStri
         const QString where = QStringLiteral("models[%1]").arg(index++);
         ModelPrice price;
         price.id = normalisedId(entry.value(QStringLiteral("id")).toString());
-        if (price.id.isEmpty()) {
-            if (error)
-                *error = where + QStringLiteral(": \"id\" is required");
-            return std::nullopt;
-        }
-        if (!readRates(entry, &price.rates, error, where + QLatin1Char(' ') + price.id))
-            return std::nullopt;
+        if (price.id.isEmpty())
+            return unexpected(where + QStringLiteral(": \"id\" is required"));
+        const Expected<TokenRates, QString> rates = readRates(entry, where + QLatin1Char(' ') + price.id);
+        if (!rates)
+            return unexpected(rates.error());
+        price.rates = *rates;
         price.provider = entry.value(QStringLiteral("provider")).toString();
         price.family = entry.value(QStringLiteral("family")).toString();
         if (price.family.isEmpty() && price.id.startsWith(QStringLiteral("claude")))
@@ -142,9 +138,12 @@ std::optional<PricingTable> PricingTable::fromJson(const QByteArray &json, QStri
         const QJsonValue above = entry.value(QStringLiteral("above_input_tokens"));
         if (above.isDouble() && above.toDouble() > 0) {
             price.aboveInputTokens = qint64(above.toDouble());
-            if (!readRates(entry.value(QStringLiteral("above")).toObject(), &price.aboveRates, error,
-                           where + QLatin1Char(' ') + price.id + QStringLiteral(" above")))
-                return std::nullopt;
+            const Expected<TokenRates, QString> aboveRates =
+                readRates(entry.value(QStringLiteral("above")).toObject(),
+                          where + QLatin1Char(' ') + price.id + QStringLiteral(" above"));
+            if (!aboveRates)
+                return unexpected(aboveRates.error());
+            price.aboveRates = *aboveRates;
         }
         table.m_models.push_back(price);
     }
@@ -157,7 +156,7 @@ PricingTable PricingTable::builtIn()
     QFile file(QStringLiteral(":/switchboard/pricing.json"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
-    return fromJson(file.readAll(), nullptr).value_or(PricingTable());
+    return fromJson(file.readAll()).valueOr(PricingTable());
 }
 
 PricingTable::Loaded PricingTable::load(const QString &userFile)
@@ -173,10 +172,10 @@ PricingTable::Loaded PricingTable::load(const QString &userFile)
             QStringLiteral("pricing_file %1: %2; using the built-in prices").arg(userFile, file.errorString()));
         return loaded;
     }
-    QString error;
-    const std::optional<PricingTable> user = fromJson(file.readAll(), &error);
+    const Expected<PricingTable, QString> user = fromJson(file.readAll());
     if (!user) {
-        loaded.warnings.append(QStringLiteral("pricing_file %1: %2; using the built-in prices").arg(userFile, error));
+        loaded.warnings.append(
+            QStringLiteral("pricing_file %1: %2; using the built-in prices").arg(userFile, user.error()));
         return loaded;
     }
     loaded.table.merge(*user);

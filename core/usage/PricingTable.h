@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -41,8 +43,8 @@ class PricingTable final
 public:
     struct Loaded;
 
-    // Parses the pricing.json format; on failure returns nothing and says why in `error`.
-    static std::optional<PricingTable> fromJson(const QByteArray &json, QString *error);
+    // Parses the pricing.json format, or says why it cannot.
+    static Expected<PricingTable, QString> fromJson(const QByteArray &json);
     // The built-in table, then `userFile` (when not empty) merged over it. Problems with the
     // user's file are warnings: the built-in prices stay in force.
     static Loaded load(const QString &userFile);

@@ -106,13 +106,11 @@ bool SpendLog::isOpen() const
     return m_insert != nullptr;
 }
 
-bool SpendLog::open(const QString &path, QString *error)
+Expected<void, QString> SpendLog::open(const QString &path)
 {
-    const auto fail = [&](const QString &message) {
-        if (error)
-            *error = QStringLiteral("spend log %1: %2").arg(path, message);
+    const auto fail = [&](const QString &message) -> Expected<void, QString> {
         finalizeInsert();
-        return false;
+        return unexpected(QStringLiteral("spend log %1: %2").arg(path, message));
     };
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
         return fail(QStringLiteral("Qt's SQLite driver is missing (Debian: install libqt6sql6-sqlite)"));
@@ -163,7 +161,7 @@ bool SpendLog::open(const QString &path, QString *error)
     };
     if (!prepare(1, &m_insert) || !prepare(kRowsPerInsert, &m_insertMany))
         return fail(QString::fromUtf8(sqlite3_errmsg(connection)));
-    return true;
+    return {};
 }
 
 void SpendLog::finalizeInsert()
@@ -211,34 +209,30 @@ int SpendLog::bindRecord(sqlite3_stmt *s, int row, const PackedUsage &record)
     return rc; // SQLITE_OK is 0
 }
 
-bool SpendLog::insert(const QVector<UsageRecord> &records, QString *error)
+Expected<void, QString> SpendLog::insert(const QVector<UsageRecord> &records)
 {
     UsageBatch batch;
     for (const UsageRecord &record : records)
         batch.append(record);
-    return insert(batch, error);
+    return insert(batch);
 }
 
-bool SpendLog::insert(const UsageBatch &batch, QString *error)
+Expected<void, QString> SpendLog::insert(const UsageBatch &batch)
 {
-    if (!m_insert) {
-        if (error)
-            *error = QStringLiteral("the spend log is not open");
-        return false;
-    }
+    if (!m_insert)
+        return unexpected(QStringLiteral("the spend log is not open"));
     const std::vector<PackedUsage> records = batch.records();
     const qsizetype count = qsizetype(records.size());
     sqlite3 *connection = sqlite3_db_handle(m_insert);
-    const auto fail = [&] {
-        if (error)
-            *error = QString::fromUtf8(sqlite3_errmsg(connection));
+    const auto fail = [&]() -> Expected<void, QString> {
+        const QString error = QString::fromUtf8(sqlite3_errmsg(connection));
         for (sqlite3_stmt *statement : {m_insert, m_insertMany}) {
             sqlite3_reset(statement);
             sqlite3_clear_bindings(statement);
         }
         if (!sqlite3_get_autocommit(connection))
             sqlite3_exec(connection, "ROLLBACK", nullptr, nullptr, nullptr);
-        return false;
+        return unexpected(error);
     };
     // Runs `statement` with `rows` records from `next` bound.
     const auto run = [&](sqlite3_stmt *statement, int rows, qsizetype next) {
@@ -265,7 +259,7 @@ bool SpendLog::insert(const UsageBatch &batch, QString *error)
     sqlite3_clear_bindings(m_insertMany);
     if (sqlite3_exec(connection, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
         return fail();
-    return true;
+    return {};
 }
 
 qint64 SpendLog::pruneBefore(qint64 beforeMsSinceEpoch)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "PackedUsage.h"
 
 #include <QString>
@@ -39,13 +41,13 @@ public:
     SpendLog &operator=(const SpendLog &) = delete;
 
     // Opens (creating the file, its folder and the schema when missing). False with `error`.
-    bool open(const QString &path, QString *error);
+    Expected<void, QString> open(const QString &path);
     bool isOpen() const;
     QString path() const { return m_path; }
 
     // Inserts in one transaction. False with `error` (nothing of the batch is kept).
-    bool insert(const UsageBatch &records, QString *error);
-    bool insert(const QVector<UsageRecord> &records, QString *error);
+    Expected<void, QString> insert(const UsageBatch &records);
+    Expected<void, QString> insert(const QVector<UsageRecord> &records);
     // Deletes records started before `beforeMsSinceEpoch`; returns how many, -1 on failure.
     qint64 pruneBefore(qint64 beforeMsSinceEpoch);
 

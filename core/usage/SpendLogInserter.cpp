@@ -13,12 +13,12 @@ SpendLogInserter::SpendLogInserter(const QString &path, int retentionDays, QObje
     : QObject(parent), m_path(path), m_retentionDays(retentionDays)
 {}
 
-bool SpendLogInserter::open(QString *error)
+Expected<void, QString> SpendLogInserter::open()
 {
-    if (!m_log.open(m_path, error))
-        return false;
-    prune();
-    return true;
+    Expected<void, QString> opened = m_log.open(m_path);
+    if (opened)
+        prune();
+    return opened;
 }
 
 void SpendLogInserter::append(const UsageBatch &records)
@@ -36,12 +36,12 @@ void SpendLogInserter::commitPending()
     m_commitQueued = false;
     if (m_pending.isEmpty())
         return;
-    QString error;
-    if (m_log.insert(m_pending, &error)) {
+    const Expected<void, QString> inserted = m_log.insert(m_pending);
+    if (inserted) {
         m_committed += m_pending.count();
         m_lastError.clear();
         Q_EMIT committed(m_committed);
-    } else if (error != m_lastError) {
+    } else if (const QString &error = inserted.error(); error != m_lastError) {
         // Said once per distinct problem; the records of a failed batch are dropped rather
         // than piling up in memory while the disk is full or the file is locked.
         m_lastError = error;

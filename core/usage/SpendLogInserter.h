@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "SpendLog.h"
 
 #include <QObject>
@@ -16,7 +18,7 @@ public:
     SpendLogInserter(const QString &path, int retentionDays, QObject *parent = nullptr);
 
     // Called on the storage thread.
-    bool open(QString *error);
+    Expected<void, QString> open();
     void append(const sb::UsageBatch &records);
     // Writes whatever is pending now.
     void commitPending();

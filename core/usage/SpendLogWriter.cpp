@@ -34,15 +34,12 @@ SpendLogWriter::~SpendLogWriter()
     m_thread.wait();
 }
 
-bool SpendLogWriter::open(QString *error)
+Expected<void, QString> SpendLogWriter::open()
 {
-    bool opened = false;
-    QString failure;
+    Expected<void, QString> opened;
     SpendLogInserter *inserter = m_inserter;
     QMetaObject::invokeMethod(
-        inserter, [&] { opened = inserter->open(&failure); }, Qt::BlockingQueuedConnection);
-    if (!opened && error)
-        *error = failure;
+        inserter, [&] { opened = inserter->open(); }, Qt::BlockingQueuedConnection);
     return opened;
 }
 

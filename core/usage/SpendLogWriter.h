@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "PackedUsage.h"
 
 #include <QObject>
@@ -21,7 +23,7 @@ public:
     ~SpendLogWriter() override;
 
     // Opens the database on the storage thread (waits for it). False with `error`.
-    bool open(QString *error);
+    Expected<void, QString> open();
     // A record packed by PackedUsage::write(), or one to pack.
     void append(QByteArrayView packed);
     void append(const UsageRecord &record) { append(PackedUsage::scratch(record)); }

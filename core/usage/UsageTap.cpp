@@ -23,9 +23,8 @@ UsageTap::UsageTap(const UsageSettings &settings, QObject *parent)
     if (!settings.spendLogPath.isEmpty()) {
         m_spendLog = new SpendLogWriter(settings.spendLogPath, settings.retentionDays, settings.spendLogBatchSize,
                                         settings.spendLogFlushMs, this);
-        QString error;
-        if (!m_spendLog->open(&error)) {
-            m_warnings.append(error + QStringLiteral("; requests are not written to the spend log"));
+        if (const Expected<void, QString> opened = m_spendLog->open(); !opened) {
+            m_warnings.append(opened.error() + QStringLiteral("; requests are not written to the spend log"));
             delete m_spendLog;
             m_spendLog = nullptr;
         } else {

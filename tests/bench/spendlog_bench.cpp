@@ -35,9 +35,10 @@ int main(int argc, char *argv[])
     std::printf("| path | batch | records | seconds | records/s |\n|---|---|---|---|---|\n");
     for (int batchSize : {1, 100, 500, 2000}) {
         sb::SpendLog log;
-        QString error;
-        if (!log.open(temporary.filePath(QStringLiteral("direct-%1.sqlite").arg(batchSize)), &error)) {
-            std::fprintf(stderr, "%s\n", qPrintable(error));
+        if (const sb::Expected<void, QString> opened =
+                log.open(temporary.filePath(QStringLiteral("direct-%1.sqlite").arg(batchSize)));
+            !opened) {
+            std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
             return 1;
         }
         const int total = batchSize == 1 ? qMin(records, 2000) : records;
@@ -47,8 +48,8 @@ int main(int argc, char *argv[])
         QElapsedTimer timer;
         timer.start();
         for (int done = 0; done < total; done += batchSize) {
-            if (!log.insert(batch, &error)) {
-                std::fprintf(stderr, "%s\n", qPrintable(error));
+            if (const sb::Expected<void, QString> inserted = log.insert(batch); !inserted) {
+                std::fprintf(stderr, "%s\n", qPrintable(inserted.error()));
                 return 1;
             }
         }
@@ -57,9 +58,8 @@ int main(int argc, char *argv[])
     }
     {
         sb::SpendLogWriter writer(temporary.filePath(QStringLiteral("writer.sqlite")), 0, 512, 250);
-        QString error;
-        if (!writer.open(&error)) {
-            std::fprintf(stderr, "%s\n", qPrintable(error));
+        if (const sb::Expected<void, QString> opened = writer.open(); !opened) {
+            std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
             return 1;
         }
         QVector<sb::UsageRecord> prepared;

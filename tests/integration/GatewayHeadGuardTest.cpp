@@ -209,8 +209,8 @@ TEST_CASE("token and config changes reach the head check")
     config.usageEnabled = false;
     config.host = QStringLiteral("127.0.0.1");
     GatewayServer server(config, {QStringLiteral("old-token")});
-    QString error;
-    REQUIRE(server.listenOn(QStringLiteral("127.0.0.1"), 0, &error));
+    const Expected<void, QString> listening = server.listenOn(QStringLiteral("127.0.0.1"), 0);
+    REQUIRE(listening.hasValue());
     const QByteArray body = messagesBody();
     const auto statusOf = [&](const QByteArray &host, const QByteArray &token) {
         RawConnection client(server.serverPort());
@@ -377,4 +377,30 @@ TEST_CASE("a pipelined head behind another request is checked too: its body is n
     }
     // The gateway serves the next client as before.
     CHECK(gateway.get(QStringLiteral("/v1/models")).status == 200);
+}
+
+TEST_CASE("listening fails with the reason in words: a taken port, a host that is not an address")
+{
+    const ConfigLoadResult loaded =
+        ConfigLoader::loadText(ollamaGroupConfig(QStringLiteral("http://127.0.0.1:9")), QStringLiteral("t.yaml"));
+    REQUIRE(loaded.ok());
+    GatewayConfig config = loaded.config;
+    config.usageEnabled = false;
+
+    GatewayServer first(config, {QStringLiteral("t")});
+    REQUIRE(first.listenOn(QStringLiteral("127.0.0.1"), 0).hasValue());
+    const quint16 taken = first.serverPort();
+    REQUIRE(taken != 0);
+
+    GatewayServer second(config, {QStringLiteral("t")});
+    const Expected<void, QString> clash = second.listenOn(QStringLiteral("127.0.0.1"), taken);
+    REQUIRE_FALSE(clash.hasValue());
+    CHECK(clash.error().contains(QStringLiteral("port %1 on 127.0.0.1 is already in use").arg(taken)));
+    CHECK(clash.error().contains(QStringLiteral("--port")));
+    CHECK(second.serverPort() == 0);
+
+    GatewayServer third(config, {QStringLiteral("t")});
+    const Expected<void, QString> named = third.listenOn(QStringLiteral("gateway.example"), 0);
+    REQUIRE_FALSE(named.hasValue());
+    CHECK(named.error() == QStringLiteral("cannot listen on \"gateway.example\": not an IP address (use 127.0.0.1)"));
 }

@@ -61,14 +61,15 @@ TEST_CASE("switchboard usage prints totals by day, model, deployment and session
     const QString db = dir.filePath(QStringLiteral("usage.sqlite"));
     {
         SpendLog log;
-        REQUIRE(log.open(db, nullptr));
-        REQUIRE(log.insert({record(QStringLiteral("r1"), QStringLiteral("claude-opus-5-5"), QStringLiteral("local#0"),
-                                   QStringLiteral("s1"), kNov1 + 1000, 0, 0.5),
-                            record(QStringLiteral("r2"), QStringLiteral("claude-opus-5-5"), QStringLiteral("local#0"),
-                                   QStringLiteral("s1"), kNov1 + 2000, 0, 0.5),
-                            record(QStringLiteral("r3"), QStringLiteral("claude-haiku-4-5"), QStringLiteral("cloud"),
-                                   QStringLiteral("s2"), kNov1 + kDay, 0.25, 0)},
-                           nullptr));
+        REQUIRE(log.open(db).hasValue());
+        REQUIRE(log.insert(QVector<UsageRecord>{
+                               record(QStringLiteral("r1"), QStringLiteral("claude-opus-5-5"),
+                                      QStringLiteral("local#0"), QStringLiteral("s1"), kNov1 + 1000, 0, 0.5),
+                               record(QStringLiteral("r2"), QStringLiteral("claude-opus-5-5"),
+                                      QStringLiteral("local#0"), QStringLiteral("s1"), kNov1 + 2000, 0, 0.5),
+                               record(QStringLiteral("r3"), QStringLiteral("claude-haiku-4-5"), QStringLiteral("cloud"),
+                                      QStringLiteral("s2"), kNov1 + kDay, 0.25, 0)})
+                    .hasValue());
     }
 
     const Run byDay = runUsage({QStringLiteral("--db"), db});

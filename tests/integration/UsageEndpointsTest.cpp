@@ -108,7 +108,7 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
 
     // The spend log on disk gets every record within its flush interval.
     SpendLog log;
-    REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite")), nullptr));
+    REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite"))).hasValue());
     REQUIRE(waitUntil([&] { return log.count() == 5; }, 3000));
     CHECK(log.totals(SpendGrouping::Model).size() == 3); // opus, sonnet, and the 401's empty model
 

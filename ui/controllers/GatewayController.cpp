@@ -27,8 +27,7 @@ SpendSummary readSpend(const QString &path)
     if (path.isEmpty() || !QFileInfo::exists(path))
         return summary;
     SpendLog log;
-    QString error;
-    if (!log.open(path, &error))
+    if (!log.open(path))
         return summary;
     const QDate today = QDateTime::currentDateTimeUtc().date();
     const QDate monthStart(today.year(), today.month(), 1);

@@ -342,6 +342,25 @@ TEST_CASE("An interruption between any two steps leaves valid files and a clean 
     }
 }
 
+TEST_CASE("A backup that cannot be made stops connect before anything is written", "[claudecode]")
+{
+    ClaudeCodeTestHome home;
+    ClaudeCodeConnector connector(home.paths());
+    const QString settingsFile = connector.paths().userSettingsFile();
+    const QByteArray bytes = ClaudeCodeTestHome::fixture(QStringLiteral("settings-customized.json"));
+    ClaudeCodeTestHome::writeBytes(settingsFile, bytes);
+    // A file stands where the backup folder would be made.
+    ClaudeCodeTestHome::writeBytes(connector.paths().backupDir(), "not a folder");
+
+    const ConnectorResult result = connector.connect(gatewaySettings());
+    CHECK_FALSE(result.ok);
+    CHECK(result.message ==
+          QStringLiteral("cannot create the backup folder %1; nothing was changed").arg(connector.paths().backupDir()));
+    CHECK(result.backupFile.isEmpty());
+    CHECK(ClaudeCodeTestHome::readBytes(settingsFile) == bytes);
+    CHECK_FALSE(QFile::exists(connector.paths().connectionRecordFile()));
+}
+
 TEST_CASE("Backups are timestamped and only the newest ten are kept", "[claudecode]")
 {
     ClaudeCodeTestHome home;

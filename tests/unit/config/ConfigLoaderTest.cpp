@@ -250,8 +250,7 @@ TEST_CASE("the first-run default config maps Claude's names to local models")
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("sub/config.yaml"));
-    QString error;
-    REQUIRE(ConfigLoader::ensureDefaultConfig(path, &error));
+    REQUIRE(ConfigLoader::ensureDefaultConfig(path).hasValue());
     const ConfigLoadResult result = ConfigLoader::loadFile(path);
     REQUIRE(result.ok());
     CHECK(result.warnings().isEmpty());
@@ -266,10 +265,24 @@ TEST_CASE("the first-run default config maps Claude's names to local models")
     REQUIRE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
     file.write("model_list: []\n");
     file.close();
-    REQUIRE(ConfigLoader::ensureDefaultConfig(path, &error));
+    REQUIRE(ConfigLoader::ensureDefaultConfig(path).hasValue());
     QFile again(path);
     REQUIRE(again.open(QIODevice::ReadOnly));
     CHECK(again.readAll() == QByteArray("model_list: []\n"));
+}
+
+TEST_CASE("the first-run config that cannot be written says where and why")
+{
+    QTemporaryDir dir;
+    // A file stands where the config's folder would be made.
+    QFile blocker(dir.filePath(QStringLiteral("switchboard")));
+    REQUIRE(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString path = dir.filePath(QStringLiteral("switchboard/config.yaml"));
+    const Expected<void, QString> written = ConfigLoader::ensureDefaultConfig(path);
+    REQUIRE_FALSE(written.hasValue());
+    CHECK(written.error() == QStringLiteral("cannot create %1").arg(dir.filePath(QStringLiteral("switchboard"))));
+    CHECK_FALSE(QFileInfo::exists(path));
 }
 
 TEST_CASE("a deployment's context is known where configured; Ollama gets 32768 unless num_ctx says otherwise")

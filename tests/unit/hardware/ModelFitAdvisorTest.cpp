@@ -61,9 +61,12 @@ TEST_CASE("The embedded catalog has the guide's models and current coders", "[ha
     }
     CHECK_FALSE(catalog.find(QStringLiteral("deepseek-coder:6.7b"))->tools);
     CHECK(catalog.contextTargetTokens() == 32768);
-    QString error;
-    CHECK(ModelCatalog::fromJson("{broken", &error).models().isEmpty());
-    CHECK_FALSE(error.isEmpty());
+    const Expected<ModelCatalog, QString> broken = ModelCatalog::fromJson("{broken");
+    REQUIRE_FALSE(broken.hasValue());
+    CHECK(broken.error().startsWith(QStringLiteral("model catalog is not valid JSON at offset ")));
+    const Expected<ModelCatalog, QString> empty = ModelCatalog::fromJson(R"({"models": []})");
+    REQUIRE_FALSE(empty.hasValue());
+    CHECK(empty.error() == QStringLiteral("model catalog lists no models"));
 }
 
 TEST_CASE("A 24 GB NVIDIA card: the best coder that fits fully, shared by both roles", "[hardware][advice]")

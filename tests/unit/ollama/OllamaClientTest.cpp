@@ -43,18 +43,18 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     bool done = false;
     QString version;
-    client.version([&](const QString &v, const QString &error) {
-        version = v;
-        done = error.isEmpty();
+    client.version([&](const Expected<QString, QString> &v) {
+        version = v.valueOr(QString());
+        done = v.hasValue();
     });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(version == QStringLiteral("0.12.6"));
 
     QList<OllamaModel> models;
     done = false;
-    client.listModels([&](const QList<OllamaModel> &m, const QString &error) {
-        models = m;
-        done = error.isEmpty();
+    client.listModels([&](const Expected<QList<OllamaModel>, QString> &m) {
+        models = m.valueOr(QList<OllamaModel>());
+        done = m.hasValue();
     });
     REQUIRE(waitUntil([&] { return done; }));
     REQUIRE(models.size() == 2);
@@ -65,9 +65,9 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     QList<OllamaRunningModel> running;
     done = false;
-    client.runningModels([&](const QList<OllamaRunningModel> &m, const QString &error) {
-        running = m;
-        done = error.isEmpty();
+    client.runningModels([&](const Expected<QList<OllamaRunningModel>, QString> &m) {
+        running = m.valueOr(QList<OllamaRunningModel>());
+        done = m.hasValue();
     });
     REQUIRE(waitUntil([&] { return done; }));
     REQUIRE(running.size() == 1);
@@ -76,9 +76,9 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     OllamaModelDetails details;
     done = false;
-    client.showModel(QStringLiteral("qwen2.5-coder:7b"), [&](const OllamaModelDetails &d, const QString &error) {
-        details = d;
-        done = error.isEmpty();
+    client.showModel(QStringLiteral("qwen2.5-coder:7b"), [&](const Expected<OllamaModelDetails, QString> &d) {
+        details = d.valueOr(OllamaModelDetails{});
+        done = d.hasValue();
     });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(details.supportsTools());
@@ -86,9 +86,9 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
     CHECK(details.configuredContext == 32768);
 
     done = false;
-    client.showModel(QStringLiteral("deepseek-coder:6.7b"), [&](const OllamaModelDetails &d, const QString &error) {
-        details = d;
-        done = error.isEmpty();
+    client.showModel(QStringLiteral("deepseek-coder:6.7b"), [&](const Expected<OllamaModelDetails, QString> &d) {
+        details = d.valueOr(OllamaModelDetails{});
+        done = d.hasValue();
     });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK_FALSE(details.supportsTools());
@@ -97,8 +97,8 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     QString error;
     done = false;
-    client.showModel(QStringLiteral("nope:1b"), [&](const OllamaModelDetails &, const QString &e) {
-        error = e;
+    client.showModel(QStringLiteral("nope:1b"), [&](const Expected<OllamaModelDetails, QString> &d) {
+        error = d ? QString() : d.error();
         done = true;
     });
     REQUIRE(waitUntil([&] { return done; }));
@@ -106,17 +106,17 @@ TEST_CASE("OllamaClient lists, shows, reports running models and deletes", "[oll
 
     bool deleted = false;
     done = false;
-    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](bool ok, const QString &) {
-        deleted = ok;
+    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](const Expected<void, QString> &removed) {
+        deleted = removed.hasValue();
         done = true;
     });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(deleted);
     CHECK(fake.models().size() == 1);
     done = false;
-    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](bool ok, const QString &e) {
-        deleted = ok;
-        error = e;
+    client.deleteModel(QStringLiteral("deepseek-coder:6.7b"), [&](const Expected<void, QString> &removed) {
+        deleted = removed.hasValue();
+        error = removed ? QString() : removed.error();
         done = true;
     });
     REQUIRE(waitUntil([&] { return done; }));
@@ -132,10 +132,28 @@ TEST_CASE("OllamaClient says when Ollama is not running", "[ollama]")
     OllamaClient client(QUrl(server.baseUrl()));
     QString error;
     bool done = false;
-    client.listModels([&](const QList<OllamaModel> &, const QString &e) {
-        error = e;
+    client.listModels([&](const Expected<QList<OllamaModel>, QString> &m) {
+        error = m ? QString() : m.error();
         done = true;
     });
     REQUIRE(waitUntil([&] { return done; }));
     CHECK(error.contains(QStringLiteral("ollama serve")));
+}
+
+TEST_CASE("Ollama's parsers refuse a body that is not a JSON object, in words", "[ollama]")
+{
+    const QByteArray garbage = "<html>502 Bad Gateway</html>";
+    const auto tags = ollama::parseTags(garbage);
+    REQUIRE_FALSE(tags.hasValue());
+    CHECK(tags.error().startsWith(QStringLiteral("Ollama sent something that is not a JSON object: ")));
+    CHECK_FALSE(ollama::parsePs("[1,2]").hasValue());
+    CHECK_FALSE(ollama::parseShow(QStringLiteral("m"), "").hasValue());
+    CHECK_FALSE(ollama::parseVersion("\"0.12\"").hasValue());
+    // An object without the fields is understood as empty, not as a failure.
+    const auto none = ollama::parseTags("{}");
+    REQUIRE(none.hasValue());
+    CHECK(none->isEmpty());
+    const auto version = ollama::parseVersion(R"({"version":"0.13.0"})");
+    REQUIRE(version.hasValue());
+    CHECK(*version == QStringLiteral("0.13.0"));
 }

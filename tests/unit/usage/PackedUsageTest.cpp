@@ -157,8 +157,7 @@ TEST_CASE("the spend log stores packed texts as they were: NULL, empty and non-A
     QTemporaryDir dir;
     REQUIRE(dir.isValid());
     SpendLog log;
-    QString error;
-    REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite")), &error));
+    REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite"))).hasValue());
     // 20 records: one 16-row statement and four single rows.
     QVector<UsageRecord> records;
     for (int i = 0; i < 20; ++i) {
@@ -167,7 +166,7 @@ TEST_CASE("the spend log stores packed texts as they were: NULL, empty and non-A
         usage.request.startedAt = QDateTime::fromMSecsSinceEpoch(kStart + i, Qt::UTC);
         records.append(usage);
     }
-    REQUIRE(log.insert(records, &error));
+    REQUIRE(log.insert(records).hasValue());
     const QVector<UsageRecord> last = log.last(20);
     REQUIRE(last.size() == 20);
     for (int i = 0; i < 20; ++i) {

@@ -143,6 +143,31 @@ TEST_CASE("the user's pricing file overrides and extends the built-in table; a b
     CHECK_FALSE(missing.table.models().empty());
 }
 
+TEST_CASE("a pricing file that cannot be used says which entry and which field")
+{
+    const auto refused = [](const QByteArray &json) {
+        const Expected<PricingTable, QString> table = PricingTable::fromJson(json);
+        return table ? QString() : table.error();
+    };
+    CHECK(refused("{\"models\": [").startsWith(QStringLiteral("not valid JSON at byte ")));
+    CHECK(refused("{\"prices\": []}") == QStringLiteral("expected an object with a \"models\" list"));
+    CHECK(refused(R"({"models": [{"input": 1, "output": 2}]})") == QStringLiteral("models[0]: \"id\" is required"));
+    CHECK(refused(R"({"models": [{"id": "m", "input": 1}]})") == QStringLiteral("models[0] m: \"output\" is required"));
+    CHECK(refused(R"({"models": [{"id": "m", "input": 1, "output": 2, "cache_read": -1}]})") ==
+          QStringLiteral("models[0] m: \"cache_read\" must be a non-negative number (USD per million tokens)"));
+    CHECK(refused(R"({"models": [{"id": "a", "input": 1, "output": 2},
+                                  {"id": "b", "input": 1, "output": 2, "above_input_tokens": 200000, "above": {"input": 2}}]})") ==
+          QStringLiteral("models[1] b above: \"output\" is required"));
+
+    const Expected<PricingTable, QString> good =
+        PricingTable::fromJson(R"({"models": [{"id": "m", "input": 3, "output": 15}]})");
+    REQUIRE(good.hasValue());
+    const ModelPrice *price = good->find(QStringLiteral("m"));
+    REQUIRE(price);
+    CHECK(price->rates.output == Approx(15e-6));
+    CHECK(price->rates.cacheRead == Approx(3e-6)); // no cache price: the input price
+}
+
 TEST_CASE("cost: list prices with cache tokens, long-prompt tiers, local zero, configured prices")
 {
     Deployment anthropic = deployment(QStringLiteral("opus"), Provider::Anthropic, QStringLiteral("claude-opus-5-5"),

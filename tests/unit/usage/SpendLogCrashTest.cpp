@@ -49,8 +49,7 @@ TEST_CASE("a spend log writer killed with SIGKILL leaves an intact database with
         CHECK(helper.exitStatus() == QProcess::CrashExit);
 
         SpendLog log;
-        QString error;
-        REQUIRE(log.open(path, &error));
+        REQUIRE(log.open(path).hasValue());
         CHECK(log.integrityCheck() == QStringLiteral("ok"));
         const qint64 count = log.count() - previousCount;
         INFO("round " << round << ": committed " << committed << ", appended " << appended << ", in the file "

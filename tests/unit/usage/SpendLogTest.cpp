@@ -23,15 +23,13 @@ TEST_CASE("the spend log keeps records in WAL mode and answers totals and the la
     REQUIRE(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("nested/usage.sqlite"));
     SpendLog log;
-    QString error;
-    REQUIRE(log.open(path, &error));
-    CHECK(error.isEmpty());
+    REQUIRE(log.open(path).hasValue());
     CHECK(log.journalMode() == QStringLiteral("wal"));
 
     QVector<UsageRecord> batch;
     for (int i = 0; i < 20; ++i)
         batch.append(makeUsageRecord(i, kBase + (i < 10 ? 0 : kDay) + i * 1000));
-    REQUIRE(log.insert(batch, &error));
+    REQUIRE(log.insert(batch).hasValue());
     CHECK(log.count() == 20);
 
     const QVector<SpendTotal> days = log.totals(SpendGrouping::Day);
@@ -84,10 +82,15 @@ TEST_CASE("the spend log keeps records in WAL mode and answers totals and the la
 TEST_CASE("a spend log that cannot be created says where and why")
 {
     SpendLog log;
-    QString error;
-    CHECK_FALSE(log.open(QStringLiteral("/proc/switchboard-cannot-be-here/usage.sqlite"), &error));
-    CHECK(error.contains(QStringLiteral("/proc/switchboard-cannot-be-here")));
+    const Expected<void, QString> opened = log.open(QStringLiteral("/proc/switchboard-cannot-be-here/usage.sqlite"));
+    REQUIRE_FALSE(opened.hasValue());
+    CHECK(opened.error() == QStringLiteral("spend log /proc/switchboard-cannot-be-here/usage.sqlite: cannot create "
+                                           "the folder /proc/switchboard-cannot-be-here"));
     CHECK_FALSE(log.isOpen());
+    // Nothing open, nothing written, and the caller is told.
+    const Expected<void, QString> inserted = log.insert(QVector<UsageRecord>{makeUsageRecord(1, kBase)});
+    REQUIRE_FALSE(inserted.hasValue());
+    CHECK(inserted.error() == QStringLiteral("the spend log is not open"));
 }
 
 TEST_CASE("the writer batches on its storage thread; sync waits for the commit; retention prunes at open")
@@ -98,16 +101,17 @@ TEST_CASE("the writer batches on its storage thread; sync waits for the commit; 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     {
         SpendLog old;
-        REQUIRE(old.open(path, nullptr));
-        REQUIRE(old.insert({makeUsageRecord(1, now - 40 * kDay), makeUsageRecord(2, now - 10 * kDay)}, nullptr));
+        REQUIRE(old.open(path).hasValue());
+        REQUIRE(
+            old.insert(QVector<UsageRecord>{makeUsageRecord(1, now - 40 * kDay), makeUsageRecord(2, now - 10 * kDay)})
+                .hasValue());
     }
     qint64 lastCommitted = 0;
     {
         SpendLogWriter writer(path, 30, 100, 250, nullptr);
         QObject context;
         QObject::connect(&writer, &SpendLogWriter::committed, &context, [&](qint64 total) { lastCommitted = total; });
-        QString error;
-        REQUIRE(writer.open(&error));
+        REQUIRE(writer.open().hasValue());
         for (int i = 0; i < 250; ++i)
             writer.append(makeUsageRecord(100 + i, now));
         // Two full batches left at once; the other 50 wait for the 250 ms timer.
@@ -116,11 +120,11 @@ TEST_CASE("the writer batches on its storage thread; sync waits for the commit; 
         writer.append(makeUsageRecord(999, now));
         writer.sync();
         SpendLog reader;
-        REQUIRE(reader.open(path, nullptr));
+        REQUIRE(reader.open(path).hasValue());
         CHECK(reader.count() == 1 + 251); // the 40-day-old record is gone
     }
     SpendLog reopened;
-    REQUIRE(reopened.open(path, nullptr));
+    REQUIRE(reopened.open(path).hasValue());
     CHECK(reopened.integrityCheck() == QStringLiteral("ok"));
 }
 
@@ -129,14 +133,14 @@ TEST_CASE("batched inserts are fast (the 20,000 records/s target is measured by 
     QTemporaryDir dir;
     REQUIRE(dir.isValid());
     SpendLog log;
-    REQUIRE(log.open(dir.filePath(QStringLiteral("speed.sqlite")), nullptr));
+    REQUIRE(log.open(dir.filePath(QStringLiteral("speed.sqlite"))).hasValue());
     QVector<UsageRecord> batch;
     for (int i = 0; i < 500; ++i)
         batch.append(makeUsageRecord(i, kBase + i));
     QElapsedTimer timer;
     timer.start();
     for (int round = 0; round < 40; ++round)
-        REQUIRE(log.insert(batch, nullptr));
+        REQUIRE(log.insert(batch).hasValue());
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
     const double perSecond = 20000.0 / seconds;
     INFO("records/s: " << perSecond);

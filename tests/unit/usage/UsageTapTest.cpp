@@ -96,7 +96,7 @@ TEST_CASE("the usage tap prices, counts, keeps recent records, exposes metrics a
 
     tap.flushSpendLog(true);
     SpendLog log;
-    REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite")), nullptr));
+    REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite"))).hasValue());
     CHECK(log.count() == 8);
     CHECK(log.last(1).value(0).request.requestId == QStringLiteral("req_8"));
 }

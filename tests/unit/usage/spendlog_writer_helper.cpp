@@ -19,9 +19,8 @@ int main(int argc, char *argv[])
         return 2;
     }
     sb::SpendLogWriter writer(QString::fromLocal8Bit(argv[1]), 0, 500, 250);
-    QString error;
-    if (!writer.open(&error)) {
-        std::fprintf(stderr, "%s\n", qPrintable(error));
+    if (const sb::Expected<void, QString> opened = writer.open(); !opened) {
+        std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
         return 1;
     }
     QObject::connect(&writer, &sb::SpendLogWriter::committed, &app, [&writer](qint64 total) {
