@@ -62,7 +62,7 @@ RequestHeadParser::State RequestHeadParser::feed(const QByteArray &piece)
     // its 400 now, not a silent close at the head deadline.
     if (!checkCompleteLines())
         return State::Refused;
-    const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+    const qsizetype end = m_end;
     if (end < 0) {
         if (m_buffer.size() > kMaxHeadBytes)
             return refuse(431, QStringLiteral("request headers exceed %1 KiB").arg(kMaxHeadBytes / 1024));
@@ -73,6 +73,7 @@ RequestHeadParser::State RequestHeadParser::feed(const QByteArray &piece)
     m_buffer.clear();
     m_checkedUpTo = 0;
     m_lines = 0;
+    m_end = -1;
     return state;
 }
 
@@ -88,7 +89,10 @@ bool RequestHeadParser::checkCompleteLines()
         if (line.isEmpty()) {
             if (first)
                 continue; // RFC 9112 2.2: an empty line before the request line is ignored
-            return true;  // the end of the head
+            // The end of the head: where the CRLF of its last line begins. Searching for the
+            // first CRLFCRLF instead would end a head at empty lines before its request line.
+            m_end = eol - 2;
+            return true;
         }
         ++m_lines;
         const std::optional<QString> problem = first ? requestLineProblem(line) : headerLineProblem(line, m_lines - 1);

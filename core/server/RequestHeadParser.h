@@ -61,6 +61,7 @@ private:
     QByteArray m_requestLine;
     qsizetype m_checkedUpTo = 0; // m_buffer is checked line by line up to here
     int m_lines = 0;             // request line and header lines seen
+    qsizetype m_end = -1;        // where the head's closing CRLFCRLF begins, once seen
     qsizetype m_consumed = 0;
     Head m_head;
     Refusal m_refusal;

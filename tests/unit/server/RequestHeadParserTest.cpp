@@ -103,6 +103,22 @@ TEST_CASE("pipelined heads come out one after the other, in order, whatever the 
     CHECK(outcome.heads[2].contentLength == -1);
 }
 
+TEST_CASE("empty lines before the request line are skipped, never taken for the end of a head")
+{
+    // Found by fuzz_request_head: "\r\n\r\n" ahead of a request line once ended an empty head
+    // when the first piece stopped right after it.
+    const Outcome skipped = parseAtEverySplit("\r\n\r\n\r\nGET /health HTTP/1.1\r\nHost: a\r\n\r\n");
+    REQUIRE(skipped.refusedWith == 0);
+    REQUIRE(skipped.heads.size() == 1);
+    CHECK(skipped.heads.first().target == "/health");
+    const Outcome refused = parseAtEverySplit("\r\n\r\nGG\x7f"
+                                              "E \r \r\n");
+    CHECK(refused.refusedWith == 400);
+    CHECK(refused.heads.isEmpty());
+    RequestHeadParser parser;
+    CHECK(parser.feed("\r\n\r\n") == RequestHeadParser::State::NeedMore);
+}
+
 TEST_CASE("a head that is not complete asks for more and holds what it has")
 {
     RequestHeadParser parser;
