@@ -14,7 +14,7 @@ shift 2 || shift $#
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(fuzz_stream_anthropic fuzz_stream_openai fuzz_stream_ollama fuzz_request_codecs fuzz_http_response
-             fuzz_config_yaml fuzz_hardware_parsers fuzz_claude_settings)
+             fuzz_request_head fuzz_config_yaml fuzz_hardware_parsers fuzz_claude_settings)
 fi
 fixtures="$root/tests/fixtures"
 work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-fuzz.XXXXXX")"
@@ -30,6 +30,7 @@ seed() { # target → seed files and dictionary
     fuzz_stream_ollama) echo "sse.dict"; ls "$fixtures"/protocol/ollama/*.ndjson ;;
     fuzz_request_codecs) echo "json.dict"; ls "$fixtures"/protocol/anthropic/*request*.json "$fixtures"/protocol/openai/client_request.json ;;
     fuzz_http_response) echo "http.dict" ;;
+    fuzz_request_head) echo "http.dict" ;;
     fuzz_config_yaml) echo "yaml.dict"; find "$fixtures/config" -name '*.yaml' ;;
     fuzz_hardware_parsers) echo "json.dict"; find "$fixtures/hardware" -maxdepth 1 -type f ;;
     fuzz_claude_settings) echo "json.dict"; ls "$fixtures"/claudecode/*.json ;;
