@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "protocol/ApiError.h"
 #include "protocol/Codec.h"
 #include "protocol/Request.h"
@@ -23,7 +25,7 @@ enum class ClientDialect { Anthropic, OpenAi };
 struct DialectCodecs
 {
     ClientDialect dialect;
-    std::optional<ApiError> (*decodeRequest)(const QJsonObject &body, Request &out);
+    Expected<void, ApiError> (*decodeRequest)(const QJsonObject &body, Request &out);
     QJsonObject (*encodeResponse)(const Response &response);
     // `requestId` goes into the body where the dialect carries one (Anthropic's request_id).
     QByteArray (*encodeError)(const ApiError &error, const QString &requestId);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "FieldPath.h"
 
 #include <QJsonObject>
@@ -15,15 +17,15 @@ class JsonFieldReader final
 {
 public:
     // A non-empty-or-not string that must be present (e.g. "model").
-    static std::optional<ApiError> requiredString(const QJsonObject &body, const char *key, const FieldPath &root,
-                                                  QString &out);
+    static Expected<void, ApiError> requiredString(const QJsonObject &body, const char *key, const FieldPath &root,
+                                                   QString &out);
     // A whole number that fits an int.
-    static std::optional<ApiError> integer(const QJsonValue &value, const FieldPath &path, int &out);
+    static Expected<void, ApiError> integer(const QJsonValue &value, const FieldPath &path, int &out);
     // A whole number above zero ("must be a positive integer" otherwise).
-    static std::optional<ApiError> positiveInteger(const QJsonValue &value, const FieldPath &path, int &out);
+    static Expected<void, ApiError> positiveInteger(const QJsonValue &value, const FieldPath &path, int &out);
     // A number when present; absent or null leaves `out` unset.
-    static std::optional<ApiError> optionalNumber(const QJsonObject &body, const char *key, const FieldPath &root,
-                                                  std::optional<double> &out);
+    static Expected<void, ApiError> optionalNumber(const QJsonObject &body, const char *key, const FieldPath &root,
+                                                   std::optional<double> &out);
 };
 
 } // namespace sb

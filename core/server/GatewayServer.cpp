@@ -284,7 +284,7 @@ std::optional<QByteArray> GatewayServer::refuseHead(const GuardedTcpServer::Requ
     facts.authorization = head.value(QByteArrayLiteral("authorization"));
     facts.apiKey = head.value(QByteArrayLiteral("x-api-key"));
     const Expected<void, ApiError> allowed = m_guard.check(facts);
-    if (allowed)
+    if (allowed.hasValue())
         return std::nullopt;
     // Recorded like the refusal of a whole request: it is one, only answered sooner.
     RequestRecord record = newRecord(method, url.path(), head.value(QByteArrayLiteral("x-claude-code-session-id")),
@@ -318,7 +318,7 @@ void GatewayServer::handle(const QHttpServerRequest &request, ClientConnection *
     head.authorization = request.value(QByteArrayLiteral("authorization"));
     head.apiKey = request.value(QByteArrayLiteral("x-api-key"));
     const Expected<void, ApiError> allowed = m_guard.check(head);
-    if (!allowed) {
+    if (!allowed.hasValue()) {
         respondError(client, record, match.dialect, allowed.error());
         return;
     }
@@ -416,7 +416,9 @@ void GatewayServer::proxy(const QHttpServerRequest &request, ClientConnection *c
     // Decoded once, before anything is spent on the request. An Anthropic body the decoder
     // refuses may still pass through to an Anthropic-format upstream; for other dialects
     // nothing could serve it.
-    clientRequest.decodeError = DialectCodecs::of(dialect).decodeRequest(*body, clientRequest.canonical);
+    if (Expected<void, ApiError> decoded = DialectCodecs::of(dialect).decodeRequest(*body, clientRequest.canonical);
+        !decoded.hasValue())
+        clientRequest.decodeError = std::move(decoded).error();
     if (clientRequest.decodeError && dialect != ClientDialect::Anthropic) {
         respondError(client, record, dialect, *clientRequest.decodeError);
         return;
@@ -520,7 +522,7 @@ void GatewayServer::serveCached(ClientConnection *client, RequestRecord &record,
 {
     Response response;
     const QJsonObject cached = QJsonDocument::fromJson(message).object();
-    if (AnthropicResponseCodec::decode(cached, response)) {
+    if (!AnthropicResponseCodec::decode(cached, response).hasValue()) {
         // An unreadable entry is a miss, not an error for the client.
         respondError(client, record, request.dialect,
                      ApiError::upstream(500, QStringLiteral("a cached answer could not be read; retry")));

@@ -548,7 +548,9 @@ void ProxyExchange::finishNonStreaming()
         error = ApiError::upstream(502, QStringLiteral("%1 answered with invalid JSON: %2")
                                             .arg(m_deployment.upstreamLabel(), parseError.errorString()));
     } else {
-        error = m_adapter->decodeResponse(document.object(), response);
+        if (Expected<void, ApiError> decoded = m_adapter->decodeResponse(document.object(), response);
+            !decoded.hasValue())
+            error = std::move(decoded).error();
     }
     if (error) {
         attemptFailed(AttemptFailure::ServerError, *error, -1);

@@ -43,7 +43,7 @@ std::unique_ptr<StreamDecoder> AnthropicAdapter::makeStreamDecoder() const
     return std::make_unique<AnthropicSseDecoder>();
 }
 
-std::optional<ApiError> AnthropicAdapter::decodeResponse(const QJsonObject &body, Response &out) const
+Expected<void, ApiError> AnthropicAdapter::decodeResponse(const QJsonObject &body, Response &out) const
 {
     return AnthropicResponseCodec::decode(body, out);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "UpstreamAdapter.h"
 
 namespace sb {
@@ -13,7 +15,7 @@ public:
     // POST {api_base}/v1/messages with x-api-key, the client's anthropic-version and -beta.
     HttpRequest buildRequest(const Deployment &deployment, const UpstreamCall &call) const override;
     std::unique_ptr<StreamDecoder> makeStreamDecoder() const override;
-    std::optional<ApiError> decodeResponse(const QJsonObject &body, Response &out) const override;
+    Expected<void, ApiError> decodeResponse(const QJsonObject &body, Response &out) const override;
     ApiError decodeError(int status, const QByteArray &body) const override;
     std::optional<TokenCountApi> tokenCountApi(const Deployment &deployment) const override;
 };

@@ -28,7 +28,7 @@ std::unique_ptr<StreamDecoder> OllamaAdapter::makeStreamDecoder() const
     return std::make_unique<OllamaNdjsonDecoder>();
 }
 
-std::optional<ApiError> OllamaAdapter::decodeResponse(const QJsonObject &body, Response &out) const
+Expected<void, ApiError> OllamaAdapter::decodeResponse(const QJsonObject &body, Response &out) const
 {
     return OllamaResponseCodec::decode(body, out);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "UpstreamAdapter.h"
 
 namespace sb {
@@ -11,7 +13,7 @@ public:
     // POST {api_base}/api/chat with options.num_ctx (the deployment's context) and keep_alive.
     HttpRequest buildRequest(const Deployment &deployment, const UpstreamCall &call) const override;
     std::unique_ptr<StreamDecoder> makeStreamDecoder() const override;
-    std::optional<ApiError> decodeResponse(const QJsonObject &body, Response &out) const override;
+    Expected<void, ApiError> decodeResponse(const QJsonObject &body, Response &out) const override;
     ApiError decodeError(int status, const QByteArray &body) const override;
 
 protected:

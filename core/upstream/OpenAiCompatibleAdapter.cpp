@@ -44,7 +44,7 @@ std::unique_ptr<StreamDecoder> OpenAiCompatibleAdapter::makeStreamDecoder() cons
     return std::make_unique<OpenAiSseDecoder>();
 }
 
-std::optional<ApiError> OpenAiCompatibleAdapter::decodeResponse(const QJsonObject &body, Response &out) const
+Expected<void, ApiError> OpenAiCompatibleAdapter::decodeResponse(const QJsonObject &body, Response &out) const
 {
     return OpenAiResponseCodec::decode(body, out);
 }

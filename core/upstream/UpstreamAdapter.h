@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "HttpClientPool.h"
 #include "UpstreamTokenCounter.h"
 #include "config/GatewayConfig.h"
@@ -54,7 +56,7 @@ public:
     // URL, headers and body for one attempt; timeouts are the caller's.
     virtual HttpRequest buildRequest(const Deployment &deployment, const UpstreamCall &call) const = 0;
     virtual std::unique_ptr<StreamDecoder> makeStreamDecoder() const = 0;
-    virtual std::optional<ApiError> decodeResponse(const QJsonObject &body, Response &out) const = 0;
+    virtual Expected<void, ApiError> decodeResponse(const QJsonObject &body, Response &out) const = 0;
     virtual ApiError decodeError(int status, const QByteArray &body) const = 0;
     // The exact prompt-token counter this upstream offers, if any.
     virtual std::optional<TokenCountApi> tokenCountApi(const Deployment &deployment) const;

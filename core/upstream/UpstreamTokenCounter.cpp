@@ -98,8 +98,9 @@ TokenCountRequest UpstreamTokenCounter::buildRequest(TokenCountApi api, const QS
     }
 
     Request canonical;
-    if (const std::optional<ApiError> error = AnthropicRequestCodec::decode(document.object(), canonical)) {
-        request.error = error->message;
+    if (const Expected<void, ApiError> decoded = AnthropicRequestCodec::decode(document.object(), canonical);
+        !decoded.hasValue()) {
+        request.error = decoded.error().message;
         return request;
     }
     const QJsonArray messages = OpenAiRequestCodec::encode(canonical).value(QLatin1String("messages")).toArray();

@@ -21,11 +21,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!document.isObject())
         return 0;
     Request request;
-    const std::optional<ApiError> error = openAi ? OpenAiRequestCodec::decode(document.object(), request)
-                                                 : AnthropicRequestCodec::decode(document.object(), request);
-    if (error) {
-        fuzz::require(!error->message.isEmpty(), "a refused request says why");
-        fuzz::require(error->httpStatus >= 400 && error->httpStatus < 600, "a refusal has an error status");
+    const Expected<void, ApiError> decoded = openAi ? OpenAiRequestCodec::decode(document.object(), request)
+                                                    : AnthropicRequestCodec::decode(document.object(), request);
+    if (!decoded.hasValue()) {
+        const ApiError &error = decoded.error();
+        fuzz::require(!error.message.isEmpty(), "a refused request says why");
+        fuzz::require(error.httpStatus >= 400 && error.httpStatus < 600, "a refusal has an error status");
         return 0;
     }
     // Every upstream encoding of a decoded request is a JSON object that serialises.
@@ -35,14 +36,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // Round trip through the Anthropic encoding: encode(decode(x)) is a fixed point.
     const QJsonObject once = AnthropicRequestCodec::encode(request);
     Request again;
-    fuzz::require(!AnthropicRequestCodec::decode(once, again).has_value(), "an encoded request decodes");
+    fuzz::require(AnthropicRequestCodec::decode(once, again).hasValue(), "an encoded request decodes");
     fuzz::require(AnthropicRequestCodec::encode(again) == once, "encode(decode(encode(r))) == encode(r)");
 
     // And through the OpenAI encoding, which a decoded OpenAI request must survive too.
     if (openAi) {
         const QJsonObject openAiOnce = OpenAiRequestCodec::encode(request);
         Request back;
-        fuzz::require(!OpenAiRequestCodec::decode(openAiOnce, back).has_value(), "an encoded OpenAI request decodes");
+        fuzz::require(OpenAiRequestCodec::decode(openAiOnce, back).hasValue(), "an encoded OpenAI request decodes");
         fuzz::require(OpenAiRequestCodec::encode(back) == openAiOnce, "OpenAI encode is stable after a round trip");
     }
     return 0;

@@ -4,124 +4,126 @@ namespace sb {
 
 namespace {
 
-std::optional<ApiError> readString(const QJsonObject &object, const char *key, const FieldPath &parent, QString &out,
-                                   bool required)
+Expected<void, ApiError> readString(const QJsonObject &object, const char *key, const FieldPath &parent, QString &out,
+                                    bool required)
 {
     const QJsonValue value = object.value(QLatin1String(key));
     if (value.isUndefined() || value.isNull()) {
         if (required)
-            return FieldPath(parent, key).missing();
-        return std::nullopt;
+            return unexpected(FieldPath(parent, key).missing());
+        return {};
     }
     if (!value.isString())
-        return FieldPath(parent, key).wrongType("a string");
+        return unexpected(FieldPath(parent, key).wrongType("a string"));
     out = value.toString();
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeImage(const QJsonObject &block, const FieldPath &path, ContentPart &out)
+Expected<void, ApiError> decodeImage(const QJsonObject &block, const FieldPath &path, ContentPart &out)
 {
     out.kind = ContentPart::Kind::Image;
     const FieldPath sourcePath(path, "source");
     const QJsonValue sourceValue = block.value(QLatin1String("source"));
     if (sourceValue.isUndefined())
-        return sourcePath.missing();
+        return unexpected(sourcePath.missing());
     if (!sourceValue.isObject())
-        return sourcePath.wrongType("an object");
+        return unexpected(sourcePath.wrongType("an object"));
     const QJsonObject source = sourceValue.toObject();
     const QString type = source.value(QLatin1String("type")).toString();
     if (type == QLatin1String("base64")) {
-        if (auto error = readString(source, "media_type", sourcePath, out.mediaType, true))
+        if (auto error = readString(source, "media_type", sourcePath, out.mediaType, true); !error.hasValue())
             return error;
         return readString(source, "data", sourcePath, out.imageData, true);
     }
     if (type == QLatin1String("url"))
         return readString(source, "url", sourcePath, out.imageUrl, true);
-    return FieldPath(sourcePath, "type").error(QStringLiteral("unsupported image source type \"%1\"").arg(type));
+    return unexpected(
+        FieldPath(sourcePath, "type").error(QStringLiteral("unsupported image source type \"%1\"").arg(type)));
 }
 
-std::optional<ApiError> decodeToolResult(const QJsonObject &block, const FieldPath &path, ContentPart &out)
+Expected<void, ApiError> decodeToolResult(const QJsonObject &block, const FieldPath &path, ContentPart &out)
 {
     out.kind = ContentPart::Kind::ToolResult;
-    if (auto error = readString(block, "tool_use_id", path, out.toolId, true))
+    if (auto error = readString(block, "tool_use_id", path, out.toolId, true); !error.hasValue())
         return error;
     const QJsonValue isError = block.value(QLatin1String("is_error"));
     if (!isError.isUndefined() && !isError.isNull()) {
         if (!isError.isBool())
-            return FieldPath(path, "is_error").wrongType("a boolean");
+            return unexpected(FieldPath(path, "is_error").wrongType("a boolean"));
         out.isError = isError.toBool();
     }
 
     const FieldPath contentPath(path, "content");
     const QJsonValue content = block.value(QLatin1String("content"));
     if (content.isUndefined() || content.isNull())
-        return std::nullopt;
+        return {};
     if (content.isString()) {
         out.resultParts.push_back(ContentPart::makeText(content.toString()));
-        return std::nullopt;
+        return {};
     }
     if (!content.isArray())
-        return contentPath.wrongType("a string or an array of content blocks");
+        return unexpected(contentPath.wrongType("a string or an array of content blocks"));
     const QJsonArray blocks = content.toArray();
     out.resultParts.reserve(size_t(blocks.size()));
     for (qsizetype i = 0; i < blocks.size(); ++i) {
         const FieldPath blockPath(contentPath, i);
         if (!blocks.at(i).isObject())
-            return blockPath.wrongType("an object");
+            return unexpected(blockPath.wrongType("an object"));
         const QJsonObject inner = blocks.at(i).toObject();
         const QString type = inner.value(QLatin1String("type")).toString();
         ContentPart part;
         if (type == QLatin1String("text")) {
-            if (auto error = readString(inner, "text", blockPath, part.text, true))
+            if (auto error = readString(inner, "text", blockPath, part.text, true); !error.hasValue())
                 return error;
         } else if (type == QLatin1String("image")) {
-            if (auto error = decodeImage(inner, blockPath, part))
+            if (auto error = decodeImage(inner, blockPath, part); !error.hasValue())
                 return error;
         } else if (type == QLatin1String("tool_reference")) {
             // ToolSearch answers with references to deferred tools; upstreams without tool
             // search only need to know which tool became available.
             part.text = QStringLiteral("Tool available: ") + inner.value(QLatin1String("tool_name")).toString();
         } else {
-            return blockPath.error(QStringLiteral("unsupported content block type \"%1\" in a tool_result").arg(type));
+            return unexpected(
+                blockPath.error(QStringLiteral("unsupported content block type \"%1\" in a tool_result").arg(type)));
         }
         out.resultParts.push_back(std::move(part));
     }
-    return std::nullopt;
+    return {};
 }
 
 } // namespace
 
-std::optional<ApiError> AnthropicContentCodec::decodeContent(const QJsonValue &content, const FieldPath &path,
-                                                             std::vector<ContentPart> &out)
+Expected<void, ApiError> AnthropicContentCodec::decodeContent(const QJsonValue &content, const FieldPath &path,
+                                                              std::vector<ContentPart> &out)
 {
     if (content.isString()) {
         out.push_back(ContentPart::makeText(content.toString()));
-        return std::nullopt;
+        return {};
     }
     if (content.isUndefined() || content.isNull())
-        return path.missing();
+        return unexpected(path.missing());
     if (!content.isArray())
-        return path.wrongType("a string or an array of content blocks");
+        return unexpected(path.wrongType("a string or an array of content blocks"));
     const QJsonArray blocks = content.toArray();
     out.reserve(out.size() + size_t(blocks.size()));
     for (qsizetype i = 0; i < blocks.size(); ++i) {
         const FieldPath blockPath(path, i);
         if (!blocks.at(i).isObject())
-            return blockPath.wrongType("an object");
+            return unexpected(blockPath.wrongType("an object"));
         ContentPart part;
-        if (auto error = decodeBlock(blocks.at(i).toObject(), blockPath, part))
+        if (auto error = decodeBlock(blocks.at(i).toObject(), blockPath, part); !error.hasValue())
             return error;
         out.push_back(std::move(part));
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> AnthropicContentCodec::decodeBlock(const QJsonObject &block, const FieldPath &path,
-                                                           ContentPart &out)
+Expected<void, ApiError> AnthropicContentCodec::decodeBlock(const QJsonObject &block, const FieldPath &path,
+                                                            ContentPart &out)
 {
     const QJsonValue typeValue = block.value(QLatin1String("type"));
     if (!typeValue.isString())
-        return FieldPath(path, "type").missing();
+        return unexpected(FieldPath(path, "type").missing());
     const QString type = typeValue.toString();
 
     if (type == QLatin1String("text")) {
@@ -130,17 +132,17 @@ std::optional<ApiError> AnthropicContentCodec::decodeBlock(const QJsonObject &bl
     }
     if (type == QLatin1String("tool_use")) {
         out.kind = ContentPart::Kind::ToolUse;
-        if (auto error = readString(block, "id", path, out.toolId, true))
+        if (auto error = readString(block, "id", path, out.toolId, true); !error.hasValue())
             return error;
-        if (auto error = readString(block, "name", path, out.toolName, true))
+        if (auto error = readString(block, "name", path, out.toolName, true); !error.hasValue())
             return error;
         const QJsonValue input = block.value(QLatin1String("input"));
         if (input.isUndefined() || input.isNull())
-            return std::nullopt;
+            return {};
         if (!input.isObject())
-            return FieldPath(path, "input").wrongType("an object");
+            return unexpected(FieldPath(path, "input").wrongType("an object"));
         out.toolInput = input.toObject();
-        return std::nullopt;
+        return {};
     }
     if (type == QLatin1String("tool_result"))
         return decodeToolResult(block, path, out);
@@ -148,7 +150,7 @@ std::optional<ApiError> AnthropicContentCodec::decodeBlock(const QJsonObject &bl
         return decodeImage(block, path, out);
     if (type == QLatin1String("thinking")) {
         out.kind = ContentPart::Kind::Thinking;
-        if (auto error = readString(block, "thinking", path, out.text, true))
+        if (auto error = readString(block, "thinking", path, out.text, true); !error.hasValue())
             return error;
         return readString(block, "signature", path, out.signature, false);
     }
@@ -156,7 +158,7 @@ std::optional<ApiError> AnthropicContentCodec::decodeBlock(const QJsonObject &bl
         out.kind = ContentPart::Kind::RedactedThinking;
         return readString(block, "data", path, out.redactedData, true);
     }
-    return path.error(QStringLiteral("unknown content block type \"%1\"").arg(type));
+    return unexpected(path.error(QStringLiteral("unknown content block type \"%1\"").arg(type)));
 }
 
 QJsonObject AnthropicContentCodec::encodePart(const ContentPart &part)

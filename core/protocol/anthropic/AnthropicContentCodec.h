@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "protocol/FieldPath.h"
 #include "protocol/Request.h"
 
@@ -18,9 +20,9 @@ class AnthropicContentCodec final
 {
 public:
     // `content` is a string (one text part) or an array of blocks.
-    static std::optional<ApiError> decodeContent(const QJsonValue &content, const FieldPath &path,
-                                                 std::vector<ContentPart> &out);
-    static std::optional<ApiError> decodeBlock(const QJsonObject &block, const FieldPath &path, ContentPart &out);
+    static Expected<void, ApiError> decodeContent(const QJsonValue &content, const FieldPath &path,
+                                                  std::vector<ContentPart> &out);
+    static Expected<void, ApiError> decodeBlock(const QJsonObject &block, const FieldPath &path, ContentPart &out);
     static QJsonObject encodePart(const ContentPart &part);
     static QJsonArray encodeParts(const std::vector<ContentPart> &parts);
 };

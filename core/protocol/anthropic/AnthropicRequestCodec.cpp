@@ -12,44 +12,44 @@ namespace sb {
 
 namespace {
 
-std::optional<ApiError> decodeSystem(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeSystem(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return std::nullopt;
+        return {};
     if (value.isString()) {
         if (!value.toString().isEmpty())
             out.system.push_back(ContentPart::makeText(value.toString()));
-        return std::nullopt;
+        return {};
     }
     if (!value.isArray())
-        return path.wrongType("a string or an array of text blocks");
+        return unexpected(path.wrongType("a string or an array of text blocks"));
     const QJsonArray blocks = value.toArray();
     out.system.reserve(size_t(blocks.size()));
     for (qsizetype i = 0; i < blocks.size(); ++i) {
         const FieldPath blockPath(path, i);
         const QJsonObject block = blocks.at(i).toObject();
         if (!blocks.at(i).isObject() || block.value(QLatin1String("type")).toString() != QLatin1String("text"))
-            return blockPath.error(QStringLiteral("system blocks must be text blocks"));
+            return unexpected(blockPath.error(QStringLiteral("system blocks must be text blocks")));
         const QJsonValue text = block.value(QLatin1String("text"));
         if (!text.isString())
-            return FieldPath(blockPath, "text").wrongType("a string");
+            return unexpected(FieldPath(blockPath, "text").wrongType("a string"));
         out.system.push_back(ContentPart::makeText(text.toString()));
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeMessages(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return path.missing();
+        return unexpected(path.missing());
     if (!value.isArray())
-        return path.wrongType("an array");
+        return unexpected(path.wrongType("an array"));
     const QJsonArray messages = value.toArray();
     out.messages.reserve(size_t(messages.size()));
     for (qsizetype i = 0; i < messages.size(); ++i) {
         const FieldPath messagePath(path, i);
         if (!messages.at(i).isObject())
-            return messagePath.wrongType("an object");
+            return unexpected(messagePath.wrongType("an object"));
         const QJsonObject object = messages.at(i).toObject();
         Message message;
         const QString role = object.value(QLatin1String("role")).toString();
@@ -60,37 +60,38 @@ std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath 
         else if (role == QLatin1String("system"))
             message.role = Message::Role::System;
         else if (role.isEmpty())
-            return FieldPath(messagePath, "role").missing();
+            return unexpected(FieldPath(messagePath, "role").missing());
         else
-            return FieldPath(messagePath, "role").error(QStringLiteral("unknown role \"%1\"").arg(role));
+            return unexpected(FieldPath(messagePath, "role").error(QStringLiteral("unknown role \"%1\"").arg(role)));
         if (auto error = AnthropicContentCodec::decodeContent(object.value(QLatin1String("content")),
-                                                              FieldPath(messagePath, "content"), message.content))
+                                                              FieldPath(messagePath, "content"), message.content);
+            !error.hasValue())
             return error;
         // A call without a name cannot be executed or answered by any upstream, and
         // OpenAI-compatible servers refuse the whole request over it: say so, naming the field.
         for (qsizetype block = 0; block < qsizetype(message.content.size()); ++block) {
             const ContentPart &part = message.content[size_t(block)];
             if (part.kind == ContentPart::Kind::ToolUse && part.toolName.isEmpty())
-                return FieldPath(FieldPath(FieldPath(messagePath, "content"), block), "name")
-                    .error(QStringLiteral("a tool_use block needs a non-empty name"));
+                return unexpected(FieldPath(FieldPath(FieldPath(messagePath, "content"), block), "name")
+                                      .error(QStringLiteral("a tool_use block needs a non-empty name")));
         }
         out.messages.push_back(std::move(message));
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeTools(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeTools(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return std::nullopt;
+        return {};
     if (!value.isArray())
-        return path.wrongType("an array");
+        return unexpected(path.wrongType("an array"));
     const QJsonArray tools = value.toArray();
     out.tools.reserve(size_t(tools.size()));
     for (qsizetype i = 0; i < tools.size(); ++i) {
         const FieldPath toolPath(path, i);
         if (!tools.at(i).isObject())
-            return toolPath.wrongType("an object");
+            return unexpected(toolPath.wrongType("an object"));
         const QJsonObject object = tools.at(i).toObject();
         const QJsonValue schema = object.value(QLatin1String("input_schema"));
         const QString type = object.value(QLatin1String("type")).toString();
@@ -101,28 +102,28 @@ std::optional<ApiError> decodeTools(const QJsonValue &value, const FieldPath &pa
         Tool tool;
         const QJsonValue name = object.value(QLatin1String("name"));
         if (!name.isString() || name.toString().isEmpty())
-            return FieldPath(toolPath, "name").missing();
+            return unexpected(FieldPath(toolPath, "name").missing());
         tool.name = name.toString();
         const QJsonValue description = object.value(QLatin1String("description"));
         if (!description.isUndefined() && !description.isNull() && !description.isString())
-            return FieldPath(toolPath, "description").wrongType("a string");
+            return unexpected(FieldPath(toolPath, "description").wrongType("a string"));
         tool.description = description.toString();
         if (schema.isUndefined() || schema.isNull())
-            return FieldPath(toolPath, "input_schema").missing();
+            return unexpected(FieldPath(toolPath, "input_schema").missing());
         if (!schema.isObject())
-            return FieldPath(toolPath, "input_schema").wrongType("an object");
+            return unexpected(FieldPath(toolPath, "input_schema").wrongType("an object"));
         tool.inputSchema = schema.toObject();
         out.tools.push_back(std::move(tool));
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeToolChoice(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return std::nullopt;
+        return {};
     if (!value.isObject())
-        return path.wrongType("an object");
+        return unexpected(path.wrongType("an object"));
     const QJsonObject object = value.toObject();
     ToolChoice choice;
     const QString type = object.value(QLatin1String("type")).toString();
@@ -136,27 +137,27 @@ std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPat
         choice.mode = ToolChoice::Mode::Tool;
         const QJsonValue name = object.value(QLatin1String("name"));
         if (!name.isString() || name.toString().isEmpty())
-            return FieldPath(path, "name").missing();
+            return unexpected(FieldPath(path, "name").missing());
         choice.name = name.toString();
     } else {
-        return FieldPath(path, "type").error(QStringLiteral("unknown tool_choice type \"%1\"").arg(type));
+        return unexpected(FieldPath(path, "type").error(QStringLiteral("unknown tool_choice type \"%1\"").arg(type)));
     }
     const QJsonValue disable = object.value(QLatin1String("disable_parallel_tool_use"));
     if (!disable.isUndefined() && !disable.isNull()) {
         if (!disable.isBool())
-            return FieldPath(path, "disable_parallel_tool_use").wrongType("a boolean");
+            return unexpected(FieldPath(path, "disable_parallel_tool_use").wrongType("a boolean"));
         choice.disableParallel = disable.toBool();
     }
     out.toolChoice = choice;
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeThinking(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return std::nullopt;
+        return {};
     if (!value.isObject())
-        return path.wrongType("an object");
+        return unexpected(path.wrongType("an object"));
     const QJsonObject object = value.toObject();
     const QString type = object.value(QLatin1String("type")).toString();
     if (type == QLatin1String("enabled")) {
@@ -164,7 +165,8 @@ std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath 
         const QJsonValue budget = object.value(QLatin1String("budget_tokens"));
         if (!budget.isUndefined() && !budget.isNull()) {
             if (auto error =
-                    JsonFieldReader::integer(budget, FieldPath(path, "budget_tokens"), out.thinking.budgetTokens))
+                    JsonFieldReader::integer(budget, FieldPath(path, "budget_tokens"), out.thinking.budgetTokens);
+                !error.hasValue())
                 return error;
         }
     } else if (type == QLatin1String("adaptive")) {
@@ -172,44 +174,48 @@ std::optional<ApiError> decodeThinking(const QJsonValue &value, const FieldPath 
     } else if (type == QLatin1String("disabled")) {
         out.thinking.mode = ThinkingConfig::Mode::Off;
     } else {
-        return FieldPath(path, "type").error(QStringLiteral("unknown thinking type \"%1\"").arg(type));
+        return unexpected(FieldPath(path, "type").error(QStringLiteral("unknown thinking type \"%1\"").arg(type)));
     }
-    return std::nullopt;
+    return {};
 }
 
 } // namespace
 
-std::optional<ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, Request &out)
+Expected<void, ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, Request &out)
 {
     const FieldPath root;
 
-    if (auto error = JsonFieldReader::requiredString(body, "model", root, out.model))
+    if (auto error = JsonFieldReader::requiredString(body, "model", root, out.model); !error.hasValue())
         return error;
 
-    if (auto error = decodeSystem(body.value(QLatin1String("system")), FieldPath(root, "system"), out))
+    if (auto error = decodeSystem(body.value(QLatin1String("system")), FieldPath(root, "system"), out);
+        !error.hasValue())
         return error;
-    if (auto error = decodeMessages(body.value(QLatin1String("messages")), FieldPath(root, "messages"), out))
+    if (auto error = decodeMessages(body.value(QLatin1String("messages")), FieldPath(root, "messages"), out);
+        !error.hasValue())
         return error;
-    if (auto error = decodeTools(body.value(QLatin1String("tools")), FieldPath(root, "tools"), out))
+    if (auto error = decodeTools(body.value(QLatin1String("tools")), FieldPath(root, "tools"), out); !error.hasValue())
         return error;
-    if (auto error = decodeToolChoice(body.value(QLatin1String("tool_choice")), FieldPath(root, "tool_choice"), out))
+    if (auto error = decodeToolChoice(body.value(QLatin1String("tool_choice")), FieldPath(root, "tool_choice"), out);
+        !error.hasValue())
         return error;
 
     // Required by Anthropic for /v1/messages, but count_tokens bodies carry none: absent means 0.
     const QJsonValue maxTokens = body.value(QLatin1String("max_tokens"));
     if (!maxTokens.isUndefined() && !maxTokens.isNull()) {
-        if (auto error = JsonFieldReader::positiveInteger(maxTokens, FieldPath(root, "max_tokens"), out.maxTokens))
+        if (auto error = JsonFieldReader::positiveInteger(maxTokens, FieldPath(root, "max_tokens"), out.maxTokens);
+            !error.hasValue())
             return error;
     }
 
-    if (auto error = JsonFieldReader::optionalNumber(body, "temperature", root, out.temperature))
+    if (auto error = JsonFieldReader::optionalNumber(body, "temperature", root, out.temperature); !error.hasValue())
         return error;
-    if (auto error = JsonFieldReader::optionalNumber(body, "top_p", root, out.topP))
+    if (auto error = JsonFieldReader::optionalNumber(body, "top_p", root, out.topP); !error.hasValue())
         return error;
     const QJsonValue topK = body.value(QLatin1String("top_k"));
     if (!topK.isUndefined() && !topK.isNull()) {
         int value = 0;
-        if (auto error = JsonFieldReader::integer(topK, FieldPath(root, "top_k"), value))
+        if (auto error = JsonFieldReader::integer(topK, FieldPath(root, "top_k"), value); !error.hasValue())
             return error;
         out.topK = value;
     }
@@ -218,11 +224,11 @@ std::optional<ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, R
     if (!stops.isUndefined() && !stops.isNull()) {
         const FieldPath path(root, "stop_sequences");
         if (!stops.isArray())
-            return path.wrongType("an array of strings");
+            return unexpected(path.wrongType("an array of strings"));
         const QJsonArray array = stops.toArray();
         for (qsizetype i = 0; i < array.size(); ++i) {
             if (!array.at(i).isString())
-                return FieldPath(path, i).wrongType("a string");
+                return unexpected(FieldPath(path, i).wrongType("a string"));
             out.stopSequences.append(array.at(i).toString());
         }
     }
@@ -230,11 +236,12 @@ std::optional<ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, R
     const QJsonValue stream = body.value(QLatin1String("stream"));
     if (!stream.isUndefined() && !stream.isNull()) {
         if (!stream.isBool())
-            return FieldPath(root, "stream").wrongType("a boolean");
+            return unexpected(FieldPath(root, "stream").wrongType("a boolean"));
         out.stream = stream.toBool();
     }
 
-    if (auto error = decodeThinking(body.value(QLatin1String("thinking")), FieldPath(root, "thinking"), out))
+    if (auto error = decodeThinking(body.value(QLatin1String("thinking")), FieldPath(root, "thinking"), out);
+        !error.hasValue())
         return error;
 
     const QJsonValue metadata = body.value(QLatin1String("metadata"));
@@ -242,13 +249,13 @@ std::optional<ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, R
         const QJsonValue userId = metadata.toObject().value(QLatin1String("user_id"));
         if (!userId.isUndefined() && !userId.isNull()) {
             if (!userId.isString())
-                return FieldPath(FieldPath(root, "metadata"), "user_id").wrongType("a string");
+                return unexpected(FieldPath(FieldPath(root, "metadata"), "user_id").wrongType("a string"));
             out.userId = userId.toString();
         }
     } else if (!metadata.isUndefined() && !metadata.isNull()) {
-        return FieldPath(root, "metadata").wrongType("an object");
+        return unexpected(FieldPath(root, "metadata").wrongType("an object"));
     }
-    return std::nullopt;
+    return {};
 }
 
 QJsonObject AnthropicRequestCodec::encode(const Request &request)

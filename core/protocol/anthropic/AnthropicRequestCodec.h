@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "protocol/ApiError.h"
 #include "protocol/Request.h"
 
@@ -19,7 +21,7 @@ public:
     // A client's /v1/messages body → canonical. Accepts everything Claude Code sends;
     // features no translator can use (context_management, output_config, service_tier …) are
     // ignored. Errors are 400 invalid_request_error naming the field path.
-    static std::optional<ApiError> decode(const QJsonObject &body, Request &out);
+    static Expected<void, ApiError> decode(const QJsonObject &body, Request &out);
     // Canonical → a body for an Anthropic-format upstream (when the client spoke another
     // dialect). System entries inside the conversation are folded into `system`, in order.
     static QJsonObject encode(const Request &request);

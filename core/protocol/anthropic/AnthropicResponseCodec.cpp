@@ -36,16 +36,16 @@ QJsonObject AnthropicResponseCodec::encode(const Response &response)
     return body;
 }
 
-std::optional<ApiError> AnthropicResponseCodec::decode(const QJsonObject &body, Response &out)
+Expected<void, ApiError> AnthropicResponseCodec::decode(const QJsonObject &body, Response &out)
 {
     if (body.value(QLatin1String("type")).toString() == QLatin1String("error")) {
         const QJsonObject error = body.value(QLatin1String("error")).toObject();
-        return ApiError::fromType(error.value(QLatin1String("type")).toString(),
-                                  error.value(QLatin1String("message")).toString());
+        return unexpected(ApiError::fromType(error.value(QLatin1String("type")).toString(),
+                                             error.value(QLatin1String("message")).toString()));
     }
     const QJsonValue content = body.value(QLatin1String("content"));
     if (!content.isArray())
-        return ApiError::upstream(502, QStringLiteral("upstream answer has no content array"));
+        return unexpected(ApiError::upstream(502, QStringLiteral("upstream answer has no content array")));
 
     out.id = body.value(QLatin1String("id")).toString();
     out.model = body.value(QLatin1String("model")).toString();
@@ -54,7 +54,7 @@ std::optional<ApiError> AnthropicResponseCodec::decode(const QJsonObject &body, 
     const FieldPath root;
     for (qsizetype i = 0; i < blocks.size(); ++i) {
         ContentPart part;
-        if (!AnthropicContentCodec::decodeBlock(blocks.at(i).toObject(), FieldPath(root, i), part))
+        if (AnthropicContentCodec::decodeBlock(blocks.at(i).toObject(), FieldPath(root, i), part).hasValue())
             out.content.push_back(std::move(part));
     }
     out.stopReason = stopReasonFromName(body.value(QLatin1String("stop_reason")).toString());
@@ -70,7 +70,7 @@ std::optional<ApiError> AnthropicResponseCodec::decode(const QJsonObject &body, 
     out.usage.cacheWriteTokens = count("cache_creation_input_tokens", 0);
     out.usage.cacheReadTokens = count("cache_read_input_tokens", 0);
     out.usage.estimated = clamped;
-    return std::nullopt;
+    return {};
 }
 
 } // namespace sb

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "protocol/ApiError.h"
 #include "protocol/Response.h"
 
@@ -16,7 +18,7 @@ public:
     static QJsonObject encode(const Response &response);
     // An upstream's answer. A `{"type":"error"}` body yields its error; content blocks this
     // gateway cannot represent (server tool results …) are skipped.
-    static std::optional<ApiError> decode(const QJsonObject &body, Response &out);
+    static Expected<void, ApiError> decode(const QJsonObject &body, Response &out);
 };
 
 } // namespace sb

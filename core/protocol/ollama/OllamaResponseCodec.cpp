@@ -18,15 +18,16 @@ StopReason OllamaResponseCodec::stopReason(const QString &doneReason, bool sawTo
     return StopReason::EndTurn;
 }
 
-std::optional<ApiError> OllamaResponseCodec::decode(const QJsonObject &body, Response &out)
+Expected<void, ApiError> OllamaResponseCodec::decode(const QJsonObject &body, Response &out)
 {
     if (body.contains(QLatin1String("error")))
-        return OllamaErrorCodec::decode(500, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        return unexpected(OllamaErrorCodec::decode(500, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     if (!body.value(QLatin1String("message")).isObject())
-        return ApiError::upstream(502, QStringLiteral("Ollama's answer has no message"));
+        return unexpected(ApiError::upstream(502, QStringLiteral("Ollama's answer has no message")));
     // A whole answer ends with done: true; without it the text may be cut anywhere.
     if (body.value(QLatin1String("done")) != QJsonValue(true))
-        return ApiError::upstream(502, QStringLiteral("Ollama's answer ended before it was done (no \"done\": true)"));
+        return unexpected(
+            ApiError::upstream(502, QStringLiteral("Ollama's answer ended before it was done (no \"done\": true)")));
 
     const QJsonObject message = body.value(QLatin1String("message")).toObject();
     out.id = IdGenerator::messageId();
@@ -59,7 +60,7 @@ std::optional<ApiError> OllamaResponseCodec::decode(const QJsonObject &body, Res
     if (const std::optional<qint64> count = reportedTokenCount(evalCount, &clamped))
         out.usage.outputTokens = *count;
     out.usage.estimated = clamped;
-    return std::nullopt;
+    return {};
 }
 
 } // namespace sb

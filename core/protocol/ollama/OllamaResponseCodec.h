@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "protocol/ApiError.h"
 #include "protocol/Response.h"
 
@@ -13,7 +15,7 @@ namespace sb {
 class OllamaResponseCodec final
 {
 public:
-    static std::optional<ApiError> decode(const QJsonObject &body, Response &out);
+    static Expected<void, ApiError> decode(const QJsonObject &body, Response &out);
     // done_reason → stop reason; tool calls win over "stop".
     static StopReason stopReason(const QString &doneReason, bool sawToolCalls);
 };

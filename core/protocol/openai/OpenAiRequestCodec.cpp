@@ -39,90 +39,90 @@ void decodeImageUrl(const QString &url, ContentPart &part)
 }
 
 // Text-only content (system, developer, tool): a string or an array of text parts.
-std::optional<ApiError> decodeTextContent(const QJsonValue &content, const FieldPath &path,
-                                          std::vector<ContentPart> &out)
+Expected<void, ApiError> decodeTextContent(const QJsonValue &content, const FieldPath &path,
+                                           std::vector<ContentPart> &out)
 {
     if (content.isString()) {
         out.push_back(ContentPart::makeText(content.toString()));
-        return std::nullopt;
+        return {};
     }
     if (content.isNull() || content.isUndefined())
-        return std::nullopt;
+        return {};
     if (!content.isArray())
-        return path.wrongType("a string or an array of content parts");
+        return unexpected(path.wrongType("a string or an array of content parts"));
     const QJsonArray parts = content.toArray();
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const FieldPath partPath(path, i);
         const QJsonObject part = parts.at(i).toObject();
         const QString type = part.value(kType).toString();
         if (type != kText && type != QLatin1String("refusal"))
-            return partPath.error(QStringLiteral("unsupported content part type \"%1\" here").arg(type));
+            return unexpected(partPath.error(QStringLiteral("unsupported content part type \"%1\" here").arg(type)));
         const QJsonValue text = part.value(type == kText ? kText : QLatin1String("refusal"));
         if (!text.isString())
-            return FieldPath(partPath, type == kText ? "text" : "refusal").wrongType("a string");
+            return unexpected(FieldPath(partPath, type == kText ? "text" : "refusal").wrongType("a string"));
         out.push_back(ContentPart::makeText(text.toString()));
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeUserContent(const QJsonValue &content, const FieldPath &path,
-                                          std::vector<ContentPart> &out)
+Expected<void, ApiError> decodeUserContent(const QJsonValue &content, const FieldPath &path,
+                                           std::vector<ContentPart> &out)
 {
     if (content.isUndefined() || content.isNull())
-        return path.missing();
+        return unexpected(path.missing());
     if (content.isString()) {
         out.push_back(ContentPart::makeText(content.toString()));
-        return std::nullopt;
+        return {};
     }
     if (!content.isArray())
-        return path.wrongType("a string or an array of content parts");
+        return unexpected(path.wrongType("a string or an array of content parts"));
     const QJsonArray parts = content.toArray();
     out.reserve(out.size() + size_t(parts.size()));
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const FieldPath partPath(path, i);
         if (!parts.at(i).isObject())
-            return partPath.wrongType("an object");
+            return unexpected(partPath.wrongType("an object"));
         const QJsonObject part = parts.at(i).toObject();
         const QString type = part.value(kType).toString();
         if (type == kText) {
             const QJsonValue text = part.value(kText);
             if (!text.isString())
-                return FieldPath(partPath, "text").wrongType("a string");
+                return unexpected(FieldPath(partPath, "text").wrongType("a string"));
             out.push_back(ContentPart::makeText(text.toString()));
         } else if (type == QLatin1String("image_url")) {
             const QJsonValue image = part.value(QLatin1String("image_url"));
             const QString url =
                 image.isString() ? image.toString() : image.toObject().value(QLatin1String("url")).toString();
             if (url.isEmpty())
-                return FieldPath(FieldPath(partPath, "image_url"), "url").missing();
+                return unexpected(FieldPath(FieldPath(partPath, "image_url"), "url").missing());
             ContentPart imagePart;
             decodeImageUrl(url, imagePart);
             out.push_back(std::move(imagePart));
         } else {
-            return partPath.error(QStringLiteral("unsupported content part type \"%1\"").arg(type));
+            return unexpected(partPath.error(QStringLiteral("unsupported content part type \"%1\"").arg(type)));
         }
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeToolCalls(const QJsonValue &value, const FieldPath &path, std::vector<ContentPart> &out)
+Expected<void, ApiError> decodeToolCalls(const QJsonValue &value, const FieldPath &path, std::vector<ContentPart> &out)
 {
     if (value.isUndefined() || value.isNull())
-        return std::nullopt;
+        return {};
     if (!value.isArray())
-        return path.wrongType("an array");
+        return unexpected(path.wrongType("an array"));
     const QJsonArray calls = value.toArray();
     for (qsizetype i = 0; i < calls.size(); ++i) {
         const FieldPath callPath(path, i);
         const QJsonObject call = calls.at(i).toObject();
         const QJsonValue id = call.value(QLatin1String("id"));
         if (!id.isString() || id.toString().isEmpty())
-            return FieldPath(callPath, "id").missing();
+            return unexpected(FieldPath(callPath, "id").missing());
         const FieldPath functionPath(callPath, "function");
         const QJsonObject function = call.value(QLatin1String("function")).toObject();
         const QJsonValue name = function.value(QLatin1String("name"));
         if (!name.isString() || name.toString().isEmpty())
-            return FieldPath(functionPath, "name").missing();
+            return unexpected(FieldPath(functionPath, "name").missing());
         const FieldPath argumentsPath(functionPath, "arguments");
         const QJsonValue arguments = function.value(QLatin1String("arguments"));
         QJsonObject input;
@@ -134,33 +134,33 @@ std::optional<ApiError> decodeToolCalls(const QJsonValue &value, const FieldPath
                 QJsonParseError parseError;
                 const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
                 if (!document.isObject())
-                    return argumentsPath.error(QStringLiteral("must be a JSON object encoded as a string (%1)")
-                                                   .arg(parseError.error == QJsonParseError::NoError
-                                                            ? QStringLiteral("not an object")
-                                                            : parseError.errorString()));
+                    return unexpected(argumentsPath.error(
+                        QStringLiteral("must be a JSON object encoded as a string (%1)")
+                            .arg(parseError.error == QJsonParseError::NoError ? QStringLiteral("not an object")
+                                                                              : parseError.errorString())));
                 input = document.object();
             }
         } else if (!arguments.isUndefined() && !arguments.isNull()) {
-            return argumentsPath.wrongType("a string");
+            return unexpected(argumentsPath.wrongType("a string"));
         }
         out.push_back(ContentPart::makeToolUse(id.toString(), name.toString(), input));
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeMessages(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return path.missing();
+        return unexpected(path.missing());
     if (!value.isArray())
-        return path.wrongType("an array");
+        return unexpected(path.wrongType("an array"));
     const QJsonArray messages = value.toArray();
     out.messages.reserve(size_t(messages.size()));
     bool lastWasTool = false;
     for (qsizetype i = 0; i < messages.size(); ++i) {
         const FieldPath messagePath(path, i);
         if (!messages.at(i).isObject())
-            return messagePath.wrongType("an object");
+            return unexpected(messagePath.wrongType("an object"));
         const QJsonObject object = messages.at(i).toObject();
         const QString role = object.value(kRole).toString();
         const FieldPath contentPath(messagePath, "content");
@@ -169,20 +169,20 @@ std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath 
 
         if (role == QLatin1String("system") || role == QLatin1String("developer")) {
             if (out.messages.empty()) {
-                if (auto error = decodeTextContent(content, contentPath, out.system))
+                if (auto error = decodeTextContent(content, contentPath, out.system); !error.hasValue())
                     return error;
                 lastWasTool = false;
                 continue;
             }
             Message message;
             message.role = Message::Role::System;
-            if (auto error = decodeTextContent(content, contentPath, message.content))
+            if (auto error = decodeTextContent(content, contentPath, message.content); !error.hasValue())
                 return error;
             out.messages.push_back(std::move(message));
         } else if (role == QLatin1String("user")) {
             Message message;
             message.role = Message::Role::User;
-            if (auto error = decodeUserContent(content, contentPath, message.content))
+            if (auto error = decodeUserContent(content, contentPath, message.content); !error.hasValue())
                 return error;
             out.messages.push_back(std::move(message));
         } else if (role == QLatin1String("assistant")) {
@@ -192,25 +192,26 @@ std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath 
             if (reasoning.isString() && !reasoning.toString().isEmpty())
                 message.content.push_back(ContentPart::makeThinking(reasoning.toString()));
             std::vector<ContentPart> text;
-            if (auto error = decodeTextContent(content, contentPath, text))
+            if (auto error = decodeTextContent(content, contentPath, text); !error.hasValue())
                 return error;
             for (ContentPart &part : text) {
                 if (!part.text.isEmpty())
                     message.content.push_back(std::move(part));
             }
             if (auto error = decodeToolCalls(object.value(QLatin1String("tool_calls")),
-                                             FieldPath(messagePath, "tool_calls"), message.content))
+                                             FieldPath(messagePath, "tool_calls"), message.content);
+                !error.hasValue())
                 return error;
             if (!message.content.empty())
                 out.messages.push_back(std::move(message));
         } else if (isTool) {
             const QJsonValue callId = object.value(QLatin1String("tool_call_id"));
             if (!callId.isString() || callId.toString().isEmpty())
-                return FieldPath(messagePath, "tool_call_id").missing();
+                return unexpected(FieldPath(messagePath, "tool_call_id").missing());
             ContentPart result;
             result.kind = ContentPart::Kind::ToolResult;
             result.toolId = callId.toString();
-            if (auto error = decodeTextContent(content, contentPath, result.resultParts))
+            if (auto error = decodeTextContent(content, contentPath, result.resultParts); !error.hasValue())
                 return error;
             if (!lastWasTool) {
                 Message message;
@@ -219,34 +220,36 @@ std::optional<ApiError> decodeMessages(const QJsonValue &value, const FieldPath 
             }
             out.messages.back().content.push_back(std::move(result));
         } else if (role.isEmpty()) {
-            return FieldPath(messagePath, "role").missing();
+            return unexpected(FieldPath(messagePath, "role").missing());
         } else {
-            return FieldPath(messagePath, "role").error(QStringLiteral("unsupported role \"%1\"").arg(role));
+            return unexpected(
+                FieldPath(messagePath, "role").error(QStringLiteral("unsupported role \"%1\"").arg(role)));
         }
         lastWasTool = isTool;
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeTools(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeTools(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return std::nullopt;
+        return {};
     if (!value.isArray())
-        return path.wrongType("an array");
+        return unexpected(path.wrongType("an array"));
     const QJsonArray tools = value.toArray();
     for (qsizetype i = 0; i < tools.size(); ++i) {
         const FieldPath toolPath(path, i);
         const QJsonObject object = tools.at(i).toObject();
         const QString type = object.value(kType).toString();
         if (type != QLatin1String("function"))
-            return FieldPath(toolPath, "type").error(QStringLiteral("unsupported tool type \"%1\"").arg(type));
+            return unexpected(
+                FieldPath(toolPath, "type").error(QStringLiteral("unsupported tool type \"%1\"").arg(type)));
         const FieldPath functionPath(toolPath, "function");
         const QJsonObject function = object.value(QLatin1String("function")).toObject();
         Tool tool;
         tool.name = function.value(QLatin1String("name")).toString();
         if (tool.name.isEmpty())
-            return FieldPath(functionPath, "name").missing();
+            return unexpected(FieldPath(functionPath, "name").missing());
         tool.description = function.value(QLatin1String("description")).toString();
         const QJsonValue parameters = function.value(QLatin1String("parameters"));
         if (parameters.isObject())
@@ -255,16 +258,16 @@ std::optional<ApiError> decodeTools(const QJsonValue &value, const FieldPath &pa
             tool.inputSchema = QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
                                            {QStringLiteral("properties"), QJsonObject()}};
         else
-            return FieldPath(functionPath, "parameters").wrongType("an object");
+            return unexpected(FieldPath(functionPath, "parameters").wrongType("an object"));
         out.tools.push_back(std::move(tool));
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPath &path, Request &out)
+Expected<void, ApiError> decodeToolChoice(const QJsonValue &value, const FieldPath &path, Request &out)
 {
     if (value.isUndefined() || value.isNull())
-        return std::nullopt;
+        return {};
     ToolChoice choice;
     if (value.isString()) {
         const QString mode = value.toString();
@@ -275,19 +278,19 @@ std::optional<ApiError> decodeToolChoice(const QJsonValue &value, const FieldPat
         else if (mode == QLatin1String("none"))
             choice.mode = ToolChoice::Mode::None;
         else
-            return path.error(QStringLiteral("unknown tool_choice \"%1\"").arg(mode));
+            return unexpected(path.error(QStringLiteral("unknown tool_choice \"%1\"").arg(mode)));
     } else if (value.isObject()) {
         const QString name =
             value.toObject().value(QLatin1String("function")).toObject().value(QLatin1String("name")).toString();
         if (name.isEmpty())
-            return FieldPath(FieldPath(path, "function"), "name").missing();
+            return unexpected(FieldPath(FieldPath(path, "function"), "name").missing());
         choice.mode = ToolChoice::Mode::Tool;
         choice.name = name;
     } else {
-        return path.wrongType("a string or an object");
+        return unexpected(path.wrongType("a string or an object"));
     }
     out.toolChoice = choice;
-    return std::nullopt;
+    return {};
 }
 
 // ---- encoding -------------------------------------------------------------------------
@@ -414,23 +417,25 @@ void encodeAssistant(const Message &source, qsizetype messageIndex, std::deque<Q
 
 } // namespace
 
-std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Request &out)
+Expected<void, ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Request &out)
 {
     const FieldPath root;
-    if (auto error = JsonFieldReader::requiredString(body, "model", root, out.model))
+    if (auto error = JsonFieldReader::requiredString(body, "model", root, out.model); !error.hasValue())
         return error;
 
-    if (auto error = decodeMessages(body.value(QLatin1String("messages")), FieldPath(root, "messages"), out))
+    if (auto error = decodeMessages(body.value(QLatin1String("messages")), FieldPath(root, "messages"), out);
+        !error.hasValue())
         return error;
-    if (auto error = decodeTools(body.value(QLatin1String("tools")), FieldPath(root, "tools"), out))
+    if (auto error = decodeTools(body.value(QLatin1String("tools")), FieldPath(root, "tools"), out); !error.hasValue())
         return error;
-    if (auto error = decodeToolChoice(body.value(QLatin1String("tool_choice")), FieldPath(root, "tool_choice"), out))
+    if (auto error = decodeToolChoice(body.value(QLatin1String("tool_choice")), FieldPath(root, "tool_choice"), out);
+        !error.hasValue())
         return error;
 
     const QJsonValue parallel = body.value(QLatin1String("parallel_tool_calls"));
     if (!parallel.isUndefined() && !parallel.isNull()) {
         if (!parallel.isBool())
-            return FieldPath(root, "parallel_tool_calls").wrongType("a boolean");
+            return unexpected(FieldPath(root, "parallel_tool_calls").wrongType("a boolean"));
         if (!parallel.toBool()) {
             if (!out.toolChoice)
                 out.toolChoice = ToolChoice{};
@@ -440,20 +445,21 @@ std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Requ
 
     const QJsonValue n = body.value(QLatin1String("n"));
     if (!n.isUndefined() && !n.isNull() && n.toDouble() != 1.0)
-        return FieldPath(root, "n").error(QStringLiteral("only n=1 is supported"));
+        return unexpected(FieldPath(root, "n").error(QStringLiteral("only n=1 is supported")));
 
     for (const char *key : {"max_completion_tokens", "max_tokens"}) {
         const QJsonValue value = body.value(QLatin1String(key));
         if (value.isUndefined() || value.isNull())
             continue;
-        if (auto error = JsonFieldReader::positiveInteger(value, FieldPath(root, key), out.maxTokens))
+        if (auto error = JsonFieldReader::positiveInteger(value, FieldPath(root, key), out.maxTokens);
+            !error.hasValue())
             return error;
         break;
     }
 
-    if (auto error = JsonFieldReader::optionalNumber(body, "temperature", root, out.temperature))
+    if (auto error = JsonFieldReader::optionalNumber(body, "temperature", root, out.temperature); !error.hasValue())
         return error;
-    if (auto error = JsonFieldReader::optionalNumber(body, "top_p", root, out.topP))
+    if (auto error = JsonFieldReader::optionalNumber(body, "top_p", root, out.topP); !error.hasValue())
         return error;
 
     const QJsonValue stop = body.value(QLatin1String("stop"));
@@ -463,17 +469,17 @@ std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Requ
         const QJsonArray array = stop.toArray();
         for (qsizetype i = 0; i < array.size(); ++i) {
             if (!array.at(i).isString())
-                return FieldPath(FieldPath(root, "stop"), i).wrongType("a string");
+                return unexpected(FieldPath(FieldPath(root, "stop"), i).wrongType("a string"));
             out.stopSequences.append(array.at(i).toString());
         }
     } else if (!stop.isUndefined() && !stop.isNull()) {
-        return FieldPath(root, "stop").wrongType("a string or an array of strings");
+        return unexpected(FieldPath(root, "stop").wrongType("a string or an array of strings"));
     }
 
     const QJsonValue stream = body.value(QLatin1String("stream"));
     if (!stream.isUndefined() && !stream.isNull()) {
         if (!stream.isBool())
-            return FieldPath(root, "stream").wrongType("a boolean");
+            return unexpected(FieldPath(root, "stream").wrongType("a boolean"));
         out.stream = stream.toBool();
     }
     out.includeUsage =
@@ -482,7 +488,7 @@ std::optional<ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Requ
     const QJsonValue user = body.value(QLatin1String("user"));
     if (user.isString())
         out.userId = user.toString();
-    return std::nullopt;
+    return {};
 }
 
 QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncodeOptions &options)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "protocol/ApiError.h"
 #include "protocol/Request.h"
 
@@ -21,7 +23,7 @@ public:
     // A client's /v1/chat/completions body → canonical. Leading system/developer messages
     // become the system prompt, later ones stay in place; consecutive tool messages become
     // one user message of tool_results. Errors are 400s naming the field path.
-    static std::optional<ApiError> decode(const QJsonObject &body, Request &out);
+    static Expected<void, ApiError> decode(const QJsonObject &body, Request &out);
     // Canonical → an upstream body (vLLM, LM Studio, llama.cpp, OpenAI). Claude Code's
     // per-request billing line is dropped so local prefix caches keep hitting; thinking in
     // the history is dropped (these servers cannot verify it); top_k is not sent.

@@ -105,18 +105,18 @@ QJsonObject OpenAiResponseCodec::encode(const Response &response)
                        {QStringLiteral("usage"), usage}};
 }
 
-std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Response &out)
+Expected<void, ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Response &out)
 {
     const QJsonValue error = body.value(QLatin1String("error"));
     if (error.isObject() || error.isString()) {
         const QString message =
             error.isObject() ? error.toObject().value(QLatin1String("message")).toString() : error.toString();
         const int code = error.toObject().value(QLatin1String("code")).toInt(502);
-        return ApiError::upstream(code >= 400 && code < 600 ? code : 502, message);
+        return unexpected(ApiError::upstream(code >= 400 && code < 600 ? code : 502, message));
     }
     const QJsonArray choices = body.value(QLatin1String("choices")).toArray();
     if (choices.isEmpty())
-        return ApiError::upstream(502, QStringLiteral("upstream answer has no choices"));
+        return unexpected(ApiError::upstream(502, QStringLiteral("upstream answer has no choices")));
     const QJsonObject choice = choices.at(0).toObject();
     const QJsonObject message = choice.value(QLatin1String("message")).toObject();
 
@@ -155,9 +155,9 @@ std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Res
             QJsonParseError parseError;
             const QJsonDocument document = QJsonDocument::fromJson(arguments.toString().toUtf8(), &parseError);
             if (!document.isObject())
-                return ApiError::upstream(502,
-                                          QStringLiteral("upstream sent invalid JSON arguments for tool \"%1\": %2")
-                                              .arg(name, parseError.errorString()));
+                return unexpected(
+                    ApiError::upstream(502, QStringLiteral("upstream sent invalid JSON arguments for tool \"%1\": %2")
+                                                .arg(name, parseError.errorString())));
             input = document.object();
         }
         out.content.push_back(ContentPart::makeToolUse(id, name, input));
@@ -171,7 +171,7 @@ std::optional<ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Res
     if (!usage.isEmpty()) {
         out.usage = OpenAiResponseCodec::usage(usage);
     }
-    return std::nullopt;
+    return {};
 }
 
 Usage OpenAiResponseCodec::usage(const QJsonObject &usage)

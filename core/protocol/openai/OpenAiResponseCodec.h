@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include "protocol/ApiError.h"
 #include "protocol/Response.h"
 
@@ -16,7 +18,7 @@ public:
     static QJsonObject encode(const Response &response);
     // An upstream's answer. `reasoning_content` / `reasoning`, or a leading
     // `<think>…</think>` in the content, becomes a thinking part.
-    static std::optional<ApiError> decode(const QJsonObject &body, Response &out);
+    static Expected<void, ApiError> decode(const QJsonObject &body, Response &out);
 
     // "chatcmpl-…" for a canonical message id ("msg_…" or an upstream's own id).
     static QString completionId(const QString &messageId);

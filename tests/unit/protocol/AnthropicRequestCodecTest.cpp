@@ -1,4 +1,5 @@
 #include "protocol/anthropic/AnthropicRequestCodec.h"
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 
 #include <QJsonArray>
@@ -10,7 +11,7 @@ using namespace sb::test;
 namespace {
 std::optional<ApiError> decodeText(const char *json, Request &out)
 {
-    return AnthropicRequestCodec::decode(parseObject(QByteArray(json)), out);
+    return failureOf(AnthropicRequestCodec::decode(parseObject(QByteArray(json)), out));
 }
 
 QString errorFor(const char *json)
@@ -28,8 +29,8 @@ QString errorFor(const char *json)
 TEST_CASE("Anthropic request: Claude Code's main request decodes completely")
 {
     Request request;
-    const auto error = AnthropicRequestCodec::decode(
-        readJsonFixture(QStringLiteral("anthropic/claude_code_main_request.json")), request);
+    const auto error = failureOf(AnthropicRequestCodec::decode(
+        readJsonFixture(QStringLiteral("anthropic/claude_code_main_request.json")), request));
     REQUIRE_FALSE(error);
 
     CHECK(request.model == QStringLiteral("claude-opus-5-5"));
@@ -66,8 +67,8 @@ TEST_CASE("Anthropic request: Claude Code's main request decodes completely")
 TEST_CASE("Anthropic request: a tool_result turn keeps every block kind")
 {
     Request request;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(
-        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(
+        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request)));
     CHECK_FALSE(request.stream);
     REQUIRE(request.messages.size() == 4);
     CHECK(request.messages[1].content[0].text ==
@@ -131,7 +132,7 @@ TEST_CASE("Anthropic request: sampling, tool_choice, thinking and string system"
                                      std::pair{R"({"type":"none"})", ToolChoice::Mode::None}}) {
         Request other;
         const QByteArray body = QByteArray(R"({"model":"m","messages":[],"tool_choice":)") + json + "}";
-        REQUIRE_FALSE(AnthropicRequestCodec::decode(parseObject(body), other));
+        REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(parseObject(body), other)));
         REQUIRE(other.toolChoice);
         CHECK(other.toolChoice->mode == mode);
     }
@@ -184,8 +185,8 @@ TEST_CASE("Anthropic request: errors name the field path")
 TEST_CASE("Anthropic request: encode writes a valid body and folds system entries")
 {
     Request request;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(
-        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(
+        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request)));
     request.toolChoice = ToolChoice{ToolChoice::Mode::Any, {}, true};
     request.temperature = 0.5;
     const QJsonObject body = AnthropicRequestCodec::encode(request);
@@ -239,7 +240,7 @@ TEST_CASE("Anthropic request: encode writes a valid body and folds system entrie
 
     // Decoding what we encoded gives back the same conversation (system entries now at the top).
     Request again;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(body, again));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(body, again)));
     CHECK(again.system.size() == 4);
     CHECK(again.messages.size() == 3);
     CHECK(again.tools.size() == request.tools.size());

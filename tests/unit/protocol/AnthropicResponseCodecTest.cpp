@@ -1,4 +1,5 @@
 #include "protocol/anthropic/AnthropicResponseCodec.h"
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/anthropic/AnthropicErrorCodec.h"
 
@@ -10,8 +11,8 @@ using namespace sb::test;
 TEST_CASE("Anthropic response: an upstream answer decodes, skipping server tool blocks")
 {
     Response response;
-    REQUIRE_FALSE(
-        AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response));
+    REQUIRE_FALSE(failureOf(
+        AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response)));
     CHECK(response.id == QStringLiteral("msg_01NonStreaming000000001"));
     CHECK(response.model == QStringLiteral("claude-sonnet-4-5"));
     CHECK(response.stopReason == StopReason::ToolUse);
@@ -79,8 +80,8 @@ TEST_CASE("Anthropic response: encode writes the client shape exactly")
 TEST_CASE("Anthropic response: an error body decodes to its error")
 {
     Response response;
-    const auto error = AnthropicResponseCodec::decode(
-        parseObject(R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"), response);
+    const auto error = failureOf(AnthropicResponseCodec::decode(
+        parseObject(R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"), response));
     REQUIRE(error);
     CHECK(error->httpStatus == 529);
     CHECK(error->type == QStringLiteral("overloaded_error"));

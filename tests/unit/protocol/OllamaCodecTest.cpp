@@ -1,3 +1,4 @@
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 #include "protocol/ollama/OllamaErrorCodec.h"
@@ -19,8 +20,8 @@ QJsonObject object(const QJsonValue &value)
 TEST_CASE("Ollama request: Claude Code's tool_result turn encodes for /api/chat")
 {
     Request request;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(
-        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(
+        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request)));
     request.temperature = 0.7;
     request.topK = 30;
     request.stopSequences = {QStringLiteral("</done>")};
@@ -120,8 +121,8 @@ TEST_CASE("Ollama request: tool_choice none drops tools; numeric keep_alive; def
 TEST_CASE("Ollama response: thinking, text and a tool call")
 {
     Response response;
-    REQUIRE_FALSE(
-        OllamaResponseCodec::decode(readJsonFixture(QStringLiteral("ollama/upstream_response.json")), response));
+    REQUIRE_FALSE(failureOf(
+        OllamaResponseCodec::decode(readJsonFixture(QStringLiteral("ollama/upstream_response.json")), response)));
     CHECK(response.id.startsWith(QStringLiteral("msg_")));
     CHECK(response.model == QStringLiteral("qwen3-coder:30b"));
     CHECK(response.stopReason == StopReason::ToolUse);
@@ -137,10 +138,10 @@ TEST_CASE("Ollama response: thinking, text and a tool call")
     CHECK(response.content[2].toolInput == QJsonObject{{QStringLiteral("command"), QStringLiteral("make test")}});
 
     Response length;
-    REQUIRE_FALSE(OllamaResponseCodec::decode(
+    REQUIRE_FALSE(failureOf(OllamaResponseCodec::decode(
         parseObject(
             R"({"model":"m","message":{"role":"assistant","content":"<think>a</think>b"},"done":true,"done_reason":"length"})"),
-        length));
+        length)));
     CHECK(length.stopReason == StopReason::MaxTokens);
     REQUIRE(length.content.size() == 2);
     CHECK(length.content[0].kind == ContentPart::Kind::Thinking);
@@ -148,7 +149,8 @@ TEST_CASE("Ollama response: thinking, text and a tool call")
     CHECK(length.usage.inputTokens == -1);
 
     Response failed;
-    const auto error = OllamaResponseCodec::decode(parseObject(R"({"error":"model 'qwen9' not found"})"), failed);
+    const auto error =
+        failureOf(OllamaResponseCodec::decode(parseObject(R"({"error":"model 'qwen9' not found"})"), failed));
     REQUIRE(error);
     CHECK(error->httpStatus == 404);
     CHECK(error->type == QStringLiteral("not_found_error"));

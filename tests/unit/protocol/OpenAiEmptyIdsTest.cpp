@@ -1,5 +1,6 @@
 // Issue #16 item 10: the OpenAI encoders wrote empty tool_call_id / tool-call id that the
 // project's own OpenAI decoder refuses, and a nameless tool call reached an OpenAI upstream.
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 #include "protocol/openai/OpenAiRequestCodec.h"
@@ -30,11 +31,11 @@ constexpr const char *kEmptyIdsBody = R"({"model":"m","max_tokens":10,"messages"
 TEST_CASE("OpenAI request encode: empty tool ids get positional ids the decoder accepts, pairs kept")
 {
     Request canonical;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(parseObject(QByteArray(kEmptyIdsBody)), canonical));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(parseObject(QByteArray(kEmptyIdsBody)), canonical)));
     const QJsonObject body = OpenAiRequestCodec::encode(canonical);
 
     Request decoded;
-    const auto error = OpenAiRequestCodec::decode(body, decoded);
+    const auto error = failureOf(OpenAiRequestCodec::decode(body, decoded));
     INFO((error ? error->message.toStdString() : std::string()));
     REQUIRE_FALSE(error);
 
@@ -70,7 +71,7 @@ TEST_CASE("Anthropic request decode: a tool_use without a name is a 400 naming t
      {"role":"assistant","content":[{"type":"text","text":"x"},{"type":"tool_use","id":"toolu_1","name":"","input":{}}]},
      {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"r"}]}]})";
     Request request;
-    const auto error = AnthropicRequestCodec::decode(parseObject(body), request);
+    const auto error = failureOf(AnthropicRequestCodec::decode(parseObject(body), request));
     REQUIRE(error);
     CHECK(error->httpStatus == 400);
     CHECK(error->type == QStringLiteral("invalid_request_error"));

@@ -1,4 +1,5 @@
 #include "protocol/openai/OpenAiRequestCodec.h"
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 
@@ -12,7 +13,7 @@ namespace {
 QString errorFor(const char *json)
 {
     Request request;
-    const auto error = OpenAiRequestCodec::decode(parseObject(QByteArray(json)), request);
+    const auto error = failureOf(OpenAiRequestCodec::decode(parseObject(QByteArray(json)), request));
     if (!error)
         return QStringLiteral("<no error>");
     CHECK(error->httpStatus == 400);
@@ -29,7 +30,8 @@ QJsonObject object(const QJsonValue &value)
 TEST_CASE("OpenAI request: a client body decodes to the canonical request")
 {
     Request request;
-    REQUIRE_FALSE(OpenAiRequestCodec::decode(readJsonFixture(QStringLiteral("openai/client_request.json")), request));
+    REQUIRE_FALSE(
+        failureOf(OpenAiRequestCodec::decode(readJsonFixture(QStringLiteral("openai/client_request.json")), request)));
     CHECK(request.model == QStringLiteral("gpt-4o"));
     CHECK(request.maxTokens == 700); // max_completion_tokens wins over max_tokens
     CHECK(request.temperature == 0.3);
@@ -88,17 +90,17 @@ TEST_CASE("OpenAI request: a client body decodes to the canonical request")
 TEST_CASE("OpenAI request: tool_choice forms and errors naming the field")
 {
     Request named;
-    REQUIRE_FALSE(OpenAiRequestCodec::decode(
+    REQUIRE_FALSE(failureOf(OpenAiRequestCodec::decode(
         parseObject(R"({"model":"m","messages":[],"tool_choice":{"type":"function","function":{"name":"f"}}})"),
-        named));
+        named)));
     REQUIRE(named.toolChoice);
     CHECK(named.toolChoice->mode == ToolChoice::Mode::Tool);
     CHECK(named.toolChoice->name == QStringLiteral("f"));
     CHECK_FALSE(named.toolChoice->disableParallel);
 
     Request none;
-    REQUIRE_FALSE(OpenAiRequestCodec::decode(
-        parseObject(R"({"model":"m","messages":[],"tool_choice":"none","max_tokens":5,"stop":["a","b"]})"), none));
+    REQUIRE_FALSE(failureOf(OpenAiRequestCodec::decode(
+        parseObject(R"({"model":"m","messages":[],"tool_choice":"none","max_tokens":5,"stop":["a","b"]})"), none)));
     CHECK(none.toolChoice->mode == ToolChoice::Mode::None);
     CHECK(none.maxTokens == 5);
     CHECK(none.stopSequences.size() == 2);
@@ -136,8 +138,8 @@ TEST_CASE("OpenAI request: tool_choice forms and errors naming the field")
 TEST_CASE("OpenAI request: Claude Code's request encodes for an OpenAI-compatible upstream")
 {
     Request request;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(
-        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(
+        readJsonFixture(QStringLiteral("anthropic/claude_code_tool_result_request.json")), request)));
     request.stream = true;
     request.topK = 20;
     request.stopSequences = {QStringLiteral("END")};

@@ -1,4 +1,5 @@
 #include "protocol/openai/OpenAiResponseCodec.h"
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/openai/OpenAiErrorCodec.h"
 
@@ -10,8 +11,8 @@ using namespace sb::test;
 TEST_CASE("OpenAI response: an upstream answer with <think> tags and a tool call")
 {
     Response response;
-    REQUIRE_FALSE(
-        OpenAiResponseCodec::decode(readJsonFixture(QStringLiteral("openai/upstream_response.json")), response));
+    REQUIRE_FALSE(failureOf(
+        OpenAiResponseCodec::decode(readJsonFixture(QStringLiteral("openai/upstream_response.json")), response)));
     CHECK(response.id == QStringLiteral("msg_chatcmpl-resp1"));
     CHECK(response.model == QStringLiteral("deepseek-r1"));
     CHECK(response.stopReason == StopReason::ToolUse);
@@ -31,11 +32,11 @@ TEST_CASE("OpenAI response: an upstream answer with <think> tags and a tool call
 TEST_CASE("OpenAI response: reasoning fields, missing ids, stop mapping and bad arguments")
 {
     Response response;
-    REQUIRE_FALSE(
+    REQUIRE_FALSE(failureOf(
         OpenAiResponseCodec::decode(parseObject(R"({"id":"x","model":"m","choices":[{"message":{"role":"assistant",
         "reasoning":"think first","content":"","tool_calls":[{"type":"function","function":{"name":"f","arguments":""}}]},
         "finish_reason":"stop"}]})"),
-                                    response));
+                                    response)));
     REQUIRE(response.content.size() == 2);
     CHECK(response.content[0].text == QStringLiteral("think first"));
     CHECK(response.content[1].toolId.startsWith(QStringLiteral("toolu_")));
@@ -45,23 +46,23 @@ TEST_CASE("OpenAI response: reasoning fields, missing ids, stop mapping and bad 
     CHECK(response.usage.inputTokens == -1);
 
     Response truncated;
-    REQUIRE_FALSE(OpenAiResponseCodec::decode(
-        parseObject(R"({"choices":[{"message":{"content":"abc"},"finish_reason":"length"}]})"), truncated));
+    REQUIRE_FALSE(failureOf(OpenAiResponseCodec::decode(
+        parseObject(R"({"choices":[{"message":{"content":"abc"},"finish_reason":"length"}]})"), truncated)));
     CHECK(truncated.stopReason == StopReason::MaxTokens);
     CHECK(truncated.id.startsWith(QStringLiteral("msg_")));
 
     Response bad;
-    const auto error = OpenAiResponseCodec::decode(
+    const auto error = failureOf(OpenAiResponseCodec::decode(
         parseObject(
             R"({"choices":[{"message":{"tool_calls":[{"id":"c","function":{"name":"Bash","arguments":"{oops"}}]}}]})"),
-        bad);
+        bad));
     REQUIRE(error);
     CHECK(error->httpStatus == 502);
     CHECK(error->message.startsWith(QStringLiteral("upstream sent invalid JSON arguments for tool \"Bash\"")));
 
     Response upstreamError;
-    const auto upstream = OpenAiResponseCodec::decode(
-        parseObject(R"({"error":{"message":"context too long","code":400}})"), upstreamError);
+    const auto upstream = failureOf(OpenAiResponseCodec::decode(
+        parseObject(R"({"error":{"message":"context too long","code":400}})"), upstreamError));
     REQUIRE(upstream);
     CHECK(upstream->httpStatus == 400);
     CHECK(upstream->message == QStringLiteral("context too long"));

@@ -1,3 +1,4 @@
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/ResponseStreamer.h"
 #include "protocol/StreamAggregator.h"
@@ -151,8 +152,8 @@ TEST_CASE("Round trip: every upstream stream becomes a valid Anthropic stream fo
 TEST_CASE("Round trip: Claude Code request → OpenAI and Ollama bodies keep the essentials")
 {
     Request request;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(
-        readJsonFixture(QStringLiteral("anthropic/claude_code_main_request.json")), request));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(
+        readJsonFixture(QStringLiteral("anthropic/claude_code_main_request.json")), request)));
 
     const QJsonObject openAi = OpenAiRequestCodec::encode(request);
     const QJsonArray messages = openAi.value(QStringLiteral("messages")).toArray();
@@ -191,7 +192,8 @@ TEST_CASE("Round trip: Claude Code request → OpenAI and Ollama bodies keep the
 TEST_CASE("Round trip: OpenAI client request → canonical → Anthropic body")
 {
     Request request;
-    REQUIRE_FALSE(OpenAiRequestCodec::decode(readJsonFixture(QStringLiteral("openai/client_request.json")), request));
+    REQUIRE_FALSE(
+        failureOf(OpenAiRequestCodec::decode(readJsonFixture(QStringLiteral("openai/client_request.json")), request)));
     const QJsonObject body = AnthropicRequestCodec::encode(request);
 
     CHECK(body.value(QStringLiteral("model")).toString() == QStringLiteral("gpt-4o"));
@@ -253,8 +255,8 @@ TEST_CASE("Round trip: OpenAI client request → canonical → Anthropic body")
 TEST_CASE("Round trip: a non-streaming answer streams and aggregates back unchanged")
 {
     Response response;
-    REQUIRE_FALSE(
-        AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response));
+    REQUIRE_FALSE(failureOf(
+        AnthropicResponseCodec::decode(readJsonFixture(QStringLiteral("anthropic/upstream_response.json")), response)));
     const QByteArray sse = encodeAnthropic(ResponseStreamer::toEvents(response));
     CHECK(anthropicOrderProblem(parseSse(sse)).isEmpty());
 

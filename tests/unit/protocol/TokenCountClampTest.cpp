@@ -1,5 +1,6 @@
 // Token counts from upstreams as numbers JSON allows but no model reports (1e300, 2^63):
 // clamped and marked, never wrapped into negative numbers on their way to the client and the log.
+#include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/anthropic/AnthropicResponseCodec.h"
 #include "protocol/anthropic/AnthropicSseDecoder.h"
@@ -47,30 +48,30 @@ TEST_CASE("every decoder clamps absurd usage numbers and marks them")
         const QByteArray n(number);
 
         Response anthropic;
-        REQUIRE_FALSE(AnthropicResponseCodec::decode(
+        REQUIRE_FALSE(failureOf(AnthropicResponseCodec::decode(
             parseObject(
                 R"({"id":"msg_1","type":"message","role":"assistant","content":[],"stop_reason":"end_turn","usage":{"input_tokens":)" +
                 n + R"(,"output_tokens":)" + n + "}}"),
-            anthropic));
+            anthropic)));
         CHECK(anthropic.usage.inputTokens == kMaxReportedTokens);
         CHECK(anthropic.usage.outputTokens == kMaxReportedTokens);
         CHECK(anthropic.usage.estimated);
 
         Response ollama;
-        REQUIRE_FALSE(OllamaResponseCodec::decode(
+        REQUIRE_FALSE(failureOf(OllamaResponseCodec::decode(
             parseObject(
                 R"({"model":"m","message":{"role":"assistant","content":"hi"},"done":true,"done_reason":"stop","prompt_eval_count":)" +
                 n + R"(,"eval_count":)" + n + "}"),
-            ollama));
+            ollama)));
         CHECK(ollama.usage.inputTokens == kMaxReportedTokens);
         CHECK(ollama.usage.estimated);
 
         Response openai;
-        REQUIRE_FALSE(OpenAiResponseCodec::decode(
+        REQUIRE_FALSE(failureOf(OpenAiResponseCodec::decode(
             parseObject(
                 R"({"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":)" +
                 n + R"(,"completion_tokens":)" + n + "}}"),
-            openai));
+            openai)));
         CHECK(openai.usage.inputTokens == kMaxReportedTokens);
         CHECK(openai.usage.outputTokens == kMaxReportedTokens);
         CHECK(openai.usage.estimated);

@@ -238,7 +238,7 @@ TEST_CASE("the request guard applies the address, Origin, Host and token rules")
         c.head(head);
         const Expected<void, ApiError> verdict = RequestGuard(settings).check(head);
         if (c.status == 0) {
-            INFO((verdict ? std::string() : verdict.error().message.toStdString()));
+            INFO((verdict.hasValue() ? std::string() : verdict.error().message.toStdString()));
             CHECK(verdict.hasValue());
             continue;
         }

@@ -1,5 +1,6 @@
 // The cloud providers served through the OpenAI-compatible adapter: from a LiteLLM config line
 // without api_base or api_key, the request each one gets (URL, headers, body).
+#include "FailureOf.h"
 #include "config/ConfigLoader.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 #include "upstream/UpstreamAdapter.h"
@@ -10,6 +11,7 @@
 #include <QJsonDocument>
 
 using namespace sb;
+using namespace sb::test;
 
 TEST_CASE("each OpenAI-compatible cloud gets its documented endpoint, its key variable and the model")
 {
@@ -61,7 +63,7 @@ TEST_CASE("each OpenAI-compatible cloud gets its documented endpoint, its key va
         CHECK(d.provider == Provider::OpenAiCompatible);
 
         Request canonical;
-        REQUIRE_FALSE(AnthropicRequestCodec::decode(client, canonical));
+        REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(client, canonical)));
         canonical.model = d.upstreamModelFor(QStringLiteral("main"));
         canonical.stream = true;
         UpstreamCall call;
@@ -119,7 +121,7 @@ TEST_CASE("azure/ uses Azure OpenAI's deployment URL, api-version and api-key he
         {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
                                                             {QStringLiteral("content"), QStringLiteral("hi")}}}}};
     Request canonical;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(client, canonical));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(client, canonical)));
     UpstreamCall call;
     call.clientBody = &client;
     call.request = &canonical;
@@ -172,7 +174,7 @@ TEST_CASE("a role:system entry mid-conversation goes into the adjacent user turn
                                      QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
                                                  {QStringLiteral("text"), QStringLiteral("now?")}}}}}}}};
     Request canonical;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(client, canonical));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(client, canonical)));
     REQUIRE(canonical.hasSystemEntries());
     UpstreamCall call;
     call.clientBody = &client;

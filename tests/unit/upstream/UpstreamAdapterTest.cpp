@@ -1,6 +1,7 @@
 // The provider adapters as pure functions: the request each one builds, how each reads a
 // failed answer or a broken connection, and which can count tokens exactly.
 #include "upstream/UpstreamAdapter.h"
+#include "FailureOf.h"
 #include "protocol/Dialect.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 
@@ -10,6 +11,7 @@
 #include <QJsonDocument>
 
 using namespace sb;
+using namespace sb::test;
 
 namespace {
 
@@ -58,7 +60,7 @@ TEST_CASE("adapters build each upstream's request: URL, headers, body")
 {
     const QJsonObject client = clientBody();
     Request canonical;
-    REQUIRE_FALSE(AnthropicRequestCodec::decode(client, canonical));
+    REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(client, canonical)));
     canonical.stream = true;
 
     SECTION("Anthropic pass-through changes only the model and forwards the client's headers")
@@ -242,9 +244,9 @@ TEST_CASE("the dialect table answers each client in its own shape")
     CHECK(out.endsWith("data: [DONE]\n\n"));
 
     Request request;
-    CHECK_FALSE(DialectCodecs::of(ClientDialect::OpenAi)
-                    .decodeRequest(QJsonObject{{QStringLiteral("model"), QStringLiteral("m")},
-                                               {QStringLiteral("messages"), QJsonArray{}}},
-                                   request));
-    CHECK(DialectCodecs::of(ClientDialect::Anthropic).decodeRequest(QJsonObject{}, request));
+    CHECK_FALSE(failureOf(DialectCodecs::of(ClientDialect::OpenAi)
+                              .decodeRequest(QJsonObject{{QStringLiteral("model"), QStringLiteral("m")},
+                                                         {QStringLiteral("messages"), QJsonArray{}}},
+                                             request)));
+    CHECK(failureOf(DialectCodecs::of(ClientDialect::Anthropic).decodeRequest(QJsonObject{}, request)));
 }
