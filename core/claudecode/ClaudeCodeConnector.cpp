@@ -37,8 +37,8 @@ const QString kRecordConnectedAt = QStringLiteral("connected_at");
 
 QJsonObject readRecord(const QString &path)
 {
-    const JsonFileRead read = JsonFile::read(path);
-    return read.ok ? read.object : QJsonObject();
+    const Expected<JsonFileContent, QString> read = JsonFile::read(path);
+    return read.hasValue() ? read->object : QJsonObject();
 }
 
 Expected<void, QString> writeRecord(const QString &path, const QJsonObject &record)
@@ -260,14 +260,14 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     }
     const QString settingsFile = m_paths.userSettingsFile();
     const QString globalFile = m_paths.globalStateFile();
-    const JsonFileRead settingsRead = JsonFile::read(settingsFile);
-    if (!settingsRead.ok) {
-        result.message = settingsRead.error;
+    const Expected<JsonFileContent, QString> settingsRead = JsonFile::read(settingsFile);
+    if (!settingsRead.hasValue()) {
+        result.message = settingsRead.error();
         return result;
     }
-    const JsonFileRead globalRead = JsonFile::read(globalFile);
-    if (!globalRead.ok) {
-        result.message = globalRead.error;
+    const Expected<JsonFileContent, QString> globalRead = JsonFile::read(globalFile);
+    if (!globalRead.hasValue()) {
+        result.message = globalRead.error();
         return result;
     }
     for (const QString &file : {settingsFile, globalFile}) {
@@ -287,7 +287,7 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     const QJsonObject oldReplaced = previous.value(kRecordReplaced).toObject();
     const QJsonObject oldRemoved = previous.value(kRecordRemoved).toObject();
 
-    QJsonObject root = settingsRead.object;
+    QJsonObject root = settingsRead->object;
     const bool envExisted = root.contains(kEnv);
     QJsonObject env = root.value(kEnv).toObject();
     QJsonObject written;
@@ -338,7 +338,7 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
     }
     root.insert(kEnv, env);
 
-    QJsonObject global = globalRead.object;
+    QJsonObject global = globalRead->object;
     bool onboardingSet = previous.value(kRecordOnboardingSet).toBool();
     QJsonValue onboardingPrevious = previous.value(kRecordOnboardingPrevious);
     const bool globalChanges = global.value(kOnboarding) != QJsonValue(true);
@@ -360,7 +360,7 @@ ConnectorResult ClaudeCodeConnector::connect(const ClaudeConnectSettings &settin
         {kRecordReplaced, replaced},
         {kRecordRemoved, removed},
         {kRecordEnvCreated, previous.isEmpty() ? !envExisted : previous.value(kRecordEnvCreated).toBool()},
-        {kRecordFileCreated, previous.isEmpty() ? !settingsRead.existed : previous.value(kRecordFileCreated).toBool()},
+        {kRecordFileCreated, previous.isEmpty() ? !settingsRead->existed : previous.value(kRecordFileCreated).toBool()},
         {kRecordOnboardingSet, onboardingSet},
     };
     if (onboardingSet && !onboardingPrevious.isUndefined())
@@ -420,27 +420,27 @@ ConnectorResult ClaudeCodeConnector::disconnect()
         result.message = QStringLiteral("Switchboard has no record of connecting Claude Code here; nothing to undo");
         return result;
     }
-    const JsonFileRead recordRead = JsonFile::read(recordFile);
-    if (!recordRead.ok) {
-        result.message = recordRead.error;
+    const Expected<JsonFileContent, QString> recordRead = JsonFile::read(recordFile);
+    if (!recordRead.hasValue()) {
+        result.message = recordRead.error();
         return result;
     }
-    const QJsonObject record = recordRead.object;
+    const QJsonObject record = recordRead->object;
     const QString settingsFile = record.value(kRecordSettingsFile).toString(m_paths.userSettingsFile());
     const QString globalFile = record.value(kRecordGlobalFile).toString(m_paths.globalStateFile());
 
-    const JsonFileRead settingsRead = JsonFile::read(settingsFile);
-    if (!settingsRead.ok) {
-        result.message = settingsRead.error;
+    const Expected<JsonFileContent, QString> settingsRead = JsonFile::read(settingsFile);
+    if (!settingsRead.hasValue()) {
+        result.message = settingsRead.error();
         return result;
     }
-    const JsonFileRead globalRead = JsonFile::read(globalFile);
-    if (!globalRead.ok) {
-        result.message = globalRead.error;
+    const Expected<JsonFileContent, QString> globalRead = JsonFile::read(globalFile);
+    if (!globalRead.hasValue()) {
+        result.message = globalRead.error();
         return result;
     }
 
-    QJsonObject root = settingsRead.object;
+    QJsonObject root = settingsRead->object;
     QJsonObject env = root.value(kEnv).toObject();
     const QJsonObject written = record.value(kRecordWritten).toObject();
     const QJsonObject replaced = record.value(kRecordReplaced).toObject();
@@ -476,7 +476,7 @@ ConnectorResult ClaudeCodeConnector::disconnect()
     else
         root.insert(kEnv, env);
 
-    QJsonObject global = globalRead.object;
+    QJsonObject global = globalRead->object;
     bool globalChanges = false;
     if (record.value(kRecordOnboardingSet).toBool() && global.value(kOnboarding) == QJsonValue(true)) {
         result.keyChanges.append({globalFile, kOnboarding, global.value(kOnboarding),
@@ -495,18 +495,18 @@ ConnectorResult ClaudeCodeConnector::disconnect()
         return result;
     }
     const Expected<void, QString> backedUp =
-        backUpBoth(settingsRead.existed ? settingsFile : QString(), globalChanges ? globalFile : QString(), &result);
+        backUpBoth(settingsRead->existed ? settingsFile : QString(), globalChanges ? globalFile : QString(), &result);
     if (!backedUp) {
         result.message = backedUp.error() + QStringLiteral("; nothing was changed");
         return result;
     }
     if (root.isEmpty() && record.value(kRecordFileCreated).toBool()) {
         // Claude Code never creates settings.json; connect did, so disconnect removes it.
-        if (settingsRead.existed && !QFile::remove(JsonFile::resolvedPath(settingsFile))) {
+        if (settingsRead->existed && !QFile::remove(JsonFile::resolvedPath(settingsFile))) {
             result.message = QStringLiteral("cannot remove %1").arg(settingsFile);
             return result;
         }
-    } else if (settingsRead.existed) {
+    } else if (settingsRead->existed) {
         if (const Expected<void, QString> written = JsonFile::write(settingsFile, root); !written) {
             result.message = written.error();
             return result;
@@ -582,13 +582,13 @@ ClaudeCodeStatus ClaudeCodeConnector::status(const QString &gatewayBaseUrl, cons
     for (const Scope &scope : scopes) {
         if (scope.file.isEmpty())
             continue;
-        const JsonFileRead read = JsonFile::read(scope.file);
-        if (!read.ok) {
-            status.settingsErrors.append(read.error);
-            status.problems.append(read.error);
+        const Expected<JsonFileContent, QString> read = JsonFile::read(scope.file);
+        if (!read.hasValue()) {
+            status.settingsErrors.append(read.error());
+            status.problems.append(read.error());
             continue;
         }
-        const QJsonObject env = read.object.value(kEnv).toObject();
+        const QJsonObject env = read->object.value(kEnv).toObject();
         if (!tokenFound && env.contains(kAuthToken)) {
             tokenFound = true;
             effectiveToken = env.value(kAuthToken).toString();
@@ -625,8 +625,8 @@ ClaudeCodeStatus ClaudeCodeConnector::status(const QString &gatewayBaseUrl, cons
     }
     status.tokenMatches = !gatewayToken.isEmpty() && effectiveToken == gatewayToken;
 
-    const JsonFileRead global = JsonFile::read(m_paths.globalStateFile());
-    status.onboardingDone = global.ok && global.object.value(kOnboarding).toBool();
+    const Expected<JsonFileContent, QString> global = JsonFile::read(m_paths.globalStateFile());
+    status.onboardingDone = global.hasValue() && global->object.value(kOnboarding).toBool();
 
     if (status.binaryPath.isEmpty())
         status.problems.append(

@@ -11,37 +11,26 @@
 
 namespace sb {
 
-JsonFileRead JsonFile::read(const QString &path)
+Expected<JsonFileContent, QString> JsonFile::read(const QString &path)
 {
-    JsonFileRead result;
+    JsonFileContent content;
     QFile file(path);
-    if (!file.exists()) {
-        result.ok = true;
-        return result;
-    }
-    result.existed = true;
-    if (!file.open(QIODevice::ReadOnly)) {
-        result.error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return result;
-    }
+    if (!file.exists())
+        return content;
+    content.existed = true;
+    if (!file.open(QIODevice::ReadOnly))
+        return unexpected(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
     const QByteArray data = file.readAll();
-    if (data.trimmed().isEmpty()) {
-        result.ok = true;
-        return result;
-    }
+    if (data.trimmed().isEmpty())
+        return content;
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
-    if (error.error != QJsonParseError::NoError) {
-        result.error = describeParseError(path, data, error.offset, error.errorString());
-        return result;
-    }
-    if (!doc.isObject()) {
-        result.error = QStringLiteral("%1 does not hold a JSON object; leaving it untouched").arg(path);
-        return result;
-    }
-    result.ok = true;
-    result.object = doc.object();
-    return result;
+    if (error.error != QJsonParseError::NoError)
+        return unexpected(describeParseError(path, data, error.offset, error.errorString()));
+    if (!doc.isObject())
+        return unexpected(QStringLiteral("%1 does not hold a JSON object; leaving it untouched").arg(path));
+    content.object = doc.object();
+    return content;
 }
 
 QString JsonFile::describeParseError(const QString &path, const QByteArray &data, int offset, const QString &message)

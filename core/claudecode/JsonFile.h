@@ -9,19 +9,18 @@ namespace sb {
 
 // Reading and atomically rewriting the small JSON files Claude Code keeps. A file that is
 // missing or empty reads as {}; one that is not a JSON object is an error with its
-// line and column, and is never overwritten.
-struct JsonFileRead
+// line and column ("…/settings.json is not valid JSON (line 4, column 12: …)"), and is
+// never overwritten.
+struct JsonFileContent
 {
-    bool ok = false;
     bool existed = false;
     QJsonObject object;
-    QString error; // "…/settings.json line 4, column 12: missing comma" when !ok
 };
 
 class JsonFile final
 {
 public:
-    static JsonFileRead read(const QString &path);
+    static Expected<JsonFileContent, QString> read(const QString &path);
     // Writes through a temporary file and a rename (QSaveFile; ReplaceFile on Windows).
     // A symlink is followed so the link itself survives; a read-only file is refused.
     // Atomic (QSaveFile); first removes temporaries of this file that a killed writer left.

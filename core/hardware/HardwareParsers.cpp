@@ -94,14 +94,15 @@ ProbeStatus commandStatus(const QString &tool, const ProbeOutput &output)
     return status;
 }
 
-GpuParseResult parseNvidiaSmiCsv(const QByteArray &csv)
+GpuParse parseNvidiaSmiCsv(const QByteArray &csv)
 {
-    GpuParseResult result;
+    QList<GpuDevice> gpus;
+    QString unreadLine;
     int index = 0;
     for (const QByteArray &line : nonEmptyLines(csv)) {
         const QStringList fields = QString::fromUtf8(line).split(QLatin1Char(','));
         if (fields.size() < 5) {
-            result.error = QStringLiteral("unexpected nvidia-smi line: %1").arg(QString::fromUtf8(line));
+            unreadLine = QString::fromUtf8(line);
             continue;
         }
         GpuDevice gpu;
@@ -115,20 +116,20 @@ GpuParseResult parseNvidiaSmiCsv(const QByteArray &csv)
         gpu.utilizationPercent = int(optionalInteger(fields.at(3)));
         gpu.driverVersion = fields.at(4).trimmed();
         gpu.source = QStringLiteral("nvidia-smi");
-        result.gpus.append(gpu);
+        gpus.append(gpu);
     }
-    return result;
+    if (gpus.isEmpty() && !unreadLine.isEmpty())
+        return unexpected(QStringLiteral("unexpected nvidia-smi line: %1").arg(unreadLine));
+    return gpus;
 }
 
-GpuParseResult parseRocmSmiJson(const QByteArray &json)
+GpuParse parseRocmSmiJson(const QByteArray &json)
 {
-    GpuParseResult result;
+    QList<GpuDevice> gpus;
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
-    if (!doc.isObject()) {
-        result.error = QStringLiteral("rocm-smi output is not a JSON object: %1").arg(error.errorString());
-        return result;
-    }
+    if (!doc.isObject())
+        return unexpected(QStringLiteral("rocm-smi output is not a JSON object: %1").arg(error.errorString()));
     const QJsonObject root = doc.object();
     QString driver;
     for (auto it = root.begin(); it != root.end(); ++it) {
@@ -154,16 +155,15 @@ GpuParseResult parseRocmSmiJson(const QByteArray &json)
             optionalInteger(valueIgnoringCase(card, {QStringLiteral("VRAM Total Used Memory (B)")}).toString());
         gpu.driverVersion = driver;
         gpu.source = QStringLiteral("rocm-smi");
-        result.gpus.append(gpu);
+        gpus.append(gpu);
     }
-    std::sort(result.gpus.begin(), result.gpus.end(),
-              [](const GpuDevice &a, const GpuDevice &b) { return a.index < b.index; });
-    return result;
+    std::sort(gpus.begin(), gpus.end(), [](const GpuDevice &a, const GpuDevice &b) { return a.index < b.index; });
+    return gpus;
 }
 
-GpuParseResult parseNpuSmiInfo(const QByteArray &table)
+GpuParse parseNpuSmiInfo(const QByteArray &table)
 {
-    GpuParseResult result;
+    QList<GpuDevice> gpus;
     static const QRegularExpression usedTotal(QStringLiteral("(\\d+)\\s*/\\s*(\\d+)"));
     static const QRegularExpression whitespace(QStringLiteral("\\s+"));
     QString version;
@@ -209,8 +209,8 @@ GpuParseResult parseNpuSmiInfo(const QByteArray &table)
             npu.name = QStringLiteral("Ascend ") + first.mid(1).join(QLatin1Char(' '));
             npu.driverVersion = version;
             npu.source = QStringLiteral("npu-smi");
-            result.gpus.append(npu);
-            current = &result.gpus.last();
+            gpus.append(npu);
+            current = &gpus.last();
             continue;
         }
         if (!current)
@@ -240,9 +240,9 @@ GpuParseResult parseNpuSmiInfo(const QByteArray &table)
             current->memoryUsedBytes = addBytes(current->memoryUsedBytes, bytesOf(chosen.first, kMiB));
         }
     }
-    if (result.gpus.isEmpty() && !table.trimmed().isEmpty())
-        result.error = QStringLiteral("npu-smi info printed no device rows");
-    return result;
+    if (gpus.isEmpty() && !table.trimmed().isEmpty())
+        return unexpected(QStringLiteral("npu-smi info printed no device rows"));
+    return gpus;
 }
 
 qint64 parseSizeWithUnit(const QString &text)
@@ -270,15 +270,13 @@ qint64 parseSizeWithUnit(const QString &text)
     return qint64(bytes);
 }
 
-GpuParseResult parseSystemProfilerDisplays(const QByteArray &json, qint64 ramBytes)
+GpuParse parseSystemProfilerDisplays(const QByteArray &json, qint64 ramBytes)
 {
-    GpuParseResult result;
+    QList<GpuDevice> gpus;
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
-    if (!doc.isObject()) {
-        result.error = QStringLiteral("system_profiler output is not JSON: %1").arg(error.errorString());
-        return result;
-    }
+    if (!doc.isObject())
+        return unexpected(QStringLiteral("system_profiler output is not JSON: %1").arg(error.errorString()));
     const QJsonArray displays = doc.object().value(QLatin1String("SPDisplaysDataType")).toArray();
     int index = 0;
     for (const QJsonValue &entry : displays) {
@@ -307,20 +305,18 @@ GpuParseResult parseSystemProfilerDisplays(const QByteArray &json, qint64 ramByt
             gpu.memoryTotalBytes = parseSizeWithUnit(vram);
         }
         gpu.source = QStringLiteral("system_profiler");
-        result.gpus.append(gpu);
+        gpus.append(gpu);
     }
-    return result;
+    return gpus;
 }
 
-GpuParseResult parseXpuSmiDiscoveryJson(const QByteArray &json)
+GpuParse parseXpuSmiDiscoveryJson(const QByteArray &json)
 {
-    GpuParseResult result;
+    QList<GpuDevice> gpus;
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
-    if (!doc.isObject()) {
-        result.error = QStringLiteral("xpu-smi output is not JSON: %1").arg(error.errorString());
-        return result;
-    }
+    if (!doc.isObject())
+        return unexpected(QStringLiteral("xpu-smi output is not JSON: %1").arg(error.errorString()));
     for (const QJsonValue &entry : doc.object().value(QLatin1String("device_list")).toArray()) {
         const QJsonObject device = entry.toObject();
         if (device.contains(QLatin1String("device_type")) &&
@@ -335,9 +331,9 @@ GpuParseResult parseXpuSmiDiscoveryJson(const QByteArray &json)
         const QJsonValue memory = device.value(QLatin1String("memory_physical_size_byte"));
         gpu.memoryTotalBytes = memory.isUndefined() ? -1 : optionalInteger(memory.toVariant().toString());
         gpu.source = QStringLiteral("xpu-smi");
-        result.gpus.append(gpu);
+        gpus.append(gpu);
     }
-    return result;
+    return gpus;
 }
 
 QHash<QString, QString> parseSysctl(const QByteArray &text)

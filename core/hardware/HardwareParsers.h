@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Expected.h"
 #include "HardwareReport.h"
 
 #include <QByteArray>
@@ -17,11 +18,10 @@ struct ProbeOutput
     QByteArray standardError;
 };
 
-struct GpuParseResult
-{
-    QList<GpuDevice> gpus;
-    QString error; // empty when the input was understood
-};
+// The devices a tool's output lists (possibly none), or why the output was not understood.
+// Lines a parser cannot read beside ones it can are skipped; only output with nothing
+// readable in it is an error.
+using GpuParse = Expected<QList<GpuDevice>, QString>;
 
 // Pure functions over the tools' output; no process, file or clock is touched here.
 namespace hardware {
@@ -31,15 +31,15 @@ ProbeStatus commandStatus(const QString &tool, const ProbeOutput &output);
 
 // nvidia-smi --query-gpu=name,memory.total,memory.used,utilization.gpu,driver_version
 //            --format=csv,noheader,nounits
-GpuParseResult parseNvidiaSmiCsv(const QByteArray &csv);
+GpuParse parseNvidiaSmiCsv(const QByteArray &csv);
 // rocm-smi --showproductname --showmeminfo vram --json (keys matched case-insensitively)
-GpuParseResult parseRocmSmiJson(const QByteArray &json);
+GpuParse parseRocmSmiJson(const QByteArray &json);
 // npu-smi info: the two-row-per-device table of 910/910B/310/310P cards.
-GpuParseResult parseNpuSmiInfo(const QByteArray &table);
+GpuParse parseNpuSmiInfo(const QByteArray &table);
 // system_profiler SPDisplaysDataType -json; Apple GPUs get `ramBytes` as unified memory.
-GpuParseResult parseSystemProfilerDisplays(const QByteArray &json, qint64 ramBytes);
+GpuParse parseSystemProfilerDisplays(const QByteArray &json, qint64 ramBytes);
 // xpu-smi discovery -j
-GpuParseResult parseXpuSmiDiscoveryJson(const QByteArray &json);
+GpuParse parseXpuSmiDiscoveryJson(const QByteArray &json);
 
 // "key: value" lines of `sysctl name...` (also accepts "key = value").
 QHash<QString, QString> parseSysctl(const QByteArray &text);

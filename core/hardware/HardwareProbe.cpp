@@ -33,8 +33,8 @@ struct HardwareProbe::FileResults
     QList<GpuDevice> intelSysfs;
     QList<GpuDevice> nvidiaSysfs;
     int davinciDevices = 0;
-    GpuParseResult nvml;
-    GpuParseResult dxgi;
+    QList<GpuDevice> nvml;
+    QList<GpuDevice> dxgi;
 };
 
 HardwareProbe::HardwareProbe(QObject *parent) : QObject(parent)
@@ -139,10 +139,10 @@ void HardwareProbe::start()
         if (isWindows) {
             results->memory = readWindowsMemory();
             if (libraries)
-                results->dxgi = readDxgiAdapters();
+                results->dxgi = readDxgiAdapters().valueOr(QList<GpuDevice>());
         }
         if (libraries && !QSysInfo::kernelType().startsWith(QLatin1String("darwin")))
-            results->nvml = readNvmlGpus();
+            results->nvml = readNvmlGpus().valueOr(QList<GpuDevice>());
     });
     connect(m_fileThread, &QThread::finished, this, &HardwareProbe::filesDone);
     m_fileThread->start();
@@ -231,57 +231,58 @@ void HardwareProbe::assemble()
     auto addStatus = [&report](const ProbeStatus &status) {
         report.probes.append(status);
     };
-    auto noteParse = [](ProbeStatus status, const GpuParseResult &parsed) {
-        if (!parsed.error.isEmpty() && parsed.gpus.isEmpty()) {
+    // The status after parsing; the devices found go to `gpus`.
+    auto noteParse = [](ProbeStatus status, const GpuParse &parsed, QList<GpuDevice> &gpus) {
+        if (!parsed.hasValue()) {
             status.state = ProbeStatus::State::Failed;
-            status.detail = parsed.error;
-        } else if (status.state == ProbeStatus::State::Found) {
-            status.detail = QStringLiteral("%1 device(s)").arg(parsed.gpus.size());
+            status.detail = parsed.error();
+            return status;
         }
+        gpus = *parsed;
+        if (status.state == ProbeStatus::State::Found)
+            status.detail = QStringLiteral("%1 device(s)").arg(gpus.size());
         return status;
     };
-    // A GPU tool's status, and what its parser made of the output when the tool ran.
-    auto parseTool = [this, &noteParse](const QString &tool, GpuParseResult (*parse)(const QByteArray &),
-                                        GpuParseResult &parsed) {
+    // A GPU tool's status, and the devices its parser found when the tool ran.
+    auto parseTool = [this, &noteParse](const QString &tool, GpuParse (*parse)(const QByteArray &),
+                                        QList<GpuDevice> &gpus) {
         const ProbeOutput out = m_outputs.value(tool);
         ProbeStatus status = commandStatus(tool, out);
-        if (status.state == ProbeStatus::State::Found) {
-            parsed = parse(out.standardOutput);
-            status = noteParse(status, parsed);
-        }
+        if (status.state == ProbeStatus::State::Found)
+            status = noteParse(status, parse(out.standardOutput), gpus);
         return status;
     };
 
     // NVIDIA: nvidia-smi, else NVML, else a note that the card has no working driver.
     if (m_outputs.contains(kNvidiaSmi)) {
-        GpuParseResult parsed;
-        ProbeStatus status = parseTool(kNvidiaSmi, &parseNvidiaSmiCsv, parsed);
-        if (parsed.gpus.isEmpty() && !files.nvml.gpus.isEmpty()) {
-            parsed = files.nvml;
+        QList<GpuDevice> gpus;
+        ProbeStatus status = parseTool(kNvidiaSmi, &parseNvidiaSmiCsv, gpus);
+        if (gpus.isEmpty() && !files.nvml.isEmpty()) {
+            gpus = files.nvml;
             addStatus(ProbeStatus{QStringLiteral("nvml"), ProbeStatus::State::Found,
-                                  QStringLiteral("%1 device(s)").arg(parsed.gpus.size())});
+                                  QStringLiteral("%1 device(s)").arg(gpus.size())});
         }
-        if (parsed.gpus.isEmpty() && !files.nvidiaSysfs.isEmpty() && status.state == ProbeStatus::State::NotPresent) {
+        if (gpus.isEmpty() && !files.nvidiaSysfs.isEmpty() && status.state == ProbeStatus::State::NotPresent) {
             status.state = ProbeStatus::State::Failed;
             status.detail =
                 QStringLiteral("an NVIDIA card is on the PCI bus but nvidia-smi is missing: install the NVIDIA driver");
         }
         addStatus(status);
-        report.gpus.append(parsed.gpus);
+        report.gpus.append(gpus);
     }
 
     // AMD: sysfs knows the memory; rocm-smi knows the marketing names.
     if (m_outputs.contains(kRocmSmi)) {
-        GpuParseResult rocm;
+        QList<GpuDevice> rocm;
         ProbeStatus status = parseTool(kRocmSmi, &parseRocmSmiJson, rocm);
         QList<GpuDevice> amd = files.amdSysfs;
         if (amd.isEmpty()) {
-            amd = rocm.gpus;
+            amd = rocm;
         } else {
-            for (int i = 0; i < amd.size() && i < rocm.gpus.size(); ++i) {
-                if (!rocm.gpus.at(i).name.isEmpty())
-                    amd[i].name = rocm.gpus.at(i).name;
-                amd[i].driverVersion = rocm.gpus.at(i).driverVersion;
+            for (int i = 0; i < amd.size() && i < rocm.size(); ++i) {
+                if (!rocm.at(i).name.isEmpty())
+                    amd[i].name = rocm.at(i).name;
+                amd[i].driverVersion = rocm.at(i).driverVersion;
             }
         }
         if (!files.amdSysfs.isEmpty())
@@ -295,10 +296,9 @@ void HardwareProbe::assemble()
     if (m_outputs.contains(kNpuSmi)) {
         const ProbeOutput &out = m_outputs.value(kNpuSmi);
         ProbeStatus status = commandStatus(kNpuSmi, out);
-        GpuParseResult parsed;
+        QList<GpuDevice> gpus;
         if (status.state == ProbeStatus::State::Found) {
-            parsed = parseNpuSmiInfo(out.standardOutput);
-            status = noteParse(status, parsed);
+            status = noteParse(status, parseNpuSmiInfo(out.standardOutput), gpus);
         } else if (status.state == ProbeStatus::State::NotPresent && files.davinciDevices > 0) {
             status.state = ProbeStatus::State::Failed;
             status.detail =
@@ -307,21 +307,21 @@ void HardwareProbe::assemble()
                     .arg(files.davinciDevices);
         }
         addStatus(status);
-        report.gpus.append(parsed.gpus);
+        report.gpus.append(gpus);
     }
 
     // Intel: xpu-smi where present, else the PCI ids in sysfs.
     if (m_outputs.contains(kXpuSmi)) {
-        GpuParseResult parsed;
-        ProbeStatus status = parseTool(kXpuSmi, &parseXpuSmiDiscoveryJson, parsed);
-        if (parsed.gpus.isEmpty() && !files.intelSysfs.isEmpty()) {
-            parsed.gpus = files.intelSysfs;
+        QList<GpuDevice> gpus;
+        ProbeStatus status = parseTool(kXpuSmi, &parseXpuSmiDiscoveryJson, gpus);
+        if (gpus.isEmpty() && !files.intelSysfs.isEmpty()) {
+            gpus = files.intelSysfs;
             addStatus(ProbeStatus{
                 QStringLiteral("intel-sysfs"), ProbeStatus::State::Found,
                 QStringLiteral("%1 device(s); memory unknown without xpu-smi").arg(files.intelSysfs.size())});
         }
         addStatus(status);
-        report.gpus.append(parsed.gpus);
+        report.gpus.append(gpus);
     }
 
     // macOS: sysctl for CPU and RAM, system_profiler for the GPUs.
@@ -348,21 +348,22 @@ void HardwareProbe::assemble()
         const ProbeOutput &out = m_outputs.value(kSystemProfiler);
         ProbeStatus status = commandStatus(kSystemProfiler, out);
         if (status.state == ProbeStatus::State::Found) {
-            const GpuParseResult parsed = parseSystemProfilerDisplays(out.standardOutput, report.memory.physicalBytes);
-            status = noteParse(status, parsed);
-            report.gpus.append(parsed.gpus);
+            QList<GpuDevice> gpus;
+            status =
+                noteParse(status, parseSystemProfilerDisplays(out.standardOutput, report.memory.physicalBytes), gpus);
+            report.gpus.append(gpus);
         }
         addStatus(status);
     }
 
-    if (!files.dxgi.gpus.isEmpty()) {
+    if (!files.dxgi.isEmpty()) {
         // DXGI lists every adapter; keep those a vendor tool has not already described.
-        for (const GpuDevice &adapter : files.dxgi.gpus) {
+        for (const GpuDevice &adapter : files.dxgi) {
             if (!report.hasVendor(adapter.vendor))
                 report.gpus.append(adapter);
         }
         addStatus(ProbeStatus{QStringLiteral("dxgi"), ProbeStatus::State::Found,
-                              QStringLiteral("%1 adapter(s)").arg(files.dxgi.gpus.size())});
+                              QStringLiteral("%1 adapter(s)").arg(files.dxgi.size())});
     }
 }
 

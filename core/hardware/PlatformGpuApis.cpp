@@ -37,18 +37,16 @@ using NvmlGetDriver = NvmlReturn (*)(char *, unsigned int);
 
 } // namespace
 
-GpuParseResult readNvmlGpus()
+GpuParse readNvmlGpus()
 {
-    GpuParseResult result;
+    QList<GpuDevice> gpus;
 #ifdef Q_OS_WIN
     QLibrary library(QStringLiteral("nvml"));
 #else
     QLibrary library(QStringLiteral("nvidia-ml"), 1);
 #endif
-    if (!library.load()) {
-        result.error = QStringLiteral("NVML is not installed");
-        return result;
-    }
+    if (!library.load())
+        return unexpected(QStringLiteral("NVML is not installed"));
     const auto init = reinterpret_cast<NvmlInit>(library.resolve("nvmlInit_v2"));
     const auto shutdown = reinterpret_cast<NvmlShutdown>(library.resolve("nvmlShutdown"));
     const auto count = reinterpret_cast<NvmlGetCount>(library.resolve("nvmlDeviceGetCount_v2"));
@@ -57,14 +55,10 @@ GpuParseResult readNvmlGpus()
     const auto memory = reinterpret_cast<NvmlGetMemory>(library.resolve("nvmlDeviceGetMemoryInfo"));
     const auto utilization = reinterpret_cast<NvmlGetUtilization>(library.resolve("nvmlDeviceGetUtilizationRates"));
     const auto driver = reinterpret_cast<NvmlGetDriver>(library.resolve("nvmlSystemGetDriverVersion"));
-    if (!init || !shutdown || !count || !handle || !name || !memory) {
-        result.error = QStringLiteral("NVML lacks the functions Switchboard needs");
-        return result;
-    }
-    if (const NvmlReturn rc = init(); rc != 0) {
-        result.error = QStringLiteral("NVML could not start (code %1): is the NVIDIA driver loaded?").arg(rc);
-        return result;
-    }
+    if (!init || !shutdown || !count || !handle || !name || !memory)
+        return unexpected(QStringLiteral("NVML lacks the functions Switchboard needs"));
+    if (const NvmlReturn rc = init(); rc != 0)
+        return unexpected(QStringLiteral("NVML could not start (code %1): is the NVIDIA driver loaded?").arg(rc));
     char driverVersion[96] = {};
     if (driver)
         driver(driverVersion, sizeof driverVersion);
@@ -90,22 +84,20 @@ GpuParseResult readNvmlGpus()
                 gpu.utilizationPercent = int(rates.gpu);
             gpu.driverVersion = QString::fromUtf8(driverVersion);
             gpu.source = QStringLiteral("nvml");
-            result.gpus.append(gpu);
+            gpus.append(gpu);
         }
     }
     shutdown();
-    return result;
+    return gpus;
 }
 
-GpuParseResult readDxgiAdapters()
+GpuParse readDxgiAdapters()
 {
-    GpuParseResult result;
 #ifdef Q_OS_WIN
+    QList<GpuDevice> gpus;
     IDXGIFactory1 *factory = nullptr;
-    if (FAILED(CreateDXGIFactory1(__uuidof(IDXGIFactory1), reinterpret_cast<void **>(&factory)))) {
-        result.error = QStringLiteral("DXGI is not available");
-        return result;
-    }
+    if (FAILED(CreateDXGIFactory1(__uuidof(IDXGIFactory1), reinterpret_cast<void **>(&factory))))
+        return unexpected(QStringLiteral("DXGI is not available"));
     IDXGIAdapter1 *adapter = nullptr;
     for (UINT i = 0; factory->EnumAdapters1(i, &adapter) != DXGI_ERROR_NOT_FOUND; ++i) {
         DXGI_ADAPTER_DESC1 desc{};
@@ -126,15 +118,15 @@ GpuParseResult readDxgiAdapters()
                 gpu.memoryTotalBytes = qint64(desc.SharedSystemMemory);
             }
             gpu.source = QStringLiteral("dxgi");
-            result.gpus.append(gpu);
+            gpus.append(gpu);
         }
         adapter->Release();
     }
     factory->Release();
+    return gpus;
 #else
-    result.error = QStringLiteral("DXGI exists only on Windows");
+    return unexpected(QStringLiteral("DXGI exists only on Windows"));
 #endif
-    return result;
 }
 
 MemoryInfo readWindowsMemory()

@@ -5,11 +5,11 @@
 namespace sb::hardware {
 
 // NVIDIA's management library loaded at run time (libnvidia-ml.so.1 / nvml.dll), so the
-// build never depends on it. An empty result with an error when it is absent.
-GpuParseResult readNvmlGpus();
+// build never depends on it. An error when it is absent or cannot start.
+GpuParse readNvmlGpus();
 
-// Windows display adapters through DXGI, software adapters skipped. Empty elsewhere.
-GpuParseResult readDxgiAdapters();
+// Windows display adapters through DXGI, software adapters skipped. An error elsewhere.
+GpuParse readDxgiAdapters();
 // Windows RAM through GlobalMemoryStatusEx; all -1 elsewhere.
 MemoryInfo readWindowsMemory();
 

@@ -662,11 +662,11 @@ void GatewayServer::countTokens(const QHttpServerRequest &request, ClientConnect
     const std::optional<TokenCountApi> api =
         deployment ? UpstreamAdapter::of(deployment->provider).tokenCountApi(*deployment) : std::nullopt;
     if (api) {
-        const TokenCountRequest upstream = UpstreamTokenCounter::buildRequest(
+        const Expected<TokenCountRequest, QString> upstream = UpstreamTokenCounter::buildRequest(
             *api, deployment->apiBase.toString(), deployment->upstreamModelFor(record.clientModel), deployment->apiKey,
             raw);
-        if (upstream.ok()) {
-            new TokenCountExchange(m_pool, *api, upstream, answer, client);
+        if (upstream.hasValue()) {
+            new TokenCountExchange(m_pool, *api, *upstream, answer, client);
             return;
         }
     }

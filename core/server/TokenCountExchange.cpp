@@ -40,8 +40,8 @@ void TokenCountExchange::httpResponseEnd()
         finish(std::nullopt);
         return;
     }
-    const TokenCountResult result = UpstreamTokenCounter::parseResponse(m_api, m_body);
-    finish(result.ok() ? std::optional<qint64>(result.tokens) : std::nullopt);
+    const Expected<qint64, QString> tokens = UpstreamTokenCounter::parseResponse(m_api, m_body);
+    finish(tokens.hasValue() ? std::optional<qint64>(*tokens) : std::nullopt);
 }
 
 void TokenCountExchange::httpFailed(const HttpFailure &)

@@ -53,13 +53,6 @@ QString promptText(const QJsonArray &messages)
     return lines.join(QLatin1Char('\n'));
 }
 
-TokenCountResult failure(const QString &message)
-{
-    TokenCountResult result;
-    result.error = message;
-    return result;
-}
-
 } // namespace
 
 QString UpstreamTokenCounter::baseWithoutV1(const QString &apiBase)
@@ -70,17 +63,16 @@ QString UpstreamTokenCounter::baseWithoutV1(const QString &apiBase)
     return base;
 }
 
-TokenCountRequest UpstreamTokenCounter::buildRequest(TokenCountApi api, const QString &apiBase,
-                                                     const QString &upstreamModel, const QString &apiKey,
-                                                     const QByteArray &anthropicBody)
+Expected<TokenCountRequest, QString> UpstreamTokenCounter::buildRequest(TokenCountApi api, const QString &apiBase,
+                                                                        const QString &upstreamModel,
+                                                                        const QString &apiKey,
+                                                                        const QByteArray &anthropicBody)
 {
     TokenCountRequest request;
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(anthropicBody, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        request.error = QStringLiteral("the body is not a JSON object");
-        return request;
-    }
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return unexpected(QStringLiteral("the body is not a JSON object"));
     request.headers.append({QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")});
 
     if (api == TokenCountApi::Anthropic) {
@@ -100,8 +92,7 @@ TokenCountRequest UpstreamTokenCounter::buildRequest(TokenCountApi api, const QS
     Request canonical;
     if (const Expected<void, ApiError> decoded = AnthropicRequestCodec::decode(document.object(), canonical);
         !decoded.hasValue()) {
-        request.error = decoded.error().message;
-        return request;
+        return unexpected(decoded.error().message);
     }
     const QJsonArray messages = OpenAiRequestCodec::encode(canonical).value(QLatin1String("messages")).toArray();
     request.url = QUrl(baseWithoutV1(apiBase) + QLatin1String("/tokenize"));
@@ -118,34 +109,30 @@ TokenCountRequest UpstreamTokenCounter::buildRequest(TokenCountApi api, const QS
     return request;
 }
 
-TokenCountResult UpstreamTokenCounter::parseResponse(TokenCountApi api, const QByteArray &responseBody)
+Expected<qint64, QString> UpstreamTokenCounter::parseResponse(TokenCountApi api, const QByteArray &responseBody)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(responseBody, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return failure(QStringLiteral("the answer is not a JSON object"));
+        return unexpected(QStringLiteral("the answer is not a JSON object"));
     const QJsonObject object = document.object();
     const QJsonValue error = object.value(QLatin1String("error"));
     if (!error.isUndefined() && !error.isNull()) {
         const QString message = error.isObject() ? error.toObject().value(QLatin1String("message")).toString()
                                                  : error.toVariant().toString();
-        return failure(QStringLiteral("the upstream answered an error: %1").arg(message));
+        return unexpected(QStringLiteral("the upstream answered an error: %1").arg(message));
     }
-    const auto count = [&](const char *key) -> TokenCountResult {
+    const auto count = [&](const char *key) -> Expected<qint64, QString> {
         const QJsonValue value = object.value(QLatin1String(key));
         if (!value.isDouble() || value.toDouble() < 0 || value.toDouble() != double(qint64(value.toDouble())))
-            return failure(QStringLiteral("the answer has no whole %1").arg(QLatin1String(key)));
-        TokenCountResult result;
-        result.tokens = qint64(value.toDouble());
-        return result;
+            return unexpected(QStringLiteral("the answer has no whole %1").arg(QLatin1String(key)));
+        return qint64(value.toDouble());
     };
-    const auto tokensLength = [&]() -> TokenCountResult {
+    const auto tokensLength = [&]() -> Expected<qint64, QString> {
         const QJsonValue tokens = object.value(QLatin1String("tokens"));
         if (!tokens.isArray())
-            return failure(QStringLiteral("the answer has no tokens array"));
-        TokenCountResult result;
-        result.tokens = tokens.toArray().size();
-        return result;
+            return unexpected(QStringLiteral("the answer has no tokens array"));
+        return qint64(tokens.toArray().size());
     };
     switch (api) {
     case TokenCountApi::Anthropic: return count("input_tokens");
@@ -155,7 +142,7 @@ TokenCountResult UpstreamTokenCounter::parseResponse(TokenCountApi api, const QB
         return tokensLength();
     case TokenCountApi::LlamaCpp: return tokensLength();
     }
-    return failure(QStringLiteral("unknown counting API"));
+    return unexpected(QStringLiteral("unknown counting API"));
 }
 
 } // namespace sb

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Expected.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -15,24 +17,12 @@ enum class TokenCountApi {
     LlamaCpp,  // POST {api_base minus /v1}/tokenize {"content"} → {"tokens": […]}
 };
 
-// An HTTP request ready to send, or why none could be built.
+// An HTTP request ready to send.
 struct TokenCountRequest
 {
     QUrl url;
     QList<QPair<QByteArray, QByteArray>> headers; // content-type included
     QByteArray body;
-    QString error; // non-empty: no request (the body was not an Anthropic Messages body)
-
-    bool ok() const { return error.isEmpty(); }
-};
-
-// A count, or what was wrong with the answer.
-struct TokenCountResult
-{
-    qint64 tokens = -1;
-    QString error;
-
-    bool ok() const { return error.isEmpty() && tokens >= 0; }
 };
 
 // Exact prompt token counts from upstreams, as pure functions: the gateway sends the request
@@ -41,9 +31,12 @@ struct TokenCountResult
 class UpstreamTokenCounter final
 {
 public:
-    static TokenCountRequest buildRequest(TokenCountApi api, const QString &apiBase, const QString &upstreamModel,
-                                          const QString &apiKey, const QByteArray &anthropicBody);
-    static TokenCountResult parseResponse(TokenCountApi api, const QByteArray &responseBody);
+    // The request, or why none can be built (the body is not an Anthropic Messages body).
+    static Expected<TokenCountRequest, QString> buildRequest(TokenCountApi api, const QString &apiBase,
+                                                             const QString &upstreamModel, const QString &apiKey,
+                                                             const QByteArray &anthropicBody);
+    // The count (never negative), or what was wrong with the answer.
+    static Expected<qint64, QString> parseResponse(TokenCountApi api, const QByteArray &responseBody);
 
     // "http://h:8000/v1/" → "http://h:8000" (the /tokenize endpoints sit beside /v1).
     static QString baseWithoutV1(const QString &apiBase);

@@ -45,37 +45,37 @@ const QByteArray kCountBody =
 
 TEST_CASE("Anthropic count_tokens request: the body with the upstream model, version and key", "[usage][tokens]")
 {
-    const TokenCountRequest request = UpstreamTokenCounter::buildRequest(
+    const auto request = UpstreamTokenCounter::buildRequest(
         TokenCountApi::Anthropic, QStringLiteral("https://api.anthropic.com"),
         QStringLiteral("claude-sonnet-4-5-20250929"), QStringLiteral("sk-ant-test"), kCountBody);
-    REQUIRE(request.ok());
-    CHECK(request.url.toString() == QStringLiteral("https://api.anthropic.com/v1/messages/count_tokens"));
-    CHECK(header(request, "anthropic-version") == QByteArray(UpstreamTokenCounter::kAnthropicVersion));
-    CHECK(header(request, "x-api-key") == QByteArray("sk-ant-test"));
-    CHECK(header(request, "content-type") == QByteArray("application/json"));
-    const QJsonObject body = json(request.body);
+    REQUIRE(request.hasValue());
+    CHECK(request->url.toString() == QStringLiteral("https://api.anthropic.com/v1/messages/count_tokens"));
+    CHECK(header(*request, "anthropic-version") == QByteArray(UpstreamTokenCounter::kAnthropicVersion));
+    CHECK(header(*request, "x-api-key") == QByteArray("sk-ant-test"));
+    CHECK(header(*request, "content-type") == QByteArray("application/json"));
+    const QJsonObject body = json(request->body);
     CHECK(body.value(QLatin1String("model")).toString() == QStringLiteral("claude-sonnet-4-5-20250929"));
     CHECK(body.value(QLatin1String("messages")) == json(kCountBody).value(QLatin1String("messages")));
     CHECK(body.value(QLatin1String("tools")) == json(kCountBody).value(QLatin1String("tools")));
 
     // An api_base that already ends in /v1 (and a trailing slash) is not doubled.
-    const TokenCountRequest v1 =
+    const auto v1 =
         UpstreamTokenCounter::buildRequest(TokenCountApi::Anthropic, QStringLiteral("https://proxy.example/v1/"),
                                            QStringLiteral("m"), QString(), kCountBody);
-    REQUIRE(v1.ok());
-    CHECK(v1.url.toString() == QStringLiteral("https://proxy.example/v1/messages/count_tokens"));
-    CHECK(header(v1, "x-api-key").isEmpty());
+    REQUIRE(v1.hasValue());
+    CHECK(v1->url.toString() == QStringLiteral("https://proxy.example/v1/messages/count_tokens"));
+    CHECK(header(*v1, "x-api-key").isEmpty());
 }
 
 TEST_CASE("vLLM tokenize request: OpenAI-shaped messages beside /v1", "[usage][tokens]")
 {
-    const TokenCountRequest request =
+    const auto request =
         UpstreamTokenCounter::buildRequest(TokenCountApi::Vllm, QStringLiteral("http://gpu:8000/v1"),
                                            QStringLiteral("Qwen/Qwen2.5-Coder-7B-Instruct"), QString(), kCountBody);
-    REQUIRE(request.ok());
-    CHECK(request.url.toString() == QStringLiteral("http://gpu:8000/tokenize"));
-    CHECK(header(request, "authorization").isEmpty());
-    const QJsonObject body = json(request.body);
+    REQUIRE(request.hasValue());
+    CHECK(request->url.toString() == QStringLiteral("http://gpu:8000/tokenize"));
+    CHECK(header(*request, "authorization").isEmpty());
+    const QJsonObject body = json(request->body);
     CHECK(body.value(QLatin1String("model")).toString() == QStringLiteral("Qwen/Qwen2.5-Coder-7B-Instruct"));
     const QJsonArray messages = body.value(QLatin1String("messages")).toArray();
     REQUIRE(messages.size() == 4);
@@ -86,21 +86,21 @@ TEST_CASE("vLLM tokenize request: OpenAI-shaped messages beside /v1", "[usage][t
     CHECK(messages[2].toObject().value(QLatin1String("role")).toString() == QStringLiteral("assistant"));
     CHECK(messages[3].toObject().value(QLatin1String("content")).toString() == QStringLiteral("Count me"));
 
-    const TokenCountRequest keyed = UpstreamTokenCounter::buildRequest(
-        TokenCountApi::Vllm, QStringLiteral("http://gpu:8000"), QStringLiteral("m"), QStringLiteral("k"), kCountBody);
-    REQUIRE(keyed.ok());
-    CHECK(keyed.url.toString() == QStringLiteral("http://gpu:8000/tokenize"));
-    CHECK(header(keyed, "authorization") == QByteArray("Bearer k"));
+    const auto keyed = UpstreamTokenCounter::buildRequest(TokenCountApi::Vllm, QStringLiteral("http://gpu:8000"),
+                                                          QStringLiteral("m"), QStringLiteral("k"), kCountBody);
+    REQUIRE(keyed.hasValue());
+    CHECK(keyed->url.toString() == QStringLiteral("http://gpu:8000/tokenize"));
+    CHECK(header(*keyed, "authorization") == QByteArray("Bearer k"));
 }
 
 TEST_CASE("llama.cpp tokenize request: the prompt text as content", "[usage][tokens]")
 {
-    const TokenCountRequest request =
+    const auto request =
         UpstreamTokenCounter::buildRequest(TokenCountApi::LlamaCpp, QStringLiteral("http://127.0.0.1:8080/v1/"),
                                            QStringLiteral("any"), QString(), kCountBody);
-    REQUIRE(request.ok());
-    CHECK(request.url.toString() == QStringLiteral("http://127.0.0.1:8080/tokenize"));
-    const QJsonObject body = json(request.body);
+    REQUIRE(request.hasValue());
+    CHECK(request->url.toString() == QStringLiteral("http://127.0.0.1:8080/tokenize"));
+    const QJsonObject body = json(request->body);
     CHECK(body.keys() == QStringList{QStringLiteral("content")});
     const QString content = body.value(QLatin1String("content")).toString();
     CHECK(content.contains(QStringLiteral("You are terse.")));
@@ -112,38 +112,39 @@ TEST_CASE("llama.cpp tokenize request: the prompt text as content", "[usage][tok
 TEST_CASE("Token count requests refuse bodies that are not Messages bodies", "[usage][tokens]")
 {
     for (TokenCountApi api : {TokenCountApi::Anthropic, TokenCountApi::Vllm, TokenCountApi::LlamaCpp}) {
-        const TokenCountRequest request =
+        const auto request =
             UpstreamTokenCounter::buildRequest(api, QStringLiteral("http://h"), QStringLiteral("m"), QString(), "[1,2");
-        CHECK_FALSE(request.ok());
-        CHECK(request.body.isEmpty());
+        REQUIRE_FALSE(request.hasValue());
+        CHECK_FALSE(request.error().isEmpty());
     }
-    const TokenCountRequest badMessages = UpstreamTokenCounter::buildRequest(
+    const auto badMessages = UpstreamTokenCounter::buildRequest(
         TokenCountApi::Vllm, QStringLiteral("http://h"), QStringLiteral("m"), QString(), R"({"messages":"nope"})");
-    CHECK_FALSE(badMessages.ok());
+    CHECK_FALSE(badMessages.hasValue());
 }
 
 TEST_CASE("Token count answers parse from each server's format", "[usage][tokens]")
 {
-    TokenCountResult anthropic =
+    Expected<qint64, QString> anthropic =
         UpstreamTokenCounter::parseResponse(TokenCountApi::Anthropic, fixture("anthropic_count_tokens.json"));
-    REQUIRE(anthropic.ok());
-    CHECK(anthropic.tokens == 2095);
+    REQUIRE(anthropic.hasValue());
+    CHECK(*anthropic == 2095);
 
-    TokenCountResult vllm = UpstreamTokenCounter::parseResponse(TokenCountApi::Vllm, fixture("vllm_tokenize.json"));
-    REQUIRE(vllm.ok());
-    CHECK(vllm.tokens == 7);
+    Expected<qint64, QString> vllm =
+        UpstreamTokenCounter::parseResponse(TokenCountApi::Vllm, fixture("vllm_tokenize.json"));
+    REQUIRE(vllm.hasValue());
+    CHECK(*vllm == 7);
     // An older vLLM without `count`: the tokens array's length.
     vllm = UpstreamTokenCounter::parseResponse(TokenCountApi::Vllm, R"({"tokens":[1,2,3],"max_model_len":4096})");
-    REQUIRE(vllm.ok());
-    CHECK(vllm.tokens == 3);
+    REQUIRE(vllm.hasValue());
+    CHECK(*vllm == 3);
 
-    TokenCountResult llama =
+    Expected<qint64, QString> llama =
         UpstreamTokenCounter::parseResponse(TokenCountApi::LlamaCpp, fixture("llamacpp_tokenize.json"));
-    REQUIRE(llama.ok());
-    CHECK(llama.tokens == 7);
+    REQUIRE(llama.hasValue());
+    CHECK(*llama == 7);
     llama = UpstreamTokenCounter::parseResponse(TokenCountApi::LlamaCpp, fixture("llamacpp_tokenize_pieces.json"));
-    REQUIRE(llama.ok());
-    CHECK(llama.tokens == 3);
+    REQUIRE(llama.hasValue());
+    CHECK(*llama == 3);
 }
 
 TEST_CASE("Token count answers that carry no count are errors", "[usage][tokens]")
@@ -164,10 +165,11 @@ TEST_CASE("Token count answers that carry no count are errors", "[usage][tokens]
     };
     for (const auto &c : cases) {
         INFO(c.body.toStdString());
-        const TokenCountResult result = UpstreamTokenCounter::parseResponse(c.api, c.body);
-        CHECK_FALSE(result.ok());
-        CHECK_FALSE(result.error.isEmpty());
+        const Expected<qint64, QString> result = UpstreamTokenCounter::parseResponse(c.api, c.body);
+        CHECK_FALSE(result.hasValue());
+        CHECK_FALSE(result.error().isEmpty());
     }
     CHECK(UpstreamTokenCounter::parseResponse(TokenCountApi::Anthropic, fixture("anthropic_count_tokens_error.json"))
-              .error.contains(QStringLiteral("messages: Field required")));
+              .error()
+              .contains(QStringLiteral("messages: Field required")));
 }
