@@ -586,6 +586,7 @@ struct ProviderPrefix
     const char *baseVariable = "";
     std::initializer_list<const char *> keyVariables = {};
     const char *note = ""; // a warning for every deployment with this prefix
+    bool appendV1 = false; // LiteLLM adds /v1 to an api_base that does not end with it
 };
 
 // The defaults are LiteLLM's (its get_llm_provider and provider configs), checked against each
@@ -613,20 +614,28 @@ const ProviderPrefix kProviders[] = {
      "https://api.together.xyz/v1",
      "TOGETHER_AI_API_BASE",
      {"TOGETHER_API_KEY", "TOGETHER_AI_API_KEY", "TOGETHERAI_API_KEY", "TOGETHER_AI_TOKEN"}},
-    {"mistral", Provider::OpenAiCompatible, "https://api.mistral.ai/v1", "MISTRAL_API_BASE", {"MISTRAL_API_KEY"}},
+    // LiteLLM's Mistral chat reads the Azure AI variables first and always ends the base in /v1.
+    {"mistral",
+     Provider::OpenAiCompatible,
+     "https://api.mistral.ai/v1",
+     "MISTRAL_AZURE_API_BASE",
+     {"MISTRAL_AZURE_API_KEY", "MISTRAL_API_KEY"},
+     "",
+     true},
     {"xai", Provider::OpenAiCompatible, "https://api.x.ai/v1", "XAI_API_BASE", {"XAI_API_KEY"}},
     {"fireworks_ai",
      Provider::OpenAiCompatible,
      "https://api.fireworks.ai/inference/v1",
-     "FIREWORKS_AI_API_BASE",
-     {"FIREWORKS_AI_API_KEY", "FIREWORKS_API_KEY", "FIREWORKSAI_API_KEY"}},
+     "FIREWORKS_API_BASE",
+     {"FIREWORKS_API_KEY", "FIREWORKS_AI_API_KEY", "FIREWORKSAI_API_KEY", "FIREWORKS_AI_TOKEN"}},
     {"perplexity",
      Provider::OpenAiCompatible,
      "https://api.perplexity.ai",
      "PERPLEXITY_API_BASE",
      {"PERPLEXITYAI_API_KEY", "PERPLEXITY_API_KEY"}},
     // Google's OpenAI-compatible endpoint of the Gemini API (LiteLLM itself speaks Gemini's own
-    // API; the requests are the same chat, through the compatibility layer).
+    // API; the requests are the same chat, through the compatibility layer). LiteLLM's Gemini chat
+    // takes GEMINI_API_KEY; its model listing also reads GOOGLE_API_KEY.
     {"gemini",
      Provider::OpenAiCompatible,
      "https://generativelanguage.googleapis.com/v1beta/openai",
@@ -748,6 +757,8 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
     }
     while (base.endsWith(QLatin1Char('/')))
         base.chop(1);
+    if (provider->appendV1 && !base.endsWith(QStringLiteral("/v1")))
+        base += QStringLiteral("/v1");
     const QUrl url(base);
     if (!url.isValid() || (url.scheme() != QStringLiteral("http") && url.scheme() != QStringLiteral("https")) ||
         url.host().isEmpty()) {

@@ -34,7 +34,7 @@ TEST_CASE("each OpenAI-compatible cloud gets its documented endpoint, its key va
         {"mistral/mistral-large-latest", "MISTRAL_API_KEY", "https://api.mistral.ai/v1/chat/completions",
          "mistral-large-latest"},
         {"xai/grok-2", "XAI_API_KEY", "https://api.x.ai/v1/chat/completions", "grok-2"},
-        {"fireworks_ai/accounts/fireworks/models/llama-v3p1-70b-instruct", "FIREWORKS_AI_API_KEY",
+        {"fireworks_ai/accounts/fireworks/models/llama-v3p1-70b-instruct", "FIREWORKS_API_KEY",
          "https://api.fireworks.ai/inference/v1/chat/completions", "accounts/fireworks/models/llama-v3p1-70b-instruct"},
         {"perplexity/sonar", "PERPLEXITYAI_API_KEY", "https://api.perplexity.ai/chat/completions", "sonar"},
         {"gemini/gemini-2.0-flash", "GEMINI_API_KEY",
@@ -79,6 +79,68 @@ TEST_CASE("each OpenAI-compatible cloud gets its documented endpoint, its key va
         CHECK(body.value(QStringLiteral("model")).toString() == QLatin1String(c.upstreamModel));
         CHECK(body.value(QStringLiteral("stream")).toBool());
         CHECK(body.value(QStringLiteral("messages")).toArray().size() == 1);
+    }
+}
+
+TEST_CASE("provider variables are read in LiteLLM's order, and Mistral's api_base always ends in /v1")
+{
+    struct Case
+    {
+        const char *model;
+        QByteArray environment; // environment_variables, flow style
+        const char *apiBase;    // litellm_params.api_base, "" for none
+        const char *key;
+        const char *url;
+    };
+    const Case cases[] = {
+        // Mistral: LiteLLM's chat reads MISTRAL_AZURE_API_KEY before MISTRAL_API_KEY, and
+        // MISTRAL_AZURE_API_BASE (not MISTRAL_API_BASE), then appends /v1 where it is missing.
+        {"mistral/mistral-large-latest", "{MISTRAL_AZURE_API_KEY: sk-azure, MISTRAL_API_KEY: sk-plain}", "", "sk-azure",
+         "https://api.mistral.ai/v1/chat/completions"},
+        {"mistral/mistral-large-latest", "{MISTRAL_API_KEY: sk-plain, MISTRAL_API_BASE: 'http://127.0.0.1:9'}", "",
+         "sk-plain", "https://api.mistral.ai/v1/chat/completions"},
+        {"mistral/mistral-large-latest", "{MISTRAL_AZURE_API_BASE: 'https://m.example.com'}", "", "",
+         "https://m.example.com/v1/chat/completions"},
+        {"mistral/mistral-large-latest", "{}", "https://api.mistral.ai", "",
+         "https://api.mistral.ai/v1/chat/completions"},
+        {"mistral/mistral-large-latest", "{}", "http://127.0.0.1:9/v1/", "", "http://127.0.0.1:9/v1/chat/completions"},
+        // Fireworks: FIREWORKS_API_KEY first, FIREWORKS_AI_TOKEN last; FIREWORKS_API_BASE.
+        {"fireworks_ai/m", "{FIREWORKS_AI_API_KEY: sk-second, FIREWORKS_API_KEY: sk-first}", "", "sk-first",
+         "https://api.fireworks.ai/inference/v1/chat/completions"},
+        {"fireworks_ai/m", "{FIREWORKS_AI_TOKEN: sk-token, FIREWORKS_API_BASE: 'http://127.0.0.1:9/v1'}", "",
+         "sk-token", "http://127.0.0.1:9/v1/chat/completions"},
+        // Gemini: GEMINI_API_KEY before GOOGLE_API_KEY; xAI: XAI_API_KEY and XAI_API_BASE.
+        {"gemini/g", "{GOOGLE_API_KEY: sk-google, GEMINI_API_KEY: sk-gemini}", "", "sk-gemini",
+         "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions"},
+        {"gemini/g", "{GOOGLE_API_KEY: sk-google}", "", "sk-google",
+         "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions"},
+        {"xai/grok-2", "{XAI_API_KEY: sk-xai, XAI_API_BASE: 'http://127.0.0.1:9/v1'}", "", "sk-xai",
+         "http://127.0.0.1:9/v1/chat/completions"},
+    };
+    const QJsonObject client{
+        {QStringLiteral("model"), QStringLiteral("main")},
+        {QStringLiteral("max_tokens"), 100},
+        {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                            {QStringLiteral("content"), QStringLiteral("hi")}}}}};
+    for (const Case &c : cases) {
+        INFO(c.model << " " << c.environment.constData() << " " << c.apiBase);
+        QByteArray yaml = "model_list:\n  - model_name: main\n    litellm_params: {model: " + QByteArray(c.model);
+        if (*c.apiBase)
+            yaml += ", api_base: '" + QByteArray(c.apiBase) + "'";
+        yaml += "}\nenvironment_variables: " + c.environment + "\n";
+        const ConfigLoadResult loaded = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
+        REQUIRE(loaded.ok());
+        REQUIRE(loaded.config.deployments.size() == 1);
+        const Deployment &d = loaded.config.deployments.front();
+        CHECK(d.apiKey == QLatin1String(c.key));
+        Request canonical;
+        REQUIRE_FALSE(failureOf(AnthropicRequestCodec::decode(client, canonical)));
+        canonical.model = d.upstreamModel;
+        UpstreamCall call;
+        call.clientBody = &client;
+        call.request = &canonical;
+        const HttpRequest request = UpstreamAdapter::of(d.provider).buildRequest(d, call);
+        CHECK(request.url == QUrl(QLatin1String(c.url)));
     }
 }
 
