@@ -350,9 +350,13 @@ private:
     bool isGroup(const QString &name) const;
     bool servedByWildcard(const QString &name) const;
     // A name a fallback or route refers to, looked up in LiteLLM's order: a group or alias, a
-    // model_info.id (its group), a skipped group (a warning), a name a wildcard serves; anything
-    // else is an error. nullopt: not used.
-    std::optional<QString> groupReference(const YAML::Node &node, const QString &key, const QString &name);
+    // model_info.id, a skipped group (a warning), a name a wildcard serves; anything else is an
+    // error. nullopt: not used. An id names its group where requests come from (a fallback list's
+    // key); as a target (a fallback, a route's group) it stays the id, so the Router sends to
+    // that one deployment, unless it is its group's only one.
+    enum class Reference { Source, Target };
+    std::optional<QString> groupReference(const YAML::Node &node, const QString &key, const QString &name,
+                                          Reference role);
 
     // Values read through the schema: `key` is the shown path ("model_list[2].litellm_params.rpm"),
     // the schema's type and bounds apply, and every fallback or clamp is reported.
@@ -1144,7 +1148,8 @@ bool Loader::servedByWildcard(const QString &name) const
     return false;
 }
 
-std::optional<QString> Loader::groupReference(const YAML::Node &node, const QString &key, const QString &name)
+std::optional<QString> Loader::groupReference(const YAML::Node &node, const QString &key, const QString &name,
+                                              Reference role)
 {
     if (isGroup(name))
         return name;
@@ -1156,15 +1161,8 @@ std::optional<QString> Loader::groupReference(const YAML::Node &node, const QStr
     }
     for (const Deployment &deployment : m_result.config.deployments)
         members += !group.isEmpty() && deployment.modelName == group ? 1 : 0;
-    if (!group.isEmpty()) {
-        if (members > 1)
-            warn(node, key,
-                 QStringLiteral("\"%1\" is the model_info.id of one deployment of \"%2\"; Switchboard routes "
-                                "to the whole group (%3 deployments)")
-                     .arg(name, group)
-                     .arg(members));
-        return group;
-    }
+    if (!group.isEmpty())
+        return role == Reference::Target && members > 1 ? name : group;
     const QString skipped = m_result.config.skippedReason(name);
     if (!skipped.isEmpty()) {
         warn(node, key, QStringLiteral("\"%1\" is not served (%2); ignored here").arg(name, skipped));
@@ -1185,7 +1183,7 @@ QStringList Loader::loadGroupList(const YAML::Node &node, const QString &key)
         const QString name = resolveString(item, key).value_or(QString());
         if (name.isEmpty())
             return;
-        const std::optional<QString> group = groupReference(item, key, name);
+        const std::optional<QString> group = groupReference(item, key, name, Reference::Target);
         if (group && !groups.contains(*group))
             groups.append(*group);
     };
@@ -1219,7 +1217,7 @@ void Loader::loadFallbacks(const YAML::Node &node, const QString &key, QHash<QSt
         for (const auto &entry : item) {
             const QString name = qs(entry.first.as<std::string>(""));
             const QString entryKey = itemKey + QLatin1Char('.') + name;
-            const std::optional<QString> group = groupReference(entry.first, entryKey, name);
+            const std::optional<QString> group = groupReference(entry.first, entryKey, name, Reference::Source);
             if (!group)
                 continue;
             QStringList groups = loadGroupList(entry.second, entryKey);
@@ -1248,7 +1246,8 @@ void Loader::loadRoutes(const YAML::Node &routes)
             error(item, key + QStringLiteral(".group"), QStringLiteral("field required"));
             continue;
         }
-        const std::optional<QString> group = groupReference(item["group"], key + QStringLiteral(".group"), rule.group);
+        const std::optional<QString> group =
+            groupReference(item["group"], key + QStringLiteral(".group"), rule.group, Reference::Target);
         if (!group)
             continue;
         rule.group = *group;

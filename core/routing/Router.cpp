@@ -100,6 +100,12 @@ struct Router::State
     std::vector<Deployment> deployments;
     std::vector<DeploymentState> states;
     QHash<QString, std::vector<int>> groups; // model_name → deployment indices, config order
+    // model_info.id → that one deployment, for fallbacks and routes that name a deployment
+    // (never a model_name: a group of that name wins).
+    QHash<QString, std::vector<int>> byId;
+    // What a fallback or route names: a group, an alias's group, a deployment id, or the
+    // pattern of a wildcard that serves it; empty when none.
+    QString targetOf(const QString &name) const;
     RoutingStrategy strategy = RoutingStrategy::SimpleShuffle;
     Clock clock;
     std::mt19937 rng;
@@ -127,9 +133,24 @@ int Router::State::indexOf(const Deployment &deployment) const
 const std::vector<int> *Router::State::members(const QString &group) const
 {
     auto it = groups.constFind(group);
-    if (it == groups.constEnd())
-        it = groups.constFind(resolveGroup(group));
+    if (it != groups.constEnd())
+        return &it.value();
+    if (!aliases.contains(group)) {
+        const auto id = byId.constFind(group);
+        if (id != byId.constEnd())
+            return &id.value();
+    }
+    it = groups.constFind(resolveGroup(group));
     return it == groups.constEnd() ? nullptr : &it.value();
+}
+
+QString Router::State::targetOf(const QString &name) const
+{
+    if (groups.contains(name))
+        return name;
+    if (!aliases.contains(name) && byId.contains(name))
+        return name;
+    return resolveGroup(name);
 }
 
 QString Router::State::resolveGroupUncached(const QString &model) const
@@ -172,7 +193,7 @@ QStringList Router::State::resolvedGroupList(const QStringList &names, const QSt
 {
     QStringList result;
     for (const QString &name : names) {
-        const QString group = groups.contains(name) ? name : resolveGroup(name);
+        const QString group = targetOf(name);
         // A name a wildcard serves stays itself: the upstream model is made from it (LiteLLM
         // resolves such a fallback per request), and pick() resolves it to its pattern.
         const bool servedByPattern = !group.isEmpty() && group != name && !aliases.contains(name);
@@ -289,6 +310,11 @@ Router::Router(const GatewayConfig &config, Clock clock, quint32 seed, PriceOf p
         state.order = deployment.order > 0 ? deployment.order : std::numeric_limits<int>::max();
         state.price = priceOf ? priceOf(deployment) : 0;
     }
+    for (size_t i = 0; i < d->deployments.size(); ++i) {
+        const QString &id = d->deployments[i].id;
+        if (!d->groups.contains(id) && !d->byId.contains(id))
+            d->byId.insert(id, std::vector<int>{int(i)});
+    }
     d->scratch.reserve(d->deployments.size());
     for (auto it = d->groups.cbegin(); it != d->groups.cend(); ++it) {
         const QString &group = it.key();
@@ -311,7 +337,7 @@ std::optional<RoutePlan> Router::plan(const RouteRequest &request) const
     RoutePlan plan;
     for (const ScenarioRule &rule : d->settings.routes) {
         if (d->ruleMatches(rule, request)) {
-            const QString group = d->groups.contains(rule.group) ? rule.group : d->resolveGroup(rule.group);
+            const QString group = d->targetOf(rule.group);
             if (!group.isEmpty()) {
                 plan.group = group;
                 plan.rule = rule.name;

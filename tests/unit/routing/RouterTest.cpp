@@ -173,6 +173,39 @@ TEST_CASE("fallbacks: the group's own list in order, else default_fallbacks; con
     CHECK(cloud->fallbackGroups == QStringList{QStringLiteral("main")}); // never itself
 }
 
+TEST_CASE("a fallback or route naming a model_info.id goes to that one deployment, not its group")
+{
+    GatewayConfig config = groupsConfig();
+    config.router.fallbacks.insert(QStringLiteral("small"), {QStringLiteral("main-2")});
+    ScenarioRule rule;
+    rule.name = QStringLiteral("background");
+    rule.requestClass = QStringLiteral("background");
+    rule.group = QStringLiteral("main-1");
+    config.router.routes.push_back(rule);
+    Router router(
+        config, [] { return qint64(0); }, 7);
+
+    const auto small = router.plan(requestFor(QStringLiteral("small")));
+    REQUIRE(small);
+    CHECK(small->fallbackGroups == QStringList{QStringLiteral("main-2")});
+    // 200 picks from the id: always main-2, never its group mate main-1.
+    const std::map<QString, int> picks = countPicks(router, QStringLiteral("main-2"), 200);
+    CHECK(picks == std::map<QString, int>{{QStringLiteral("main-2"), 200}});
+    // With main-2 excluded (it failed), the id has nothing left rather than falling into main.
+    CHECK(router.pick(QStringLiteral("main-2"), {}, {QStringLiteral("main-2")}).deployment == nullptr);
+
+    RouteRequest background = requestFor(QStringLiteral("small"));
+    background.requestClass = QStringLiteral("background");
+    const auto routed = router.plan(background);
+    REQUIRE(routed);
+    CHECK(routed->group == QStringLiteral("main-1"));
+    CHECK(countPicks(router, routed->group, 200, background) ==
+          std::map<QString, int>{{QStringLiteral("main-1"), 200}});
+
+    // A group named like an id keeps its meaning: the group wins.
+    CHECK(countPicks(router, QStringLiteral("main"), 400).size() == 2);
+}
+
 TEST_CASE("simple-shuffle follows weight within 2% over 10k picks, else rpm, else uniform")
 {
     SECTION("weight")
