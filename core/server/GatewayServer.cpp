@@ -583,13 +583,24 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
     }
     // Calibrate the token estimate from what upstreams report: the first 20 requests of a
     // group, then one in 32 (measuring the text of a body costs a parse).
+    // The same measure gives the calibrated estimate an exchange announces where the upstream
+    // has not counted yet; it is taken at most once, and only when needed.
+    auto textBytes = std::make_shared<qint64>(-1);
+    auto measure = [textBytes, raw = clientRequest.rawBody] {
+        if (*textBytes < 0)
+            *textBytes = TokenEstimator::textBytes(raw);
+        return *textBytes;
+    };
     const int seen = m_calibrationSamples[plan.group]++;
     if (seen < 20 || seen % 32 == 0) {
-        const qint64 textBytes = TokenEstimator::textBytes(clientRequest.rawBody);
-        exchange->setReportedTokens([this, textBytes](const QString &deployment, qint64 tokens) {
-            m_estimator.observe(deployment, textBytes, tokens);
+        const qint64 bytes = measure();
+        exchange->setReportedTokens([this, bytes](const QString &deployment, qint64 tokens) {
+            m_estimator.observe(deployment, bytes, tokens);
         });
     }
+    exchange->setInputEstimate([this, measure](const QString &deployment) {
+        return m_estimator.estimateFromTextBytes(deployment, measure());
+    });
     exchange->setUsageTap(m_usage);
     connect(exchange, &ProxyExchange::waitingForCapacity, this, [this, exchange] {
         if (m_waiting.size() >= m_router->settings().queueSize) {

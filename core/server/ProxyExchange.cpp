@@ -273,7 +273,7 @@ void ProxyExchange::commitStream()
         return;
     }
     Usage usage;
-    usage.inputTokens = m_estimatedInputTokens;
+    usage.inputTokens = announcedInputTokens();
     usage.outputTokens = 0;
     usage.estimated = true;
     const StreamEvent start = StreamEvent::messageStart(m_messageId, m_record.clientModel, usage);
@@ -419,10 +419,10 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             event.type == StreamEvent::Type::ToolInputDelta || event.type == StreamEvent::Type::ThinkingDelta)
             markContentSent();
         if (event.type == StreamEvent::Type::MessageDelta && event.usage.inputTokens < 0) {
-            event.usage.inputTokens = m_estimatedInputTokens;
+            event.usage.inputTokens = announcedInputTokens();
             event.usage.estimated = true;
             m_record.tokensEstimated = true;
-            m_record.inputTokens = m_estimatedInputTokens;
+            m_record.inputTokens = event.usage.inputTokens;
         }
         m_writer->add(event);
         if (event.type == StreamEvent::Type::MessageStop || event.type == StreamEvent::Type::Error) {
@@ -560,7 +560,7 @@ void ProxyExchange::finishNonStreaming()
     if (response.id.isEmpty() || m_dialect == ClientDialect::Anthropic)
         response.id = m_messageId;
     if (response.usage.inputTokens < 0) {
-        response.usage.inputTokens = m_estimatedInputTokens;
+        response.usage.inputTokens = announcedInputTokens();
         response.usage.estimated = true;
         m_record.tokensEstimated = true;
     }
@@ -632,6 +632,22 @@ void ProxyExchange::setCacheStore(std::function<void(const QByteArray &)> store)
 void ProxyExchange::setReportedTokens(std::function<void(const QString &, qint64)> report)
 {
     m_reportTokens = std::move(report);
+}
+
+void ProxyExchange::setInputEstimate(std::function<qint64(const QString &)> estimate)
+{
+    m_inputEstimate = std::move(estimate);
+}
+
+qint64 ProxyExchange::announcedInputTokens()
+{
+    if (!m_inputEstimate)
+        return m_estimatedInputTokens;
+    if (m_inputEstimateFor != m_deployment.id || m_inputEstimateFor.isEmpty()) {
+        m_inputEstimateFor = m_deployment.id;
+        m_announcedInputTokens = qMax<qint64>(1, m_inputEstimate(m_deployment.id));
+    }
+    return m_announcedInputTokens;
 }
 
 void ProxyExchange::storeInCache()

@@ -79,6 +79,10 @@ public:
     void setCacheStore(std::function<void(const QByteArray &message)> store);
     // Called with the deployment and the prompt tokens it reported, on success.
     void setReportedTokens(std::function<void(const QString &deploymentId, qint64 inputTokens)> report);
+    // The prompt tokens to announce where the upstream has not counted them yet (message_start
+    // of a translated stream) or at all: the estimate calibrated for that deployment. Without
+    // it, the routing estimate (about four bytes of body per token) is used.
+    void setInputEstimate(std::function<qint64(const QString &deploymentId)> estimate);
     // The usage tap counts the request in flight on its first deployment (a direct call: one
     // connection per exchange cost more than the counting itself).
     void setUsageTap(UsageTap *tap) { m_usageTap = tap; }
@@ -161,6 +165,10 @@ private:
     StreamEvents m_events;
     std::function<void(const QByteArray &)> m_cacheStore;
     std::function<void(const QString &, qint64)> m_reportTokens;
+    std::function<qint64(const QString &)> m_inputEstimate;
+    QString m_inputEstimateFor; // the deployment m_announcedInputTokens was estimated for
+    qint64 m_announcedInputTokens = 0;
+    qint64 announcedInputTokens(); // for m_deployment, estimated once per deployment
     QPointer<UsageTap> m_usageTap;
     StreamAggregator m_aggregator; // the streamed answer, kept only for the cache
     QElapsedTimer m_clock;

@@ -255,3 +255,51 @@ TEST_CASE("for Ollama the estimate calibrates itself from the prompt counts Olla
     CHECK(errorBefore > 0.3);
     CHECK(errorAfter < 0.15);
 }
+
+TEST_CASE("a translated stream's message_start announces the calibrated prompt estimate, not bytes / 4")
+{
+    FakeOllama ollama;
+    GatewayHarness gateway(configFor(ollama));
+    REQUIRE(gateway.started());
+    auto body = [](int round, bool stream) {
+        QJsonObject request = claudeCodeRequest(QStringLiteral("claude-3-5-sonnet-20241022"), stream);
+        request.insert(QStringLiteral("system"), QString(6000 + round * 50, QLatin1Char('w')));
+        return request;
+    };
+    // This model's tokenizer makes 1 token of 8 bytes; Ollama reports the count only at the end.
+    auto reported = [&body](int round) {
+        return int(QJsonDocument(body(round, false)).toJson(QJsonDocument::Compact).size() / 8);
+    };
+    auto announced = [&](int round) {
+        FakeTurn turn = FakeTurn::withText(QStringLiteral("ok"));
+        turn.inputTokens = reported(round);
+        ollama.setTurn(turn);
+        const HttpResult streamed = gateway.post(QStringLiteral("/v1/messages"), body(round, true));
+        REQUIRE(streamed.status == 200);
+        const QList<QJsonObject> events = streamed.eventData();
+        REQUIRE_FALSE(events.isEmpty());
+        REQUIRE(events.first().value(QStringLiteral("type")).toString() == QStringLiteral("message_start"));
+        return events.first()
+            .value(QStringLiteral("message"))
+            .toObject()
+            .value(QStringLiteral("usage"))
+            .toObject()
+            .value(QStringLiteral("input_tokens"))
+            .toInt();
+    };
+    const int before = announced(0);
+    // Each answered request teaches the estimator this deployment's rate.
+    for (int round = 1; round < 9; ++round)
+        announced(round);
+    REQUIRE(waitUntil([&] { return gateway.records().size() >= 9; }));
+    const int after = announced(9);
+    const double errorBefore = std::abs(before - reported(0)) / double(reported(0));
+    const double errorAfter = std::abs(after - reported(9)) / double(reported(9));
+    WARN("message_start input_tokens error: " << int(errorBefore * 100) << "% on the first request, "
+                                              << int(errorAfter * 100) << "% after 9");
+    CHECK(errorBefore > 0.3);
+    CHECK(errorAfter < 0.15);
+    // The bytes / 4 guess of the routing estimate would still be about twice the truth here.
+    const int bytesGuess = int(QJsonDocument(body(9, true)).toJson(QJsonDocument::Compact).size() / 4);
+    CHECK(std::abs(bytesGuess - reported(9)) / double(reported(9)) > 0.5);
+}
