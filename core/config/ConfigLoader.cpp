@@ -342,6 +342,9 @@ private:
     std::optional<double> resolveNumber(const YAML::Node &node, const QString &key);
 
     void loadDeployment(const YAML::Node &item, int index);
+    // A generated id that another deployment already has gets "#2", "#3", … in list order.
+    void makeGeneratedIdsUnique();
+    QList<int> m_generatedIds; // indices of deployments without a model_info.id
     void loadAliases(const YAML::Node &aliases);
     void loadRouterSettings(const YAML::Node &root);
     void loadFallbacks(const YAML::Node &node, const QString &key, QHash<QString, QStringList> &target);
@@ -670,6 +673,24 @@ const ProviderPrefix &providerFor(const char *prefix)
     Q_UNREACHABLE();
 }
 
+// "ollama/qwen2.5-coder:7b@127.0.0.1:11434": the model as written (with its provider prefix, or
+// the provider's for a bare claude-/gpt- name) at the upstream's host and port.
+QString readableDeploymentId(const Deployment &deployment)
+{
+    QString model = deployment.model;
+    if (!model.contains(QLatin1Char('/')))
+        model =
+            (deployment.provider == Provider::Anthropic ? QStringLiteral("anthropic/") : QStringLiteral("openai/")) +
+            model;
+    const QUrl &base = deployment.apiBase;
+    QString host = base.host();
+    if (host.contains(QLatin1Char(':')))
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    if (base.port() >= 0)
+        host += QLatin1Char(':') + QString::number(base.port());
+    return model + QLatin1Char('@') + host;
+}
+
 // Providers LiteLLM has and Switchboard cannot serve, with why (for the warning).
 QString unservableReason(const QString &prefix)
 {
@@ -871,9 +892,30 @@ void Loader::loadDeployment(const YAML::Node &item, int index)
         deployment.maxParallelRequests = int(*parallel);
     if (const auto weight = number(params["weight"], paramsKey + QStringLiteral(".weight")))
         deployment.weight = *weight;
-    if (deployment.id.isEmpty())
-        deployment.id = deployment.modelName + QLatin1Char('#') + QString::number(index);
+    // Without a model_info.id, a name that says which upstream model answers (the spend log,
+    // usage --by deployment, /metrics and the window show it); made unique after the list.
+    if (deployment.id.isEmpty()) {
+        deployment.id = readableDeploymentId(deployment);
+        m_generatedIds.append(int(m_result.config.deployments.size()));
+    }
     m_result.config.deployments.push_back(deployment);
+}
+
+void Loader::makeGeneratedIdsUnique()
+{
+    std::vector<Deployment> &deployments = m_result.config.deployments;
+    QSet<QString> taken;
+    for (size_t i = 0; i < deployments.size(); ++i) {
+        if (!m_generatedIds.contains(int(i)))
+            taken.insert(deployments[i].id); // model_info.id values keep their names
+    }
+    for (int index : std::as_const(m_generatedIds)) {
+        Deployment &deployment = deployments[size_t(index)];
+        const QString base = deployment.id;
+        for (int n = 2; taken.contains(deployment.id); ++n)
+            deployment.id = base + QLatin1Char('#') + QString::number(n);
+        taken.insert(deployment.id);
+    }
 }
 
 void Loader::loadAliases(const YAML::Node &aliases)
@@ -969,6 +1011,7 @@ void Loader::load(const YAML::Node &root)
         int index = 0;
         for (const auto &item : list)
             loadDeployment(item, index++);
+        makeGeneratedIdsUnique();
         const QStringList served = config.modelNames();
         for (const Skipped &skipped : std::as_const(m_skipped)) {
             if (!served.contains(skipped.modelName) && !config.skippedModels.contains(skipped.modelName))

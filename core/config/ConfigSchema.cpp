@@ -165,7 +165,7 @@ const std::vector<ConfigSchema::Key> kKeys = {
         .noEffect(kNoDropParams),
     Decl("model_list[].model_info", T::Map, "What is known about the model"),
     Decl("model_list[].model_info.id", T::String, "The deployment's id in logs, metrics and headers")
-        .defNote("`<model_name>#<index>`"),
+        .defNote("`<model>@<host:port>`"),
     Decl("model_list[].model_info.fold_system_messages", T::Bool,
          "OpenAI-compatible and Ollama upstreams: role:system entries inside `messages` (Claude Code sends "
          "some) go into the adjacent user turn, since many chat templates refuse a system message that is "

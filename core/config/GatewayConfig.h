@@ -28,7 +28,7 @@ constexpr int kDefaultOllamaContext = defaults::kOllamaContextTokens;
 // upstream model.
 struct Deployment
 {
-    QString id;        // model_info.id, else "<model_name>#<index>"
+    QString id;        // model_info.id, else "<model>@<host:port>" ("#2"… when taken)
     QString modelName; // the client-facing name; may contain '*' wildcards
     QString model;     // litellm_params.model as written, e.g. "ollama/qwen2.5:7b"
     Provider provider = Provider::Ollama;

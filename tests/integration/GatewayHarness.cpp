@@ -1,5 +1,7 @@
 #include "GatewayHarness.h"
 
+#include <QUrl>
+
 #include "TestWait.h"
 #include "config/ConfigLoader.h"
 
@@ -134,6 +136,12 @@ HttpResult GatewayHarness::head(const QString &path, const Headers &headers, int
     for (const auto &header : headers)
         request.setRawHeader(header.first, header.second);
     return wait(m_network.head(request), timeoutMs);
+}
+
+QString hostPort(const QString &url)
+{
+    const QUrl parsed(url);
+    return parsed.host() + QLatin1Char(':') + QString::number(parsed.port());
 }
 
 QByteArray ollamaGroupConfig(const QString &ollamaBaseUrl, const QByteArray &extra)

@@ -70,6 +70,10 @@ private:
 // entry, tools with a deferred one) built from the reference shapes.
 QJsonObject claudeCodeRequest(const QString &model, bool stream);
 
+// "127.0.0.1:PORT" of a fake's URL: the end of the id a deployment without model_info.id gets
+// ("ollama/qwen2.5-coder:7b@127.0.0.1:PORT").
+QString hostPort(const QString &url);
+
 // A config whose `claude-*` group is one deployment on `ollama`, plus `extra` YAML.
 QByteArray ollamaGroupConfig(const QString &ollamaBaseUrl, const QByteArray &extra = {});
 

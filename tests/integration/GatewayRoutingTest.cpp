@@ -114,7 +114,7 @@ TEST_CASE("an exhausted group falls back to the configured groups, in order")
     const HttpResult result =
         gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("primary"), false));
     REQUIRE(result.status == 200);
-    CHECK(servedBy(result) == QStringLiteral("secondary#1"));
+    CHECK(servedBy(result) == QStringLiteral("openai/m@") + hostPort(backup.apiBase()));
     REQUIRE(waitUntil([&] { return !gateway.records().isEmpty(); }));
     CHECK(gateway.records().last().fallbackUsed);
     CHECK(gateway.records().last().modelGroup == QStringLiteral("primary"));

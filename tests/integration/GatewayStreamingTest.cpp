@@ -77,7 +77,8 @@ TEST_CASE("a Claude Code turn streams from Ollama as Anthropic events, tool call
                                            claudeCodeRequest(QStringLiteral("claude-opus-5-5"), true));
     REQUIRE(result.status == 200);
     CHECK(result.header("content-type").startsWith("text/event-stream"));
-    CHECK(result.header("x-switchboard-deployment") == QByteArray("claude-*#0"));
+    CHECK(result.header("x-switchboard-deployment") ==
+          (QStringLiteral("ollama/qwen2.5-coder:7b@") + hostPort(up.ollama.baseUrl())).toUtf8());
     CHECK(result.eventNames() == QStringList{QStringLiteral("message_start"), QStringLiteral("content_block_start"),
                                              QStringLiteral("content_block_delta"),
                                              QStringLiteral("content_block_stop"), QStringLiteral("message_delta"),

@@ -39,6 +39,7 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     FakeOllama ollama;
     GatewayHarness gateway(configFor(ollama, dir));
     REQUIRE(gateway.started());
+    const QString id = QStringLiteral("ollama/qwen2.5-coder:7b@") + hostPort(ollama.baseUrl());
     QList<StatsSnapshot> snapshots;
     QObject context;
     QObject::connect(&gateway.service(), &ProxyService::statsSnapshot, &context,
@@ -64,7 +65,7 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     CHECK(total.value(QStringLiteral("1m")).toObject().value(QStringLiteral("ttft_p50_ms")).isDouble());
     const QJsonArray deployments = stats.json().value(QStringLiteral("deployments")).toArray();
     REQUIRE(deployments.size() == 1);
-    CHECK(deployments[0].toObject().value(QStringLiteral("deployment")).toString() == QStringLiteral("claude-*#0"));
+    CHECK(deployments[0].toObject().value(QStringLiteral("deployment")).toString() == id);
     CHECK(deployments[0].toObject().value(QStringLiteral("1m")).toObject().value(QStringLiteral("requests")).toInt() ==
           4);
     // A local model costs nothing; the client asked for Claude, so every request saved money.
@@ -78,7 +79,7 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     CHECK(entries[0].toObject().value(QStringLiteral("status")).toInt() == 401);
     const QJsonObject streamedEntry = entries[1].toObject();
     CHECK(streamedEntry.value(QStringLiteral("model")).toString() == QStringLiteral("claude-sonnet-4-5"));
-    CHECK(streamedEntry.value(QStringLiteral("deployment")).toString() == QStringLiteral("claude-*#0"));
+    CHECK(streamedEntry.value(QStringLiteral("deployment")).toString() == id);
     CHECK(streamedEntry.value(QStringLiteral("stream")).toBool());
     CHECK(streamedEntry.value(QStringLiteral("input_tokens")).toInt() > 0);
     CHECK(streamedEntry.value(QStringLiteral("output_tokens")).toInt() > 0);
@@ -89,8 +90,11 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     REQUIRE(metrics.status == 200);
     CHECK(metrics.header("content-type").startsWith("text/plain; version=0.0.4"));
     CHECK(metrics.body.contains(
-        "switchboard_requests_total{model_group=\"claude-*\",deployment=\"claude-*#0\",status=\"200\"} 4\n"));
-    CHECK(metrics.body.contains("switchboard_requests_in_flight{deployment=\"claude-*#0\"} 0\n"));
+        QStringLiteral("switchboard_requests_total{model_group=\"claude-*\",deployment=\"%1\",status=\"200\"} 4\n")
+            .arg(id)
+            .toUtf8()));
+    CHECK(metrics.body.contains(
+        QStringLiteral("switchboard_requests_in_flight{deployment=\"%1\"} 0\n").arg(id).toUtf8()));
     QProcess promtool;
     promtool.start(QStringLiteral(PROMTOOL_EXECUTABLE), {QStringLiteral("check"), QStringLiteral("metrics")});
     REQUIRE(promtool.waitForStarted(10000)); // no promtool: install Debian's `prometheus`

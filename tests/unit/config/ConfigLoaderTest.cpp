@@ -82,6 +82,38 @@ TEST_CASE("the guide's Ollama config loads unchanged, warning about every key wi
     CHECK(alias->line == 24);
 }
 
+TEST_CASE("a deployment without model_info.id is named by its model and upstream, uniquely")
+{
+    const ConfigLoadResult loaded = ConfigLoader::loadText(
+        "model_list:\n"
+        "  - model_name: 'claude-*'\n"
+        "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: 'http://127.0.0.1:11434'}\n"
+        "  - model_name: main\n"
+        "    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: 'http://127.0.0.1:11434'}\n"
+        "  - model_name: cloud\n"
+        "    litellm_params: {model: claude-sonnet-4-5, api_key: k}\n"
+        "  - model_name: gpt\n"
+        "    litellm_params: {model: gpt-4o, api_key: k}\n"
+        "  - model_name: v6\n"
+        "    litellm_params: {model: hosted_vllm/qwen, api_base: 'http://[::1]:8000/v1'}\n"
+        "  - model_name: named\n"
+        "    litellm_params: {model: groq/llama-3.1-8b-instant, api_key: k}\n"
+        "    model_info: {id: 'openai/m@h:1'}\n"
+        "  - model_name: clash\n"
+        "    litellm_params: {model: openai/m, api_base: 'http://h:1/v1'}\n",
+        QStringLiteral("t.yaml"));
+    REQUIRE(loaded.ok());
+    QStringList ids;
+    for (const Deployment &deployment : loaded.config.deployments)
+        ids.append(deployment.id);
+    CHECK(ids == QStringList{QStringLiteral("ollama/qwen2.5-coder:7b@127.0.0.1:11434"),
+                             QStringLiteral("ollama/qwen2.5-coder:7b@127.0.0.1:11434#2"),
+                             QStringLiteral("anthropic/claude-sonnet-4-5@api.anthropic.com"),
+                             QStringLiteral("openai/gpt-4o@api.openai.com"),
+                             QStringLiteral("hosted_vllm/qwen@[::1]:8000"), QStringLiteral("openai/m@h:1"),
+                             QStringLiteral("openai/m@h:1#2")});
+}
+
 TEST_CASE("the guide's vLLM config loads unchanged")
 {
     qputenv("LITELLM_MASTER_KEY", "sk-master");
