@@ -115,11 +115,14 @@ TEST_CASE("the deployment health model passes the model tester and keeps its row
     DeploymentHealthModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     DeploymentHealth row;
-    row.id = QStringLiteral("a");
+    row.id = QStringLiteral("ollama/qwen2.5-coder:7b@127.0.0.1:11434");
+    row.modelName = QStringLiteral("claude-*");
     row.state = DeploymentHealth::State::Reachable;
     row.latencyMs = 4;
     model.setDeployments({row});
     CHECK(model.rowCount() == 1);
+    CHECK(model.data(model.index(0, DeploymentHealthModel::Serves)).toString() == QStringLiteral("claude-*"));
+    CHECK(model.data(model.index(0, DeploymentHealthModel::Deployment)).toString() == row.id);
     CHECK(model.data(model.index(0, DeploymentHealthModel::Latency)).toString() == QStringLiteral("4 ms"));
     QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
     row.state = DeploymentHealth::State::Unreachable;

@@ -36,8 +36,8 @@ QVariant DeploymentHealthModel::data(const QModelIndex &index, int role) const
     const DeploymentHealth &row = m_rows.at(index.row());
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
+        case Serves: return row.modelName;
         case Deployment: return row.id;
-        case Model: return row.model;
         case State: return stateText(row.state);
         case Latency: return row.latencyMs < 0 ? QStringLiteral("–") : QStringLiteral("%1 ms").arg(row.latencyMs);
         case Message: return row.message.isEmpty() ? row.apiBase : row.message;
@@ -67,8 +67,8 @@ QVariant DeploymentHealthModel::headerData(int section, Qt::Orientation orientat
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
+    case Serves: return tr("Serves");
     case Deployment: return tr("Deployment");
-    case Model: return tr("Model");
     case State: return tr("State");
     case Latency: return tr("Latency");
     case Message: return tr("Address / what to do");

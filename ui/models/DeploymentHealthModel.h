@@ -11,7 +11,7 @@ class DeploymentHealthModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Deployment, Model, State, Latency, Message, ColumnCount };
+    enum Column { Serves, Deployment, State, Latency, Message, ColumnCount };
 
     explicit DeploymentHealthModel(QObject *parent = nullptr);
 
