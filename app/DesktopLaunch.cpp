@@ -7,8 +7,13 @@
 #include "config/ConfigLoader.h"
 #include "controllers/ClaudeCodeController.h"
 #include "controllers/GatewayController.h"
+#include "controllers/HardwareController.h"
 #include "controllers/SettingsController.h"
+#include "doctor/DoctorInputs.h"
+#include "ollama/OllamaClient.h"
+#include "ollama/OllamaPulls.h"
 #include "pages/ClaudeCodePage.h"
+#include "pages/HardwarePage.h"
 #include "pages/OverviewPage.h"
 #include "pages/SettingsPage.h"
 #include "secrets/SecretStore.h"
@@ -226,6 +231,14 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     ClaudeCodeController claude(ClaudeCodeSetup::forGateway(gateway.config(), gateway.token()));
     window.addPage(QStringLiteral("claude-code"), QObject::tr("Claude Code"),
                    QStringLiteral(":/switchboard/icons/claude-code.svg"), new ClaudeCodePage(&claude, &window));
+    // Hardware: probes off the GUI thread; pulls live in OllamaPulls, which outlives the window
+    // being closed to the tray.
+    const GatewayConfig &gatewayConfig = gateway.config();
+    OllamaClient ollama(DoctorInputs::ollamaUrlFor(&gatewayConfig, qEnvironmentVariable("OLLAMA_HOST")));
+    OllamaPulls pulls(&ollama);
+    HardwareController hardware(&pulls);
+    window.addPage(QStringLiteral("hardware"), QObject::tr("Hardware"),
+                   QStringLiteral(":/switchboard/icons/hardware.svg"), new HardwarePage(&hardware, &window));
     SettingsSetup settingsSetup;
     settingsSetup.configPath = gateway.configPath();
     settingsSetup.secretsDir = QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath();

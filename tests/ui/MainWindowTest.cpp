@@ -492,8 +492,9 @@ TEST_CASE("Quit asks while a stream is open, and the stop that follows lets the 
     CHECK(asked.isEmpty());
     delete idle.data();
 
-    // A stream that takes a few seconds.
-    ollama.setChunkDelay(300); // about 3 s
+    // A stream that takes a second and a half: open while the questions are asked, and well
+    // inside the 3 s grace of the stop (a loaded CI machine stretches the chunk delays).
+    ollama.setChunkDelay(150);
     QNetworkAccessManager network;
     QNetworkRequest request(QUrl(gateway.baseUrl() + QStringLiteral("/v1/messages")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
