@@ -2,6 +2,7 @@
 
 #include "config/ConfigLoader.h"
 #include "usage/SpendLog.h"
+#include "usage/UsageReport.h"
 #include "usage/UsageSettings.h"
 
 #include <QCoreApplication>
@@ -22,54 +23,6 @@ struct UsageOptions
     QString configPath;
     QString dbPath;
 };
-
-QString csvField(const QString &value)
-{
-    if (!value.contains(QLatin1Char(',')) && !value.contains(QLatin1Char('"')) && !value.contains(QLatin1Char('\n')))
-        return value;
-    QString quoted = value;
-    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
-QString money(double usd)
-{
-    return QString::number(usd, 'f', usd != 0 && qAbs(usd) < 0.01 ? 6 : 4);
-}
-
-// Prints rows as aligned columns (numbers right-aligned) or as CSV.
-void printTable(QTextStream &out, const QStringList &header, const QList<QStringList> &rows, bool csv)
-{
-    if (csv) {
-        QStringList line;
-        for (const QString &name : header)
-            line.append(csvField(name));
-        out << line.join(QLatin1Char(',')) << '\n';
-        for (const QStringList &row : rows) {
-            line.clear();
-            for (const QString &cell : row)
-                line.append(csvField(cell));
-            out << line.join(QLatin1Char(',')) << '\n';
-        }
-        return;
-    }
-    QVector<int> widths(header.size(), 0);
-    for (int c = 0; c < header.size(); ++c)
-        widths[c] = int(header[c].size());
-    for (const QStringList &row : rows) {
-        for (int c = 0; c < row.size() && c < widths.size(); ++c)
-            widths[c] = qMax(widths[c], int(row[c].size()));
-    }
-    const auto print = [&](const QStringList &row) {
-        QStringList cells;
-        for (int c = 0; c < row.size(); ++c)
-            cells.append(c == 0 ? row[c].leftJustified(widths[c]) : row[c].rightJustified(widths[c]));
-        out << cells.join(QStringLiteral("  ")).trimmed() << '\n';
-    };
-    print(header);
-    for (const QStringList &row : rows)
-        print(row);
-}
 
 // Milliseconds since the epoch for "2026-11-01", "2026-11-01T12:00:00Z" or "7d"; -1 if unreadable.
 qint64 parseSince(const QString &text)
@@ -130,24 +83,8 @@ int usageMain(const UsageOptions &options)
     }
 
     if (options.last > 0) {
-        const QVector<UsageRecord> records = log.last(options.last, since);
-        QList<QStringList> rows;
-        for (const UsageRecord &usage : records) {
-            const RequestRecord &r = usage.request;
-            const QString mark = r.tokensEstimated ? QStringLiteral("~") : QString();
-            rows.append({r.startedAt.toUTC().toString(Qt::ISODate), r.clientModel, r.deployment,
-                         QString::number(r.status),
-                         r.inputTokens >= 0 ? mark + QString::number(r.inputTokens) : QStringLiteral("-"),
-                         r.outputTokens >= 0 ? mark + QString::number(r.outputTokens) : QStringLiteral("-"),
-                         r.firstTokenMs >= 0 ? QString::number(r.firstTokenMs) : QStringLiteral("-"),
-                         QString::number(r.totalMs), money(usage.costUsd), money(usage.savedUsd)});
-        }
-        printTable(out,
-                   {QStringLiteral("time"), QStringLiteral("model"), QStringLiteral("deployment"),
-                    QStringLiteral("status"), QStringLiteral("input"), QStringLiteral("output"),
-                    QStringLiteral("ttft_ms"), QStringLiteral("total_ms"), QStringLiteral("cost_usd"),
-                    QStringLiteral("saved_usd")},
-                   rows, options.csv);
+        const UsageTable table = usage_report::records(log.last(options.last, since));
+        out << (options.csv ? table.csv() : table.aligned());
         return 0;
     }
 
@@ -155,33 +92,8 @@ int usageMain(const UsageOptions &options)
                                    : options.by == QLatin1String("deployment") ? SpendGrouping::Deployment
                                    : options.by == QLatin1String("session")    ? SpendGrouping::Session
                                                                                : SpendGrouping::Day;
-    const QVector<SpendTotal> totals = log.totals(grouping, since);
-    QList<QStringList> rows;
-    SpendTotal sum;
-    for (const SpendTotal &total : totals) {
-        rows.append({total.key.isEmpty() ? QStringLiteral("-") : total.key, QString::number(total.requests),
-                     QString::number(total.errors), QString::number(total.inputTokens),
-                     QString::number(total.outputTokens), QString::number(total.cacheReadTokens), money(total.costUsd),
-                     money(total.claudeListUsd), money(total.savedUsd)});
-        sum.requests += total.requests;
-        sum.errors += total.errors;
-        sum.inputTokens += total.inputTokens;
-        sum.outputTokens += total.outputTokens;
-        sum.cacheReadTokens += total.cacheReadTokens;
-        sum.costUsd += total.costUsd;
-        sum.claudeListUsd += total.claudeListUsd;
-        sum.savedUsd += total.savedUsd;
-    }
-    if (!options.csv && !totals.isEmpty())
-        rows.append({QStringLiteral("total"), QString::number(sum.requests), QString::number(sum.errors),
-                     QString::number(sum.inputTokens), QString::number(sum.outputTokens),
-                     QString::number(sum.cacheReadTokens), money(sum.costUsd), money(sum.claudeListUsd),
-                     money(sum.savedUsd)});
-    printTable(out,
-               {options.by, QStringLiteral("requests"), QStringLiteral("errors"), QStringLiteral("input"),
-                QStringLiteral("output"), QStringLiteral("cache_read"), QStringLiteral("cost_usd"),
-                QStringLiteral("claude_list_usd"), QStringLiteral("saved_usd")},
-               rows, options.csv);
+    const UsageTable table = usage_report::totals(options.by, log.totals(grouping, since), !options.csv);
+    out << (options.csv ? table.csv() : table.aligned());
     return 0;
 }
 

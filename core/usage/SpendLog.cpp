@@ -7,6 +7,7 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QVariant>
 
 #include <sqlite3.h>
@@ -325,6 +326,91 @@ QVector<UsageRecord> SpendLog::last(int limit, qint64 sinceMsSinceEpoch) const
     while (query.next())
         records.append(recordFrom(query));
     return records;
+}
+
+namespace {
+
+// The WHERE clause of a filter and its values, in order.
+QString whereOf(const SpendFilter &filter, QVariantList &values)
+{
+    QStringList conditions;
+    if (filter.sinceMs > 0) {
+        conditions.append(QStringLiteral("started_ms >= ?"));
+        values.append(filter.sinceMs);
+    }
+    if (filter.untilMs > 0) {
+        conditions.append(QStringLiteral("started_ms < ?"));
+        values.append(filter.untilMs);
+    }
+    if (filter.status == SpendFilter::Status::Succeeded)
+        conditions.append(QStringLiteral("status < 400 AND (error_type IS NULL OR error_type = '')"));
+    else if (filter.status == SpendFilter::Status::Failed)
+        conditions.append(QStringLiteral("(status >= 400 OR (error_type IS NOT NULL AND error_type != ''))"));
+    const auto exact = [&](const char *column, const QString &value) {
+        if (value.isEmpty())
+            return;
+        conditions.append(QLatin1String(column) + QStringLiteral(" = ?"));
+        values.append(value);
+    };
+    exact("client_model", filter.model);
+    exact("deployment", filter.deployment);
+    exact("session_id", filter.session);
+    if (!filter.search.isEmpty()) {
+        // LIKE with an escape character, so % and _ in the search are literal.
+        QString pattern = filter.search;
+        pattern.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+        pattern.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+        pattern.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
+        QStringList any;
+        for (const char *column : {"client_model", "deployment", "session_id", "request_id", "error_type"}) {
+            any.append(QLatin1String(column) + QStringLiteral(" LIKE ? ESCAPE '\\'"));
+            values.append(pattern);
+        }
+        conditions.append(QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')'));
+    }
+    return conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+}
+
+} // namespace
+
+QVector<SpendRow> SpendLog::page(const SpendFilter &filter, qint64 beforeId, int limit) const
+{
+    QVariantList values;
+    QString where = whereOf(filter, values);
+    if (beforeId > 0) {
+        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + QStringLiteral("id < ?");
+        values.append(beforeId);
+    }
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(
+        QStringLiteral("SELECT %1, id FROM requests%2 ORDER BY id DESC LIMIT ?").arg(QLatin1String(kColumns), where));
+    for (const QVariant &value : std::as_const(values))
+        query.addBindValue(value);
+    query.addBindValue(qMax(0, limit));
+    QVector<SpendRow> rows;
+    if (!query.exec())
+        return rows;
+    while (query.next()) {
+        SpendRow row;
+        row.usage = recordFrom(query);
+        row.id = query.value(query.record().count() - 1).toLongLong();
+        rows.append(row);
+    }
+    return rows;
+}
+
+qint64 SpendLog::count(const SpendFilter &filter) const
+{
+    QVariantList values;
+    const QString where = whereOf(filter, values);
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT COUNT(*) FROM requests") + where);
+    for (const QVariant &value : std::as_const(values))
+        query.addBindValue(value);
+    if (!query.exec() || !query.next())
+        return -1;
+    return query.value(0).toLongLong();
 }
 
 QString SpendLog::integrityCheck() const

@@ -28,6 +28,27 @@ struct SpendTotal
 
 enum class SpendGrouping { Day, Model, Deployment, Session };
 
+// Which requests of the spend log to show: every condition given must hold.
+struct SpendFilter
+{
+    enum class Status { Any, Succeeded, Failed }; // Failed: status >= 400 or an error type
+    qint64 sinceMs = 0;                           // started at or after; 0: no bound
+    qint64 untilMs = 0;                           // started before; 0: no bound
+    Status status = Status::Any;
+    QString model;      // the client's model, exactly; empty: any
+    QString deployment; // exactly; empty: any
+    QString session;    // exactly; empty: any
+    // A piece of the model, deployment, session, request id or error type (case-insensitive).
+    QString search;
+};
+
+// One request of the spend log with its row id (pages continue below the last id seen).
+struct SpendRow
+{
+    qint64 id = 0;
+    UsageRecord usage;
+};
+
 // The SQLite spend log (Qt Sql, QSQLITE driver, WAL). Synchronous: one instance is used on
 // one thread only (the storage thread for writing; the CLI reads with its own instance).
 // Inserts go through SQLite's C API on the driver's own connection: Qt Sql cost ~30 us a
@@ -57,6 +78,10 @@ public:
     QVector<SpendTotal> totals(SpendGrouping grouping, qint64 sinceMsSinceEpoch = 0) const;
     // The last `limit` records since `sinceMsSinceEpoch`, newest first.
     QVector<UsageRecord> last(int limit, qint64 sinceMsSinceEpoch = 0) const;
+    // Up to `limit` requests matching `filter` with an id below `beforeId` (0: from the
+    // newest), newest first: a page of a log of any size, by the primary key.
+    QVector<SpendRow> page(const SpendFilter &filter, qint64 beforeId, int limit) const;
+    qint64 count(const SpendFilter &filter) const;
     // "ok", or what PRAGMA integrity_check reports.
     QString integrityCheck() const;
     QString journalMode() const;
