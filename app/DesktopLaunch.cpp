@@ -15,9 +15,12 @@
 #include "pages/ClaudeCodePage.h"
 #include "pages/HardwarePage.h"
 #include "pages/OverviewPage.h"
+#include "pages/RequestsPage.h"
 #include "pages/SettingsPage.h"
 #include "secrets/SecretStore.h"
 #include "tray/GatewayTray.h"
+#include "usage/SpendLogReader.h"
+#include "usage/UsageSettings.h"
 
 #include <QApplication>
 #include <QCryptographicHash>
@@ -239,6 +242,11 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     HardwareController hardware(&pulls);
     window.addPage(QStringLiteral("hardware"), QObject::tr("Hardware"),
                    QStringLiteral(":/switchboard/icons/hardware.svg"), new HardwarePage(&hardware, &window));
+    // Requests: the spend log read on its own thread.
+    SpendLogReader spendLog(UsageSettings::fromConfig(gatewayConfig).spendLogPath);
+    window.addPage(
+        QStringLiteral("requests"), QObject::tr("Requests"), QStringLiteral(":/switchboard/icons/requests.svg"),
+        new RequestsPage(&spendLog, gatewayConfig.usageEnabled, &window), MainWindow::Scrolling::PageScrollsItself);
     SettingsSetup settingsSetup;
     settingsSetup.configPath = gateway.configPath();
     settingsSetup.secretsDir = QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath();
