@@ -102,7 +102,8 @@ TEST_CASE("An 8 GB card: the main model is small, or it runs partly on the CPU",
 {
     const ModelAdvice advice = adviseModels(machine(GpuVendor::Nvidia, 8 * GiB, 32 * GiB), ModelCatalog::builtIn());
     CHECK(advice.mainModel.fit == ModelFit::FullGpu);
-    const CatalogModel *picked = ModelCatalog::builtIn().find(advice.mainModel.model);
+    const ModelCatalog catalog = ModelCatalog::builtIn(); // find() points into it
+    const CatalogModel *picked = catalog.find(advice.mainModel.model);
     REQUIRE(picked);
     CHECK(picked->parametersBillion < 9);
     // No room beside it: reuse the main model for the small role.
