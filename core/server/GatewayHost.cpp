@@ -69,7 +69,9 @@ void GatewayHost::drainTick()
 {
     if (!m_server)
         return;
-    if (m_server->inFlight() == 0) {
+    // Done when every answer has ended and left the sockets' buffers (deleting the server
+    // closes its sockets, and bytes still buffered would be lost: a stream's message_stop).
+    if (m_server->inFlight() == 0 && m_server->unsentBytes() == 0) {
         finishStop();
         return;
     }

@@ -619,6 +619,16 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
     exchange->start(std::move(clientRequest), route, plan);
 }
 
+qint64 GatewayServer::unsentBytes() const
+{
+    qint64 unsent = 0;
+    for (const QTcpSocket *socket : findChildren<QTcpSocket *>()) {
+        if (socket->state() == QAbstractSocket::ConnectedState)
+            unsent += socket->bytesToWrite();
+    }
+    return unsent;
+}
+
 bool GatewayServer::routesWantImages(const GatewayConfig &config)
 {
     for (const ScenarioRule &rule : config.router.routes) {

@@ -43,6 +43,9 @@ public:
     void setTokens(const QStringList &tokens);
     const Router &router() const { return *m_router; }
     int inFlight() const { return int(m_exchanges.size()); }
+    // Bytes answered but not yet handed to the network (a finished stream's last events can
+    // still sit in a socket's buffer): a stop waits for them before it closes the sockets.
+    qint64 unsentBytes() const;
     // Usage, cost and live stats; nullptr when switchboard.usage_enabled is false.
     UsageTap *usage() const { return m_usage; }
     // Stops accepting connections; in-flight requests go on.
