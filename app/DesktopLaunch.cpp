@@ -8,12 +8,15 @@
 #include "controllers/ClaudeCodeController.h"
 #include "controllers/GatewayController.h"
 #include "controllers/HardwareController.h"
+#include "controllers/ModelsController.h"
 #include "controllers/SettingsController.h"
 #include "doctor/DoctorInputs.h"
+#include "hardware/ModelCatalog.h"
 #include "ollama/OllamaClient.h"
 #include "ollama/OllamaPulls.h"
 #include "pages/ClaudeCodePage.h"
 #include "pages/HardwarePage.h"
+#include "pages/ModelsPage.h"
 #include "pages/OverviewPage.h"
 #include "pages/RequestsPage.h"
 #include "pages/SettingsPage.h"
@@ -242,6 +245,15 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     HardwareController hardware(&pulls);
     window.addPage(QStringLiteral("hardware"), QObject::tr("Hardware"),
                    QStringLiteral(":/switchboard/icons/hardware.svg"), new HardwarePage(&hardware, &window));
+    // Models: Ollama's installed models and the downloads.
+    ModelsController models(&ollama, &pulls);
+    models.setConfig(gatewayConfig);
+    QStringList suggestions;
+    const ModelCatalog catalog = ModelCatalog::builtIn(); // kept: models() refers into it
+    for (const CatalogModel &model : catalog.models())
+        suggestions.append(model.name);
+    window.addPage(QStringLiteral("models"), QObject::tr("Models"), QStringLiteral(":/switchboard/icons/models.svg"),
+                   new ModelsPage(&models, suggestions, &window));
     // Requests: the spend log read on its own thread.
     SpendLogReader spendLog(UsageSettings::fromConfig(gatewayConfig).spendLogPath);
     window.addPage(
@@ -257,8 +269,9 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     // The gateway's real address (--port 0 picks one) and the config as it reloads.
     QObject::connect(gateway.service(), &ProxyService::started, &claude,
                      [&claude, &gateway] { claude.setGateway(gateway.baseUrl(), gateway.token()); });
-    QObject::connect(&gateway, &GatewayController::configChanged, &claude, [&claude, &settings, &gateway] {
+    QObject::connect(&gateway, &GatewayController::configChanged, &claude, [&claude, &settings, &gateway, &models] {
         claude.setConfig(gateway.config());
+        models.setConfig(gateway.config());
         settings.setConfig(gateway.fileConfig());
     });
     QObject::connect(&settings, &SettingsController::tokenRegenerated, &gateway, &GatewayController::setGatewayToken);
