@@ -283,34 +283,9 @@ qint64 SpendLog::count() const
 
 QVector<SpendTotal> SpendLog::totals(SpendGrouping grouping, qint64 sinceMsSinceEpoch) const
 {
-    const QString key = keyExpression(grouping);
-    const QString order = grouping == SpendGrouping::Day ? QStringLiteral("key ASC")
-                                                         : QStringLiteral("SUM(cost_usd) DESC, COUNT(*) DESC, key ASC");
-    QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.prepare(QStringLiteral("SELECT %1 AS key, COUNT(*), SUM(status >= 400), SUM(MAX(input_tokens, 0)), "
-                                 "SUM(MAX(output_tokens, 0)), SUM(cache_read_tokens), SUM(cache_write_tokens), "
-                                 "SUM(cost_usd), SUM(claude_list_usd), SUM(saved_usd) FROM requests "
-                                 "WHERE started_ms >= ? GROUP BY key ORDER BY %2")
-                      .arg(key, order));
-    query.addBindValue(sinceMsSinceEpoch);
-    QVector<SpendTotal> totals;
-    if (!query.exec())
-        return totals;
-    while (query.next()) {
-        SpendTotal total;
-        total.key = query.value(0).toString();
-        total.requests = query.value(1).toLongLong();
-        total.errors = query.value(2).toLongLong();
-        total.inputTokens = query.value(3).toLongLong();
-        total.outputTokens = query.value(4).toLongLong();
-        total.cacheReadTokens = query.value(5).toLongLong();
-        total.cacheWriteTokens = query.value(6).toLongLong();
-        total.costUsd = query.value(7).toDouble();
-        total.claudeListUsd = query.value(8).toDouble();
-        total.savedUsd = query.value(9).toDouble();
-        totals.append(total);
-    }
-    return totals;
+    SpendFilter filter;
+    filter.sinceMs = sinceMsSinceEpoch;
+    return totals(grouping, filter);
 }
 
 QVector<UsageRecord> SpendLog::last(int limit, qint64 sinceMsSinceEpoch) const
@@ -411,6 +386,41 @@ qint64 SpendLog::count(const SpendFilter &filter) const
     if (!query.exec() || !query.next())
         return -1;
     return query.value(0).toLongLong();
+}
+
+QVector<SpendTotal> SpendLog::totals(SpendGrouping grouping, const SpendFilter &filter) const
+{
+    const QString key = keyExpression(grouping);
+    const QString order = grouping == SpendGrouping::Day ? QStringLiteral("key ASC")
+                                                         : QStringLiteral("SUM(cost_usd) DESC, COUNT(*) DESC, key ASC");
+    QVariantList values;
+    const QString where = whereOf(filter, values);
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT %1 AS key, COUNT(*), SUM(status >= 400), SUM(MAX(input_tokens, 0)), "
+                                 "SUM(MAX(output_tokens, 0)), SUM(cache_read_tokens), SUM(cache_write_tokens), "
+                                 "SUM(cost_usd), SUM(claude_list_usd), SUM(saved_usd) FROM requests%3 "
+                                 "GROUP BY key ORDER BY %2")
+                      .arg(key, order, where));
+    for (const QVariant &value : std::as_const(values))
+        query.addBindValue(value);
+    QVector<SpendTotal> totals;
+    if (!query.exec())
+        return totals;
+    while (query.next()) {
+        SpendTotal total;
+        total.key = query.value(0).toString();
+        total.requests = query.value(1).toLongLong();
+        total.errors = query.value(2).toLongLong();
+        total.inputTokens = query.value(3).toLongLong();
+        total.outputTokens = query.value(4).toLongLong();
+        total.cacheReadTokens = query.value(5).toLongLong();
+        total.cacheWriteTokens = query.value(6).toLongLong();
+        total.costUsd = query.value(7).toDouble();
+        total.claudeListUsd = query.value(8).toDouble();
+        total.savedUsd = query.value(9).toDouble();
+        totals.append(total);
+    }
+    return totals;
 }
 
 QString SpendLog::integrityCheck() const

@@ -76,6 +76,7 @@ public:
     // Totals per key since `sinceMsSinceEpoch` (0: everything), largest cost first; per day
     // (UTC, "2026-11-26") in date order.
     QVector<SpendTotal> totals(SpendGrouping grouping, qint64 sinceMsSinceEpoch = 0) const;
+    QVector<SpendTotal> totals(SpendGrouping grouping, const SpendFilter &filter) const;
     // The last `limit` records since `sinceMsSinceEpoch`, newest first.
     QVector<UsageRecord> last(int limit, qint64 sinceMsSinceEpoch = 0) const;
     // Up to `limit` requests matching `filter` with an id below `beforeId` (0: from the

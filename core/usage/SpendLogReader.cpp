@@ -80,6 +80,25 @@ int SpendLogReader::fetchPage(const SpendFilter &filter, qint64 beforeId, int li
     return ticket;
 }
 
+int SpendLogReader::fetchTotals(SpendGrouping grouping, const SpendFilter &filter)
+{
+    const int ticket = m_nextTicket++;
+    Worker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, worker, ticket, grouping, filter] {
+            const Expected<SpendLog *, QString> log = worker->log();
+            const QVector<SpendTotal> totals =
+                log.hasValue() ? (*log)->totals(grouping, filter) : QVector<SpendTotal>();
+            const QString error = log.hasValue() ? QString() : log.error();
+            QMetaObject::invokeMethod(
+                this, [this, ticket, totals, error] { Q_EMIT totalsReady(ticket, totals, error); },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+    return ticket;
+}
+
 int SpendLogReader::exportCsv(const SpendFilter &filter, const QString &file)
 {
     const int ticket = m_nextTicket++;

@@ -22,6 +22,8 @@ public:
 
     // Up to `limit` rows matching `filter` with an id below `beforeId` (0: from the newest).
     int fetchPage(const SpendFilter &filter, qint64 beforeId, int limit);
+    // Totals per day, model, deployment or session of the rows `filter` keeps.
+    int fetchTotals(SpendGrouping grouping, const SpendFilter &filter);
     // Every row matching `filter`, newest first, as `switchboard usage --last N --csv` prints
     // them, written to `file` atomically.
     int exportCsv(const SpendFilter &filter, const QString &file);
@@ -30,6 +32,7 @@ Q_SIGNALS:
     // `more`: rows below the last one may match too. `error` empty when the read worked.
     void pageReady(int ticket, const QVector<sb::SpendRow> &rows, bool more, const QString &error);
     void exported(int ticket, qint64 rows, const QString &error);
+    void totalsReady(int ticket, const QVector<sb::SpendTotal> &totals, const QString &error);
 
 private:
     class Worker;

@@ -3,6 +3,7 @@
 #include "pages/RequestsPage.h"
 #include "TestWait.h"
 #include "models/SpendLogModel.h"
+#include "models/SpendTotalsModel.h"
 #include "usage/SpendLog.h"
 #include "usage/SpendLogReader.h"
 
@@ -10,12 +11,15 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMap>
 #include <QProcess>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 
@@ -61,6 +65,17 @@ QString writeLog(const QTemporaryDir &dir, int n)
     }
     REQUIRE(log.insert(batch).hasValue());
     return path;
+}
+
+// SB_SHOT_DIR=folder: the page is also saved there as NAME.png, to be looked at.
+void lookAt(QWidget &page, const char *name)
+{
+    const QString dir = qEnvironmentVariable("SB_SHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    page.resize(1100, 700);
+    QCoreApplication::processEvents();
+    page.grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
 }
 
 } // namespace
@@ -182,6 +197,31 @@ TEST_CASE("the Requests page filters by outcome and search, shows details, and e
     const QByteArray written = csv.readAll();
     CHECK(written.count('\n') == 301);
     CHECK(written == cli.readAllStandardOutput());
+
+    // Totals of the same filter, per model, as a table and a chart; the failed ones apart.
+    QAbstractItemModelTester totalsTester(page.totals(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    int shown = 0;
+    QObject::connect(&page, &RequestsPage::totalsShown, &page, [&] { ++shown; });
+    auto *grouping = page.findChild<QComboBox *>(QStringLiteral("requests-grouping"));
+    grouping->setCurrentIndex(grouping->findText(QStringLiteral("per model")));
+    REQUIRE(waitUntil([&] { return shown >= 1; }));
+    REQUIRE(page.totals()->rowCount() == 2);
+    QMap<QString, qint64> requests;
+    for (const SpendTotal &total : page.totals()->totals())
+        requests.insert(total.key, total.requests);
+    CHECK(requests.value(QStringLiteral("claude-haiku-4-5")) == 75);
+    CHECK(requests.value(QStringLiteral("claude-sonnet-4-5")) == 225);
+    CHECK(page.totals()->headerData(SpendTotalsModel::Key, Qt::Horizontal).toString() == QStringLiteral("Model"));
+    page.findChild<QTabWidget *>(QStringLiteral("requests-tabs"))->setCurrentIndex(1);
+    lookAt(page, "requests-totals");
+    status->setCurrentIndex(status->findText(QStringLiteral("Failed")));
+    REQUIRE(waitUntil([&] { return shown >= 2 && page.totals()->rowCount() > 0; }));
+    qint64 failedTotal = 0;
+    for (const SpendTotal &total : page.totals()->totals()) {
+        failedTotal += total.requests;
+        CHECK(total.errors == total.requests);
+    }
+    CHECK(failedTotal == 30);
 }
 
 TEST_CASE("with the spend log off, the Requests page says so instead of an empty table")

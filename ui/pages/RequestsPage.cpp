@@ -1,9 +1,15 @@
 #include "RequestsPage.h"
 
 #include "models/SpendLogModel.h"
+#include "models/SpendTotalsModel.h"
 #include "usage/SpendLogReader.h"
 #include "widgets/PageLayout.h"
 
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
@@ -14,9 +20,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace sb {
 
@@ -27,7 +35,8 @@ constexpr qint64 kHourMs = 3600 * 1000;
 } // namespace
 
 RequestsPage::RequestsPage(SpendLogReader *reader, bool usageEnabled, QWidget *parent)
-    : QWidget(parent), m_reader(reader), m_model(new SpendLogModel(reader, this)), m_usageEnabled(usageEnabled)
+    : QWidget(parent), m_reader(reader), m_model(new SpendLogModel(reader, this)), m_usageEnabled(usageEnabled),
+      m_totals(new SpendTotalsModel(this))
 {
     setObjectName(QStringLiteral("page-requests"));
     auto *layout = new QVBoxLayout(this);
@@ -68,7 +77,12 @@ RequestsPage::RequestsPage(SpendLogReader *reader, bool usageEnabled, QWidget *p
     m_count->setWordWrap(true);
     layout->addWidget(m_count);
 
-    m_table = new QTableView(this);
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("requests-tabs"));
+    auto *listTab = new QWidget(tabs);
+    auto *listLayout = new QVBoxLayout(listTab);
+    listLayout->setContentsMargins(0, 6, 0, 0);
+    m_table = new QTableView(listTab);
     m_table->setObjectName(QStringLiteral("requests-table"));
     m_table->setModel(m_model);
     m_table->verticalHeader()->hide();
@@ -81,14 +95,52 @@ RequestsPage::RequestsPage(SpendLogReader *reader, bool usageEnabled, QWidget *p
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    layout->addWidget(m_table, 1);
+    listLayout->addWidget(m_table, 1);
 
-    m_details = new QLabel(this);
+    m_details = new QLabel(listTab);
     m_details->setObjectName(QStringLiteral("requests-details"));
     m_details->setWordWrap(true);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setMinimumHeight(m_details->fontMetrics().lineSpacing() * 3);
-    layout->addWidget(m_details);
+    listLayout->addWidget(m_details);
+    tabs->addTab(listTab, tr("Requests"));
+
+    // Totals of what the filter keeps, per day, model, deployment or session, with a chart.
+    auto *totalsTab = new QWidget(tabs);
+    auto *totalsLayout = new QVBoxLayout(totalsTab);
+    totalsLayout->setContentsMargins(0, 6, 0, 0);
+    auto *groupingRow = new QHBoxLayout;
+    m_grouping = new QComboBox(totalsTab);
+    m_grouping->setObjectName(QStringLiteral("requests-grouping"));
+    m_grouping->addItem(tr("per day"), int(SpendGrouping::Day));
+    m_grouping->addItem(tr("per model"), int(SpendGrouping::Model));
+    m_grouping->addItem(tr("per deployment"), int(SpendGrouping::Deployment));
+    m_grouping->addItem(tr("per session"), int(SpendGrouping::Session));
+    groupingRow->addWidget(new QLabel(tr("Totals"), totalsTab));
+    groupingRow->addWidget(m_grouping);
+    groupingRow->addStretch(1);
+    totalsLayout->addLayout(groupingRow);
+    auto *totalsRow = new QHBoxLayout;
+    auto *totalsTable = new QTableView(totalsTab);
+    totalsTable->setObjectName(QStringLiteral("requests-totals"));
+    totalsTable->setModel(m_totals);
+    totalsTable->verticalHeader()->hide();
+    totalsTable->setAlternatingRowColors(true);
+    totalsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    totalsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    totalsRow->addWidget(totalsTable, 3);
+    m_chart = new QChart;
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setBackgroundRoundness(0);
+    m_chart->setMargins(QMargins(2, 2, 2, 2));
+    auto *chartView = new QChartView(m_chart, totalsTab);
+    chartView->setObjectName(QStringLiteral("requests-totals-chart"));
+    chartView->setRenderHint(QPainter::Antialiasing);
+    chartView->setMinimumWidth(260);
+    totalsRow->addWidget(chartView, 2);
+    totalsLayout->addLayout(totalsRow, 1);
+    tabs->addTab(totalsTab, tr("Totals"));
+    layout->addWidget(tabs, 1);
 
     // Typing waits for a pause before it asks the log.
     m_searchDelay = new QTimer(this);
@@ -118,6 +170,8 @@ RequestsPage::RequestsPage(SpendLogReader *reader, bool usageEnabled, QWidget *p
         Q_EMIT exportFinished(rows, error);
     });
     connect(m_model, &SpendLogModel::loaded, this, &RequestsPage::showCount);
+    connect(m_grouping, qOverload<int>(&QComboBox::currentIndexChanged), this, &RequestsPage::askTotals);
+    connect(m_reader, &SpendLogReader::totalsReady, this, &RequestsPage::showTotals);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RequestsPage::showDetails);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RequestsPage::showDetails);
 
@@ -151,6 +205,59 @@ void RequestsPage::applyFilter()
     m_count->setText(tr("Loading…"));
     m_fitColumns = true;
     m_model->setFilter(filter);
+    askTotals();
+}
+
+void RequestsPage::askTotals()
+{
+    m_totalsTicket = m_reader->fetchTotals(SpendGrouping(m_grouping->currentData().toInt()), m_model->filter());
+}
+
+void RequestsPage::showTotals(int ticket, const QVector<SpendTotal> &totals, const QString &error)
+{
+    if (ticket != m_totalsTicket)
+        return;
+    Q_UNUSED(error) // the table's own line already says why nothing is there
+    const SpendGrouping grouping = SpendGrouping(m_grouping->currentData().toInt());
+    const QString keyTitle = grouping == SpendGrouping::Day          ? tr("Day")
+                             : grouping == SpendGrouping::Model      ? tr("Model")
+                             : grouping == SpendGrouping::Deployment ? tr("Deployment")
+                                                                     : tr("Session");
+    m_totals->setTotals(keyTitle, totals);
+    // The chart: requests and errors of the first 12 keys (days in order, the rest by cost).
+    m_chart->removeAllSeries();
+    for (QAbstractAxis *axis : m_chart->axes())
+        m_chart->removeAxis(axis);
+    auto *requests = new QBarSet(tr("Requests"));
+    auto *errors = new QBarSet(tr("Errors"));
+    errors->setColor(QColor(0xc0, 0x39, 0x2b));
+    QStringList keys;
+    const int first =
+        m_grouping->currentData().toInt() == int(SpendGrouping::Day) ? qMax(0, int(totals.size()) - 12) : 0;
+    qint64 highest = 1;
+    for (int i = first; i < totals.size() && keys.size() < 12; ++i) {
+        const SpendTotal &total = totals.at(i);
+        keys.append(total.key.isEmpty() ? QStringLiteral("–") : total.key.left(18));
+        *requests << double(total.requests);
+        *errors << double(total.errors);
+        highest = qMax(highest, total.requests);
+    }
+    auto *series = new QBarSeries;
+    series->append(requests);
+    series->append(errors);
+    m_chart->addSeries(series);
+    auto *categories = new QBarCategoryAxis;
+    categories->append(keys);
+    categories->setLabelsAngle(keys.size() > 4 ? -45 : 0);
+    m_chart->addAxis(categories, Qt::AlignBottom);
+    series->attachAxis(categories);
+    auto *counts = new QValueAxis;
+    counts->setRange(0, double(highest));
+    counts->setLabelFormat(QStringLiteral("%d"));
+    counts->applyNiceNumbers();
+    m_chart->addAxis(counts, Qt::AlignLeft);
+    series->attachAxis(counts);
+    Q_EMIT totalsShown();
 }
 
 void RequestsPage::showCount()

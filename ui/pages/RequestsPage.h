@@ -1,7 +1,10 @@
 #pragma once
 
+#include "usage/SpendLog.h"
+
 #include <QWidget>
 
+class QChart;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -12,6 +15,7 @@ class QTimer;
 namespace sb {
 
 class SpendLogModel;
+class SpendTotalsModel;
 class SpendLogReader;
 
 // The Requests page: the spend log as a table that loads as it scrolls, filtered by time
@@ -25,11 +29,13 @@ public:
     RequestsPage(SpendLogReader *reader, bool usageEnabled, QWidget *parent = nullptr);
 
     SpendLogModel *model() const { return m_model; }
+    SpendTotalsModel *totals() const { return m_totals; }
     // Writes the filtered rows to `file` (the Export button asks where first).
     void exportTo(const QString &file);
 
 Q_SIGNALS:
     void exportFinished(qint64 rows, const QString &error);
+    void totalsShown();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -38,6 +44,8 @@ private:
     void applyFilter();
     void showCount();
     void showDetails();
+    void askTotals();
+    void showTotals(int ticket, const QVector<sb::SpendTotal> &totals, const QString &error);
 
     SpendLogReader *m_reader;
     SpendLogModel *m_model;
@@ -53,6 +61,10 @@ private:
     QTableView *m_table;
     QLabel *m_details;
     int m_exportTicket = 0;
+    SpendTotalsModel *m_totals;
+    QComboBox *m_grouping;
+    QChart *m_chart;
+    int m_totalsTicket = 0;
 };
 
 } // namespace sb
