@@ -586,9 +586,9 @@ void GatewayServer::startExchange(ClientConnection *client, RequestRecord record
     // The same measure gives the calibrated estimate an exchange announces where the upstream
     // has not counted yet; it is taken at most once, and only when needed.
     auto textBytes = std::make_shared<qint64>(-1);
-    auto measure = [textBytes, raw = clientRequest.rawBody] {
+    auto measure = [textBytes, body = clientRequest.body] {
         if (*textBytes < 0)
-            *textBytes = TokenEstimator::textBytes(raw);
+            *textBytes = TokenEstimator::textBytes(body); // the parsed body: no second parse
         return *textBytes;
     };
     const int seen = m_calibrationSamples[plan.group]++;

@@ -84,7 +84,11 @@ qint64 TokenEstimator::textBytes(const QByteArray &body)
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
         return body.size();
-    const QJsonObject object = document.object();
+    return textBytes(document.object());
+}
+
+qint64 TokenEstimator::textBytes(const QJsonObject &object)
+{
     qint64 bytes = 0;
     for (const char *key : {"system", "messages", "tools", "prompt"}) {
         const auto it = object.constFind(QLatin1String(key));

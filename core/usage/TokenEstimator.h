@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 namespace sb {
@@ -29,6 +30,8 @@ public:
     // system, message contents, tool inputs and results, tool definitions; not roles, types,
     // ids or base64 data. A body that is not a JSON object counts as plain text.
     static qint64 textBytes(const QByteArray &body);
+    // The same of a body already parsed (the gateway's, which has it: no second parse).
+    static qint64 textBytes(const QJsonObject &body);
 
     qint64 estimate(const QString &deploymentId, const QByteArray &body) const;
     qint64 estimateFromTextBytes(const QString &deploymentId, qint64 textBytes) const;
