@@ -4,6 +4,7 @@
 #include "pages/ModelsPage.h"
 #include "FakeHttpServer.h"
 #include "FakeOllamaModels.h"
+#include "LookAt.h"
 #include "TestWait.h"
 #include "config/ConfigLoader.h"
 #include "controllers/ModelsController.h"
@@ -25,17 +26,6 @@ using namespace sb;
 using namespace sb::test;
 
 namespace {
-
-// SB_SHOT_DIR=folder: the page is also saved there as NAME.png, to be looked at.
-void lookAt(QWidget &page, const char *name)
-{
-    const QString dir = qEnvironmentVariable("SB_SHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    page.resize(1100, 760);
-    QCoreApplication::processEvents();
-    page.grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
-}
 
 QStringList column(const QAbstractItemModel *model, int column)
 {

@@ -1,6 +1,7 @@
 // The Requests page over a real spend log: paging as the view scrolls, filters, details and
 // the CSV export, which must equal `switchboard usage --last N --csv`.
 #include "pages/RequestsPage.h"
+#include "LookAt.h"
 #include "TestWait.h"
 #include "models/SpendLogModel.h"
 #include "models/SpendTotalsModel.h"
@@ -65,17 +66,6 @@ QString writeLog(const QTemporaryDir &dir, int n)
     }
     REQUIRE(log.insert(batch).hasValue());
     return path;
-}
-
-// SB_SHOT_DIR=folder: the page is also saved there as NAME.png, to be looked at.
-void lookAt(QWidget &page, const char *name)
-{
-    const QString dir = qEnvironmentVariable("SB_SHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    page.resize(1100, 700);
-    QCoreApplication::processEvents();
-    page.grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
 }
 
 } // namespace
@@ -213,7 +203,7 @@ TEST_CASE("the Requests page filters by outcome and search, shows details, and e
     CHECK(requests.value(QStringLiteral("claude-sonnet-4-5")) == 225);
     CHECK(page.totals()->headerData(SpendTotalsModel::Key, Qt::Horizontal).toString() == QStringLiteral("Model"));
     page.findChild<QTabWidget *>(QStringLiteral("requests-tabs"))->setCurrentIndex(1);
-    lookAt(page, "requests-totals");
+    lookAt(page, "requests-totals", 700);
     status->setCurrentIndex(status->findText(QStringLiteral("Failed")));
     REQUIRE(waitUntil([&] { return shown >= 2 && page.totals()->rowCount() > 0; }));
     qint64 failedTotal = 0;

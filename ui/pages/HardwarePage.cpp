@@ -18,15 +18,6 @@ namespace {
 const char *const kGood = "#1e8449";
 const char *const kBad = "#c0392b";
 
-QLabel *sectionTitle(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
 QLabel *textLabel(const QString &objectName, QWidget *parent)
 {
     auto *label = new QLabel(parent);
@@ -39,17 +30,8 @@ QLabel *textLabel(const QString &objectName, QWidget *parent)
 
 QTableView *table(const QString &objectName, QAbstractItemModel *model, QWidget *parent)
 {
-    auto *view = new QTableView(parent);
-    view->setObjectName(objectName);
-    view->setModel(model);
-    view->verticalHeader()->hide();
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QTableView *view = PageLayout::table(objectName, model, parent);
+    view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // as tall as its rows (fitHeight)
     return view;
 }
 
@@ -84,7 +66,7 @@ HardwarePage::HardwarePage(HardwareController *controller, QWidget *parent)
     m_machine->setText(tr("Probing this machine…"));
     layout->addWidget(m_machine);
 
-    layout->addWidget(sectionTitle(tr("GPUs and NPUs"), content));
+    layout->addWidget(PageLayout::sectionTitle(tr("GPUs and NPUs"), content));
     m_noDevices = textLabel(QStringLiteral("hardware-no-devices"), content);
     layout->addWidget(m_noDevices);
     m_deviceTable = table(QStringLiteral("hardware-devices"), m_devices, content);
@@ -92,11 +74,11 @@ HardwarePage::HardwarePage(HardwareController *controller, QWidget *parent)
     m_probes = textLabel(QStringLiteral("hardware-probes"), content);
     layout->addWidget(m_probes);
 
-    layout->addWidget(sectionTitle(tr("Runtimes"), content));
+    layout->addWidget(PageLayout::sectionTitle(tr("Runtimes"), content));
     m_runtimes = textLabel(QStringLiteral("hardware-runtimes"), content);
     layout->addWidget(m_runtimes);
 
-    layout->addWidget(sectionTitle(tr("Models for Claude Code"), content));
+    layout->addWidget(PageLayout::sectionTitle(tr("Models for Claude Code"), content));
     m_recommendation = textLabel(QStringLiteral("hardware-recommendation"), content);
     layout->addWidget(m_recommendation);
     m_fitTable = table(QStringLiteral("hardware-models"), m_fits, content);

@@ -45,29 +45,11 @@ public:
 
 QTableView *table(const QString &objectName, QAbstractItemModel *model, QWidget *parent)
 {
-    auto *view = new QTableView(parent);
-    view->setObjectName(objectName);
-    view->setModel(model);
-    view->verticalHeader()->hide();
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    QTableView *view = PageLayout::table(objectName, model, parent);
     view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    view->horizontalHeader()->setStretchLastSection(true);
     view->setMinimumHeight(view->fontMetrics().height() * 6);
     view->setMaximumHeight(view->fontMetrics().height() * 14);
     return view;
-}
-
-QLabel *sectionTitle(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
 }
 
 } // namespace
@@ -96,7 +78,7 @@ ModelsPage::ModelsPage(ModelsController *controller, const QStringList &suggesti
     stateRow->addWidget(refresh, 0, Qt::AlignTop);
     layout->addLayout(stateRow);
 
-    m_installedTitle = sectionTitle(tr("Installed"), content);
+    m_installedTitle = PageLayout::sectionTitle(tr("Installed"), content);
     layout->addWidget(m_installedTitle);
     m_installedTable = table(QStringLiteral("models-installed"), m_installed, content);
     layout->addWidget(m_installedTable);
@@ -107,7 +89,7 @@ ModelsPage::ModelsPage(ModelsController *controller, const QStringList &suggesti
     installedButtons->addStretch(1);
     layout->addLayout(installedButtons);
 
-    layout->addWidget(sectionTitle(tr("Download"), content));
+    layout->addWidget(PageLayout::sectionTitle(tr("Download"), content));
     auto *pullRow = new QHBoxLayout;
     m_pullName = new QLineEdit(content);
     m_pullName->setObjectName(QStringLiteral("models-pull-name"));

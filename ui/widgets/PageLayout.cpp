@@ -1,8 +1,10 @@
 #include "PageLayout.h"
 
 #include <QFrame>
+#include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace sb {
@@ -31,6 +33,30 @@ QLabel *PageLayout::title(const QString &text, QWidget *parent)
     font.setBold(true);
     title->setFont(font);
     return title;
+}
+
+QLabel *PageLayout::sectionTitle(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
+}
+
+QTableView *PageLayout::table(const QString &objectName, QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setObjectName(objectName);
+    view->setModel(model);
+    view->verticalHeader()->hide();
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setStretchLastSection(true);
+    return view;
 }
 
 } // namespace sb

@@ -2,7 +2,9 @@
 
 #include <QString>
 
+class QAbstractItemModel;
 class QLabel;
+class QTableView;
 class QVBoxLayout;
 class QWidget;
 
@@ -16,6 +18,11 @@ public:
     // The layout to add the page's sections to; `topBottom` is the content's vertical margin.
     static QVBoxLayout *scrolling(QWidget *page, int topBottom = 12);
     static QLabel *title(const QString &text, QWidget *parent);
+    // A section's bold heading.
+    static QLabel *sectionTitle(const QString &text, QWidget *parent);
+    // A read-only table of whole rows: no row numbers, alternating rows, columns sized to
+    // their contents with the last one stretched.
+    static QTableView *table(const QString &objectName, QAbstractItemModel *model, QWidget *parent);
 };
 
 } // namespace sb
