@@ -102,7 +102,10 @@ TEST_CASE("the spend log model loads page by page as the view asks, and passes t
     CHECK(model.index(failed, SpendLogModel::Status).data().toString() == QStringLiteral("502 api_error"));
     CHECK(model.index(failed, SpendLogModel::Route).data().toString() == QStringLiteral("2 retries"));
     CHECK(model.index(failed, SpendLogModel::Status).data(Qt::ForegroundRole).isValid());
-    CHECK(model.details(failed).contains(QStringLiteral("error api_error")));
+    CHECK(
+        model.details(failed).contains(QStringLiteral("error api_error: the upstream failed or could not be reached")));
+    CHECK(model.index(failed, SpendLogModel::Status).data(Qt::ToolTipRole).toString() ==
+          QStringLiteral("the upstream failed or could not be reached"));
     CHECK(model.index(0, SpendLogModel::Speed).data().toString() == QStringLiteral("50.0 tok/s"));
     CHECK_FALSE(model.setData(model.index(0, 0), QStringLiteral("x")));
 }

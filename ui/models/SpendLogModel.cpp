@@ -23,6 +23,33 @@ QString retriesText(int retries)
     return retries == 1 ? SpendLogModel::tr("1 retry") : SpendLogModel::tr("%1 retries").arg(retries);
 }
 
+// What an error type meant, in words (the log keeps the type and the status, not the text).
+QString errorWords(const RequestRecord &r)
+{
+    const QString &type = r.errorType;
+    if (type == QLatin1String("client_closed"))
+        return SpendLogModel::tr("the client hung up before the answer ended");
+    if (type == QLatin1String("overloaded_error"))
+        return SpendLogModel::tr("every deployment was busy or cooling down");
+    if (type == QLatin1String("rate_limit_error"))
+        return SpendLogModel::tr("over a requests or tokens per minute limit");
+    if (type == QLatin1String("timeout_error"))
+        return SpendLogModel::tr("the upstream took too long");
+    if (type == QLatin1String("not_found_error"))
+        return SpendLogModel::tr("no deployment serves that model, or the upstream does not have it");
+    if (type == QLatin1String("authentication_error"))
+        return SpendLogModel::tr("a missing or wrong token or key");
+    if (type == QLatin1String("permission_error"))
+        return SpendLogModel::tr("refused: not allowed from there");
+    if (type == QLatin1String("invalid_request_error"))
+        return r.status == 413 ? SpendLogModel::tr("the request was too large")
+                               : SpendLogModel::tr("the request was refused as malformed or too long for the model");
+    if (type == QLatin1String("api_error"))
+        return r.status == 502 || r.status == 503 ? SpendLogModel::tr("the upstream failed or could not be reached")
+                                                  : SpendLogModel::tr("the upstream or the gateway failed");
+    return type;
+}
+
 bool failed(const RequestRecord &r)
 {
     return r.status >= 400 || !r.errorType.isEmpty();
@@ -98,7 +125,7 @@ QString SpendLogModel::details(int row) const
                           r.upstreamModel.isEmpty() ? QStringLiteral("–") : r.upstreamModel));
     QString status = tr("Status %1").arg(r.status);
     if (!r.errorType.isEmpty())
-        status += tr(", error %1").arg(r.errorType);
+        status += tr(", error %1: %2").arg(r.errorType, errorWords(r));
     if (r.retries > 0)
         status += QStringLiteral(", ") + retriesText(r.retries);
     if (r.fallbackUsed)
@@ -179,6 +206,8 @@ QVariant SpendLogModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ForegroundRole && index.column() == Status && failed(r))
         return QBrush(QColor(0xc0, 0x39, 0x2b));
+    if (role == Qt::ToolTipRole && index.column() == Status && failed(r))
+        return errorWords(r);
     if (role == Qt::ToolTipRole)
         return index.column() == Time ? r.startedAt.toLocalTime().toString(Qt::ISODate) : details(index.row());
     if (role == Qt::TextAlignmentRole && index.column() >= Input && index.column() <= Saved)
