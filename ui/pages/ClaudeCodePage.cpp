@@ -22,16 +22,6 @@ namespace {
 const char *const kGood = "#2e7d32";
 const char *const kBad = "#c62828";
 
-QLabel *wrappingLabel(const QString &objectName, QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::RichText);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
-
 QString colored(const char *color, const QString &text)
 {
     return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(QLatin1String(color), text);
@@ -77,15 +67,15 @@ ClaudeCodePage::ClaudeCodePage(ClaudeCodeController *controller, QWidget *parent
     QWidget *content = layout->parentWidget();
     layout->addWidget(PageLayout::title(tr("Claude Code"), content));
 
-    m_summary = wrappingLabel(QStringLiteral("claude-summary"), content);
+    m_summary = PageLayout::textLabel(QStringLiteral("claude-summary"), content);
     layout->addWidget(m_summary);
 
     // Connection: what is installed, what points where, what to do.
     auto *connection = new QGroupBox(tr("Connection"), content);
     auto *connectionLayout = new QVBoxLayout(connection);
-    m_install = wrappingLabel(QStringLiteral("claude-install"), connection);
-    m_sources = wrappingLabel(QStringLiteral("claude-sources"), connection);
-    m_problems = wrappingLabel(QStringLiteral("claude-problems"), connection);
+    m_install = PageLayout::textLabel(QStringLiteral("claude-install"), connection);
+    m_sources = PageLayout::textLabel(QStringLiteral("claude-sources"), connection);
+    m_problems = PageLayout::textLabel(QStringLiteral("claude-problems"), connection);
     connectionLayout->addWidget(m_install);
     connectionLayout->addWidget(m_sources);
     connectionLayout->addWidget(m_problems);
@@ -114,8 +104,8 @@ ClaudeCodePage::ClaudeCodePage(ClaudeCodeController *controller, QWidget *parent
     m_preview->setObjectName(QStringLiteral("claude-preview"));
     m_preview->setFrameShape(QFrame::StyledPanel);
     auto *previewLayout = new QVBoxLayout(m_preview);
-    m_previewTitle = wrappingLabel(QStringLiteral("claude-preview-title"), m_preview);
-    m_previewKeys = wrappingLabel(QStringLiteral("claude-preview-keys"), m_preview);
+    m_previewTitle = PageLayout::textLabel(QStringLiteral("claude-preview-title"), m_preview);
+    m_previewKeys = PageLayout::textLabel(QStringLiteral("claude-preview-keys"), m_preview);
     previewLayout->addWidget(m_previewTitle);
     previewLayout->addWidget(m_previewKeys);
     auto *previewButtons = new QHBoxLayout;
@@ -130,8 +120,8 @@ ClaudeCodePage::ClaudeCodePage(ClaudeCodeController *controller, QWidget *parent
     m_preview->hide();
     connectionLayout->addWidget(m_preview);
 
-    m_result = wrappingLabel(QStringLiteral("claude-result"), connection);
-    m_verifyResult = wrappingLabel(QStringLiteral("claude-verify-result"), connection);
+    m_result = PageLayout::textLabel(QStringLiteral("claude-result"), connection);
+    m_verifyResult = PageLayout::textLabel(QStringLiteral("claude-verify-result"), connection);
     m_result->hide();
     m_verifyResult->hide();
     connectionLayout->addWidget(m_result);
@@ -142,7 +132,7 @@ ClaudeCodePage::ClaudeCodePage(ClaudeCodeController *controller, QWidget *parent
     auto *models = new QGroupBox(tr("Which model answers"), content);
     models->setObjectName(QStringLiteral("claude-models"));
     auto *modelsLayout = new QVBoxLayout(models);
-    auto *modelsNote = wrappingLabel(QStringLiteral("claude-models-note"), models);
+    auto *modelsNote = PageLayout::textLabel(QStringLiteral("claude-models-note"), models);
     modelsNote->setText(tr("A model id of each tier as Claude Code sends it (2.1.332 starts on claude-opus-5-5; "
                            "ANTHROPIC_DEFAULT_OPUS/SONNET/HAIKU_MODEL replace them), resolved with the current "
                            "config. Nothing is sent."));
@@ -295,10 +285,10 @@ void ClaudeCodePage::showRoutes()
     m_routes->addWidget(servedHeader, 0, 1);
     int row = 1;
     for (const ClaudeModelRoute &route : m_controller->modelRoutes()) {
-        auto *name = wrappingLabel(QStringLiteral("claude-route-name-%1").arg(route.family.toLower()), parent);
+        auto *name = PageLayout::textLabel(QStringLiteral("claude-route-name-%1").arg(route.family.toLower()), parent);
         name->setText(QStringLiteral("%1 %2").arg(route.family.toHtmlEscaped(), code(route.clientModel)));
         name->setWordWrap(false);
-        auto *served = wrappingLabel(QStringLiteral("claude-route-%1").arg(route.family.toLower()), parent);
+        auto *served = PageLayout::textLabel(QStringLiteral("claude-route-%1").arg(route.family.toLower()), parent);
         if (route.group.isEmpty()) {
             served->setText(colored(kBad, tr("nothing: no model_name, alias or pattern in the config matches, so "
                                              "these requests fail")));

@@ -18,16 +18,6 @@ namespace {
 const char *const kGood = "#1e8449";
 const char *const kBad = "#c0392b";
 
-QLabel *textLabel(const QString &objectName, QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::RichText);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
-
 QTableView *table(const QString &objectName, QAbstractItemModel *model, QWidget *parent)
 {
     QTableView *view = PageLayout::table(objectName, model, parent);
@@ -62,24 +52,24 @@ HardwarePage::HardwarePage(HardwareController *controller, QWidget *parent)
     QWidget *content = layout->parentWidget();
     layout->addWidget(PageLayout::title(tr("Hardware"), content));
 
-    m_machine = textLabel(QStringLiteral("hardware-machine"), content);
+    m_machine = PageLayout::textLabel(QStringLiteral("hardware-machine"), content);
     m_machine->setText(tr("Probing this machine…"));
     layout->addWidget(m_machine);
 
     layout->addWidget(PageLayout::sectionTitle(tr("GPUs and NPUs"), content));
-    m_noDevices = textLabel(QStringLiteral("hardware-no-devices"), content);
+    m_noDevices = PageLayout::textLabel(QStringLiteral("hardware-no-devices"), content);
     layout->addWidget(m_noDevices);
     m_deviceTable = table(QStringLiteral("hardware-devices"), m_devices, content);
     layout->addWidget(m_deviceTable);
-    m_probes = textLabel(QStringLiteral("hardware-probes"), content);
+    m_probes = PageLayout::textLabel(QStringLiteral("hardware-probes"), content);
     layout->addWidget(m_probes);
 
     layout->addWidget(PageLayout::sectionTitle(tr("Runtimes"), content));
-    m_runtimes = textLabel(QStringLiteral("hardware-runtimes"), content);
+    m_runtimes = PageLayout::textLabel(QStringLiteral("hardware-runtimes"), content);
     layout->addWidget(m_runtimes);
 
     layout->addWidget(PageLayout::sectionTitle(tr("Models for Claude Code"), content));
-    m_recommendation = textLabel(QStringLiteral("hardware-recommendation"), content);
+    m_recommendation = PageLayout::textLabel(QStringLiteral("hardware-recommendation"), content);
     layout->addWidget(m_recommendation);
     m_fitTable = table(QStringLiteral("hardware-models"), m_fits, content);
     // The Pull buttons get a column wide enough for "pulling 100 %"; the role column takes the rest.

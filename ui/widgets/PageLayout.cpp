@@ -35,6 +35,16 @@ QLabel *PageLayout::title(const QString &text, QWidget *parent)
     return title;
 }
 
+QLabel *PageLayout::textLabel(const QString &objectName, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::RichText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
 QLabel *PageLayout::sectionTitle(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text, parent);

@@ -18,6 +18,8 @@ public:
     // The layout to add the page's sections to; `topBottom` is the content's vertical margin.
     static QVBoxLayout *scrolling(QWidget *page, int topBottom = 12);
     static QLabel *title(const QString &text, QWidget *parent);
+    // Text that wraps, may hold rich text, and can be selected (to copy a path or an error).
+    static QLabel *textLabel(const QString &objectName, QWidget *parent);
     // A section's bold heading.
     static QLabel *sectionTitle(const QString &text, QWidget *parent);
     // A read-only table of whole rows: no row numbers, alternating rows, columns sized to
