@@ -24,14 +24,39 @@ HttpClientPool::HttpClientPool(QObject *parent) : QObject(parent)
     m_clock.start();
     m_tick.setInterval(100);
     connect(&m_tick, &QTimer::timeout, this, &HttpClientPool::checkDeadlines);
+    m_idleSweep.setInterval(qMax(50, m_idleExpiryMs / 4));
+    connect(&m_idleSweep, &QTimer::timeout, this, &HttpClientPool::expireIdle);
+}
+
+void HttpClientPool::setIdleLimits(int maxPerHost, int expiryMs)
+{
+    m_maxIdlePerHost = qMax(0, maxPerHost);
+    m_idleExpiryMs = qMax(1, expiryMs);
+    m_idleSweep.setInterval(qMax(50, m_idleExpiryMs / 4));
+}
+
+void HttpClientPool::expireIdle()
+{
+    const qint64 now = nowMs();
+    QList<HttpConnection *> expired;
+    for (auto it = m_idleSince.cbegin(); it != m_idleSince.cend(); ++it) {
+        if (now - it.value() >= m_idleExpiryMs)
+            expired.append(it.key());
+    }
+    for (HttpConnection *connection : std::as_const(expired))
+        connection->abort(); // connectionClosed() forgets it
+    if (m_idleSince.isEmpty())
+        m_idleSweep.stop();
 }
 
 HttpClientPool::~HttpClientPool()
 {
     m_tick.stop();
+    m_idleSweep.stop();
     const QList<HttpConnection *> all = m_all;
     m_all.clear();
     m_idle.clear();
+    m_idleSince.clear();
     m_active.clear();
     qDeleteAll(all);
 }
@@ -45,6 +70,7 @@ quint64 HttpClientPool::send(const HttpRequest &request, HttpResponseHandler *ha
     auto idle = m_idle.find(key);
     if (idle != m_idle.end() && !idle->isEmpty()) {
         connection = idle->takeLast(); // the most recently used is the most likely alive
+        m_idleSince.remove(connection);
         reused = true;
     } else {
         connection = new HttpConnection(this, request.url);
@@ -79,7 +105,15 @@ void HttpClientPool::setPaused(quint64 id, bool paused)
 void HttpClientPool::connectionIdle(HttpConnection *connection)
 {
     m_active.remove(connection->requestId());
-    m_idle[connection->key()].append(connection);
+    QList<HttpConnection *> &idle = m_idle[connection->key()];
+    if (idle.size() >= m_maxIdlePerHost) {
+        connection->abort(); // enough are kept for this upstream already
+        return;
+    }
+    idle.append(connection);
+    m_idleSince.insert(connection, nowMs());
+    if (!m_idleSweep.isActive())
+        m_idleSweep.start();
 }
 
 void HttpClientPool::connectionClosed(HttpConnection *connection)
@@ -90,6 +124,7 @@ void HttpClientPool::connectionClosed(HttpConnection *connection)
     auto idle = m_idle.find(connection->key());
     if (idle != m_idle.end())
         idle->removeOne(connection);
+    m_idleSince.remove(connection);
     connection->deleteLater();
 }
 

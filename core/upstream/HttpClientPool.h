@@ -87,6 +87,13 @@ public:
 
     int openConnections() const;
     int idleConnections() const;
+
+    // Kept-alive connections waiting for reuse: at most `maxPerHost` per upstream (a burst of
+    // 1,000 streams leaves 32 open, not 1,000), each closed after `expiryMs` unused (before the
+    // upstream's own keep-alive timeout would cut it under a new request).
+    static constexpr int kMaxIdlePerHost = 32;
+    static constexpr int kIdleExpiryMs = 30000;
+    void setIdleLimits(int maxPerHost, int expiryMs);
     qint64 nowMs() const { return m_clock.elapsed(); }
 
 private:
@@ -98,11 +105,16 @@ private:
     void startOn(HttpConnection *connection, quint64 id, const HttpRequest &request, HttpResponseHandler *handler,
                  bool reused);
     void checkDeadlines();
+    void expireIdle();
 
     QElapsedTimer m_clock;
     QTimer m_tick;
     quint64 m_nextId = 1;
     QHash<QString, QList<HttpConnection *>> m_idle; // by "scheme://host:port"
+    QHash<HttpConnection *, qint64> m_idleSince;    // nowMs() when it went idle
+    QTimer m_idleSweep;
+    int m_maxIdlePerHost = kMaxIdlePerHost;
+    int m_idleExpiryMs = kIdleExpiryMs;
     QHash<quint64, HttpConnection *> m_active;
     QList<HttpConnection *> m_all;
 };
