@@ -69,7 +69,7 @@ int GpuDeviceModel::columnCount(const QModelIndex &parent) const
 
 QVariant GpuDeviceModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const GpuDevice &gpu = m_devices.at(index.row());
     if (role == Qt::DisplayRole) {
@@ -113,19 +113,7 @@ QVariant GpuDeviceModel::headerData(int section, Qt::Orientation orientation, in
     }
 }
 
-Qt::ItemFlags GpuDeviceModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-}
-
-bool GpuDeviceModel::setData(const QModelIndex &, const QVariant &, int)
-{
-    return false; // what the probes saw is not edited
-}
-
-ModelFitModel::ModelFitModel(OllamaPulls *pulls, QObject *parent) : QAbstractTableModel(parent), m_pulls(pulls)
+ModelFitModel::ModelFitModel(OllamaPulls *pulls, QObject *parent) : ReadOnlyTableModel(parent), m_pulls(pulls)
 {
     if (m_pulls) {
         connect(m_pulls, &OllamaPulls::changed, this, [this](const QString &model) {
@@ -210,7 +198,7 @@ bool ModelFitModel::canPull(const QString &model) const
 
 QVariant ModelFitModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const ModelFitEntry &entry = m_advice.models.at(index.row());
     const QuantizationFit &fit = entry.recommended;
@@ -273,18 +261,6 @@ QVariant ModelFitModel::headerData(int section, Qt::Orientation orientation, int
     case Pull: return tr("Pull");
     default: return {};
     }
-}
-
-Qt::ItemFlags ModelFitModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-}
-
-bool ModelFitModel::setData(const QModelIndex &, const QVariant &, int)
-{
-    return false; // advice is computed, never typed in
 }
 
 } // namespace sb

@@ -3,7 +3,7 @@
 #include "hardware/HardwareReport.h"
 #include "hardware/ModelFitAdvisor.h"
 
-#include <QAbstractTableModel>
+#include "ReadOnlyTableModel.h"
 
 namespace sb {
 
@@ -13,13 +13,13 @@ class OllamaPulls;
 QString memoryText(qint64 bytes);
 
 // The accelerators the probes found, one row each. Read-only.
-class GpuDeviceModel final : public QAbstractTableModel
+class GpuDeviceModel final : public ReadOnlyTableModel
 {
     Q_OBJECT
 public:
     enum Column { Device, Vendor, Memory, Free, Utilization, Driver, FoundBy, ColumnCount };
 
-    using QAbstractTableModel::QAbstractTableModel;
+    using ReadOnlyTableModel::ReadOnlyTableModel;
 
     void setDevices(const QList<GpuDevice> &devices);
 
@@ -27,8 +27,6 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
-    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
 private:
     QList<GpuDevice> m_devices;
@@ -36,7 +34,7 @@ private:
 
 // The model-fit advice, one catalog model a row, with the role Claude Code would give it
 // and the state of its pull. Read-only; the Pull column's text follows OllamaPulls.
-class ModelFitModel final : public QAbstractTableModel
+class ModelFitModel final : public ReadOnlyTableModel
 {
     Q_OBJECT
 public:
@@ -55,8 +53,6 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
-    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
 private:
     QString roleOf(const ModelFitEntry &entry) const;

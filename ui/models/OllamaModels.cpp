@@ -32,7 +32,7 @@ QString durationText(qint64 seconds)
 }
 
 InstalledModelsModel::InstalledModelsModel(ModelsController *controller, QObject *parent)
-    : QAbstractTableModel(parent), m_controller(controller)
+    : ReadOnlyTableModel(parent), m_controller(controller)
 {
     connect(controller, &ModelsController::updated, this, &InstalledModelsModel::reload);
     reload();
@@ -67,7 +67,7 @@ int InstalledModelsModel::columnCount(const QModelIndex &parent) const
 
 QVariant InstalledModelsModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const ModelsController::Installed &row = m_rows.at(index.row());
     const OllamaModel &m = row.model;
@@ -134,19 +134,7 @@ QVariant InstalledModelsModel::headerData(int section, Qt::Orientation orientati
     }
 }
 
-Qt::ItemFlags InstalledModelsModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-}
-
-bool InstalledModelsModel::setData(const QModelIndex &, const QVariant &, int)
-{
-    return false; // Ollama's list, not ours to edit
-}
-
-PullListModel::PullListModel(OllamaPulls *pulls, QObject *parent) : QAbstractTableModel(parent), m_pulls(pulls)
+PullListModel::PullListModel(OllamaPulls *pulls, QObject *parent) : ReadOnlyTableModel(parent), m_pulls(pulls)
 {
     if (!m_pulls)
         return;
@@ -205,7 +193,7 @@ QString stateText(const OllamaPullJob &job)
 
 QVariant PullListModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const OllamaPullJob *job = m_jobs.at(index.row());
     if (!job)
@@ -249,18 +237,6 @@ QVariant PullListModel::headerData(int section, Qt::Orientation orientation, int
     case State: return tr("State");
     default: return {};
     }
-}
-
-Qt::ItemFlags PullListModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-}
-
-bool PullListModel::setData(const QModelIndex &, const QVariant &, int)
-{
-    return false; // the job's own state
 }
 
 } // namespace sb

@@ -2,7 +2,7 @@
 
 #include "controllers/ModelsController.h"
 
-#include <QAbstractTableModel>
+#include "ReadOnlyTableModel.h"
 #include <QPointer>
 
 namespace sb {
@@ -11,7 +11,7 @@ class OllamaPullJob;
 class OllamaPulls;
 
 // The models installed in Ollama, one row each, from ModelsController. Read-only.
-class InstalledModelsModel final : public QAbstractTableModel
+class InstalledModelsModel final : public ReadOnlyTableModel
 {
     Q_OBJECT
 public:
@@ -24,8 +24,6 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
-    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
 private:
     void reload();
@@ -35,7 +33,7 @@ private:
 };
 
 // The downloads of OllamaPulls, newest last: progress, bytes, speed, ETA and state. Read-only.
-class PullListModel final : public QAbstractTableModel
+class PullListModel final : public ReadOnlyTableModel
 {
     Q_OBJECT
 public:
@@ -50,8 +48,6 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
-    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
 private:
     void jobChanged(const QString &model);

@@ -57,7 +57,7 @@ bool failed(const RequestRecord &r)
 
 } // namespace
 
-SpendLogModel::SpendLogModel(SpendLogReader *reader, QObject *parent) : QAbstractTableModel(parent), m_reader(reader)
+SpendLogModel::SpendLogModel(SpendLogReader *reader, QObject *parent) : ReadOnlyTableModel(parent), m_reader(reader)
 {
     connect(m_reader, &SpendLogReader::pageReady, this, &SpendLogModel::pageReady);
 }
@@ -161,7 +161,7 @@ int SpendLogModel::columnCount(const QModelIndex &parent) const
 
 QVariant SpendLogModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const UsageRecord &usage = m_rows.at(index.row()).usage;
     const RequestRecord &r = usage.request;
@@ -234,18 +234,6 @@ QVariant SpendLogModel::headerData(int section, Qt::Orientation orientation, int
     case Saved: return tr("Saved");
     default: return {};
     }
-}
-
-Qt::ItemFlags SpendLogModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-}
-
-bool SpendLogModel::setData(const QModelIndex &, const QVariant &, int)
-{
-    return false; // the log is a record of what happened
 }
 
 } // namespace sb

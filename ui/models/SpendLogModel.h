@@ -2,7 +2,7 @@
 
 #include "usage/SpendLog.h"
 
-#include <QAbstractTableModel>
+#include "ReadOnlyTableModel.h"
 
 namespace sb {
 
@@ -10,7 +10,7 @@ class SpendLogReader;
 
 // The spend log as a table, loaded a page at a time by the reader's thread as the view
 // scrolls (canFetchMore/fetchMore), so a 100,000-row log opens at once. Read-only.
-class SpendLogModel final : public QAbstractTableModel
+class SpendLogModel final : public ReadOnlyTableModel
 {
     Q_OBJECT
 public:
@@ -50,8 +50,6 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
-    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 

@@ -25,7 +25,7 @@ int SpendTotalsModel::columnCount(const QModelIndex &parent) const
 
 QVariant SpendTotalsModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const SpendTotal &total = m_totals.at(index.row());
     if (role == Qt::DisplayRole) {
@@ -59,18 +59,6 @@ QVariant SpendTotalsModel::headerData(int section, Qt::Orientation orientation, 
     case Saved: return tr("Saved");
     default: return {};
     }
-}
-
-Qt::ItemFlags SpendTotalsModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-}
-
-bool SpendTotalsModel::setData(const QModelIndex &, const QVariant &, int)
-{
-    return false; // sums of the log
 }
 
 } // namespace sb
