@@ -1431,6 +1431,15 @@ ConfigLoadResult ConfigLoader::loadText(const QByteArray &yaml, const QString &f
                               QStringLiteral("invalid YAML: %1").arg(qs(e.msg))});
         return result;
     }
+    if (const YamlAliasCheck aliases = checkYamlAliases(root); aliases.verdict != YamlAliasCheck::Verdict::Fine) {
+        result.issues.append({ConfigIssue::Severity::Error, fileName, aliases.line, QString(),
+                              aliases.verdict == YamlAliasCheck::Verdict::Recursive
+                                  ? QStringLiteral("an alias refers to a node that contains it, so the YAML never "
+                                                   "ends; refusing to read it")
+                                  : QStringLiteral("the aliases expand the YAML to more than a config can hold; "
+                                                   "refusing to read it")});
+        return result;
+    }
     try {
         if (!PyYamlSemantics(fileName, result.issues).apply(root))
             return result;

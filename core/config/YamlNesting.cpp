@@ -132,4 +132,50 @@ YamlNesting measureYamlNesting(const QByteArray &text)
     return deepest;
 }
 
+namespace {
+
+struct AliasWalk
+{
+    int budget;
+    int maxDepth;
+    std::vector<YAML::Node> path; // the ancestors of the node being walked
+    YamlAliasCheck result;
+
+    bool walk(const YAML::Node &node)
+    {
+        for (const YAML::Node &ancestor : path) {
+            if (ancestor.is(node)) {
+                result = {YamlAliasCheck::Verdict::Recursive, node.Mark().line + 1};
+                return false;
+            }
+        }
+        if (--budget < 0 || int(path.size()) >= maxDepth) {
+            result = {YamlAliasCheck::Verdict::TooLarge, node.Mark().line + 1};
+            return false;
+        }
+        if (!node.IsMap() && !node.IsSequence())
+            return true;
+        path.push_back(node);
+        bool fine = true;
+        if (node.IsMap()) {
+            for (auto it = node.begin(); fine && it != node.end(); ++it)
+                fine = walk(it->first) && walk(it->second);
+        } else {
+            for (auto it = node.begin(); fine && it != node.end(); ++it)
+                fine = walk(*it);
+        }
+        path.pop_back();
+        return fine;
+    }
+};
+
+} // namespace
+
+YamlAliasCheck checkYamlAliases(const YAML::Node &root, int maxNodes, int maxDepth)
+{
+    AliasWalk walk{maxNodes, maxDepth, {}, {}};
+    walk.walk(root);
+    return walk.result;
+}
+
 } // namespace sb

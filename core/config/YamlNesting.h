@@ -2,6 +2,8 @@
 
 #include <QByteArray>
 
+#include <yaml-cpp/yaml.h>
+
 namespace sb {
 
 // How deep a YAML text nests, read from the text before any parser sees it. yaml-cpp's
@@ -23,5 +25,19 @@ struct YamlNesting
 constexpr int kMaxYamlNesting = 100;
 
 YamlNesting measureYamlNesting(const QByteArray &text);
+
+// What the parsed tree looks like through its aliases. yaml-cpp lets an alias point into the
+// node it is inside (`a: &x [*x]`), which makes the tree infinite, and aliases of aliases can
+// multiply it; every walk over such a tree (merge keys, duplicate keys, validation) would
+// recurse without end. Checked right after parsing, before anything walks the tree.
+struct YamlAliasCheck
+{
+    enum class Verdict { Fine, Recursive, TooLarge };
+    Verdict verdict = Verdict::Fine;
+    int line = 0; // 1-based line of the node that contains itself, or where the walk stopped
+};
+
+// `maxNodes`: how many nodes the aliases may expand to in all; `maxDepth`: how deep.
+YamlAliasCheck checkYamlAliases(const YAML::Node &root, int maxNodes = 200000, int maxDepth = 4 * kMaxYamlNesting);
 
 } // namespace sb

@@ -135,6 +135,8 @@ Expected<QByteArray, QString> SettingsYamlTextWriter::editText(const QByteArray 
     } catch (const std::exception &error) {
         return unexpected(QStringLiteral("the config is not valid YAML (%1); fix it first").arg(error.what()));
     }
+    if (checkYamlAliases(root).verdict != YamlAliasCheck::Verdict::Fine)
+        return unexpected(QStringLiteral("the config's aliases refer to themselves or expand too far; fix it first"));
     if (!root.IsDefined() || root.IsNull())
         root = YAML::Node(YAML::NodeType::Map);
     if (!root.IsMap())

@@ -133,3 +133,33 @@ TEST_CASE("nesting up to the limit is read as before")
         ConfigLoader::loadText("x: " + repeated("[", 90) + repeated("]", 90) + "\n", QStringLiteral("deep.yaml"));
     CHECK_FALSE(refusedForNesting(list));
 }
+
+TEST_CASE("an alias inside its own node, or aliases that multiply, are refused before anything walks them")
+{
+    // Found by fuzz_config_yaml: each of these sent the loader into endless recursion.
+    for (const char *yaml :
+         {"a: &x [*x]\n", "a: &x {k: *x}\n", "model_list:\n  - &d {model_name: m, x: *d}\n", "a: &x {<<: *x}\n"}) {
+        INFO(yaml);
+        const ConfigLoadResult loaded = ConfigLoader::loadText(yaml, QStringLiteral("t.yaml"));
+        REQUIRE_FALSE(loaded.ok());
+        CHECK(loaded.errors().join(QLatin1Char('\n')).contains(QStringLiteral("refers to a node that contains it")));
+    }
+    // Ten levels of ten aliases each: 10^10 nodes through a 20-line file.
+    QByteArray laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 10; ++i) {
+        const QByteArray prev = "*l" + QByteArray::number(i - 1);
+        laughs += "l" + QByteArray::number(i) + ": &l" + QByteArray::number(i) + " [" + prev + ", " + prev + ", " +
+                  prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " +
+                  prev + "]\n";
+    }
+    const ConfigLoadResult multiplied = ConfigLoader::loadText(laughs, QStringLiteral("t.yaml"));
+    REQUIRE_FALSE(multiplied.ok());
+    CHECK(multiplied.errors().join(QLatin1Char('\n')).contains(QStringLiteral("aliases expand")));
+
+    // Aliases used as configs use them still load.
+    const ConfigLoadResult shared =
+        ConfigLoader::loadText("base: &base {api_base: 'http://127.0.0.1:11434'}\n"
+                               "model_list:\n  - model_name: m\n    litellm_params: {<<: *base, model: ollama/m}\n",
+                               QStringLiteral("t.yaml"));
+    CHECK(shared.ok());
+}
