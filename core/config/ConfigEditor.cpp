@@ -297,7 +297,8 @@ Expected<void, QString> writeAtomically(const QString &path, const QByteArray &d
 }
 
 // Checks the edited text, then writes it with a backup of the previous file.
-Expected<void, QString> commit(const QString &configPath, const QByteArray &edited)
+Expected<void, QString> commit(const QString &configPath, const QByteArray &edited,
+                               const std::optional<QByteArray> &basedOn = std::nullopt)
 {
     QFileInfo info(configPath);
     const QString target = info.isSymLink() ? info.symLinkTarget() : configPath; // the link survives
@@ -310,6 +311,10 @@ Expected<void, QString> commit(const QString &configPath, const QByteArray &edit
             return unexpected(QStringLiteral("cannot read %1: %2").arg(target, file.errorString()));
         original = file.readAll();
     }
+    // An edit made from an older text would undo what changed in the file since.
+    if (basedOn && (!existed || original != *basedOn))
+        return unexpected(
+            QStringLiteral("%1 changed since it was read; nothing was written (load it again)").arg(target));
     if (existed && edited == original)
         return {}; // a write that changes nothing does nothing
 
@@ -334,6 +339,12 @@ Expected<void, QString> commit(const QString &configPath, const QByteArray &edit
 }
 
 } // namespace
+
+Expected<void, QString> ConfigEditor::commitText(const QString &configPath, const QByteArray &edited,
+                                                 const std::optional<QByteArray> &basedOn)
+{
+    return commit(configPath, edited, basedOn);
+}
 
 QString ConfigEditor::backupPath(const QString &configPath)
 {

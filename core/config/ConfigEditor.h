@@ -6,6 +6,8 @@
 #include <QString>
 #include <QVariant>
 
+#include <optional>
+
 namespace sb {
 
 // Writes single values of the config through its one declared schema (ConfigSchema), for the
@@ -31,6 +33,12 @@ public:
     static Expected<QByteArray, QString> withValue(const QByteArray &yaml, const QString &keyPath,
                                                    const QVariant &value);
     static Expected<QByteArray, QString> withoutValue(const QByteArray &yaml, const QString &keyPath);
+
+    // A whole edited text (from YamlTextEdit or ModelListEditor) through the same checks and
+    // write: refused when it brings a load error the file did not have, or — with `basedOn`,
+    // the text the edit started from — when the file changed since it was read.
+    static Expected<void, QString> commitText(const QString &configPath, const QByteArray &edited,
+                                              const std::optional<QByteArray> &basedOn = std::nullopt);
 
     static QString backupPath(const QString &configPath); // "<configPath>.bak"
 };

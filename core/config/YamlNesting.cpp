@@ -1,5 +1,6 @@
 #include "YamlNesting.h"
 
+#include <exception>
 #include <vector>
 
 namespace sb {
@@ -176,6 +177,24 @@ YamlAliasCheck checkYamlAliases(const YAML::Node &root, int maxNodes, int maxDep
     AliasWalk walk{maxNodes, maxDepth, {}, {}};
     walk.walk(root);
     return walk.result;
+}
+
+Expected<YAML::Node, QString> loadCheckedYaml(const QByteArray &text)
+{
+    if (measureYamlNesting(text).depth > kMaxYamlNesting)
+        return unexpected(
+            QStringLiteral("the config nests more than %1 levels deep; fix it first").arg(kMaxYamlNesting));
+    YAML::Node root;
+    try {
+        root = YAML::Load(text.toStdString());
+    } catch (const std::exception &error) {
+        return unexpected(QStringLiteral("the config is not valid YAML (%1); fix it first").arg(error.what()));
+    }
+    if (checkYamlAliases(root).verdict != YamlAliasCheck::Verdict::Fine)
+        return unexpected(QStringLiteral("the config's aliases refer to themselves or expand too far; fix it first"));
+    if (!root.IsDefined() || root.IsNull())
+        root = YAML::Node(YAML::NodeType::Map);
+    return root;
 }
 
 } // namespace sb

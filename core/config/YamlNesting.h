@@ -1,6 +1,9 @@
 #pragma once
 
+#include "Expected.h"
+
 #include <QByteArray>
+#include <QString>
 
 #include <yaml-cpp/yaml.h>
 
@@ -39,5 +42,9 @@ struct YamlAliasCheck
 
 // `maxNodes`: how many nodes the aliases may expand to in all; `maxDepth`: how deep.
 YamlAliasCheck checkYamlAliases(const YAML::Node &root, int maxNodes = 200000, int maxDepth = 4 * kMaxYamlNesting);
+
+// The text parsed, after both gates: refused when it nests too deep or its aliases loop or
+// multiply; the error says what to fix. An empty text is an empty mapping.
+Expected<YAML::Node, QString> loadCheckedYaml(const QByteArray &text);
 
 } // namespace sb

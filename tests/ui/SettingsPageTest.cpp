@@ -1,6 +1,7 @@
 #include "pages/SettingsPage.h"
 #include "TestWait.h"
 #include "config/ConfigLoader.h"
+#include "config/YamlTextEdit.h"
 #include "controllers/SettingsConfigWriter.h"
 #include "controllers/SettingsController.h"
 #include "controllers/SettingsLoginStart.h"
@@ -116,26 +117,25 @@ template<typename T> T *child(QWidget &parent, const char *name)
 TEST_CASE("The YAML text writer changes one value and keeps every comment and other line", "[ui][settings]")
 {
     const QByteArray original = ConfigLoader::defaultConfigText();
-    const auto port = SettingsYamlTextWriter::editText(original, QStringLiteral("switchboard.port"), 4100);
+    const auto port = YamlTextEdit::setScalar(original, QStringLiteral("switchboard.port"), 4100);
     REQUIRE(port);
     QByteArray expected = original;
     expected.replace("  port: 4000\n", "  port: 4100\n");
     CHECK(*port == expected);
 
     // A missing key goes under its parent mapping, a missing parent at the end.
-    const auto days =
-        SettingsYamlTextWriter::editText(original, QStringLiteral("switchboard.usage_retention_days"), 30);
+    const auto days = YamlTextEdit::setScalar(original, QStringLiteral("switchboard.usage_retention_days"), 30);
     REQUIRE(days);
     CHECK(days->endsWith("  port: 4000\n  usage_retention_days: 30\n"));
     CHECK(ConfigLoader::loadText(*days, QStringLiteral("c.yaml")).config.usageRetentionDays == 30);
-    const auto nested = SettingsYamlTextWriter::editText(original, QStringLiteral("general_settings.master_key"),
-                                                         QStringLiteral("sk-local key"));
+    const auto nested = YamlTextEdit::setScalar(original, QStringLiteral("general_settings.master_key"),
+                                                QStringLiteral("sk-local key"));
     REQUIRE(nested);
     CHECK(nested->endsWith("general_settings:\n  master_key: \"sk-local key\"\n"));
 
     // A list item's value, with the trailing comment of another line untouched.
-    const auto base = SettingsYamlTextWriter::editText(
-        original, QStringLiteral("model_list[0].litellm_params.api_base"), QStringLiteral("http://10.0.0.5:11434"));
+    const auto base = YamlTextEdit::setScalar(original, QStringLiteral("model_list[0].litellm_params.api_base"),
+                                              QStringLiteral("http://10.0.0.5:11434"));
     REQUIRE(base);
     const ConfigLoadResult loaded = ConfigLoader::loadText(*base, QStringLiteral("c.yaml"));
     REQUIRE(loaded.ok());
@@ -144,24 +144,23 @@ TEST_CASE("The YAML text writer changes one value and keeps every comment and ot
     CHECK(commentLines(*base) == commentLines(original));
 
     // Quoted values stay quoted; a key with a comment keeps it.
-    const auto quoted =
-        SettingsYamlTextWriter::editText("switchboard:\n  host: \"127.0.0.1\"   # loopback only\n",
-                                         QStringLiteral("switchboard.host"), QStringLiteral("localhost"));
+    const auto quoted = YamlTextEdit::setScalar("switchboard:\n  host: \"127.0.0.1\"   # loopback only\n",
+                                                QStringLiteral("switchboard.host"), QStringLiteral("localhost"));
     REQUIRE(quoted);
     CHECK(*quoted == "switchboard:\n  host: \"localhost\"   # loopback only\n");
 
     // A value on a list item's dash line, and a file with CRLF line ends.
-    const auto name = SettingsYamlTextWriter::editText(original, QStringLiteral("model_list[1].model_name"),
-                                                       QStringLiteral("claude-*-x"));
+    const auto name =
+        YamlTextEdit::setScalar(original, QStringLiteral("model_list[1].model_name"), QStringLiteral("claude-*-x"));
     REQUIRE(name);
     CHECK(name->contains("  - model_name: \"claude-*-x\"               # opus and sonnet: the main model\n"));
-    const auto crlf = SettingsYamlTextWriter::editText("switchboard:\r\n  port: 4000\r\n  host: 127.0.0.1\r\n",
-                                                       QStringLiteral("switchboard.port"), 4001);
+    const auto crlf = YamlTextEdit::setScalar("switchboard:\r\n  port: 4000\r\n  host: 127.0.0.1\r\n",
+                                              QStringLiteral("switchboard.port"), 4001);
     REQUIRE(crlf);
     CHECK(*crlf == "switchboard:\r\n  port: 4001\r\n  host: 127.0.0.1\r\n");
 
-    CHECK_FALSE(SettingsYamlTextWriter::editText(original, QStringLiteral("model_list[7].model_name"), 1));
-    CHECK_FALSE(SettingsYamlTextWriter::editText(original, QStringLiteral("model_list"), 1));
+    CHECK_FALSE(YamlTextEdit::setScalar(original, QStringLiteral("model_list[7].model_name"), 1));
+    CHECK_FALSE(YamlTextEdit::setScalar(original, QStringLiteral("model_list"), 1));
 }
 
 TEST_CASE("The Settings page writes a changed port to the config and keeps its comments", "[ui][settings]")

@@ -28,21 +28,13 @@ public:
     Expected<void, QString> setValue(const QString &configPath, const QString &keyPath, const QVariant &value) override;
 };
 
-// Edits one scalar of the YAML in place: the value's characters on its line are replaced (or a
-// missing key is added under its parent mapping), so comments, order and every other key stay
-// byte for byte. The result must still load without errors (ConfigLoader, i.e. the one declared
-// schema) before it is written: atomically (QSaveFile), after copying the old file to
-// <config>.bak.
+// Edits one scalar of the YAML in place through YamlTextEdit::setScalar (comments, order and every
+// other key stay byte for byte), then ConfigEditor::commitText: the result must load without new
+// errors, the old file is kept as <config>.bak and the new one written atomically.
 class SettingsYamlTextWriter final : public SettingsConfigWriter
 {
 public:
     Expected<void, QString> setValue(const QString &configPath, const QString &keyPath, const QVariant &value) override;
-
-    // The edit alone, on text (for tests and for a preview).
-    static Expected<QByteArray, QString> editText(const QByteArray &yaml, const QString &keyPath,
-                                                  const QVariant &value);
-    // A YAML scalar for `value`: numbers and booleans bare, strings bare when safe, else quoted.
-    static QString scalarText(const QVariant &value);
 };
 
 } // namespace sb
