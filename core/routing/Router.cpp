@@ -346,7 +346,7 @@ std::optional<RoutePlan> Router::plan(const RouteRequest &request) const
         }
     }
     if (plan.group.isEmpty())
-        plan.group = d->resolveGroup(request.model);
+        plan.group = d->targetOf(request.model); // a model_info.id asks for that deployment alone
     if (plan.group.isEmpty())
         return std::nullopt;
 

@@ -204,6 +204,12 @@ TEST_CASE("a fallback or route naming a model_info.id goes to that one deploymen
 
     // A group named like an id keeps its meaning: the group wins.
     CHECK(countPicks(router, QStringLiteral("main"), 400).size() == 2);
+
+    // A request naming the id (the Mappings page's per-row Test) is planned to that deployment.
+    const auto direct = router.plan(requestFor(QStringLiteral("main-2")));
+    REQUIRE(direct);
+    CHECK(direct->group == QStringLiteral("main-2"));
+    CHECK(countPicks(router, direct->group, 100) == std::map<QString, int>{{QStringLiteral("main-2"), 100}});
 }
 
 TEST_CASE("simple-shuffle follows weight within 2% over 10k picks, else rpm, else uniform")
