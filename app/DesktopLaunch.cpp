@@ -8,6 +8,7 @@
 #include "controllers/ClaudeCodeController.h"
 #include "controllers/GatewayController.h"
 #include "controllers/HardwareController.h"
+#include "controllers/MappingsController.h"
 #include "controllers/ModelsController.h"
 #include "controllers/SettingsController.h"
 #include "doctor/DoctorInputs.h"
@@ -16,6 +17,7 @@
 #include "ollama/OllamaPulls.h"
 #include "pages/ClaudeCodePage.h"
 #include "pages/HardwarePage.h"
+#include "pages/MappingsPage.h"
 #include "pages/ModelsPage.h"
 #include "pages/OverviewPage.h"
 #include "pages/RequestsPage.h"
@@ -254,6 +256,11 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
         suggestions.append(model.name);
     window.addPage(QStringLiteral("models"), QObject::tr("Models"), QStringLiteral(":/switchboard/icons/models.svg"),
                    new ModelsPage(&models, suggestions, &window));
+    // Mappings: model_list edited as a table; Apply saves it and the watcher applies it.
+    MappingsController mappings(gateway.configPath());
+    mappings.setServing(gatewayConfig);
+    window.addPage(QStringLiteral("mappings"), QObject::tr("Mappings"),
+                   QStringLiteral(":/switchboard/icons/mappings.svg"), new MappingsPage(&mappings, &window));
     // Requests: the spend log read on its own thread.
     SpendLogReader spendLog(UsageSettings::fromConfig(gatewayConfig).spendLogPath);
     window.addPage(
@@ -267,13 +274,17 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     window.addPage(QStringLiteral("settings"), QObject::tr("Settings"),
                    QStringLiteral(":/switchboard/icons/settings.svg"), new SettingsPage(&settings, &window));
     // The gateway's real address (--port 0 picks one) and the config as it reloads.
-    QObject::connect(gateway.service(), &ProxyService::started, &claude,
-                     [&claude, &gateway] { claude.setGateway(gateway.baseUrl(), gateway.token()); });
-    QObject::connect(&gateway, &GatewayController::configChanged, &claude, [&claude, &settings, &gateway, &models] {
-        claude.setConfig(gateway.config());
-        models.setConfig(gateway.config());
-        settings.setConfig(gateway.fileConfig());
+    QObject::connect(gateway.service(), &ProxyService::started, &claude, [&claude, &gateway, &mappings] {
+        claude.setGateway(gateway.baseUrl(), gateway.token());
+        mappings.setGateway(gateway.baseUrl(), gateway.token());
     });
+    QObject::connect(&gateway, &GatewayController::configChanged, &claude,
+                     [&claude, &settings, &gateway, &models, &mappings] {
+                         claude.setConfig(gateway.config());
+                         models.setConfig(gateway.config());
+                         mappings.setServing(gateway.config());
+                         settings.setConfig(gateway.fileConfig());
+                     });
     QObject::connect(&settings, &SettingsController::tokenRegenerated, &gateway, &GatewayController::setGatewayToken);
 
     auto openConfig = [&gateway] {

@@ -1548,6 +1548,14 @@ QString ConfigLoader::defaultConfigPath()
     return base + QStringLiteral("/switchboard/config.yaml");
 }
 
+QStringList ConfigLoader::providerPrefixes()
+{
+    QStringList prefixes;
+    for (const ProviderPrefix &provider : kProviders)
+        prefixes.append(QString::fromLatin1(provider.prefix));
+    return prefixes;
+}
+
 QByteArray ConfigLoader::defaultConfigText()
 {
     return QByteArrayLiteral(

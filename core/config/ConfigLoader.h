@@ -36,6 +36,10 @@ public:
     static QList<ConfigIssue> selfLoopIssues(const GatewayConfig &config, const QString &host, quint16 port,
                                              const QString &fileName = {});
 
+    // The provider prefixes of litellm_params.model that load ("ollama", "openai", …), in the
+    // loader's order.
+    static QStringList providerPrefixes();
+
     // <user config dir>/switchboard/config.yaml (QStandardPaths::AppConfigLocation).
     static QString defaultConfigPath();
     // The first-run config: Claude's opus/sonnet names → a tool-capable Ollama coder model,

@@ -1,0 +1,247 @@
+// The Mappings page: the table checks values against the config schema and undoes edits; Apply
+// writes the file as text edits that the running gateway picks up (a request then goes to the
+// new upstream), keeping the file's comments and unknown keys; the resolver and Test answer
+// from the router and the running gateway.
+#include "pages/MappingsPage.h"
+#include "FakeOllama.h"
+#include "LookAt.h"
+#include "TestWait.h"
+#include "UiTestSupport.h"
+#include "config/ConfigEditor.h"
+#include "config/ConfigLoader.h"
+#include "controllers/GatewayController.h"
+#include "controllers/MappingsController.h"
+#include "models/MappingTableModel.h"
+
+#include <catch2/catch.hpp>
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+using namespace sb;
+using namespace sb::test;
+
+namespace {
+
+QByteArray configFor(const QString &base)
+{
+    return QStringLiteral("# my mappings\n"
+                          "model_list:\n"
+                          "  - model_name: \"claude-*\"   # everything Claude Code asks for\n"
+                          "    litellm_params:\n"
+                          "      model: ollama/qwen2.5-coder:7b\n"
+                          "      api_base: %1\n"
+                          "    my_note: keep me\n"
+                          "switchboard:\n"
+                          "  usage_enabled: false\n"
+                          "x_unknown_section: {a: 1}   # not Switchboard's\n")
+        .arg(base)
+        .toUtf8();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    return file.readAll();
+}
+
+GatewaySetup setupFor(const QString &path)
+{
+    GatewaySetup setup;
+    setup.configPath = path;
+    setup.loaded = ConfigLoader::loadFile(path);
+    setup.tokens = {QStringLiteral("sb-test")};
+    setup.gatewayToken = QStringLiteral("sb-test");
+    setup.portOverride = 0;
+    return setup;
+}
+
+MappingRow row(const QString &name, const QString &model)
+{
+    MappingRow r;
+    r.values.insert(QStringLiteral("model_name"), name);
+    r.values.insert(QStringLiteral("litellm_params.model"), model);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("the mappings table takes what the schema allows, says why it refuses, and undoes")
+{
+    MappingTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    MappingRow first = row(QStringLiteral("claude-*"), QStringLiteral("ollama/qwen2.5-coder:7b"));
+    first.source = 0;
+    first.values.insert(QStringLiteral("litellm_params.api_key"), QStringLiteral("sk-live-secret-1234"));
+    model.reset({first});
+    REQUIRE(model.rowCount() == 1);
+    CHECK(model.index(0, MappingTableModel::Provider).data().toString() == QStringLiteral("ollama"));
+    CHECK(model.index(0, MappingTableModel::UpstreamModel).data().toString() == QStringLiteral("qwen2.5-coder:7b"));
+    // A key written in the file is never shown or handed to an editor.
+    for (int role : {int(Qt::DisplayRole), int(Qt::EditRole), int(Qt::ToolTipRole)})
+        CHECK_FALSE(model.index(0, MappingTableModel::ApiKey).data(role).toString().contains(QStringLiteral("secret")));
+
+    // Refused, with the schema's words, and nothing to undo.
+    CHECK_FALSE(model.setData(model.index(0, MappingTableModel::Context), QStringLiteral("-5")));
+    CHECK(model.lastError().contains(QStringLiteral("num_ctx")));
+    CHECK_FALSE(model.setData(model.index(0, MappingTableModel::Context), QStringLiteral("lots")));
+    CHECK(model.lastError().contains(QStringLiteral("whole number")));
+    CHECK_FALSE(model.setData(model.index(0, MappingTableModel::ApiKey), QStringLiteral("sk-another-key")));
+    CHECK(model.lastError().contains(QStringLiteral("keychain/NAME")));
+    CHECK_FALSE(model.setData(model.index(0, MappingTableModel::ApiBase), QStringLiteral("127.0.0.1:11434")));
+    CHECK_FALSE(model.setData(model.index(0, MappingTableModel::Provider), QStringLiteral("nosuch")));
+    CHECK_FALSE(model.setData(model.index(0, MappingTableModel::ModelName), QString()));
+    CHECK_FALSE(model.setData(model.index(0, MappingTableModel::Result), QStringLiteral("x")));
+    CHECK_FALSE(model.isModified());
+
+    // Taken: typed as the schema says, undoable one by one.
+    REQUIRE(model.setData(model.index(0, MappingTableModel::Context), QStringLiteral("65536")));
+    CHECK(model.row(0).value(QStringLiteral("litellm_params.num_ctx")) == QVariant(qlonglong(65536)));
+    REQUIRE(model.setData(model.index(0, MappingTableModel::Provider), QStringLiteral("lm_studio")));
+    CHECK(model.row(0).value(QStringLiteral("litellm_params.model")).toString() ==
+          QStringLiteral("lm_studio/qwen2.5-coder:7b"));
+    REQUIRE(model.setData(model.index(0, MappingTableModel::ApiKey), QStringLiteral("keychain/provider-key/lm")));
+    CHECK(model.isModified());
+    model.duplicateRow(0);
+    REQUIRE(model.rowCount() == 2);
+    CHECK(model.row(1).source == -1);
+    model.moveRowTo(1, 0);
+    CHECK(model.row(0).source == -1);
+
+    model.undoStack()->undo(); // the move
+    model.undoStack()->undo(); // the duplicate
+    CHECK(model.rowCount() == 1);
+    model.undoStack()->undo(); // the key
+    model.undoStack()->undo(); // the provider
+    CHECK(model.row(0).value(QStringLiteral("litellm_params.model")).toString() ==
+          QStringLiteral("ollama/qwen2.5-coder:7b"));
+    model.undoStack()->undo(); // the context
+    CHECK_FALSE(model.row(0).has(QStringLiteral("litellm_params.num_ctx")));
+    CHECK_FALSE(model.isModified());
+    model.undoStack()->redo();
+    CHECK(model.row(0).value(QStringLiteral("litellm_params.num_ctx")).toLongLong() == 65536);
+    // Emptying a value removes the key (its default applies).
+    REQUIRE(model.setData(model.index(0, MappingTableModel::Context), QString()));
+    CHECK_FALSE(model.row(0).has(QStringLiteral("litellm_params.num_ctx")));
+}
+
+TEST_CASE("Apply on the Mappings page moves the running gateway's traffic and keeps the file's comments")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama first;
+    FakeOllama second;
+    first.setTurn(FakeTurn::withText(QStringLiteral("from the first")));
+    second.setTurn(FakeTurn::withText(QStringLiteral("from the second")));
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    const QByteArray original = configFor(first.baseUrl());
+    saveFile(path, original);
+    GatewayController gateway(setupFor(path));
+    gateway.start();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
+
+    MappingsController controller(path);
+    controller.setGateway(gateway.baseUrl(), gateway.token());
+    controller.setServing(gateway.config());
+    MappingsPage page(&controller);
+    page.resize(1100, 600);
+    page.show();
+    MappingTableModel *model = page.model();
+    REQUIRE(waitUntil([&] { return model->rowCount() == 1; }));
+
+    // The resolver answers from the router, under the edited rows.
+    auto *resolution = page.findChild<QLabel *>(QStringLiteral("mappings-resolution"));
+    REQUIRE(resolution);
+    CHECK(resolution->text().contains(QStringLiteral("claude-*")));
+    CHECK(resolution->text().contains(QStringLiteral("ollama/qwen2.5-coder:7b@")));
+    page.findChild<QLineEdit *>(QStringLiteral("mappings-resolve-name"))->setText(QStringLiteral("gpt-4o"));
+    CHECK(resolution->text().contains(QStringLiteral("No mapping serves gpt-4o")));
+
+    // Test through the running gateway, before any edit.
+    auto *test = page.findChild<QPushButton *>(QStringLiteral("mappings-test-0"));
+    REQUIRE(test);
+    test->click();
+    REQUIRE(waitUntil(
+        [&] { return model->index(0, MappingTableModel::Result).data().toString().startsWith(QStringLiteral("OK")); },
+        10000));
+    CHECK(model->index(0, MappingTableModel::Result).data().toString().contains(QStringLiteral("from the first")));
+    CHECK(first.turnCount() == 1);
+
+    // Edit: the deployment moves to the second upstream; a new mapping is added for haiku.
+    auto *apply = page.findChild<QPushButton *>(QStringLiteral("mappings-apply"));
+    CHECK_FALSE(apply->isEnabled());
+    REQUIRE(model->setData(model->index(0, MappingTableModel::ApiBase), second.baseUrl()));
+    MappingRow haiku = row(QStringLiteral("claude-*haiku*"), QStringLiteral("ollama/qwen2.5-coder:1.5b"));
+    haiku.values.insert(QStringLiteral("litellm_params.api_base"), second.baseUrl());
+    model->addRow(haiku);
+    page.findChild<QLineEdit *>(QStringLiteral("mappings-resolve-name"))->setText(QStringLiteral("claude-haiku-4-5"));
+    CHECK(resolution->text().contains(QStringLiteral("claude-*haiku*")));
+    REQUIRE(apply->isEnabled());
+    QSignalSpy changes(&gateway, &GatewayController::configChanged);
+    apply->click();
+    REQUIRE(waitUntil([&] { return changes.count() >= 1; }, 10000));
+    CHECK_FALSE(model->isModified());
+
+    const QByteArray saved = readFile(path);
+    CHECK(saved.startsWith(
+        "# my mappings\nmodel_list:\n  - model_name: \"claude-*\"   # everything Claude Code asks for\n"));
+    CHECK(saved.contains("    my_note: keep me\n"));
+    CHECK(saved.contains("x_unknown_section: {a: 1}   # not Switchboard's\n"));
+    CHECK(saved.contains("      api_base: " + second.baseUrl().toUtf8() + "\n"));
+    CHECK(saved.contains("  - model_name: \"claude-*haiku*\"\n"));
+    CHECK(readFile(ConfigEditor::backupPath(path)) == original);
+
+    const int before = second.turnCount();
+    CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test"), QStringLiteral("claude-sonnet-4-5")) == 200);
+    CHECK(second.turnCount() == before + 1);
+    CHECK(first.turnCount() == 1);
+
+    // The file changed behind the page's back: Apply refuses rather than undo that change.
+    saveFile(path, saved + "# edited by hand\n");
+    REQUIRE(model->setData(model->index(0, MappingTableModel::Context), QStringLiteral("16384")));
+    apply->click();
+    auto *message = page.findChild<QLabel *>(QStringLiteral("mappings-message"));
+    REQUIRE(waitUntil([&] { return message->text().startsWith(QStringLiteral("Not applied")); }));
+    CHECK(message->text().contains(QStringLiteral("changed since it was read")));
+    CHECK(readFile(path).endsWith("# edited by hand\n"));
+    lookAt(page, "mappings");
+}
+
+TEST_CASE("a mapping not applied yet, or a failing upstream, is tested in words")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, configFor(ollama.baseUrl()));
+    GatewayController gateway(setupFor(path));
+    gateway.start();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
+    MappingsController controller(path);
+    controller.setGateway(gateway.baseUrl(), gateway.token());
+    controller.setServing(gateway.config());
+    QSignalSpy results(&controller, &MappingsController::testFinished);
+
+    MappingRow added = row(QStringLiteral("x"), QStringLiteral("ollama/y"));
+    controller.test(3, added);
+    REQUIRE(results.count() == 1);
+    CHECK(results.at(0).at(0).toInt() == 3);
+    CHECK(results.at(0).at(1).toString().contains(QStringLiteral("Apply first")));
+    CHECK(results.at(0).at(2).toBool());
+
+    MappingRow serving = row(QStringLiteral("claude-*"), QStringLiteral("ollama/qwen2.5-coder:7b"));
+    serving.source = 0;
+    serving.values.insert(QStringLiteral("litellm_params.api_base"), ollama.baseUrl());
+    ollama.failNext(404, 1, -1, QStringLiteral("model 'qwen2.5-coder:7b' not found"));
+    controller.test(0, serving);
+    REQUIRE(waitUntil([&] { return results.count() == 2; }, 10000));
+    CHECK(results.at(1).at(2).toBool());
+    CHECK(results.at(1).at(1).toString().contains(QStringLiteral("not found")));
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "config/GatewayConfig.h"
+#include "config/ModelListEditor.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QStringList>
+
+class QNetworkAccessManager;
+
+namespace sb {
+
+// What the router would do with a model name, under the edited (not yet applied) mappings.
+struct MappingResolution
+{
+    QString error;           // the edited config does not load, or no mapping serves the name
+    QString group;           // the mapping (model_name) that serves it
+    QString rule;            // the scenario rule that fired, empty when none
+    QStringList deployments; // the group's deployments, in the router's order of trying
+    QStringList fallbacks;   // tried in order when the group fails
+};
+
+// The Mappings page's talker: reads the config's model_list on a worker thread, writes the
+// edited rows back as text edits (ModelListEditor, ConfigEditor::commitText: atomic, with
+// .bak, refused when the file changed since it was read), answers "which deployment would
+// serve X" with the Router itself, and tests one deployment through the running gateway.
+// The gateway's config watcher applies a saved file by itself (applyConfig: streams in flight
+// keep going).
+class MappingsController final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MappingsController(const QString &configPath, QObject *parent = nullptr);
+
+    QString configPath() const { return m_configPath; }
+    void load();
+    void apply(const QList<MappingRow> &rows);
+    MappingResolution resolve(const QList<MappingRow> &rows, const QString &model) const;
+
+    // The running gateway, for Test.
+    void setGateway(const QString &baseUrl, const QString &token);
+    void setServing(const GatewayConfig &config) { m_serving = config; }
+    // Sends a short streamed request to the deployment `row` names in the serving config;
+    // testFinished reports it. A row not applied yet cannot be tested.
+    void test(int index, const MappingRow &row);
+    // The id of the serving deployment `row` is, or "" when it is not serving (not applied).
+    QString servingId(const MappingRow &row) const;
+
+Q_SIGNALS:
+    void loaded(const QList<sb::MappingRow> &rows);
+    void loadFailed(const QString &why);
+    void applied();
+    void applyFailed(const QString &why);
+    void testFinished(int index, const QString &text, bool failed);
+
+private:
+    QString m_configPath;
+    QByteArray m_base; // the text the rows were read from
+    bool m_haveBase = false;
+    GatewayConfig m_serving;
+    QString m_baseUrl;
+    QString m_token;
+    QNetworkAccessManager *m_network;
+};
+
+} // namespace sb

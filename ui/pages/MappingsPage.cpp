@@ -1,0 +1,343 @@
+#include "MappingsPage.h"
+
+#include "config/ConfigLoader.h"
+#include "config/ConfigSchema.h"
+#include "controllers/MappingsController.h"
+#include "models/MappingTableModel.h"
+#include "widgets/PageLayout.h"
+
+#include <QComboBox>
+#include <QDoubleValidator>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIntValidator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QTimer>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace sb {
+
+namespace {
+
+// Editors from the schema: a provider list, numbers limited to the key's bounds, the key's
+// default as the placeholder. The model's setData() still checks everything.
+class MappingDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &index) const override
+    {
+        if (index.column() == MappingTableModel::Provider) {
+            auto *combo = new QComboBox(parent);
+            combo->addItems(ConfigLoader::providerPrefixes());
+            return combo;
+        }
+        auto *edit = new QLineEdit(parent);
+        const ConfigSchema::Key *key =
+            ConfigSchema::find(QStringLiteral("model_list[].") + MappingTableModel::fieldOf(index.column()));
+        if (key && index.column() != MappingTableModel::UpstreamModel) {
+            const QString placeholder = ConfigSchema::defaultText(*key);
+            edit->setPlaceholderText(placeholder.isEmpty() ? tr("not set") : tr("default: %1").arg(placeholder));
+            const double low = key->min ? key->min->value : -1e15;
+            const double high = key->max ? key->max->value : 1e15;
+            if (key->type == ConfigSchema::Type::Int)
+                edit->setValidator(
+                    new QIntValidator(int(qMax(low, -2147483647.0)), int(qMin(high, 2147483647.0)), edit));
+            else if (key->type == ConfigSchema::Type::Number)
+                edit->setValidator(new QDoubleValidator(low, high, 6, edit));
+        }
+        return edit;
+    }
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override
+    {
+        if (auto *combo = qobject_cast<QComboBox *>(editor)) {
+            combo->setCurrentText(index.data(Qt::EditRole).toString());
+            return;
+        }
+        QStyledItemDelegate::setEditorData(editor, index);
+    }
+    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override
+    {
+        if (auto *combo = qobject_cast<QComboBox *>(editor)) {
+            model->setData(index, combo->currentText());
+            return;
+        }
+        if (auto *edit = qobject_cast<QLineEdit *>(editor)) {
+            model->setData(index, edit->text());
+            return;
+        }
+        QStyledItemDelegate::setModelData(editor, model, index);
+    }
+};
+
+MappingRow preset(const QString &model, const QString &base, const QString &key = {}, int context = 0)
+{
+    MappingRow row;
+    row.values.insert(QStringLiteral("model_name"), model.section(QLatin1Char('/'), 1));
+    row.values.insert(QStringLiteral("litellm_params.model"), model);
+    if (!base.isEmpty())
+        row.values.insert(QStringLiteral("litellm_params.api_base"), base);
+    if (!key.isEmpty())
+        row.values.insert(QStringLiteral("litellm_params.api_key"), key);
+    if (context > 0)
+        row.values.insert(QStringLiteral("litellm_params.num_ctx"), context);
+    return row;
+}
+
+} // namespace
+
+QList<QPair<QString, MappingRow>> MappingsPage::presets()
+{
+    // Local servers at their usual loopback ports; clouds with their key as a keychain reference
+    // (the Providers & keys page stores it under that name).
+    return {
+        {tr("Ollama"),
+         preset(QStringLiteral("ollama/qwen2.5-coder:7b"), QStringLiteral("http://127.0.0.1:11434"), {}, 32768)},
+        {tr("LM Studio"),
+         preset(QStringLiteral("lm_studio/qwen2.5-coder-7b-instruct"), QStringLiteral("http://127.0.0.1:1234/v1"))},
+        {tr("llama.cpp server"),
+         preset(QStringLiteral("hosted_vllm/local-model"), QStringLiteral("http://127.0.0.1:8080/v1"))},
+        {tr("vLLM"), preset(QStringLiteral("hosted_vllm/Qwen/Qwen2.5-Coder-7B-Instruct"),
+                            QStringLiteral("http://127.0.0.1:8000/v1"))},
+        {tr("Anthropic"),
+         preset(QStringLiteral("anthropic/claude-sonnet-4-5"), {}, QStringLiteral("keychain/provider-key/anthropic"))},
+        {tr("OpenAI"), preset(QStringLiteral("openai/gpt-4o"), {}, QStringLiteral("keychain/provider-key/openai"))},
+        {tr("OpenRouter"), preset(QStringLiteral("openrouter/qwen/qwen-2.5-coder-32b-instruct"), {},
+                                  QStringLiteral("keychain/provider-key/openrouter"))},
+        {tr("Groq"),
+         preset(QStringLiteral("groq/llama-3.3-70b-versatile"), {}, QStringLiteral("keychain/provider-key/groq"))},
+        {tr("DeepSeek"),
+         preset(QStringLiteral("deepseek/deepseek-chat"), {}, QStringLiteral("keychain/provider-key/deepseek"))},
+        {tr("Mistral"),
+         preset(QStringLiteral("mistral/codestral-latest"), {}, QStringLiteral("keychain/provider-key/mistral"))},
+    };
+}
+
+MappingsPage::MappingsPage(MappingsController *controller, QWidget *parent)
+    : QWidget(parent), m_controller(controller), m_model(new MappingTableModel(this))
+{
+    setObjectName(QStringLiteral("page-mappings"));
+    auto *layout = PageLayout::scrolling(this);
+    QWidget *content = layout->parentWidget();
+    layout->addWidget(PageLayout::title(tr("Mappings"), content));
+    QLabel *intro = PageLayout::textLabel(QStringLiteral("mappings-intro"), content);
+    intro->setText(tr("Which upstream model serves each model name a client asks for. The most specific "
+                      "pattern wins; several rows with one name share its requests. Edits take effect "
+                      "when you press Apply; the file keeps its comments and every key not shown here."));
+    layout->addWidget(intro);
+
+    auto *tools = new QHBoxLayout;
+    auto *add = new QPushButton(tr("Add"), content);
+    add->setObjectName(QStringLiteral("mappings-add"));
+    auto *menu = new QMenu(add);
+    for (const auto &[name, row] : presets()) {
+        QAction *action = menu->addAction(name);
+        const MappingRow copy = row;
+        connect(action, &QAction::triggered, this, [this, copy] {
+            m_model->addRow(copy);
+            m_table->selectRow(m_model->rowCount() - 1);
+            m_table->edit(m_model->index(m_model->rowCount() - 1, MappingTableModel::ModelName));
+        });
+    }
+    add->setMenu(menu);
+    m_duplicate = new QPushButton(tr("Duplicate"), content);
+    m_duplicate->setObjectName(QStringLiteral("mappings-duplicate"));
+    m_remove = new QPushButton(tr("Remove"), content);
+    m_remove->setObjectName(QStringLiteral("mappings-remove"));
+    m_up = new QPushButton(QStringLiteral("▲"), content);
+    m_up->setObjectName(QStringLiteral("mappings-up"));
+    m_up->setToolTip(tr("Move up: earlier rows win ties between equally specific patterns"));
+    m_down = new QPushButton(QStringLiteral("▼"), content);
+    m_down->setToolTip(tr("Move down"));
+    for (QPushButton *arrow : {m_up, m_down})
+        arrow->setMaximumWidth(arrow->fontMetrics().horizontalAdvance(QStringLiteral("▲▲▲▲")));
+    m_down->setObjectName(QStringLiteral("mappings-down"));
+    m_undo = new QPushButton(tr("Undo"), content);
+    m_undo->setObjectName(QStringLiteral("mappings-undo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_redo = new QPushButton(tr("Redo"), content);
+    m_redo->setObjectName(QStringLiteral("mappings-redo"));
+    m_redo->setShortcut(QKeySequence::Redo);
+    m_revert = new QPushButton(tr("Revert"), content);
+    m_revert->setObjectName(QStringLiteral("mappings-revert"));
+    m_revert->setToolTip(tr("Read the file again, dropping the edits not applied"));
+    m_apply = new QPushButton(tr("Apply"), content);
+    m_apply->setObjectName(QStringLiteral("mappings-apply"));
+    m_apply->setDefault(true);
+    for (QPushButton *button : {add, m_duplicate, m_remove, m_up, m_down})
+        tools->addWidget(button);
+    tools->addSpacing(12);
+    tools->addWidget(m_undo);
+    tools->addWidget(m_redo);
+    tools->addStretch(1);
+    layout->addLayout(tools);
+
+    m_table = PageLayout::table(QStringLiteral("mappings-table"), m_model, content);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                             QAbstractItemView::AnyKeyPressed);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setItemDelegate(new MappingDelegate(m_table));
+    m_table->setMinimumHeight(m_table->fontMetrics().height() * 8);
+    m_table->horizontalHeader()->setSectionResizeMode(MappingTableModel::Test, QHeaderView::Fixed);
+    m_table->horizontalHeader()->resizeSection(MappingTableModel::Test,
+                                               m_table->fontMetrics().horizontalAdvance(tr("Test")) + 28);
+    layout->addWidget(m_table, 1);
+
+    auto *applyRow = new QHBoxLayout;
+    m_message = PageLayout::textLabel(QStringLiteral("mappings-message"), content);
+    m_message->setText(tr("Reading the config…"));
+    applyRow->addWidget(m_message, 1);
+    applyRow->addWidget(m_revert, 0, Qt::AlignTop);
+    applyRow->addWidget(m_apply, 0, Qt::AlignTop);
+    layout->addLayout(applyRow);
+
+    layout->addWidget(PageLayout::sectionTitle(tr("Which deployment would serve…"), content));
+    auto *resolveRow = new QHBoxLayout;
+    m_resolveName = new QLineEdit(QStringLiteral("claude-sonnet-4-5"), content);
+    m_resolveName->setObjectName(QStringLiteral("mappings-resolve-name"));
+    m_resolveName->setPlaceholderText(tr("A model name a client sends, e.g. claude-haiku-4-5"));
+    m_resolveName->setMaximumWidth(m_resolveName->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 36);
+    resolveRow->addWidget(m_resolveName);
+    m_resolution = PageLayout::textLabel(QStringLiteral("mappings-resolution"), content);
+    resolveRow->addWidget(m_resolution, 1);
+    layout->addLayout(resolveRow);
+
+    connect(m_controller, &MappingsController::loaded, this, &MappingsPage::showLoaded);
+    connect(m_controller, &MappingsController::loadFailed, this,
+            [this](const QString &why) { showMessage(tr("The config cannot be edited here: %1").arg(why), true); });
+    connect(m_controller, &MappingsController::applied, this, [this] {
+        m_model->markApplied();
+        showMessage(tr("Saved to %1 (the previous file is %1.bak); the gateway takes it on its next read.")
+                        .arg(m_controller->configPath()),
+                    false);
+    });
+    connect(m_controller, &MappingsController::applyFailed, this, [this](const QString &why) {
+        showMessage(tr("Not applied: %1").arg(why), true);
+        updateButtons();
+    });
+    connect(m_controller, &MappingsController::testFinished, this, [this](int row, const QString &text, bool failed) {
+        m_model->setResult(row, text, failed);
+        // Also here: the Last test column may be scrolled out of sight.
+        showMessage(tr("Test of %1: %2").arg(m_model->index(row, MappingTableModel::ModelName).data().toString(), text),
+                    failed);
+    });
+    connect(m_model, &MappingTableModel::editRefused, this, [this](const QString &why) { showMessage(why, true); });
+
+    connect(m_duplicate, &QPushButton::clicked, this, [this] { m_model->duplicateRow(currentRow()); });
+    connect(m_remove, &QPushButton::clicked, this, [this] { m_model->removeRowAt(currentRow()); });
+    connect(m_up, &QPushButton::clicked, this, [this] {
+        const int row = currentRow();
+        m_model->moveRowTo(row, row - 1);
+        m_table->selectRow(row - 1);
+    });
+    connect(m_down, &QPushButton::clicked, this, [this] {
+        const int row = currentRow();
+        m_model->moveRowTo(row, row + 1);
+        m_table->selectRow(row + 1);
+    });
+    connect(m_undo, &QPushButton::clicked, m_model->undoStack(), &QUndoStack::undo);
+    connect(m_redo, &QPushButton::clicked, m_model->undoStack(), &QUndoStack::redo);
+    connect(m_revert, &QPushButton::clicked, m_controller, &MappingsController::load);
+    connect(m_apply, &QPushButton::clicked, this, [this] {
+        m_apply->setEnabled(false);
+        showMessage(tr("Saving…"), false);
+        m_controller->apply(m_model->rows());
+    });
+    connect(m_model->undoStack(), &QUndoStack::indexChanged, this, [this] {
+        updateButtons();
+        resolve();
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MappingsPage::updateTestButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, &MappingsPage::updateButtons);
+    connect(m_resolveName, &QLineEdit::textChanged, this, &MappingsPage::resolve);
+    updateButtons();
+    m_controller->load();
+}
+
+int MappingsPage::currentRow() const
+{
+    const QModelIndex current = m_table->currentIndex();
+    return current.isValid() ? current.row() : -1;
+}
+
+void MappingsPage::showLoaded(const QList<MappingRow> &rows)
+{
+    m_model->reset(rows);
+    showMessage(rows.isEmpty()
+                    ? tr("No mappings yet: add one (Add) — Claude Code asks for claude-* names.")
+                    : tr("%n mapping(s) from %1.", nullptr, int(rows.size())).arg(m_controller->configPath()),
+                false);
+    m_table->resizeColumnsToContents();
+    m_table->horizontalHeader()->resizeSection(MappingTableModel::Test,
+                                               m_table->fontMetrics().horizontalAdvance(tr("Test")) + 28);
+    updateButtons();
+    resolve();
+}
+
+void MappingsPage::showMessage(const QString &text, bool failed)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(failed ? QStringLiteral("color: #b3261e;") : QString());
+}
+
+void MappingsPage::updateButtons()
+{
+    const int row = currentRow();
+    m_duplicate->setEnabled(row >= 0);
+    m_remove->setEnabled(row >= 0);
+    m_up->setEnabled(row > 0);
+    m_down->setEnabled(row >= 0 && row + 1 < m_model->rowCount());
+    m_undo->setEnabled(m_model->undoStack()->canUndo());
+    m_undo->setToolTip(m_model->undoStack()->undoText());
+    m_redo->setEnabled(m_model->undoStack()->canRedo());
+    m_redo->setToolTip(m_model->undoStack()->redoText());
+    m_apply->setEnabled(m_model->isModified());
+    m_revert->setEnabled(m_model->isModified());
+}
+
+void MappingsPage::updateTestButtons()
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        auto *button = new QPushButton(tr("Test"), m_table);
+        button->setObjectName(QStringLiteral("mappings-test-%1").arg(row));
+        button->setToolTip(tr("Send a short request to this deployment through the running gateway"));
+        connect(button, &QPushButton::clicked, this, [this, row] {
+            m_model->setResult(row, tr("Testing…"), false);
+            m_controller->test(row, m_model->row(row));
+        });
+        m_table->setIndexWidget(m_model->index(row, MappingTableModel::Test), button);
+    }
+}
+
+void MappingsPage::resolve()
+{
+    const QString name = m_resolveName->text().trimmed();
+    if (name.isEmpty()) {
+        m_resolution->clear();
+        return;
+    }
+    const MappingResolution result = m_controller->resolve(m_model->rows(), name);
+    if (!result.error.isEmpty()) {
+        m_resolution->setText(result.error.toHtmlEscaped());
+        m_resolution->setStyleSheet(QStringLiteral("color: #b3261e;"));
+        return;
+    }
+    m_resolution->setStyleSheet(QString());
+    QString text = tr("→ <b>%1</b>").arg(result.deployments.join(QStringLiteral(", then ")).toHtmlEscaped());
+    text += tr(" (mapping %1").arg(result.group.toHtmlEscaped());
+    if (!result.rule.isEmpty())
+        text += tr(", by rule %1").arg(result.rule.toHtmlEscaped());
+    text += QLatin1Char(')');
+    if (!result.fallbacks.isEmpty())
+        text += tr("; fallbacks: %1").arg(result.fallbacks.join(QStringLiteral(", ")).toHtmlEscaped());
+    m_resolution->setText(text);
+}
+
+} // namespace sb
