@@ -20,8 +20,10 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 using namespace sb;
@@ -244,4 +246,44 @@ TEST_CASE("a mapping not applied yet, or a failing upstream, is tested in words"
     REQUIRE(waitUntil([&] { return results.count() == 2; }, 10000));
     CHECK(results.at(1).at(2).toBool());
     CHECK(results.at(1).at(1).toString().contains(QStringLiteral("not found")));
+}
+
+TEST_CASE("Detect local servers lists what answers, and Add makes a mapping of it")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    ollama.setModels({QStringLiteral("qwen2.5-coder:7b"), QStringLiteral("llama3.2:3b")});
+    QTcpServer closed; // a port nobody answers on
+    REQUIRE(closed.listen(QHostAddress::LocalHost));
+    const quint16 deadPort = closed.serverPort();
+    closed.close();
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, configFor(ollama.baseUrl()));
+    MappingsController controller(path);
+    controller.setProbes({{QStringLiteral("Ollama"), QStringLiteral("ollama"), ollama.baseUrl(), true},
+                          {QStringLiteral("vLLM"), QStringLiteral("hosted_vllm"),
+                           QStringLiteral("http://127.0.0.1:%1/v1").arg(deadPort), false}});
+    MappingsPage page(&controller);
+    REQUIRE(waitUntil([&] { return page.model()->rowCount() == 1; }));
+    page.findChild<QPushButton *>(QStringLiteral("mappings-detect"))->click();
+    auto *found = page.findChild<QListWidget *>(QStringLiteral("mappings-found"));
+    REQUIRE(waitUntil([&] { return found->count() > 0; }, 10000));
+    REQUIRE(found->count() == 2); // the two models; the dead port is not listed
+    CHECK(found->item(0)->text().startsWith(QStringLiteral("qwen2.5-coder:7b — Ollama at ")));
+    found->item(1)->setSelected(true);
+    page.findChild<QPushButton *>(QStringLiteral("mappings-add-found"))->click();
+    REQUIRE(page.model()->rowCount() == 2);
+    const MappingRow &added = page.model()->row(1);
+    CHECK(added.value(QStringLiteral("litellm_params.model")).toString() == QStringLiteral("ollama/llama3.2:3b"));
+    CHECK(added.value(QStringLiteral("litellm_params.api_base")).toString() == ollama.baseUrl());
+    CHECK(added.value(QStringLiteral("litellm_params.num_ctx")).toInt() == 32768);
+
+    // Nothing answering says what to do.
+    controller.setProbes({{QStringLiteral("vLLM"), QStringLiteral("hosted_vllm"),
+                           QStringLiteral("http://127.0.0.1:%1/v1").arg(deadPort), false}});
+    page.findChild<QPushButton *>(QStringLiteral("mappings-detect"))->click();
+    REQUIRE(waitUntil(
+        [&] { return found->count() == 1 && found->item(0)->text().startsWith(QStringLiteral("Nothing answers")); },
+        10000));
 }

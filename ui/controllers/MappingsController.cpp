@@ -243,4 +243,60 @@ void MappingsController::test(int index, const MappingRow &row)
     });
 }
 
+QList<MappingsController::Probe> MappingsController::usualProbes()
+{
+    return {
+        {QStringLiteral("Ollama"), QStringLiteral("ollama"), QStringLiteral("http://127.0.0.1:11434"), true},
+        {QStringLiteral("LM Studio"), QStringLiteral("lm_studio"), QStringLiteral("http://127.0.0.1:1234/v1"), false},
+        {QStringLiteral("llama.cpp server"), QStringLiteral("hosted_vllm"), QStringLiteral("http://127.0.0.1:8080/v1"),
+         false},
+        {QStringLiteral("vLLM"), QStringLiteral("hosted_vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), false},
+    };
+}
+
+void MappingsController::detectLocalServers()
+{
+    struct Pending
+    {
+        int left = 0;
+        QList<LocalServer> found;
+        QList<QString> order;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->left = int(m_probes.size());
+    if (m_probes.isEmpty()) {
+        Q_EMIT detected({});
+        return;
+    }
+    for (const Probe &probe : m_probes) {
+        pending->order.append(probe.apiBase);
+        QNetworkRequest request(
+            QUrl(probe.apiBase + (probe.ollama ? QStringLiteral("/api/tags") : QStringLiteral("/models"))));
+        request.setTransferTimeout(3000); // loopback: a server that is there answers at once
+        QNetworkReply *reply = m_network->get(request);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, probe, pending] {
+            reply->deleteLater();
+            const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+            if (reply->error() == QNetworkReply::NoError) {
+                LocalServer server{probe.kind, probe.provider, probe.apiBase, {}};
+                const QJsonArray list =
+                    body.value(probe.ollama ? QLatin1String("models") : QLatin1String("data")).toArray();
+                for (const QJsonValue &model : list)
+                    server.models.append(
+                        model.toObject().value(probe.ollama ? QLatin1String("name") : QLatin1String("id")).toString());
+                server.models.removeAll(QString());
+                pending->found.append(server);
+            }
+            if (--pending->left == 0) {
+                // In the order asked, whatever order they answered in.
+                std::sort(pending->found.begin(), pending->found.end(),
+                          [pending](const LocalServer &a, const LocalServer &b) {
+                              return pending->order.indexOf(a.apiBase) < pending->order.indexOf(b.apiBase);
+                          });
+                Q_EMIT detected(pending->found);
+            }
+        });
+    }
+}
+
 } // namespace sb

@@ -21,6 +21,15 @@ struct MappingResolution
     QStringList fallbacks;   // tried in order when the group fails
 };
 
+// A model server answering on this machine (Detect local servers).
+struct LocalServer
+{
+    QString kind;     // "Ollama", "LM Studio", "llama.cpp server", "vLLM"
+    QString provider; // the litellm_params.model prefix for it
+    QString apiBase;  // as a mapping writes it
+    QStringList models;
+};
+
 // The Mappings page's talker: reads the config's model_list on a worker thread, writes the
 // edited rows back as text edits (ModelListEditor, ConfigEditor::commitText: atomic, with
 // .bak, refused when the file changed since it was read), answers "which deployment would
@@ -47,7 +56,23 @@ public:
     // The id of the serving deployment `row` is, or "" when it is not serving (not applied).
     QString servingId(const MappingRow &row) const;
 
+    // Asks the usual loopback ports (Ollama 11434, LM Studio 1234, llama.cpp 8080, vLLM 8000)
+    // for their models; detected() lists those that answered.
+    void detectLocalServers();
+    // Where detectLocalServers() asks (tests point it at fakes): kind, provider, api_base, and
+    // whether it speaks Ollama's /api/tags (else /models of an OpenAI-compatible API).
+    struct Probe
+    {
+        QString kind;
+        QString provider;
+        QString apiBase;
+        bool ollama = false;
+    };
+    void setProbes(const QList<Probe> &probes) { m_probes = probes; }
+    static QList<Probe> usualProbes();
+
 Q_SIGNALS:
+    void detected(const QList<sb::LocalServer> &servers);
     void loaded(const QList<sb::MappingRow> &rows);
     void loadFailed(const QString &why);
     void applied();
@@ -62,6 +87,7 @@ private:
     QString m_baseUrl;
     QString m_token;
     QNetworkAccessManager *m_network;
+    QList<Probe> m_probes = usualProbes();
 };
 
 } // namespace sb

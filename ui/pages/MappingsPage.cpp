@@ -13,6 +13,7 @@
 #include <QIntValidator>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
 #include <QStyledItemDelegate>
@@ -209,6 +210,48 @@ MappingsPage::MappingsPage(MappingsController *controller, QWidget *parent)
     resolveRow->addWidget(m_resolution, 1);
     layout->addLayout(resolveRow);
 
+    layout->addWidget(PageLayout::sectionTitle(tr("Servers on this machine"), content));
+    auto *detectRow = new QHBoxLayout;
+    m_detect = new QPushButton(tr("Detect local servers"), content);
+    m_detect->setObjectName(QStringLiteral("mappings-detect"));
+    m_detect->setToolTip(
+        tr("Ask Ollama (11434), LM Studio (1234), llama.cpp (8080) and vLLM (8000) on this machine for their models"));
+    m_addFound = new QPushButton(tr("Add selected"), content);
+    m_addFound->setObjectName(QStringLiteral("mappings-add-found"));
+    m_addFound->setEnabled(false);
+    detectRow->addWidget(m_detect);
+    detectRow->addWidget(m_addFound);
+    detectRow->addStretch(1);
+    layout->addLayout(detectRow);
+    m_found = new QListWidget(content);
+    m_found->setObjectName(QStringLiteral("mappings-found"));
+    m_found->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_found->setMaximumHeight(m_found->fontMetrics().height() * 8);
+    m_found->hide();
+    layout->addWidget(m_found);
+    connect(m_detect, &QPushButton::clicked, this, [this] {
+        m_detect->setEnabled(false);
+        m_detect->setText(tr("Detecting…"));
+        m_controller->detectLocalServers();
+    });
+    connect(m_controller, &MappingsController::detected, this, &MappingsPage::showDetected);
+    connect(m_found, &QListWidget::itemSelectionChanged, this,
+            [this] { m_addFound->setEnabled(!m_found->selectedItems().isEmpty()); });
+    connect(m_addFound, &QPushButton::clicked, this, [this] {
+        for (QListWidgetItem *item : m_found->selectedItems()) {
+            const QStringList parts = item->data(Qt::UserRole).toStringList(); // provider, base, model
+            MappingRow row;
+            row.values.insert(QStringLiteral("model_name"), parts.at(2));
+            row.values.insert(QStringLiteral("litellm_params.model"),
+                              MappingTableModel::joinModel(parts.at(0), parts.at(2)));
+            row.values.insert(QStringLiteral("litellm_params.api_base"), parts.at(1));
+            if (parts.at(0) == QLatin1String("ollama"))
+                row.values.insert(QStringLiteral("litellm_params.num_ctx"), 32768); // Ollama's 4K default truncates
+            m_model->addRow(row);
+        }
+        showMessage(tr("Added; rename the client model (e.g. claude-*) and press Apply."), false);
+    });
+
     connect(m_controller, &MappingsController::loaded, this, &MappingsPage::showLoaded);
     connect(m_controller, &MappingsController::loadFailed, this,
             [this](const QString &why) { showMessage(tr("The config cannot be edited here: %1").arg(why), true); });
@@ -259,6 +302,32 @@ MappingsPage::MappingsPage(MappingsController *controller, QWidget *parent)
     connect(m_resolveName, &QLineEdit::textChanged, this, &MappingsPage::resolve);
     updateButtons();
     m_controller->load();
+}
+
+void MappingsPage::showDetected(const QList<LocalServer> &servers)
+{
+    m_detect->setEnabled(true);
+    m_detect->setText(tr("Detect local servers"));
+    m_found->clear();
+    m_found->show();
+    for (const LocalServer &server : servers) {
+        if (server.models.isEmpty()) {
+            auto *item =
+                new QListWidgetItem(tr("%1 at %2 answers, with no models").arg(server.kind, server.apiBase), m_found);
+            item->setFlags(Qt::ItemIsEnabled);
+            continue;
+        }
+        for (const QString &model : server.models) {
+            auto *item = new QListWidgetItem(tr("%1 — %2 at %3").arg(model, server.kind, server.apiBase), m_found);
+            item->setData(Qt::UserRole, QStringList{server.provider, server.apiBase, model});
+        }
+    }
+    if (servers.isEmpty()) {
+        auto *item = new QListWidgetItem(tr("Nothing answers on 11434, 1234, 8080 or 8000. Start Ollama (ollama serve) "
+                                            "or your server, then detect again."),
+                                         m_found);
+        item->setFlags(Qt::ItemIsEnabled);
+    }
 }
 
 int MappingsPage::currentRow() const

@@ -6,12 +6,14 @@
 
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPushButton;
 class QTableView;
 
 namespace sb {
 
 class MappingsController;
+struct LocalServer;
 class MappingTableModel;
 
 // Which upstream serves each model name: the config's model_list as an editable table (values
@@ -35,6 +37,7 @@ private:
     void updateButtons();
     void updateTestButtons();
     void resolve();
+    void showDetected(const QList<LocalServer> &servers);
     int currentRow() const;
 
     MappingsController *m_controller;
@@ -50,6 +53,9 @@ private:
     QPushButton *m_undo = nullptr;
     QPushButton *m_redo = nullptr;
     QPushButton *m_apply = nullptr;
+    QPushButton *m_detect = nullptr;
+    QListWidget *m_found = nullptr;
+    QPushButton *m_addFound = nullptr;
     QPushButton *m_revert = nullptr;
 };
 
