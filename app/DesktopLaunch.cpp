@@ -13,6 +13,7 @@
 #include "controllers/SettingsController.h"
 #include "doctor/DoctorInputs.h"
 #include "hardware/ModelCatalog.h"
+#include "models/MappingTableModel.h"
 #include "ollama/OllamaClient.h"
 #include "ollama/OllamaPulls.h"
 #include "pages/ClaudeCodePage.h"
@@ -250,6 +251,7 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     // Models: Ollama's installed models and the downloads.
     ModelsController models(&ollama, &pulls);
     models.setConfig(gatewayConfig);
+    models.setConfigPath(gateway.configPath());
     QStringList suggestions;
     const ModelCatalog catalog = ModelCatalog::builtIn(); // kept: models() refers into it
     for (const CatalogModel &model : catalog.models())
@@ -259,8 +261,9 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     // Mappings: model_list edited as a table; Apply saves it and the watcher applies it.
     MappingsController mappings(gateway.configPath());
     mappings.setServing(gatewayConfig);
+    auto *mappingsPage = new MappingsPage(&mappings, &window);
     window.addPage(QStringLiteral("mappings"), QObject::tr("Mappings"),
-                   QStringLiteral(":/switchboard/icons/mappings.svg"), new MappingsPage(&mappings, &window));
+                   QStringLiteral(":/switchboard/icons/mappings.svg"), mappingsPage);
     // Requests: the spend log read on its own thread.
     SpendLogReader spendLog(UsageSettings::fromConfig(gatewayConfig).spendLogPath);
     window.addPage(
@@ -274,15 +277,19 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     window.addPage(QStringLiteral("settings"), QObject::tr("Settings"),
                    QStringLiteral(":/switchboard/icons/settings.svg"), new SettingsPage(&settings, &window));
     // The gateway's real address (--port 0 picks one) and the config as it reloads.
-    QObject::connect(gateway.service(), &ProxyService::started, &claude, [&claude, &gateway, &mappings] {
+    QObject::connect(gateway.service(), &ProxyService::started, &claude, [&claude, &gateway, &mappings, &models] {
         claude.setGateway(gateway.baseUrl(), gateway.token());
         mappings.setGateway(gateway.baseUrl(), gateway.token());
+        models.setGateway(gateway.baseUrl(), gateway.token());
     });
     QObject::connect(&gateway, &GatewayController::configChanged, &claude,
-                     [&claude, &settings, &gateway, &models, &mappings] {
+                     [&claude, &settings, &gateway, &models, &mappings, mappingsPage] {
                          claude.setConfig(gateway.config());
                          models.setConfig(gateway.config());
                          mappings.setServing(gateway.config());
+                         // A change saved elsewhere (the Models page, an editor) shows here unless edits are pending.
+                         if (!mappingsPage->model()->isModified())
+                             mappings.load();
                          settings.setConfig(gateway.fileConfig());
                      });
     QObject::connect(&settings, &SettingsController::tokenRegenerated, &gateway, &GatewayController::setGatewayToken);

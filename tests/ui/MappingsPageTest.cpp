@@ -11,13 +11,16 @@
 #include "config/ConfigLoader.h"
 #include "controllers/GatewayController.h"
 #include "controllers/MappingsController.h"
+#include "controllers/ModelsController.h"
 #include "models/MappingTableModel.h"
+#include "ollama/OllamaClient.h"
 
 #include <catch2/catch.hpp>
 
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -286,4 +289,101 @@ TEST_CASE("Detect local servers lists what answers, and Add makes a mapping of i
     REQUIRE(waitUntil(
         [&] { return found->count() == 1 && found->item(0)->text().startsWith(QStringLiteral("Nothing answers")); },
         10000));
+}
+
+TEST_CASE("Use for Claude Code updates the mapping that serves Claude Code's model, or adds one")
+{
+    const QString base = QStringLiteral("http://127.0.0.1:11434");
+    const QByteArray defaults = ConfigLoader::defaultConfigText();
+    const auto main = MappingsController::withClaudeCodeModel(defaults, QStringLiteral("c.yaml"),
+                                                              QStringLiteral("qwen3:8b"), base, false);
+    REQUIRE(main);
+    // The main model's row changed in place; the haiku row and the comments did not.
+    CHECK(main->contains("      model: ollama/qwen3:8b\n"));
+    CHECK(main->contains("      model: ollama/qwen2.5-coder:1.5b\n"));
+    CHECK(main->contains("# background and small tasks"));
+    const ConfigLoadResult loaded = ConfigLoader::loadText(*main, QStringLiteral("c.yaml"));
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded.config.deployments.size() == 2);
+    CHECK(loaded.config.deployments[1].model == QStringLiteral("ollama/qwen3:8b"));
+
+    // Only a claude-* mapping: the small model gets a mapping of its own, the main one stays.
+    const QByteArray one = "model_list:\n  - model_name: \"claude-*\"\n    litellm_params:\n"
+                           "      model: anthropic/claude-sonnet-4-5\n      api_key: os.environ/ANTHROPIC_API_KEY\n";
+    const auto small = MappingsController::withClaudeCodeModel(one, QStringLiteral("c.yaml"),
+                                                               QStringLiteral("qwen2.5-coder:1.5b"), base, true);
+    REQUIRE(small);
+    CHECK(small->startsWith(one));
+    const ConfigLoadResult both = ConfigLoader::loadText(*small, QStringLiteral("c.yaml"));
+    REQUIRE(both.ok());
+    REQUIRE(both.config.deployments.size() == 2);
+    CHECK(both.config.deployments[1].modelName == QStringLiteral("claude-*haiku*"));
+    CHECK(both.config.deployments[1].model == QStringLiteral("ollama/qwen2.5-coder:1.5b"));
+    CHECK(both.config.deployments[1].contextLength == 32768);
+
+    // Two deployments sharing the mapping: the user picks on the Mappings page.
+    const QByteArray shared = "model_list:\n"
+                              "  - model_name: main\n    litellm_params: {model: ollama/a}\n"
+                              "  - model_name: \"claude-*\"\n    litellm_params:\n      model: ollama/a\n"
+                              "  - model_name: \"claude-*\"\n    litellm_params:\n      model: ollama/b\n";
+    const auto refused =
+        MappingsController::withClaudeCodeModel(shared, QStringLiteral("c.yaml"), QStringLiteral("c"), base, false);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().contains(QStringLiteral("2 deployments")));
+}
+
+TEST_CASE("the Models page's Use for Claude Code and tool-calling check go through the config and the gateway")
+{
+    QTemporaryDir dir;
+    isolateSettings(dir);
+    FakeOllama ollama;
+    ollama.setModels({QStringLiteral("qwen2.5-coder:7b"), QStringLiteral("qwen3:8b")});
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(path, configFor(ollama.baseUrl()));
+    GatewayController gateway(setupFor(path));
+    gateway.start();
+    REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
+    OllamaClient client{QUrl(ollama.baseUrl())};
+    ModelsController models(&client, nullptr);
+    models.setConfigPath(path);
+    models.setGateway(gateway.baseUrl(), gateway.token());
+    models.setConfig(gateway.config());
+    QSignalSpy used(&models, &ModelsController::usedForClaudeCode);
+    QSignalSpy checks(&models, &ModelsController::toolCheckFinished);
+
+    // Not mapped yet: the check says what to do first.
+    models.checkToolCalling(QStringLiteral("qwen3:8b"));
+    REQUIRE(checks.count() == 1);
+    CHECK(checks.at(0).at(1).toString().contains(QStringLiteral("No mapping uses qwen3:8b")));
+
+    QSignalSpy changes(&gateway, &GatewayController::configChanged);
+    models.useForClaudeCode(QStringLiteral("qwen3:8b"), false);
+    REQUIRE(waitUntil([&] { return used.count() == 1; }));
+    CHECK(used.at(0).at(1).toString().isEmpty());
+    const QByteArray saved = readFile(path);
+    CHECK(saved.contains("      model: ollama/qwen3:8b\n"));
+    CHECK(saved.contains("      num_ctx: 32768\n"));
+    CHECK(saved.contains("x_unknown_section: {a: 1}   # not Switchboard's\n"));
+    REQUIRE(waitUntil([&] { return changes.count() >= 1; }, 10000));
+    models.setConfig(gateway.config());
+
+    // A model that calls the tool properly passes (its context is 32768).
+    ollama.setTurn(FakeTurn::withToolCall(QStringLiteral("get_weather"),
+                                          QJsonObject{{QStringLiteral("city"), QStringLiteral("Paris")}}));
+    models.checkToolCalling(QStringLiteral("qwen3:8b"));
+    REQUIRE(waitUntil([&] { return checks.count() == 2; }, 10000));
+    CHECK(checks.at(1).at(1).toString().startsWith(QStringLiteral("Tool calling works: get_weather(city: \"Paris\")")));
+    CHECK(checks.at(1).at(2).toBool());
+    // The request went through the gateway with the tool.
+    REQUIRE_FALSE(ollama.turnRequests().isEmpty());
+    const QByteArray sent = ollama.turnRequests().last().body;
+    CHECK(sent.contains("get_weather"));
+
+    // One that answers in text fails, in words.
+    ollama.setTurn(FakeTurn::withText(QStringLiteral("It is sunny in Paris.")));
+    models.checkToolCalling(QStringLiteral("qwen3:8b"));
+    REQUIRE(waitUntil([&] { return checks.count() == 3; }, 10000));
+    CHECK(checks.at(2).at(1).toString().startsWith(QStringLiteral("No tool call")));
+    CHECK(checks.at(2).at(1).toString().contains(QStringLiteral("It is sunny in Paris.")));
+    CHECK_FALSE(checks.at(2).at(2).toBool());
 }

@@ -243,6 +243,53 @@ void MappingsController::test(int index, const MappingRow &row)
     });
 }
 
+Expected<QByteArray, QString> MappingsController::withClaudeCodeModel(const QByteArray &yaml, const QString &fileName,
+                                                                      const QString &model, const QString &ollamaBase,
+                                                                      bool small)
+{
+    auto rows = ModelListEditor::read(yaml);
+    if (!rows)
+        return unexpected(rows.error());
+    const ConfigLoadResult loaded = ConfigLoader::loadText(yaml, fileName);
+    if (!loaded.ok())
+        return unexpected(tr("The config has errors; fix them first (see the Overview page)."));
+    Router router(loaded.config);
+    RouteRequest request;
+    request.model = small ? QStringLiteral("claude-haiku-4-5") : QStringLiteral("claude-sonnet-4-5");
+    const std::optional<RoutePlan> plan = router.plan(request);
+    const QString pattern = small ? QStringLiteral("claude-*haiku*") : QStringLiteral("claude-*");
+    // The small model only takes over a mapping of its own: one serving every claude-* name
+    // would change the main model too.
+    const bool ownGroup = plan && plan->rule.isEmpty() && plan->group.contains(QLatin1String("haiku")) == small;
+    int target = -1;
+    if (ownGroup) {
+        QList<int> members;
+        for (int i = 0; i < rows->size(); ++i) {
+            if (rows->at(i).value(QStringLiteral("model_name")).toString() == plan->group)
+                members.append(i);
+        }
+        if (members.size() > 1)
+            return unexpected(tr("%1 deployments share the mapping %2; choose which one changes on the Mappings page.")
+                                  .arg(members.size())
+                                  .arg(plan->group));
+        target = members.value(0, -1);
+    }
+    const QString full = QStringLiteral("ollama/") + model;
+    if (target < 0) {
+        MappingRow row;
+        row.values.insert(QStringLiteral("model_name"), pattern);
+        rows->append(row);
+        target = int(rows->size()) - 1;
+    }
+    MappingRow &row = (*rows)[target];
+    row.values.insert(QStringLiteral("litellm_params.model"), full);
+    row.values.insert(QStringLiteral("litellm_params.api_base"), ollamaBase);
+    // Ollama's own default context (4096) cuts Claude Code's prompt.
+    if (row.value(QStringLiteral("litellm_params.num_ctx")).toLongLong() < 32768)
+        row.values.insert(QStringLiteral("litellm_params.num_ctx"), 32768);
+    return ModelListEditor::write(yaml, *rows);
+}
+
 QList<MappingsController::Probe> MappingsController::usualProbes()
 {
     return {

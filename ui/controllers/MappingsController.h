@@ -56,6 +56,14 @@ public:
     // The id of the serving deployment `row` is, or "" when it is not serving (not applied).
     QString servingId(const MappingRow &row) const;
 
+    // `yaml` with the Ollama model `model` (at `ollamaBase`) serving Claude Code's main model
+    // (claude-sonnet-…/opus) or, with `small`, its small one (claude-haiku-…): the one mapping
+    // that serves it now is updated (num_ctx raised to 32768 when lower or unset), else a
+    // `claude-*` / `claude-*haiku*` mapping is added. Refused when several deployments share it.
+    static Expected<QByteArray, QString> withClaudeCodeModel(const QByteArray &yaml, const QString &fileName,
+                                                             const QString &model, const QString &ollamaBase,
+                                                             bool small);
+
     // Asks the usual loopback ports (Ollama 11434, LM Studio 1234, llama.cpp 8080, vLLM 8000)
     // for their models; detected() lists those that answered.
     void detectLocalServers();

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QStringList>
 
+class QNetworkAccessManager;
+
 namespace sb {
 
 class OllamaClient;
@@ -47,9 +49,22 @@ public:
     // Deletes the model from Ollama; removed() or the error follows, then a refresh.
     void remove(const QString &model);
 
+    // "Use for Claude Code": the config file's mapping for Claude Code's main (or, with
+    // `small`, its small) model is pointed at this Ollama model (MappingsController::
+    // withClaudeCodeModel), written on a worker thread; the gateway's watcher applies it.
+    void setConfigPath(const QString &path) { m_configPath = path; }
+    void useForClaudeCode(const QString &model, bool small);
+    // The running gateway, for the tool-calling check.
+    void setGateway(const QString &baseUrl, const QString &token);
+    // Sends a request with one tool through the gateway to a deployment serving `model` and
+    // says whether a valid tool call came back, and whether its context is at least 32K.
+    void checkToolCalling(const QString &model);
+
 Q_SIGNALS:
     void updated();
     void removed(const QString &model, const QString &error); // error empty when it worked
+    void usedForClaudeCode(const QString &model, const QString &error);
+    void toolCheckFinished(const QString &model, const QString &verdict, bool passed);
 
 private:
     void tagsDone(const Expected<QList<OllamaModel>, QString> &tags);
@@ -63,6 +78,10 @@ private:
     QString m_problem;
     QList<Installed> m_installed;
     int m_generation = 0; // answers of an older refresh are dropped
+    QString m_configPath;
+    QString m_gatewayUrl;
+    QString m_gatewayToken;
+    QNetworkAccessManager *m_network = nullptr;
 };
 
 } // namespace sb

@@ -86,6 +86,18 @@ ModelsPage::ModelsPage(ModelsController *controller, const QStringList &suggesti
     m_delete = new QPushButton(tr("Delete…"), content);
     m_delete->setObjectName(QStringLiteral("models-delete"));
     installedButtons->addWidget(m_delete);
+    m_useMain = new QPushButton(tr("Use for Claude Code"), content);
+    m_useMain->setObjectName(QStringLiteral("models-use-main"));
+    m_useMain->setToolTip(tr("Serve Claude Code's main model (claude-sonnet / opus) with this model"));
+    m_useSmall = new QPushButton(tr("Use as small model"), content);
+    m_useSmall->setObjectName(QStringLiteral("models-use-small"));
+    m_useSmall->setToolTip(tr("Serve Claude Code's small, fast model (claude-haiku) with this model"));
+    m_toolCheck = new QPushButton(tr("Tool-calling check"), content);
+    m_toolCheck->setObjectName(QStringLiteral("models-tool-check"));
+    m_toolCheck->setToolTip(tr("Send a request with a tool through the gateway and see whether the model calls it"));
+    installedButtons->addWidget(m_useMain);
+    installedButtons->addWidget(m_useSmall);
+    installedButtons->addWidget(m_toolCheck);
     installedButtons->addStretch(1);
     layout->addLayout(installedButtons);
 
@@ -133,6 +145,30 @@ ModelsPage::ModelsPage(ModelsController *controller, const QStringList &suggesti
                                            : tr("Could not delete %1: %2").arg(model, error));
     });
     connect(m_delete, &QPushButton::clicked, this, &ModelsPage::deleteSelected);
+    const auto selectedModel = [this] {
+        return m_installedTable->selectionModel()->currentIndex().data(InstalledModelsModel::NameRole).toString();
+    };
+    connect(m_useMain, &QPushButton::clicked, this,
+            [this, selectedModel] { m_controller->useForClaudeCode(selectedModel(), false); });
+    connect(m_useSmall, &QPushButton::clicked, this,
+            [this, selectedModel] { m_controller->useForClaudeCode(selectedModel(), true); });
+    connect(m_toolCheck, &QPushButton::clicked, this, [this, selectedModel] {
+        m_message->setStyleSheet(QString());
+        m_message->setText(tr("Checking %1 (a cold model loads first)…").arg(selectedModel()));
+        m_controller->checkToolCalling(selectedModel());
+    });
+    connect(controller, &ModelsController::usedForClaudeCode, this, [this](const QString &model, const QString &error) {
+        m_message->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color: #b3261e;"));
+        m_message->setText(error.isEmpty() ? tr("%1 now serves Claude Code; the config is saved (with a .bak) and the "
+                                                "gateway takes it on its next read.")
+                                                 .arg(model)
+                                           : tr("Not changed: %1").arg(error));
+    });
+    connect(controller, &ModelsController::toolCheckFinished, this,
+            [this](const QString &model, const QString &verdict, bool passed) {
+                m_message->setStyleSheet(passed ? QString() : QStringLiteral("color: #b3261e;"));
+                m_message->setText(tr("%1: %2").arg(model, verdict));
+            });
     connect(m_pull, &QPushButton::clicked, this, &ModelsPage::pullTyped);
     connect(m_pullName, &QLineEdit::returnPressed, this, &ModelsPage::pullTyped);
     connect(m_pullName, &QLineEdit::textChanged, this, &ModelsPage::updateButtons);
@@ -196,12 +232,19 @@ void ModelsPage::showState()
     m_installedTitle->setVisible(listKnown);
     m_installedTable->setVisible(listKnown);
     m_delete->setVisible(listKnown);
+    m_useMain->setVisible(listKnown);
+    m_useSmall->setVisible(listKnown);
+    m_toolCheck->setVisible(listKnown);
     updateButtons();
 }
 
 void ModelsPage::updateButtons()
 {
-    m_delete->setEnabled(m_controller->reachable() && m_installedTable->selectionModel()->currentIndex().isValid());
+    const bool picked = m_controller->reachable() && m_installedTable->selectionModel()->currentIndex().isValid();
+    m_delete->setEnabled(picked);
+    m_useMain->setEnabled(picked);
+    m_useSmall->setEnabled(picked);
+    m_toolCheck->setEnabled(picked);
     m_pull->setEnabled(m_controller->pulls() && !m_pullName->text().trimmed().isEmpty());
     const OllamaPullJob *job = m_pullList->jobAt(m_pullTable->selectionModel()->currentIndex().row());
     const bool running = job && job->state() == OllamaPullJob::State::Running;

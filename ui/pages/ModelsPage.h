@@ -46,6 +46,9 @@ private:
     QLabel *m_installedTitle;
     QTableView *m_installedTable;
     QPushButton *m_delete;
+    QPushButton *m_useMain;
+    QPushButton *m_useSmall;
+    QPushButton *m_toolCheck;
     QLineEdit *m_pullName;
     QPushButton *m_pull;
     QTableView *m_pullTable;
