@@ -97,6 +97,10 @@ void OllamaNdjsonDecoder::handleLine(const QByteArray &line, StreamEvents &out)
         flushText(out);
     for (const QJsonValue &value : toolCalls) {
         const QJsonObject function = value.toObject().value(QLatin1String("function")).toObject();
+        if (function.value(QLatin1String("name")).toString().isEmpty()) {
+            fail(ApiError::upstream(502, QStringLiteral("Ollama sent a tool call without a function name")), out);
+            return;
+        }
         m_blocks.startToolUse(IdGenerator::toolUseId(), function.value(QLatin1String("name")).toString(), out);
         const QJsonObject arguments = function.value(QLatin1String("arguments")).toObject();
         m_blocks.appendToolInput(QString::fromUtf8(QJsonDocument(arguments).toJson(QJsonDocument::Compact)), out);

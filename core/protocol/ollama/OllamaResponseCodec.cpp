@@ -46,6 +46,9 @@ Expected<void, ApiError> OllamaResponseCodec::decode(const QJsonObject &body, Re
     const QJsonArray toolCalls = message.value(QLatin1String("tool_calls")).toArray();
     for (const QJsonValue &value : toolCalls) {
         const QJsonObject function = value.toObject().value(QLatin1String("function")).toObject();
+        if (function.value(QLatin1String("name")).toString().isEmpty())
+            return unexpected(
+                ApiError::upstream(502, QStringLiteral("Ollama sent a tool call without a function name")));
         out.content.push_back(ContentPart::makeToolUse(IdGenerator::toolUseId(),
                                                        function.value(QLatin1String("name")).toString(),
                                                        function.value(QLatin1String("arguments")).toObject()));

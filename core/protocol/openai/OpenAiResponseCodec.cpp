@@ -144,6 +144,10 @@ Expected<void, ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Re
         const QJsonObject call = value.toObject();
         const QJsonObject function = call.value(QLatin1String("function")).toObject();
         const QString name = function.value(QLatin1String("name")).toString();
+        // A nameless call cannot be run, and would come back in the next request's history.
+        if (name.isEmpty())
+            return unexpected(
+                ApiError::upstream(502, QStringLiteral("upstream sent a tool call without a function name")));
         QString id = call.value(QLatin1String("id")).toString();
         if (id.isEmpty())
             id = IdGenerator::toolUseId();

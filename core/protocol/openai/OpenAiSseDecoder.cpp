@@ -87,16 +87,23 @@ void OpenAiSseDecoder::handleChunk(const QJsonObject &chunk, StreamEvents &out)
         reasoning = delta.value(QLatin1String("reasoning")).toString();
     if (!reasoning.isEmpty()) {
         startPendingTool(out);
+        if (m_complete)
+            return;
         m_blocks.appendThinking(reasoning, out);
     }
 
     const QString content = delta.value(QLatin1String("content")).toString();
     if (!content.isEmpty())
         appendContent(content, out);
+    if (m_complete)
+        return;
 
     const QJsonArray toolCalls = delta.value(QLatin1String("tool_calls")).toArray();
-    for (const QJsonValue &piece : toolCalls)
+    for (const QJsonValue &piece : toolCalls) {
         handleToolCall(piece.toObject(), out);
+        if (m_complete)
+            return;
+    }
 
     const QJsonValue finishReason = choice.value(QLatin1String("finish_reason"));
     if (finishReason.isString() && !finishReason.toString().isEmpty()) {
@@ -108,6 +115,8 @@ void OpenAiSseDecoder::handleChunk(const QJsonObject &chunk, StreamEvents &out)
 void OpenAiSseDecoder::appendContent(const QString &text, StreamEvents &out)
 {
     startPendingTool(out);
+    if (m_complete)
+        return;
     m_segments.clear();
     m_thinkTags.feed(text, m_segments);
     m_blocks.appendSegments(m_segments, out);
@@ -124,7 +133,12 @@ void OpenAiSseDecoder::startPendingTool(StreamEvents &out)
 {
     if (m_tool.index < 0 || m_tool.started)
         return;
-    // A call whose name never came: start it anyway so its arguments are not lost.
+    // A call whose name never came cannot be run, and a nameless tool_use would come back in
+    // the next request's history, which no upstream takes: the answer fails instead.
+    if (m_tool.name.isEmpty()) {
+        fail(ApiError::upstream(502, QStringLiteral("upstream sent a tool call without a function name")), out);
+        return;
+    }
     m_tool.started = true;
     m_blocks.startToolUse(m_tool.id.isEmpty() ? IdGenerator::toolUseId() : m_tool.id, m_tool.name, out);
     m_blocks.appendToolInput(m_tool.pendingArguments, out);
@@ -150,6 +164,8 @@ void OpenAiSseDecoder::handleToolCall(const QJsonObject &piece, StreamEvents &ou
     if (newCall) {
         flushText(out);
         startPendingTool(out);
+        if (m_complete)
+            return;
         m_blocks.closeBlock(out);
         m_tool = ToolCall{};
         m_tool.index = index;
@@ -175,6 +191,8 @@ void OpenAiSseDecoder::complete(StreamEvents &out)
         ensureStarted(QJsonObject(), out);
     flushText(out);
     startPendingTool(out);
+    if (m_complete)
+        return;
     m_blocks.closeBlock(out);
 
     StopReason reason = m_sawFinishReason ? OpenAiResponseCodec::stopReason(m_finishReason) : StopReason::EndTurn;

@@ -3,6 +3,8 @@
 #include "FailureOf.h"
 #include "ProtocolTestSupport.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
+#include "protocol/ollama/OllamaNdjsonDecoder.h"
+#include "protocol/ollama/OllamaResponseCodec.h"
 #include "protocol/openai/OpenAiRequestCodec.h"
 #include "protocol/openai/OpenAiResponseCodec.h"
 #include "protocol/openai/OpenAiSseDecoder.h"
@@ -136,4 +138,72 @@ TEST_CASE("OpenAI SSE encoder: a tool_use block without an id streams a non-empt
             sawId = event.toolId == QStringLiteral("call_xyz_0");
     }
     CHECK(sawId);
+}
+
+// A tool call an upstream sent without a name cannot be run, and a nameless tool_use would come
+// back in the next request, which no upstream takes: each decoder fails the answer with a 502.
+TEST_CASE("a tool call an upstream sent without a function name fails the answer in every decoder")
+{
+    const auto nameless = [](const StreamEvents &events) {
+        bool failed = false;
+        for (const StreamEvent &event : events) {
+            if (event.type == StreamEvent::Type::BlockStart && event.blockKind == StreamEvent::BlockKind::ToolUse)
+                return QStringLiteral("a tool_use block named \"%1\" was started").arg(event.toolName);
+            if (event.type == StreamEvent::Type::Error) {
+                failed = event.error.httpStatus == 502 &&
+                         event.error.message.contains(QStringLiteral("without a function name"));
+                if (!failed)
+                    return QStringLiteral("another failure: %1").arg(event.error.message);
+            }
+            if (event.type == StreamEvent::Type::MessageStop)
+                return QStringLiteral("the message stopped normally");
+        }
+        return failed ? QString() : QStringLiteral("no failure");
+    };
+
+    SECTION("OpenAI stream: arguments with no name, then the end")
+    {
+        const QByteArray stream =
+            "data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n"
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+            "\"type\":\"function\",\"function\":{\"arguments\":\"{\\\"p\\\":1}\"}}]}}]}\n\n"
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+            "data: [DONE]\n\n";
+        CHECK(nameless(decodeWhole([] { return std::make_unique<OpenAiSseDecoder>(); }, stream)) == QString());
+    }
+    SECTION("OpenAI stream: a nameless call followed by text")
+    {
+        const QByteArray stream =
+            "data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+            "\"function\":{\"arguments\":\"{}\"}}]}}]}\n\n"
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"then text\"}}]}\n\n"
+            "data: [DONE]\n\n";
+        CHECK(nameless(decodeWhole([] { return std::make_unique<OpenAiSseDecoder>(); }, stream)) == QString());
+    }
+    SECTION("OpenAI non-stream")
+    {
+        const QJsonObject body = parseObject(
+            R"({"id":"c1","model":"m","choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant",
+                "tool_calls":[{"id":"call_1","type":"function","function":{"name":"","arguments":"{}"}}]}}]})");
+        Response response;
+        const auto error = failureOf(OpenAiResponseCodec::decode(body, response));
+        REQUIRE(error);
+        CHECK(error->httpStatus == 502);
+        CHECK(error->message.contains(QStringLiteral("without a function name")));
+    }
+    SECTION("Ollama stream and non-stream")
+    {
+        const QByteArray line =
+            R"({"model":"m","message":{"role":"assistant","content":"","tool_calls":[{"function":{"arguments":{"p":1}}}]},"done":false})"
+            "\n"
+            R"({"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop"})"
+            "\n";
+        CHECK(nameless(decodeWhole([] { return std::make_unique<OllamaNdjsonDecoder>(); }, line)) == QString());
+        const QJsonObject body = parseObject(
+            R"({"model":"m","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"","arguments":{}}}]},"done":true})");
+        Response response;
+        const auto error = failureOf(OllamaResponseCodec::decode(body, response));
+        REQUIRE(error);
+        CHECK(error->httpStatus == 502);
+    }
 }
