@@ -17,16 +17,12 @@ const char *const kModelList = "model_list";
 
 int indentOf(const QByteArray &line)
 {
-    int n = 0;
-    while (n < line.size() && line.at(n) == ' ')
-        ++n;
-    return n;
+    return YamlTextEdit::indentOf(line);
 }
 
 bool isContent(const QByteArray &line)
 {
-    const QByteArray trimmed = line.trimmed();
-    return !trimmed.isEmpty() && !trimmed.startsWith('#');
+    return YamlTextEdit::isContentLine(line);
 }
 
 bool isComment(const QByteArray &line)

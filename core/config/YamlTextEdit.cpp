@@ -37,16 +37,12 @@ Expected<QList<PathStep>, QString> parsePath(const QString &keyPath)
 
 int indentOf(const QByteArray &line)
 {
-    int n = 0;
-    while (n < line.size() && line.at(n) == ' ')
-        ++n;
-    return n;
+    return YamlTextEdit::indentOf(line);
 }
 
 bool isContent(const QByteArray &line)
 {
-    const QByteArray trimmed = line.trimmed();
-    return !trimmed.isEmpty() && !trimmed.startsWith('#');
+    return YamlTextEdit::isContentLine(line);
 }
 
 // The end (exclusive) of the scalar that starts at `column` on `line`.
@@ -83,6 +79,20 @@ Expected<int, QString> scalarEnd(const QByteArray &line, int column)
 }
 
 } // namespace
+
+int YamlTextEdit::indentOf(const QByteArray &line)
+{
+    int n = 0;
+    while (n < line.size() && line.at(n) == ' ')
+        ++n;
+    return n;
+}
+
+bool YamlTextEdit::isContentLine(const QByteArray &line)
+{
+    const QByteArray trimmed = line.trimmed();
+    return !trimmed.isEmpty() && !trimmed.startsWith('#');
+}
 
 QString YamlTextEdit::scalarText(const QVariant &value)
 {

@@ -22,6 +22,9 @@ public:
     // The line of the one-line `key: value` at `keyPath` removed; a key that is not there
     // changes nothing.
     static Expected<QByteArray, QString> removeKey(const QByteArray &yaml, const QString &keyPath);
+    // Spaces before a line's first character; whether a line holds YAML (not blank, not a comment).
+    static int indentOf(const QByteArray &line);
+    static bool isContentLine(const QByteArray &line);
     // A YAML scalar for `value`: numbers and booleans bare, strings bare when safe, else quoted.
     static QString scalarText(const QVariant &value);
 };

@@ -64,17 +64,6 @@ RequestRecord makeRecord(int status, const QString &model, qint64 in, qint64 out
     return record;
 }
 
-GatewaySetup setupFor(const QString &path)
-{
-    GatewaySetup setup;
-    setup.configPath = path;
-    setup.loaded = ConfigLoader::loadFile(path);
-    setup.tokens = {QStringLiteral("sb-test")};
-    setup.gatewayToken = QStringLiteral("sb-test");
-    setup.portOverride = 0;
-    return setup;
-}
-
 QString text(QWidget *root, const char *name)
 {
     auto *label = root->findChild<QLabel *>(QLatin1String(name));
@@ -143,7 +132,7 @@ TEST_CASE("the overview shows the running gateway, copies its address and token,
     ollama.setTurn(FakeTurn::withText(QStringLiteral("hello")));
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     saveFile(path, ollamaConfig(ollama.baseUrl(), {}, QDir(dir.path()).filePath(QStringLiteral("usage.sqlite"))));
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     gateway.setProbeIntervalMs(200);
     MainWindow window(&gateway);
     auto *overview = new OverviewPage(&gateway, &window);
@@ -224,7 +213,7 @@ TEST_CASE("a config with an error opens the window with its problems; fixing it 
                                   "    litellm_params: {model: ollama/m, api_base: '%1', num_ctx: \"lots\"}\n")
                        .arg(ollama.baseUrl())
                        .toUtf8());
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     REQUIRE_FALSE(gateway.problems().isEmpty());
     OverviewPage overview(&gateway);
     overview.show();
@@ -276,7 +265,7 @@ TEST_CASE("a restart onto a non-loopback address without a master key is refused
     FakeOllama ollama;
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     saveFile(path, ollamaConfig(ollama.baseUrl()));
-    GatewaySetup setup = setupFor(path);
+    GatewaySetup setup = gatewaySetupFor(path);
     setup.hostOverride = QStringLiteral("0.0.0.0");
     GatewayController gateway(setup);
     gateway.start();
@@ -328,7 +317,7 @@ TEST_CASE("closing the window to the tray keeps the gateway serving; pages and g
     FakeOllama ollama;
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     saveFile(path, ollamaConfig(ollama.baseUrl()));
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     {
         MainWindow window(&gateway);
         window.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), new OverviewPage(&gateway));
@@ -381,7 +370,7 @@ TEST_CASE("Run doctor shows the doctor's checks with what to do, off the GUI thr
     FakeOllama ollama;
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     saveFile(path, ollamaConfig(ollama.baseUrl(), {}, QDir(dir.path()).filePath(QStringLiteral("usage.sqlite"))));
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     MainWindow window(&gateway);
     auto *overview = new OverviewPage(&gateway, &window);
     window.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), overview);
@@ -439,7 +428,7 @@ TEST_CASE("Quit asks while a stream is open, and the stop that follows lets the 
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     saveFile(path, ollamaConfig(ollama.baseUrl(), {},
                                 usageOn ? QDir(dir.path()).filePath(QStringLiteral("usage.sqlite")) : QString()));
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     MainWindow window(&gateway);
     window.addPage(QStringLiteral("overview"), QStringLiteral("Overview"), QString(), new OverviewPage(&gateway));
     window.show();

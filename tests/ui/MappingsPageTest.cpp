@@ -57,17 +57,6 @@ QByteArray readFile(const QString &path)
     return file.readAll();
 }
 
-GatewaySetup setupFor(const QString &path)
-{
-    GatewaySetup setup;
-    setup.configPath = path;
-    setup.loaded = ConfigLoader::loadFile(path);
-    setup.tokens = {QStringLiteral("sb-test")};
-    setup.gatewayToken = QStringLiteral("sb-test");
-    setup.portOverride = 0;
-    return setup;
-}
-
 MappingRow row(const QString &name, const QString &model)
 {
     MappingRow r;
@@ -148,7 +137,7 @@ TEST_CASE("Apply on the Mappings page moves the running gateway's traffic and ke
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     const QByteArray original = configFor(first.baseUrl());
     saveFile(path, original);
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     gateway.start();
     REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
 
@@ -226,7 +215,7 @@ TEST_CASE("a mapping not applied yet, or a failing upstream, is tested in words"
     FakeOllama ollama;
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     saveFile(path, configFor(ollama.baseUrl()));
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     gateway.start();
     REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
     MappingsController controller(path);
@@ -340,7 +329,7 @@ TEST_CASE("the Models page's Use for Claude Code and tool-calling check go throu
     ollama.setModels({QStringLiteral("qwen2.5-coder:7b"), QStringLiteral("qwen3:8b")});
     const QString path = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
     saveFile(path, configFor(ollama.baseUrl()));
-    GatewayController gateway(setupFor(path));
+    GatewayController gateway(gatewaySetupFor(path));
     gateway.start();
     REQUIRE(waitUntil([&] { return gateway.state() == ProxyService::State::Running; }, 10000));
     OllamaClient client{QUrl(ollama.baseUrl())};

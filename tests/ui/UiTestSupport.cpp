@@ -1,6 +1,7 @@
 #include "UiTestSupport.h"
 
 #include "TestWait.h"
+#include "config/ConfigLoader.h"
 
 #include <catch2/catch.hpp>
 
@@ -34,6 +35,17 @@ QByteArray ollamaConfig(const QString &apiBase, const QString &extra, const QStr
                           "switchboard: {%2}\n%3")
         .arg(apiBase, usage, extra)
         .toUtf8();
+}
+
+GatewaySetup gatewaySetupFor(const QString &path)
+{
+    GatewaySetup setup;
+    setup.configPath = path;
+    setup.loaded = ConfigLoader::loadFile(path);
+    setup.tokens = {QStringLiteral("sb-test")};
+    setup.gatewayToken = QStringLiteral("sb-test");
+    setup.portOverride = 0;
+    return setup;
 }
 
 void saveFile(const QString &path, const QByteArray &text)
