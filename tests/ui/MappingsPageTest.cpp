@@ -150,6 +150,23 @@ TEST_CASE("Apply on the Mappings page moves the running gateway's traffic and ke
     MappingTableModel *model = page.model();
     REQUIRE(waitUntil([&] { return model->rowCount() == 1; }));
 
+    // The routing beside the table is the serving gateway's.
+    auto *routing = page.findChild<QLabel *>(QStringLiteral("mappings-routing"));
+    REQUIRE(routing);
+    CHECK(routing->text().contains(QStringLiteral("Strategy: <b>simple-shuffle</b>")));
+    CHECK(routing->text().contains(QStringLiteral("Fallbacks: none")));
+    GatewayConfig withRules = gateway.config();
+    withRules.router.fallbacks.insert(QStringLiteral("claude-*"), {QStringLiteral("cloud")});
+    ScenarioRule rule;
+    rule.name = QStringLiteral("background");
+    rule.requestClass = QStringLiteral("background");
+    rule.group = QStringLiteral("claude-*haiku*");
+    withRules.router.routes.push_back(rule);
+    controller.setServing(withRules);
+    CHECK(routing->text().contains(QStringLiteral("claude-* → cloud")));
+    CHECK(routing->text().contains(QStringLiteral("background: request class background → claude-*haiku*")));
+    controller.setServing(gateway.config());
+
     // The resolver answers from the router, under the edited rows.
     auto *resolution = page.findChild<QLabel *>(QStringLiteral("mappings-resolution"));
     REQUIRE(resolution);

@@ -49,7 +49,12 @@ public:
 
     // The running gateway, for Test.
     void setGateway(const QString &baseUrl, const QString &token);
-    void setServing(const GatewayConfig &config) { m_serving = config; }
+    void setServing(const GatewayConfig &config)
+    {
+        m_serving = config;
+        Q_EMIT servingChanged();
+    }
+    const GatewayConfig &serving() const { return m_serving; }
     // Sends a short streamed request to the deployment `row` names in the serving config;
     // testFinished reports it. A row not applied yet cannot be tested.
     void test(int index, const MappingRow &row);
@@ -80,6 +85,7 @@ public:
     static QList<Probe> usualProbes();
 
 Q_SIGNALS:
+    void servingChanged();
     void detected(const QList<sb::LocalServer> &servers);
     void loaded(const QList<sb::MappingRow> &rows);
     void loadFailed(const QString &why);

@@ -210,6 +210,12 @@ MappingsPage::MappingsPage(MappingsController *controller, QWidget *parent)
     resolveRow->addWidget(m_resolution, 1);
     layout->addLayout(resolveRow);
 
+    layout->addWidget(PageLayout::sectionTitle(tr("Routing"), content));
+    m_routing = PageLayout::textLabel(QStringLiteral("mappings-routing"), content);
+    layout->addWidget(m_routing);
+    connect(m_controller, &MappingsController::servingChanged, this, &MappingsPage::showRouting);
+    showRouting();
+
     layout->addWidget(PageLayout::sectionTitle(tr("Servers on this machine"), content));
     auto *detectRow = new QHBoxLayout;
     m_detect = new QPushButton(tr("Detect local servers"), content);
@@ -383,6 +389,48 @@ void MappingsPage::updateTestButtons()
         });
         m_table->setIndexWidget(m_model->index(row, MappingTableModel::Test), button);
     }
+}
+
+void MappingsPage::showRouting()
+{
+    // What the serving gateway routes by, beside the table; edited in the file (router_settings,
+    // switchboard.routes) for now.
+    const RouterSettings &router = m_controller->serving().router;
+    QStringList lines;
+    lines.append(tr("Strategy: <b>%1</b>").arg(router.routingStrategy.toHtmlEscaped()));
+    QStringList fallbacks;
+    QStringList groups = router.fallbacks.keys();
+    groups.sort();
+    for (const QString &group : groups)
+        fallbacks.append(
+            tr("%1 → %2").arg(group, router.fallbacks.value(group).join(QStringLiteral(", "))).toHtmlEscaped());
+    if (!router.defaultFallbacks.isEmpty())
+        fallbacks.append(tr("any other → %1").arg(router.defaultFallbacks.join(QStringLiteral(", "))).toHtmlEscaped());
+    lines.append(tr("Fallbacks: %1").arg(fallbacks.isEmpty() ? tr("none") : fallbacks.join(QStringLiteral("; "))));
+    QStringList rules;
+    for (const ScenarioRule &rule : router.routes) {
+        QStringList when;
+        if (!rule.model.isEmpty())
+            when.append(tr("model %1").arg(rule.model));
+        if (!rule.requestClass.isEmpty())
+            when.append(tr("request class %1").arg(rule.requestClass));
+        if (rule.agent)
+            when.append(*rule.agent ? tr("a subagent") : tr("not a subagent"));
+        if (rule.thinking)
+            when.append(*rule.thinking ? tr("thinking") : tr("no thinking"));
+        if (rule.hasImage)
+            when.append(*rule.hasImage ? tr("with an image") : tr("without an image"));
+        if (rule.minTokens > 0)
+            when.append(tr("at least %1 prompt tokens").arg(rule.minTokens));
+        rules.append(tr("%1: %2 → %3")
+                         .arg(rule.name, when.isEmpty() ? tr("always") : when.join(QStringLiteral(", ")), rule.group)
+                         .toHtmlEscaped());
+    }
+    lines.append(
+        tr("Rules (first match wins): %1").arg(rules.isEmpty() ? tr("none") : rules.join(QStringLiteral("; "))));
+    lines.append(tr("<span style=\"color:#5f6b7a\">As the gateway serves them now; they are edited in the file "
+                    "(<code>router_settings</code>, <code>switchboard.routes</code>).</span>"));
+    m_routing->setText(lines.join(QStringLiteral("<br>")));
 }
 
 void MappingsPage::resolve()

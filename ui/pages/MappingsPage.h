@@ -37,6 +37,7 @@ private:
     void updateButtons();
     void updateTestButtons();
     void resolve();
+    void showRouting();
     void showDetected(const QList<LocalServer> &servers);
     int currentRow() const;
 
@@ -46,6 +47,7 @@ private:
     QLabel *m_message = nullptr;
     QLineEdit *m_resolveName = nullptr;
     QLabel *m_resolution = nullptr;
+    QLabel *m_routing = nullptr;
     QPushButton *m_duplicate = nullptr;
     QPushButton *m_remove = nullptr;
     QPushButton *m_up = nullptr;
