@@ -10,6 +10,7 @@
 #include "controllers/HardwareController.h"
 #include "controllers/MappingsController.h"
 #include "controllers/ModelsController.h"
+#include "controllers/ProvidersController.h"
 #include "controllers/SettingsController.h"
 #include "doctor/DoctorInputs.h"
 #include "hardware/ModelCatalog.h"
@@ -21,6 +22,7 @@
 #include "pages/MappingsPage.h"
 #include "pages/ModelsPage.h"
 #include "pages/OverviewPage.h"
+#include "pages/ProvidersPage.h"
 #include "pages/RequestsPage.h"
 #include "pages/SettingsPage.h"
 #include "secrets/SecretStore.h"
@@ -269,6 +271,19 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
     window.addPage(
         QStringLiteral("requests"), QObject::tr("Requests"), QStringLiteral(":/switchboard/icons/requests.svg"),
         new RequestsPage(&spendLog, gatewayConfig.usageEnabled, &window), MainWindow::Scrolling::PageScrollsItself);
+    // Providers & keys: the keys in the secret store, tested and referenced from the config.
+    ProvidersSetup providersSetup;
+    providersSetup.configPath = gateway.configPath();
+    providersSetup.secretsDir = QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath();
+    providersSetup.config = gateway.config();
+    ProvidersController providers(providersSetup);
+    window.addPage(QStringLiteral("providers"), QObject::tr("Providers & keys"),
+                   QStringLiteral(":/switchboard/icons/providers.svg"), new ProvidersPage(&providers, &window));
+    QObject::connect(&gateway, &GatewayController::configChanged, &providers,
+                     [&providers, &gateway] { providers.setConfig(gateway.config()); });
+    // A key replaced in the store: the file did not change, so have the gateway read it again
+    // to resolve its keychain/ references to the new key.
+    QObject::connect(&providers, &ProvidersController::secretsChanged, &gateway, &GatewayController::reloadConfig);
     SettingsSetup settingsSetup;
     settingsSetup.configPath = gateway.configPath();
     settingsSetup.secretsDir = QFileInfo(ConfigLoader::defaultConfigPath()).absolutePath();
