@@ -12,9 +12,11 @@
 #include <QMutexLocker>
 #include <QRandomGenerator>
 #include <QSaveFile>
+#include <QThread>
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 
 namespace sb {
 
@@ -59,6 +61,77 @@ JobResult runJob(QKeychain::Job *job, int timeoutMs)
         loop.exec(QEventLoop::ExcludeUserInputEvents);
     return result;
 }
+
+// Every keyring job of the process runs on this one thread, whichever thread asked. QtKeychain's
+// Linux backends are not thread-safe: libsecret answers on the GLib context of the thread that
+// started the job (the main thread's when a pool thread without an event loop started it), and
+// a job answered on a thread other than its own crashes in QObject::disconnect. A thread of our
+// own, with a running event loop, owns every job and receives every answer.
+class KeyringThread
+{
+public:
+    static KeyringThread &instance()
+    {
+        static KeyringThread keyring;
+        return keyring;
+    }
+
+    // Runs `make()`'s job to its end on the keyring thread; the caller waits. nullopt when
+    // there is no thread to run it on (no application, or it is shutting down).
+    std::optional<JobResult> run(const std::function<QKeychain::Job *()> &make, int timeoutMs)
+    {
+        QObject *context = contextObject();
+        if (!context)
+            return std::nullopt;
+        if (QThread::currentThread() == context->thread())
+            return runJob(make(), timeoutMs);
+        JobResult result;
+        QMetaObject::invokeMethod(
+            context, [&] { result = runJob(make(), timeoutMs); }, Qt::BlockingQueuedConnection);
+        return result;
+    }
+
+private:
+    QObject *contextObject()
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_stopped || !QCoreApplication::instance())
+            return nullptr;
+        if (!m_thread) {
+            m_thread = new QThread;
+            m_thread->setObjectName(QStringLiteral("switchboard-keyring"));
+            m_context = new QObject;
+            m_context->moveToThread(m_thread);
+            QObject::connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
+            m_thread->start();
+            // Ends with the application, before Qt tears down what the thread uses.
+            qAddPostRoutine([] { instance().stop(); });
+        }
+        return m_context;
+    }
+
+    void stop()
+    {
+        QThread *thread = nullptr;
+        {
+            QMutexLocker lock(&m_mutex);
+            m_stopped = true;
+            thread = m_thread;
+            m_thread = nullptr;
+            m_context = nullptr;
+        }
+        if (!thread)
+            return;
+        thread->quit();
+        thread->wait();
+        delete thread;
+    }
+
+    QMutex m_mutex;
+    QThread *m_thread = nullptr;
+    QObject *m_context = nullptr;
+    bool m_stopped = false;
+};
 
 bool meansNoKeyring(QKeychain::Error error)
 {
@@ -184,31 +257,47 @@ QString SecretStore::generateToken()
            QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
+// The jobs are made on the keyring thread, which then owns them.
 SecretStore::KeyringOutcome SecretStore::keyringRead(const QString &name, QString *value)
 {
-    auto *job = new QKeychain::ReadPasswordJob(keyringService());
-    job->setKey(name);
-    return runKeyringJob(job, QStringLiteral("Reading %1 from the keyring").arg(name), value);
+    const auto make = [name]() -> QKeychain::Job * {
+        auto *job = new QKeychain::ReadPasswordJob(keyringService());
+        job->setKey(name);
+        return job;
+    };
+    return runKeyringJob(make, QStringLiteral("Reading %1 from the keyring").arg(name), value);
 }
 
 SecretStore::KeyringOutcome SecretStore::keyringWrite(const QString &name, const QString &value)
 {
-    auto *job = new QKeychain::WritePasswordJob(keyringService());
-    job->setKey(name);
-    job->setTextData(value);
-    return runKeyringJob(job, QStringLiteral("Writing %1 to the keyring").arg(name), nullptr);
+    const auto make = [name, value]() -> QKeychain::Job * {
+        auto *job = new QKeychain::WritePasswordJob(keyringService());
+        job->setKey(name);
+        job->setTextData(value);
+        return job;
+    };
+    return runKeyringJob(make, QStringLiteral("Writing %1 to the keyring").arg(name), nullptr);
 }
 
 SecretStore::KeyringOutcome SecretStore::keyringRemove(const QString &name)
 {
-    auto *job = new QKeychain::DeletePasswordJob(keyringService());
-    job->setKey(name);
-    return runKeyringJob(job, QStringLiteral("Removing %1 from the keyring").arg(name), nullptr);
+    const auto make = [name]() -> QKeychain::Job * {
+        auto *job = new QKeychain::DeletePasswordJob(keyringService());
+        job->setKey(name);
+        return job;
+    };
+    return runKeyringJob(make, QStringLiteral("Removing %1 from the keyring").arg(name), nullptr);
 }
 
-SecretStore::KeyringOutcome SecretStore::runKeyringJob(QKeychain::Job *job, const QString &what, QString *text)
+SecretStore::KeyringOutcome SecretStore::runKeyringJob(const std::function<QKeychain::Job *()> &make,
+                                                       const QString &what, QString *text)
 {
-    const JobResult result = runJob(job, m_keyringTimeoutMs);
+    const std::optional<JobResult> ran = KeyringThread::instance().run(make, m_keyringTimeoutMs);
+    if (!ran) {
+        switchToFileFallback(QStringLiteral("the application is shutting down"));
+        return KeyringOutcome::Unavailable;
+    }
+    const JobResult &result = *ran;
     if (!result.finished) {
         switchToFileFallback(QStringLiteral("the keyring did not answer within %1 ms").arg(m_keyringTimeoutMs));
         return KeyringOutcome::Unavailable;

@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace QKeychain {
@@ -17,8 +18,9 @@ namespace sb {
 // keyring service exists (headless servers, containers, CI) the store falls back to one
 // JSON file readable only by its owner (0600) in `fallbackDir`, and logs that once.
 //
-// Every call blocks on a local event loop with a timeout: use it at startup and from the
-// command line, never from the GUI thread while a window is up.
+// Every call blocks until the keyring answers or a timeout passes: use it at startup and from
+// the command line, never from the GUI thread while a window is up. Any thread may call it;
+// the keyring work itself always runs on one thread of its own (see SecretStore.cpp).
 class SecretStore final : public QObject
 {
     Q_OBJECT
@@ -60,8 +62,9 @@ private:
     KeyringOutcome keyringWrite(const QString &name, const QString &value);
     KeyringOutcome keyringRemove(const QString &name);
     // Runs a keyring job to its end (or the timeout) and sorts the outcome; `what` names the
-    // operation in the log, `text` receives a read secret.
-    KeyringOutcome runKeyringJob(QKeychain::Job *job, const QString &what, QString *text);
+    // operation in the log, `text` receives a read secret. `make` builds the job on the one
+    // thread that runs every keyring job of the process.
+    KeyringOutcome runKeyringJob(const std::function<QKeychain::Job *()> &make, const QString &what, QString *text);
     void switchToFileFallback(const QString &reason);
 
     std::optional<QString> fileRead(const QString &name);

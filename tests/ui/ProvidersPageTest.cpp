@@ -298,7 +298,11 @@ TEST_CASE("Use for deployments writes keychain references, keeps the rest of the
     CHECK(after.contains("my_own_notes:   {kept: 'as written'}\n"));
     // The OpenAI deployment's reference is not touched.
     CHECK(after.contains("      api_key: os.environ/SB_PROVIDERS_TEST_UNSET\n"));
-    CHECK(readFile(fixture.configPath + QStringLiteral(".bak")).size() > 0);
+    // One write: the backup is the file exactly as it was, and the page says it still holds
+    // the plain key.
+    CHECK(readFile(fixture.configPath + QStringLiteral(".bak")) == before);
+    CHECK(fixture.status(provider).contains(QStringLiteral("still holds the key in plain text")));
+    CHECK(fixture.status(provider).contains(fixture.configPath + QStringLiteral(".bak")));
     // What changed is only the api_key lines: the rest is byte for byte.
     QList<QByteArray> beforeLines = before.split('\n');
     QList<QByteArray> afterLines = after.split('\n');

@@ -1,7 +1,9 @@
 #include "ProvidersController.h"
 
+#include "config/ConfigEditor.h"
 #include "config/ConfigLoader.h"
 #include "config/ModelListEditor.h"
+#include "config/YamlTextEdit.h"
 #include "upstream/UpstreamAdapter.h"
 
 #include <QFile>
@@ -241,8 +243,6 @@ ProvidersSnapshot readSnapshot(const ProvidersSetup &setup, int generation)
 ProvidersController::ProvidersController(const ProvidersSetup &setup, QObject *parent)
     : QObject(parent), m_setup(setup), m_network(new QNetworkAccessManager(this))
 {
-    if (!m_setup.writer)
-        m_setup.writer = std::make_shared<SettingsYamlTextWriter>();
     // The rows appear once a worker has read the config and asked the store.
     refresh();
 }
@@ -503,9 +503,12 @@ void ProvidersController::useForDeployments(const QString &provider)
         return;
     const ProviderEntry &entry = m_providers.at(row);
     QList<int> indexes;
+    bool replacesPlainKey = false;
     for (const ProviderDeployment &deployment : entry.deployments) {
-        if (!(deployment.source.kind == KeySource::Kind::Keychain && deployment.source.name == entry.secretName))
+        if (!(deployment.source.kind == KeySource::Kind::Keychain && deployment.source.name == entry.secretName)) {
             indexes.append(deployment.index);
+            replacesPlainKey = replacesPlainKey || deployment.source.kind == KeySource::Kind::PlainText;
+        }
     }
     if (indexes.isEmpty() || !entry.hasKey)
         return;
@@ -513,32 +516,50 @@ void ProvidersController::useForDeployments(const QString &provider)
     setStatus(provider, tr("Writing the config…"), true, true);
     using Outcome = QPair<int, QString>; // deployments written, the refusal
     auto *watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, provider] {
+    const QString backup = m_setup.configPath + QStringLiteral(".bak");
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, provider, replacesPlainKey, backup] {
         watcher->deleteLater();
         const auto [count, error] = watcher->result();
-        if (error.isEmpty())
+        if (error.isEmpty() && replacesPlainKey)
+            // The backup is the file as it was, plain key included: say so rather than leave
+            // the key behind unnoticed.
+            setStatus(provider,
+                      tr("%n deployment(s) now use the stored key; the gateway reloads the config. The "
+                         "previous file, kept as %1, still holds the key in plain text: delete it once "
+                         "the gateway works.",
+                         nullptr, count)
+                          .arg(backup),
+                      true, false);
+        else if (error.isEmpty())
             setStatus(provider,
                       tr("%n deployment(s) now use the stored key; the gateway reloads the config.", nullptr, count),
                       true, false);
         else
-            setStatus(provider, tr("%n deployment(s) changed, then: %1", nullptr, count).arg(error), false, false);
+            setStatus(provider, tr("The config was not changed: %1").arg(error), false, false);
         Q_EMIT deploymentsPointed(provider, count, error);
         refresh();
     });
-    // The writer reads, edits and atomically replaces the file (keeping <config>.bak): disk
-    // work, so off the GUI thread. Only the reference is written, never the key.
-    watcher->setFuture(
-        QtConcurrent::run([writer = m_setup.writer, path = m_setup.configPath, indexes, reference]() -> Outcome {
-            int written = 0;
-            for (const int index : indexes) {
-                const auto done =
-                    writer->setValue(path, QStringLiteral("model_list[%1].").arg(index) + kApiKeyField, reference);
-                if (!done)
-                    return {written, done.error()};
-                ++written;
-            }
-            return {written, QString()};
-        }));
+    // One read, every reference edited in the text, one atomic write: the file is never left
+    // half pointed, and <config>.bak is the file as it was before. Disk work, so off the GUI
+    // thread. Only the reference is written, never the key.
+    watcher->setFuture(QtConcurrent::run([path = m_setup.configPath, indexes, reference]() -> Outcome {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return {0, tr("cannot read %1: %2").arg(path, file.errorString())};
+        const QByteArray before = file.readAll();
+        file.close();
+        QByteArray text = before;
+        for (const int index : indexes) {
+            const auto edited =
+                YamlTextEdit::setScalar(text, QStringLiteral("model_list[%1].").arg(index) + kApiKeyField, reference);
+            if (!edited)
+                return {0, edited.error()};
+            text = *edited;
+        }
+        if (const auto committed = ConfigEditor::commitText(path, text, before); !committed)
+            return {0, committed.error()};
+        return {int(indexes.size()), QString()};
+    }));
 }
 
 } // namespace sb

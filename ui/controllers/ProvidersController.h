@@ -1,7 +1,6 @@
 #pragma once
 
 #include "Expected.h"
-#include "SettingsConfigWriter.h"
 #include "config/GatewayConfig.h"
 #include "secrets/SecretStore.h"
 
@@ -24,7 +23,6 @@ struct ProvidersSetup
     QString secretsDir; // where SecretStore keeps its file fallback (the default config dir)
     GatewayConfig config;
     SecretStore::Backend backend = SecretStore::Backend::Automatic;
-    std::shared_ptr<SettingsConfigWriter> writer; // empty: SettingsYamlTextWriter
     int testTimeoutMs = 15000;
 };
 
@@ -111,7 +109,7 @@ public Q_SLOTS:
     void removeKey(const QString &provider);
     void test(const QString &provider);
     // Points every deployment of the provider whose api_key is not yet the stored key's
-    // keychain/ reference at it, through the config writer; the gateway's watcher reloads.
+    // keychain/ reference at it in one atomic write; the gateway's watcher reloads.
     void useForDeployments(const QString &provider);
 
 Q_SIGNALS:

@@ -63,13 +63,10 @@ ProvidersPage::ProvidersPage(ProvidersController *controller, QWidget *parent)
     layout->addWidget(m_configProblem);
 
     m_table = table(QStringLiteral("providers-table"), m_model, content);
-    // The provider's name takes what is left; the last check is elided (it is written out in
-    // full under the buttons), so 800x500 needs no sideways scrolling.
+    // The last check takes what is left and is elided (it is written out in full under the
+    // buttons), so 800x500 needs no sideways scrolling.
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(ProviderKeysModel::Name, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(ProviderKeysModel::Status, QHeaderView::Interactive);
-    m_table->horizontalHeader()->resizeSection(ProviderKeysModel::Status,
-                                               m_table->fontMetrics().averageCharWidth() * 20);
+    m_table->horizontalHeader()->setSectionResizeMode(ProviderKeysModel::Status, QHeaderView::Stretch);
     layout->addWidget(m_table);
 
     m_keyLabel = PageLayout::sectionTitle(QString(), content);
