@@ -50,13 +50,6 @@ QByteArray configFor(const QString &base)
         .toUtf8();
 }
 
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    REQUIRE(file.open(QIODevice::ReadOnly));
-    return file.readAll();
-}
-
 MappingRow row(const QString &name, const QString &model)
 {
     MappingRow r;

@@ -6,6 +6,7 @@
 #include "FakeOllamaModels.h"
 #include "LookAt.h"
 #include "TestWait.h"
+#include "UiTestSupport.h"
 #include "config/ConfigLoader.h"
 #include "controllers/ModelsController.h"
 #include "models/OllamaModels.h"
@@ -16,11 +17,14 @@
 
 #include <QAbstractItemModelTester>
 #include <QCoreApplication>
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTcpServer>
+#include <QTemporaryDir>
 
 using namespace sb;
 using namespace sb::test;
@@ -201,14 +205,38 @@ TEST_CASE("downloads: progress as Ollama streams it, Pause and Resume, Cancel, a
     CHECK(ollama.models.pullRequests() == 2); // the resume posted again
     CHECK_FALSE(cancel->isEnabled());
 
+    // The finished download offers itself to Claude Code: the config gets a mapping to it.
+    auto *use = page.findChild<QPushButton *>(QStringLiteral("models-pull-use"));
+    REQUIRE(use);
+    REQUIRE(use->isEnabled());
+    QTemporaryDir dir;
+    const QString configPath = QDir(dir.path()).filePath(QStringLiteral("config.yaml"));
+    saveFile(configPath, "# mine\nmodel_list:\n  - model_name: claude-sonnet-4-5\n    litellm_params:\n"
+                         "      model: ollama/qwen2.5-coder:7b\n      num_ctx: 32768\n");
+    ollama.controller.setConfigPath(configPath);
+    QSignalSpy used(&ollama.controller, &ModelsController::usedForClaudeCode);
+    use->click();
+    REQUIRE(waitUntil([&] { return used.count() == 1; }));
+    CHECK(used.at(0).at(0).toString() == QStringLiteral("qwen2.5-coder:14b"));
+    CHECK(used.at(0).at(1).toString().isEmpty());
+    const QByteArray saved = readFile(configPath);
+    CHECK(saved.startsWith("# mine\n"));
+    CHECK(saved.contains("      model: ollama/qwen2.5-coder:14b\n"));
+    CHECK_FALSE(saved.contains("qwen2.5-coder:7b"));
+    CHECK(page.findChild<QLabel *>(QStringLiteral("models-message"))
+              ->text()
+              .startsWith(QStringLiteral("qwen2.5-coder:14b now serves Claude Code")));
+
     // A second download cancelled, and one Ollama does not know.
     name->setText(QStringLiteral("qwen2.5-coder:14b-again"));
     ollama.models.setPullable(QStringLiteral("qwen2.5-coder:14b-again"), 9000000, 30);
     pull->click();
     REQUIRE(list->rowCount() == 2);
     REQUIRE(cancel->isEnabled());
+    CHECK_FALSE(use->isEnabled()); // not done yet
     cancel->click();
     CHECK(list->index(1, PullListModel::State).data().toString() == QStringLiteral("cancelled"));
+    CHECK_FALSE(use->isEnabled());
     name->setText(QStringLiteral("no-such-model:1b"));
     pull->click();
     REQUIRE(list->rowCount() == 3);

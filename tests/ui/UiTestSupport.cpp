@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -54,6 +55,13 @@ void saveFile(const QString &path, const QByteArray &text)
     REQUIRE(file.open(QIODevice::WriteOnly));
     file.write(text);
     REQUIRE(file.commit());
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    return file.readAll();
 }
 
 int postMessage(const QString &baseUrl, const QString &token, const QString &model)

@@ -14,6 +14,8 @@ void isolateSettings(const QTemporaryDir &dir);
 // A config file with one Ollama deployment at `apiBase`; usage off unless a spend log is given.
 QByteArray ollamaConfig(const QString &apiBase, const QString &extra = {}, const QString &usageDb = {});
 void saveFile(const QString &path, const QByteArray &text);
+// The file's bytes; fails the test when it cannot be read.
+QByteArray readFile(const QString &path);
 // A gateway on a free loopback port for the config at `path`, with the token "sb-test".
 GatewaySetup gatewaySetupFor(const QString &path);
 // POST /v1/messages to the gateway and wait for the status (0: no answer in time).

@@ -127,9 +127,14 @@ ModelsPage::ModelsPage(ModelsController *controller, const QStringList &suggesti
     m_resume->setObjectName(QStringLiteral("models-resume"));
     m_cancel = new QPushButton(tr("Cancel"), content);
     m_cancel->setObjectName(QStringLiteral("models-cancel"));
+    m_pullUse = new QPushButton(tr("Use for Claude Code"), content);
+    m_pullUse->setObjectName(QStringLiteral("models-pull-use"));
+    m_pullUse->setToolTip(tr("Once the download is done: map Claude Code's main model to it (the config is saved "
+                             "with a .bak)"));
     pullButtons->addWidget(m_pause);
     pullButtons->addWidget(m_resume);
     pullButtons->addWidget(m_cancel);
+    pullButtons->addWidget(m_pullUse);
     pullButtons->addStretch(1);
     layout->addLayout(pullButtons);
     m_message = new QLabel(content);
@@ -186,6 +191,10 @@ ModelsPage::ModelsPage(ModelsController *controller, const QStringList &suggesti
     connect(m_cancel, &QPushButton::clicked, this, [selected] {
         if (OllamaPullJob *job = selected())
             job->cancel();
+    });
+    connect(m_pullUse, &QPushButton::clicked, this, [this, selected] {
+        if (OllamaPullJob *job = selected(); job && job->state() == OllamaPullJob::State::Succeeded)
+            m_controller->useForClaudeCode(job->model(), false);
     });
     connect(m_installedTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ModelsPage::updateButtons);
@@ -251,6 +260,7 @@ void ModelsPage::updateButtons()
     m_pause->setEnabled(running);
     m_resume->setEnabled(job && job->canResume());
     m_cancel->setEnabled(job && !job->isFinished());
+    m_pullUse->setEnabled(job && job->state() == OllamaPullJob::State::Succeeded);
 }
 
 void ModelsPage::deleteSelected()

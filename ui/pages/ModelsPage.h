@@ -53,6 +53,7 @@ private:
     QPushButton *m_pull;
     QTableView *m_pullTable;
     QPushButton *m_pause;
+    QPushButton *m_pullUse; // "Use for Claude Code" on a finished download
     QPushButton *m_resume;
     QPushButton *m_cancel;
     QLabel *m_message;
