@@ -235,6 +235,9 @@ Expected<QByteArray, QString> render(const ConfigSchema::Key &key, const QString
             return wrongType();
         if (given.contains(QLatin1Char('\n')) || given.contains(QLatin1Char('\r')))
             return unexpected(QStringLiteral("%1 must be one line").arg(path));
+        if (!key.choices.isEmpty() && !key.choices.contains(given))
+            return unexpected(QStringLiteral("%1 must be one of %2, got \"%3\"")
+                                  .arg(path, key.choices.join(QStringLiteral(", ")), given));
         if (key.secret && !isReference(given))
             return unexpected(QStringLiteral("%1 is a secret and is never written in plain text; keep it in the "
                                              "secret store or the environment and write keychain/NAME, "

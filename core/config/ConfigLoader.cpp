@@ -1354,10 +1354,7 @@ void Loader::loadRouterSettings(const YAML::Node &root)
         const YAML::Node strategy = router["routing_strategy"];
         const QString strategyKey = QStringLiteral("router_settings.routing_strategy");
         if (strategy && strategy.IsScalar()) {
-            static const QStringList known = {
-                QStringLiteral("simple-shuffle"),         QStringLiteral("least-busy"),
-                QStringLiteral("latency-based-routing"),  QStringLiteral("usage-based-routing"),
-                QStringLiteral("usage-based-routing-v2"), QStringLiteral("cost-based-routing")};
+            const QStringList &known = ConfigSchema::find(strategyKey)->choices;
             const QString value = qs(strategy.Scalar());
             if (value == QStringLiteral("cost-based")) {
                 warn(strategy, strategyKey,

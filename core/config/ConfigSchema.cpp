@@ -73,6 +73,11 @@ public:
         m_key.note = note;
         return std::move(*this);
     }
+    Decl &&oneOf(QStringList choices) &&
+    {
+        m_key.choices = std::move(choices);
+        return std::move(*this);
+    }
     Decl &&secret() &&
     {
         m_key.secret = true;
@@ -274,7 +279,10 @@ const std::vector<ConfigSchema::Key> kKeys = {
     Decl("router_settings.routing_strategy", T::String,
          "How a group picks a deployment: simple-shuffle, least-busy, latency-based-routing, "
          "usage-based-routing(-v2), cost-based-routing")
-        .def(QString::fromLatin1(d::kRoutingStrategy)),
+        .def(QString::fromLatin1(d::kRoutingStrategy))
+        .oneOf({QStringLiteral("simple-shuffle"), QStringLiteral("least-busy"), QStringLiteral("latency-based-routing"),
+                QStringLiteral("usage-based-routing"), QStringLiteral("usage-based-routing-v2"),
+                QStringLiteral("cost-based-routing")}),
     Decl("router_settings.routing_strategy_args", T::Map, "Arguments of the routing strategy"),
     Decl("router_settings.routing_strategy_args.lowest_latency_buffer", T::Number,
          "latency-based-routing: deployments this much slower than the fastest still share the load")

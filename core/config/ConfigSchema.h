@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <optional>
@@ -45,6 +46,7 @@ public:
         std::optional<Bound> min;
         std::optional<Bound> max;
         bool secret = false; // a credential: only a reference (os.environ/…, ${…}, keychain/…) is written
+        QStringList choices; // a String key that takes only these values (empty: any)
 
         bool isScalar() const;
     };

@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonObject>
@@ -146,7 +147,7 @@ TEST_CASE("Apply on the Mappings page moves the running gateway's traffic and ke
     // The routing beside the table is the serving gateway's.
     auto *routing = page.findChild<QLabel *>(QStringLiteral("mappings-routing"));
     REQUIRE(routing);
-    CHECK(routing->text().contains(QStringLiteral("Strategy: <b>simple-shuffle</b>")));
+    CHECK(routing->text().contains(QStringLiteral("Serving now with the <b>simple-shuffle</b> strategy.")));
     CHECK(routing->text().contains(QStringLiteral("Fallbacks: none")));
     GatewayConfig withRules = gateway.config();
     withRules.router.fallbacks.insert(QStringLiteral("claude-*"), {QStringLiteral("cloud")});
@@ -187,6 +188,20 @@ TEST_CASE("Apply on the Mappings page moves the running gateway's traffic and ke
     model->addRow(haiku);
     page.findChild<QLineEdit *>(QStringLiteral("mappings-resolve-name"))->setText(QStringLiteral("claude-haiku-4-5"));
     CHECK(resolution->text().contains(QStringLiteral("claude-*haiku*")));
+    // The strategy is edited with the rows: from the schema's names, undoable, refused when unknown.
+    auto *strategy = page.findChild<QComboBox *>(QStringLiteral("mappings-strategy"));
+    REQUIRE(strategy);
+    CHECK(strategy->currentText() == QStringLiteral("simple-shuffle"));
+    CHECK(strategy->count() == 6);
+    Q_EMIT strategy->activated(strategy->findText(QStringLiteral("least-busy")));
+    CHECK(model->strategy() == QStringLiteral("least-busy"));
+    model->undoStack()->undo();
+    CHECK(strategy->currentText() == QStringLiteral("simple-shuffle"));
+    model->undoStack()->redo();
+    CHECK(strategy->currentText() == QStringLiteral("least-busy"));
+    CHECK_FALSE(model->setStrategy(QStringLiteral("fastest-first")));
+    CHECK(model->lastError().contains(QStringLiteral("not a routing strategy")));
+    CHECK(model->strategy() == QStringLiteral("least-busy"));
     REQUIRE(apply->isEnabled());
     QSignalSpy changes(&gateway, &GatewayController::configChanged);
     apply->click();
@@ -200,7 +215,11 @@ TEST_CASE("Apply on the Mappings page moves the running gateway's traffic and ke
     CHECK(saved.contains("x_unknown_section: {a: 1}   # not Switchboard's\n"));
     CHECK(saved.contains("      api_base: " + second.baseUrl().toUtf8() + "\n"));
     CHECK(saved.contains("  - model_name: \"claude-*haiku*\"\n"));
+    CHECK(saved.contains("router_settings:\n  routing_strategy: least-busy\n"));
     CHECK(readFile(ConfigEditor::backupPath(path)) == original);
+    CHECK(gateway.config().router.routingStrategy == QStringLiteral("least-busy"));
+    controller.setServing(gateway.config()); // as the app does on configChanged
+    CHECK(routing->text().contains(QStringLiteral("Serving now with the <b>least-busy</b> strategy.")));
 
     const int before = second.turnCount();
     CHECK(postMessage(gateway.baseUrl(), QStringLiteral("sb-test"), QStringLiteral("claude-sonnet-4-5")) == 200);

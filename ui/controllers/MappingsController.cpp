@@ -2,6 +2,7 @@
 
 #include "config/ConfigEditor.h"
 #include "config/ConfigLoader.h"
+#include "config/YamlTextEdit.h"
 #include "routing/Router.h"
 
 #include <QElapsedTimer>
@@ -25,16 +26,25 @@ struct Read
 {
     QByteArray text;
     QString error;
+    QString strategy; // router_settings.routing_strategy as the loader reads it
 };
+
+const QString kStrategyKey = QStringLiteral("router_settings.routing_strategy");
 
 Read readConfig(const QString &path)
 {
+    Read read;
     QFile file(path);
-    if (!file.exists())
-        return {ConfigLoader::defaultConfigText(), {}};
-    if (!file.open(QIODevice::ReadOnly))
-        return {{}, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
-    return {file.readAll(), {}};
+    if (!file.exists()) {
+        read.text = ConfigLoader::defaultConfigText();
+    } else if (!file.open(QIODevice::ReadOnly)) {
+        read.error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return read;
+    } else {
+        read.text = file.readAll();
+    }
+    read.strategy = ConfigLoader::loadText(read.text, path).config.router.routingStrategy;
+    return read;
 }
 
 // The text of an Anthropic error body ({"type":"error","error":{"message":…}}), else the body.
@@ -67,20 +77,31 @@ void MappingsController::load()
             return;
         }
         m_base = read.text;
+        m_baseStrategy = read.strategy;
         m_haveBase = true;
         Q_EMIT loaded(*rows);
     });
     watcher->setFuture(QtConcurrent::run(readConfig, m_configPath));
 }
 
-void MappingsController::apply(const QList<MappingRow> &rows)
+Expected<QByteArray, QString> MappingsController::editedText(const QList<MappingRow> &rows,
+                                                             const QString &strategy) const
+{
+    const auto edited = ModelListEditor::write(m_base, rows);
+    if (!edited || strategy.isEmpty() || strategy == m_baseStrategy)
+        return edited;
+    // Only a changed strategy is written: an unchanged one stays as the file has it (or absent).
+    return YamlTextEdit::setScalar(*edited, kStrategyKey, strategy);
+}
+
+void MappingsController::apply(const QList<MappingRow> &rows, const QString &strategy)
 {
     if (!m_haveBase) {
         Q_EMIT applyFailed(tr("The config has not been read yet."));
         return;
     }
     // The text edit is refused here, before any file is touched, when it cannot be made.
-    const auto edited = ModelListEditor::write(m_base, rows);
+    const auto edited = editedText(rows, strategy);
     if (!edited) {
         Q_EMIT applyFailed(edited.error());
         return;
@@ -90,7 +111,7 @@ void MappingsController::apply(const QList<MappingRow> &rows)
     const QByteArray text = *edited;
     using Outcome = QString; // empty: written
     auto *watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, text] {
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, text, strategy] {
         watcher->deleteLater();
         const QString error = watcher->result();
         if (!error.isEmpty()) {
@@ -98,6 +119,8 @@ void MappingsController::apply(const QList<MappingRow> &rows)
             return;
         }
         m_base = text;
+        if (!strategy.isEmpty())
+            m_baseStrategy = strategy;
         Q_EMIT applied();
     });
     watcher->setFuture(QtConcurrent::run([path, base, text] {
@@ -109,10 +132,11 @@ void MappingsController::apply(const QList<MappingRow> &rows)
     }));
 }
 
-MappingResolution MappingsController::resolve(const QList<MappingRow> &rows, const QString &model) const
+MappingResolution MappingsController::resolve(const QList<MappingRow> &rows, const QString &model,
+                                              const QString &strategy) const
 {
     MappingResolution result;
-    const auto edited = ModelListEditor::write(m_base, rows);
+    const auto edited = editedText(rows, strategy);
     if (!edited) {
         result.error = edited.error();
         return result;

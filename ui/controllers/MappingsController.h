@@ -44,8 +44,11 @@ public:
 
     QString configPath() const { return m_configPath; }
     void load();
-    void apply(const QList<MappingRow> &rows);
-    MappingResolution resolve(const QList<MappingRow> &rows, const QString &model) const;
+    // `strategy`: router_settings.routing_strategy as edited ("" or the file's: left as it is).
+    void apply(const QList<MappingRow> &rows, const QString &strategy = {});
+    // The routing strategy of the text the rows were read from (the loader's default when unset).
+    QString baseStrategy() const { return m_baseStrategy; }
+    MappingResolution resolve(const QList<MappingRow> &rows, const QString &model, const QString &strategy = {}) const;
 
     // The running gateway, for Test.
     void setGateway(const QString &baseUrl, const QString &token);
@@ -95,7 +98,11 @@ Q_SIGNALS:
 
 private:
     QString m_configPath;
+    // The file's text with `rows` and a changed strategy written into it.
+    Expected<QByteArray, QString> editedText(const QList<MappingRow> &rows, const QString &strategy) const;
+
     QByteArray m_base; // the text the rows were read from
+    QString m_baseStrategy;
     bool m_haveBase = false;
     GatewayConfig m_serving;
     QString m_baseUrl;

@@ -68,6 +68,22 @@ private:
     Entries m_after;
 };
 
+class StrategyEdit final : public QUndoCommand
+{
+public:
+    StrategyEdit(MappingTableModel *model, QString before, QString after)
+        : QUndoCommand(MappingTableModel::tr("strategy %1").arg(after)), m_model(model), m_before(std::move(before)),
+          m_after(std::move(after))
+    {}
+    void undo() override { m_model->writeStrategy(m_before); }
+    void redo() override { m_model->writeStrategy(m_after); }
+
+private:
+    MappingTableModel *m_model;
+    QString m_before;
+    QString m_after;
+};
+
 MappingTableModel::MappingTableModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 int MappingTableModel::rowCount(const QModelIndex &parent) const
@@ -310,13 +326,37 @@ void MappingTableModel::setRows(const QList<Entry> &entries)
     endResetModel();
 }
 
-void MappingTableModel::reset(const QList<MappingRow> &rows)
+void MappingTableModel::reset(const QList<MappingRow> &rows, const QString &strategy)
 {
     QList<Entry> entries;
     for (const MappingRow &row : rows)
         entries.append(Entry{row, m_nextUid++, {}, false});
     m_undo.clear();
     setRows(entries);
+    writeStrategy(strategy);
+}
+
+bool MappingTableModel::setStrategy(const QString &strategy)
+{
+    if (strategy == m_strategy)
+        return true;
+    const ConfigSchema::Key *key = ConfigSchema::find(QStringLiteral("router_settings.routing_strategy"));
+    if (key && !key->choices.contains(strategy)) {
+        m_lastError =
+            tr("\"%1\" is not a routing strategy; one of %2").arg(strategy, key->choices.join(QStringLiteral(", ")));
+        Q_EMIT editRefused(m_lastError);
+        return false;
+    }
+    m_undo.push(new StrategyEdit(this, m_strategy, strategy));
+    return true;
+}
+
+void MappingTableModel::writeStrategy(const QString &strategy)
+{
+    if (strategy == m_strategy)
+        return;
+    m_strategy = strategy;
+    Q_EMIT strategyChanged(strategy);
 }
 
 QList<MappingRow> MappingTableModel::rows() const

@@ -43,8 +43,8 @@ public:
     // Refuses a value the schema refuses (lastError() says why) and otherwise pushes the edit.
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
-    // The rows as the file has them; clears the undo history.
-    void reset(const QList<MappingRow> &rows);
+    // The rows (and routing strategy) as the file has them; clears the undo history.
+    void reset(const QList<MappingRow> &rows, const QString &strategy = {});
     QList<MappingRow> rows() const;
     const MappingRow &row(int index) const { return m_entries.at(index).row; }
     bool isModified() const { return !m_undo.isClean(); }
@@ -58,6 +58,11 @@ public:
 
     void setResult(int index, const QString &text, bool failed);
 
+    // router_settings.routing_strategy, edited with the rows (undoable, applied with them).
+    // Refuses a name the schema does not list (lastError() says why).
+    QString strategy() const { return m_strategy; }
+    bool setStrategy(const QString &strategy);
+
     QUndoStack *undoStack() { return &m_undo; }
     QString lastError() const { return m_lastError; }
 
@@ -68,10 +73,12 @@ public:
 
 Q_SIGNALS:
     void editRefused(const QString &why);
+    void strategyChanged(const QString &strategy);
 
 private:
     friend class MappingEdit;
     friend class MappingRowsEdit;
+    friend class StrategyEdit;
     struct Entry
     {
         MappingRow row;
@@ -83,12 +90,14 @@ private:
     void setRows(const QList<Entry> &entries); // for the row commands
     QList<Entry> entries() const { return m_entries; }
     void writeField(int uid, const QString &field, const QVariant &value);
+    void writeStrategy(const QString &strategy);
     int rowOf(int uid) const;
 
     QList<Entry> m_entries;
     int m_nextUid = 1;
     QUndoStack m_undo;
     QString m_lastError;
+    QString m_strategy;
 };
 
 } // namespace sb

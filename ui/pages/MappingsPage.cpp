@@ -16,6 +16,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTimer>
@@ -211,6 +212,28 @@ MappingsPage::MappingsPage(MappingsController *controller, QWidget *parent)
     layout->addLayout(resolveRow);
 
     layout->addWidget(PageLayout::sectionTitle(tr("Routing"), content));
+    // The strategy is edited with the rows (undo, Apply); its names come from the schema.
+    auto *strategyRow = new QHBoxLayout;
+    auto *strategyLabel = new QLabel(tr("How a mapping with several deployments picks one:"), content);
+    m_strategy = new QComboBox(content);
+    m_strategy->setObjectName(QStringLiteral("mappings-strategy"));
+    const ConfigSchema::Key *strategyKey = ConfigSchema::find(QStringLiteral("router_settings.routing_strategy"));
+    if (strategyKey) {
+        m_strategy->addItems(strategyKey->choices);
+        m_strategy->setToolTip(QString::fromUtf8(strategyKey->description));
+    }
+    strategyLabel->setBuddy(m_strategy);
+    strategyRow->addWidget(strategyLabel);
+    strategyRow->addWidget(m_strategy);
+    strategyRow->addStretch(1);
+    layout->addLayout(strategyRow);
+    connect(m_strategy, &QComboBox::activated, this,
+            [this](int index) { m_model->setStrategy(m_strategy->itemText(index)); });
+    connect(m_model, &MappingTableModel::strategyChanged, this, [this](const QString &strategy) {
+        const QSignalBlocker blocker(m_strategy);
+        m_strategy->setCurrentIndex(m_strategy->findText(strategy));
+        resolve();
+    });
     m_routing = PageLayout::textLabel(QStringLiteral("mappings-routing"), content);
     layout->addWidget(m_routing);
     connect(m_controller, &MappingsController::servingChanged, this, &MappingsPage::showRouting);
@@ -297,7 +320,7 @@ MappingsPage::MappingsPage(MappingsController *controller, QWidget *parent)
     connect(m_apply, &QPushButton::clicked, this, [this] {
         m_apply->setEnabled(false);
         showMessage(tr("Saving…"), false);
-        m_controller->apply(m_model->rows());
+        m_controller->apply(m_model->rows(), m_model->strategy());
     });
     connect(m_model->undoStack(), &QUndoStack::indexChanged, this, [this] {
         updateButtons();
@@ -344,7 +367,7 @@ int MappingsPage::currentRow() const
 
 void MappingsPage::showLoaded(const QList<MappingRow> &rows)
 {
-    m_model->reset(rows);
+    m_model->reset(rows, m_controller->baseStrategy());
     showMessage(rows.isEmpty()
                     ? tr("No mappings yet: add one (Add) — Claude Code asks for claude-* names.")
                     : tr("%n mapping(s) from %1.", nullptr, int(rows.size())).arg(m_controller->configPath()),
@@ -393,11 +416,11 @@ void MappingsPage::updateTestButtons()
 
 void MappingsPage::showRouting()
 {
-    // What the serving gateway routes by, beside the table; edited in the file (router_settings,
-    // switchboard.routes) for now.
+    // What the serving gateway routes by, beside the table: the strategy is edited above, the
+    // fallbacks and rules in the file (router_settings, switchboard.routes).
     const RouterSettings &router = m_controller->serving().router;
     QStringList lines;
-    lines.append(tr("Strategy: <b>%1</b>").arg(router.routingStrategy.toHtmlEscaped()));
+    lines.append(tr("Serving now with the <b>%1</b> strategy.").arg(router.routingStrategy.toHtmlEscaped()));
     QStringList fallbacks;
     QStringList groups = router.fallbacks.keys();
     groups.sort();
@@ -428,8 +451,9 @@ void MappingsPage::showRouting()
     }
     lines.append(
         tr("Rules (first match wins): %1").arg(rules.isEmpty() ? tr("none") : rules.join(QStringLiteral("; "))));
-    lines.append(tr("<span style=\"color:#5f6b7a\">As the gateway serves them now; they are edited in the file "
-                    "(<code>router_settings</code>, <code>switchboard.routes</code>).</span>"));
+    lines.append(tr("<span style=\"color:#5f6b7a\">Fallbacks and rules as the gateway serves them now; they are "
+                    "edited in the file (<code>router_settings.fallbacks</code>, <code>switchboard.routes</code>)."
+                    "</span>"));
     m_routing->setText(lines.join(QStringLiteral("<br>")));
 }
 
@@ -440,7 +464,7 @@ void MappingsPage::resolve()
         m_resolution->clear();
         return;
     }
-    const MappingResolution result = m_controller->resolve(m_model->rows(), name);
+    const MappingResolution result = m_controller->resolve(m_model->rows(), name, m_model->strategy());
     if (!result.error.isEmpty()) {
         m_resolution->setText(result.error.toHtmlEscaped());
         m_resolution->setStyleSheet(QStringLiteral("color: #b3261e;"));

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -48,6 +49,7 @@ private:
     QLineEdit *m_resolveName = nullptr;
     QLabel *m_resolution = nullptr;
     QLabel *m_routing = nullptr;
+    QComboBox *m_strategy = nullptr;
     QPushButton *m_duplicate = nullptr;
     QPushButton *m_remove = nullptr;
     QPushButton *m_up = nullptr;
