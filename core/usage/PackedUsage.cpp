@@ -1,5 +1,7 @@
 #include "PackedUsage.h"
 
+#include "SecretRedaction.h"
+
 #include <QStringEncoder>
 
 #include <array>
@@ -13,8 +15,9 @@ namespace {
 // In the order of PackedUsage::Text.
 template<typename Record> auto textsOf(Record &r)
 {
-    return std::array{&r.requestId,  &r.sessionId,  &r.userAgent,     &r.method,   &r.path,      &r.clientModel,
-                      &r.modelGroup, &r.deployment, &r.upstreamModel, &r.provider, &r.routeRule, &r.errorType};
+    return std::array{&r.requestId,   &r.sessionId,  &r.userAgent,   &r.method,        &r.path,
+                      &r.clientModel, &r.modelGroup, &r.deployment,  &r.upstreamModel, &r.provider,
+                      &r.routeRule,   &r.errorType,  &r.errorMessage};
 }
 
 quint32 readSize(const char *at)
@@ -31,6 +34,9 @@ qsizetype PackedUsage::maxSize(const UsageRecord &usage)
     qsizetype size = qsizetype(sizeof(Header));
     for (const QString *text : textsOf(usage.request))
         size += text->size() * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    // The stored message is never longer than the message, nor than its cap.
+    const qsizetype message = usage.request.errorMessage.size();
+    size -= (message - qMin(message, secret_redaction::kMaxErrorMessage)) * 3;
     return size;
 }
 
@@ -59,9 +65,10 @@ qsizetype PackedUsage::write(const UsageRecord &usage, char *out)
     QStringEncoder encoder(QStringEncoder::Utf8, QStringEncoder::Flag::Stateless);
     char *const first = out + sizeof(Header);
     char *end = first;
+    const QString errorMessage = secret_redaction::storedErrorMessage(r.errorMessage);
     const auto texts = textsOf(r);
     for (int i = 0; i < TextCount; ++i) {
-        const QString &text = *texts[size_t(i)];
+        const QString &text = i == ErrorMessage ? errorMessage : *texts[size_t(i)];
         if (text.isNull())
             header.nullTexts |= 1u << i;
         else

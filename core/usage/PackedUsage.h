@@ -34,6 +34,7 @@ public:
         Provider,
         RouteRule,
         ErrorType,
+        ErrorMessage,
         TextCount
     };
 
@@ -58,6 +59,9 @@ public:
     };
 
     // Writes `usage` to `out`, which has room for maxSize(usage) bytes; returns the bytes used.
+    // The error message is written as secret_redaction::storedErrorMessage() keeps it (keys
+    // masked, length capped): every record bound for the spend log or GET /logs is packed
+    // here, so none of them holds a key an upstream quoted back, or a megabyte of its answer.
     static qsizetype maxSize(const UsageRecord &usage);
     static qsizetype write(const UsageRecord &usage, char *out);
     // `usage` packed into a scratch buffer of the calling thread, valid until its next call.

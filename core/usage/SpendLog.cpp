@@ -17,14 +17,19 @@ namespace sb {
 namespace {
 
 QAtomicInteger<quint64> g_connectionCounter;
-constexpr int kColumnCount = 28;
+constexpr int kColumnCount = 29;
 
 const char *const kColumns =
     "started_ms, request_id, session_id, user_agent, method, path, client_model, model_group, deployment, "
-    "upstream_model, provider, route_rule, stream, status, error_type, input_tokens, output_tokens, "
+    "upstream_model, provider, route_rule, stream, status, error_type, error_message, input_tokens, output_tokens, "
     "cache_read_tokens, cache_write_tokens, tokens_estimated, first_token_ms, total_ms, retries, "
     "fallback_used, cost_usd, cost_known, claude_list_usd, saved_usd";
 
+// PRAGMA user_version of the schema below. 1: the first; 2: error_message added.
+constexpr int kSchemaVersion = 2;
+
+// error_message comes last, where ALTER TABLE puts it in a log made at version 1, so a new
+// log and an upgraded one have the same columns in the same order.
 const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS requests ("
     " id INTEGER PRIMARY KEY,"
@@ -34,10 +39,82 @@ const char *const kSchema[] = {
     " stream INTEGER, status INTEGER, error_type TEXT,"
     " input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER, cache_write_tokens INTEGER,"
     " tokens_estimated INTEGER, first_token_ms INTEGER, total_ms INTEGER, retries INTEGER, fallback_used INTEGER,"
-    " cost_usd REAL, cost_known INTEGER, claude_list_usd REAL, saved_usd REAL)",
+    " cost_usd REAL, cost_known INTEGER, claude_list_usd REAL, saved_usd REAL,"
+    " error_message TEXT)",
     "CREATE INDEX IF NOT EXISTS requests_by_start ON requests(started_ms)",
-    "PRAGMA user_version = 1",
 };
+
+Expected<int, QString> userVersion(const QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        return unexpected(QStringLiteral("cannot read its schema version: %1").arg(query.lastError().text()));
+    return query.value(0).toInt();
+}
+
+bool hasColumn(const QSqlDatabase &db, const QString &table, const QString &column)
+{
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
+        return false;
+    while (query.next()) {
+        if (query.value(1).toString() == column)
+            return true;
+    }
+    return false;
+}
+
+QString newerSchema(int version)
+{
+    return QStringLiteral("it was written by a newer Switchboard (schema version %1; this one knows up to %2), "
+                          "so it is left as it is: update Switchboard to read it")
+        .arg(version)
+        .arg(kSchemaVersion);
+}
+
+// Brings the schema to kSchemaVersion in place: a new file gets the tables, a version 1 log
+// gets error_message (ALTER TABLE ADD COLUMN: its rows stay as they are, with NULL there). One
+// IMMEDIATE transaction, with the version read again inside it, because the gateway's writer,
+// the window's reader and the CLI may open the same file at once. A log at kSchemaVersion is
+// not written to; one from a newer Switchboard is refused, never turned back to this version.
+Expected<void, QString> upgradeSchema(const QSqlDatabase &db)
+{
+    const Expected<int, QString> seen = userVersion(db);
+    if (!seen)
+        return unexpected(seen.error());
+    if (*seen == kSchemaVersion)
+        return {};
+    if (*seen > kSchemaVersion)
+        return unexpected(newerSchema(*seen));
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return unexpected(query.lastError().text());
+    const auto rollback = [&](const QString &error) -> Expected<void, QString> {
+        query.exec(QStringLiteral("ROLLBACK"));
+        return unexpected(error);
+    };
+    const Expected<int, QString> version = userVersion(db);
+    if (!version)
+        return rollback(version.error());
+    if (*version > kSchemaVersion)
+        return rollback(newerSchema(*version));
+    if (*version < kSchemaVersion) {
+        for (const char *statement : kSchema) {
+            if (!query.exec(QLatin1String(statement)))
+                return rollback(query.lastError().text());
+        }
+        // A log made at version 1 (or one that an older Switchboard set back to 1 after this
+        // one had added the column) has the table without error_message.
+        if (!hasColumn(db, QStringLiteral("requests"), QStringLiteral("error_message")) &&
+            !query.exec(QStringLiteral("ALTER TABLE requests ADD COLUMN error_message TEXT")))
+            return rollback(query.lastError().text());
+        if (!query.exec(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion)))
+            return rollback(query.lastError().text());
+    }
+    if (!query.exec(QStringLiteral("COMMIT")))
+        return rollback(query.lastError().text());
+    return {};
+}
 
 QString keyExpression(SpendGrouping grouping)
 {
@@ -70,6 +147,7 @@ UsageRecord recordFrom(const QSqlQuery &query)
     r.stream = query.value(c++).toBool();
     r.status = query.value(c++).toInt();
     r.errorType = query.value(c++).toString();
+    r.errorMessage = query.value(c++).toString(); // NULL in rows logged before version 2
     r.inputTokens = query.value(c++).toLongLong();
     r.outputTokens = query.value(c++).toLongLong();
     r.cacheReadTokens = query.value(c++).toLongLong();
@@ -133,10 +211,8 @@ Expected<void, QString> SpendLog::open(const QString &path)
         return fail(query.lastError().text());
     if (!query.exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
         return fail(query.lastError().text());
-    for (const char *statement : kSchema) {
-        if (!query.exec(QLatin1String(statement)))
-            return fail(query.lastError().text());
-    }
+    if (const Expected<void, QString> upgraded = upgradeSchema(db); !upgraded)
+        return fail(upgraded.error());
     QString row = QStringLiteral("(?");
     for (int i = 1; i < kColumnCount; ++i)
         row += QStringLiteral(",?");
@@ -194,6 +270,7 @@ int SpendLog::bindRecord(sqlite3_stmt *s, int row, const PackedUsage &record)
     rc |= sqlite3_bind_int(s, c++, int(n.stream));
     rc |= sqlite3_bind_int(s, c++, n.status);
     rc |= text(c++, T::ErrorType);
+    rc |= text(c++, T::ErrorMessage); // masked and capped when it was packed
     rc |= sqlite3_bind_int64(s, c++, n.inputTokens);
     rc |= sqlite3_bind_int64(s, c++, n.outputTokens);
     rc |= sqlite3_bind_int64(s, c++, n.cacheReadTokens);
@@ -338,7 +415,8 @@ QString whereOf(const SpendFilter &filter, QVariantList &values)
         pattern.replace(QLatin1Char('_'), QStringLiteral("\\_"));
         pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
         QStringList any;
-        for (const char *column : {"client_model", "deployment", "session_id", "request_id", "error_type"}) {
+        for (const char *column :
+             {"client_model", "deployment", "session_id", "request_id", "error_type", "error_message"}) {
             any.append(QLatin1String(column) + QStringLiteral(" LIKE ? ESCAPE '\\'"));
             values.append(pattern);
         }

@@ -38,7 +38,8 @@ struct SpendFilter
     QString model;      // the client's model, exactly; empty: any
     QString deployment; // exactly; empty: any
     QString session;    // exactly; empty: any
-    // A piece of the model, deployment, session, request id or error type (case-insensitive).
+    // A piece of the model, deployment, session, request id, error type or error message
+    // (case-insensitive).
     QString search;
 };
 
@@ -61,7 +62,8 @@ public:
     SpendLog(const SpendLog &) = delete;
     SpendLog &operator=(const SpendLog &) = delete;
 
-    // Opens (creating the file, its folder and the schema when missing). False with `error`.
+    // Opens (creating the file, its folder and the schema when missing; a log of an earlier
+    // schema version is upgraded in place, one of a later version refused). False with `error`.
     Expected<void, QString> open(const QString &path);
     bool isOpen() const;
     QString path() const { return m_path; }

@@ -110,6 +110,65 @@ TEST_CASE("the spend log model loads page by page as the view asks, and passes t
     CHECK_FALSE(model.setData(model.index(0, 0), QStringLiteral("x")));
 }
 
+TEST_CASE("a failed request read back from the log says in words what its client was told")
+{
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("usage.sqlite"));
+    {
+        SpendLog log;
+        REQUIRE(log.open(path).hasValue());
+        const qint64 start = QDateTime::currentMSecsSinceEpoch() - 60 * 1000;
+        QVector<UsageRecord> batch;
+        for (int i = 0; i < 3; ++i) {
+            UsageRecord usage;
+            RequestRecord &r = usage.request;
+            r.startedAt = QDateTime::fromMSecsSinceEpoch(start + i * 1000, Qt::UTC);
+            r.requestId = QStringLiteral("req_%1").arg(i);
+            r.method = QStringLiteral("POST");
+            r.path = QStringLiteral("/v1/messages");
+            r.clientModel = QStringLiteral("claude-sonnet-4-5");
+            r.deployment = QStringLiteral("ollama/qwen2.5-coder:7b@127.0.0.1:11434");
+            r.status = i == 2 ? 200 : 502;
+            r.errorType = i == 2 ? QString() : QStringLiteral("api_error");
+            batch.append(usage);
+        }
+        // req_0 as a log kept it before it had the words; req_1 with them, a key quoted in them.
+        batch[1].request.errorMessage =
+            QStringLiteral("Ollama at 127.0.0.1:11434 refused the connection (key sk-ant-api03-AbCdEfGh12345678)");
+        REQUIRE(log.insert(batch).hasValue());
+    }
+    SpendLogReader reader(path);
+    SpendLogModel model(&reader);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setFilter(SpendFilter());
+    REQUIRE(waitUntil([&] { return model.rowCount() == 3 && !model.isLoading(); }));
+    REQUIRE(model.recordAt(1)->request.requestId == QStringLiteral("req_1"));
+    REQUIRE(model.recordAt(2)->request.requestId == QStringLiteral("req_0"));
+
+    const QString words = QStringLiteral("Ollama at 127.0.0.1:11434 refused the connection (key sk-ant-api03-…)");
+    CHECK(model.index(1, SpendLogModel::Status).data().toString() == QStringLiteral("502 api_error"));
+    CHECK(model.index(1, SpendLogModel::Status).data(Qt::ToolTipRole).toString() == words);
+    CHECK(model.details(1).contains(QStringLiteral("Status 502, error api_error: ") + words));
+    CHECK_FALSE(model.details(1).contains(QStringLiteral("AbCdEfGh")));
+    // Without words (an older row): what the error type means.
+    CHECK(model.index(2, SpendLogModel::Status).data().toString() == QStringLiteral("502 api_error"));
+    CHECK(model.index(2, SpendLogModel::Status).data(Qt::ToolTipRole).toString() ==
+          QStringLiteral("the upstream failed or could not be reached"));
+    CHECK(model.details(2).contains(QStringLiteral("error api_error: the upstream failed or could not be reached")));
+    // A request that worked: no error in its status or its details.
+    CHECK(model.index(0, SpendLogModel::Status).data().toString() == QStringLiteral("200"));
+    CHECK_FALSE(model.details(0).contains(QStringLiteral("error")));
+
+    // The search finds a request by its words.
+    SpendFilter search;
+    search.search = QStringLiteral("refused the connection");
+    model.setFilter(search);
+    REQUIRE(waitUntil([&] { return !model.isLoading(); }));
+    REQUIRE(model.rowCount() == 1);
+    CHECK(model.recordAt(0)->request.requestId == QStringLiteral("req_1"));
+}
+
 TEST_CASE("a 100,000-row log opens at once: the first page arrives while the rest stays on disk")
 {
     QTemporaryDir dir;

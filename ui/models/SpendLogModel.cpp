@@ -23,7 +23,7 @@ QString retriesText(int retries)
     return retries == 1 ? SpendLogModel::tr("1 retry") : SpendLogModel::tr("%1 retries").arg(retries);
 }
 
-// What an error type meant, in words (the log keeps the type and the status, not the text).
+// What an error type meant, in words: for rows logged before the spend log kept the message.
 QString errorWords(const RequestRecord &r)
 {
     const QString &type = r.errorType;
@@ -48,6 +48,12 @@ QString errorWords(const RequestRecord &r)
         return r.status == 502 || r.status == 503 ? SpendLogModel::tr("the upstream failed or could not be reached")
                                                   : SpendLogModel::tr("the upstream or the gateway failed");
     return type;
+}
+
+// What the client was told, or else what its error type meant.
+QString errorText(const RequestRecord &r)
+{
+    return r.errorMessage.isEmpty() ? errorWords(r) : r.errorMessage;
 }
 
 bool failed(const RequestRecord &r)
@@ -125,7 +131,9 @@ QString SpendLogModel::details(int row) const
                           r.upstreamModel.isEmpty() ? QStringLiteral("–") : r.upstreamModel));
     QString status = tr("Status %1").arg(r.status);
     if (!r.errorType.isEmpty())
-        status += tr(", error %1: %2").arg(r.errorType, errorWords(r));
+        status += tr(", error %1: %2").arg(r.errorType, errorText(r));
+    else if (!r.errorMessage.isEmpty())
+        status += tr(", error: %1").arg(r.errorMessage);
     if (r.retries > 0)
         status += QStringLiteral(", ") + retriesText(r.retries);
     if (r.fallbackUsed)
@@ -207,7 +215,7 @@ QVariant SpendLogModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && index.column() == Status && failed(r))
         return QBrush(QColor(0xc0, 0x39, 0x2b));
     if (role == Qt::ToolTipRole && index.column() == Status && failed(r))
-        return errorWords(r);
+        return errorText(r);
     if (role == Qt::ToolTipRole)
         return index.column() == Time ? r.startedAt.toLocalTime().toString(Qt::ISODate) : details(index.row());
     if (role == Qt::TextAlignmentRole && index.column() >= Input && index.column() <= Saved)

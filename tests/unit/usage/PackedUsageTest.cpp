@@ -82,6 +82,32 @@ TEST_CASE("a packed usage record unpacks to the same record, null and empty text
     CHECK_FALSE(fields.texts[PackedUsage::RouteRule].isNull());
 }
 
+TEST_CASE("a packed record keeps the error message as the spend log stores it: keys masked, length capped")
+{
+    UsageRecord usage = makeUsageRecord(9, kStart);
+    usage.request.errorMessage =
+        QStringLiteral("Anthropic answered 401 for sk-ant-api03-AbCdEfGh12345678: invalid x-api-key");
+    const QByteArray masked = PackedUsage::scratch(usage).toByteArray();
+    CHECK(masked.size() <= PackedUsage::maxSize(usage));
+    CHECK(PackedUsage(QByteArrayView(masked)).unpack().request.errorMessage ==
+          QStringLiteral("Anthropic answered 401 for sk-ant-api03-…: invalid x-api-key"));
+
+    // A megabyte of words costs the buffer what 500 units do, not three megabytes.
+    usage.request.errorMessage = QString(1 << 20, QLatin1Char('e'));
+    const qsizetype bound = PackedUsage::maxSize(usage);
+    CHECK(bound < 4096);
+    const QByteArray capped = PackedUsage::scratch(usage).toByteArray();
+    CHECK(capped.size() <= bound);
+    const QString back = PackedUsage(QByteArrayView(capped)).unpack().request.errorMessage;
+    CHECK(back.size() == 500);
+    CHECK(back.endsWith(QStringLiteral("e…")));
+
+    usage.request.errorMessage = QString();
+    const QByteArray none = PackedUsage::scratch(usage).toByteArray();
+    CHECK(PackedUsage(QByteArrayView(none)).fields().texts[PackedUsage::ErrorMessage].isNull());
+    CHECK(PackedUsage(QByteArrayView(none)).unpack().request.errorMessage.isNull());
+}
+
 TEST_CASE("bytes that are not a packed record read as invalid, not as garbage")
 {
     const QByteArray copy = PackedUsage::scratch(fullRecord()).toByteArray();
