@@ -41,14 +41,32 @@ void ClientStreamWriter::flush()
 
 void ClientStreamWriter::relay(const char *data, qsizetype size)
 {
+    if (size <= 0)
+        return;
+    m_relayed = true;
+    for (qsizetype i = qMax<qsizetype>(0, size - 3); i < size; ++i) {
+        m_relayEnd[0] = m_relayEnd[1];
+        m_relayEnd[1] = m_relayEnd[2];
+        m_relayEnd[2] = data[i];
+    }
     if (m_client)
         m_client->writeChunk(QByteArray(data, size));
+}
+
+bool ClientStreamWriter::relayBetweenEvents() const
+{
+    if (!m_relayed)
+        return true;
+    const char *e = m_relayEnd;
+    return e[2] == '\n' && (e[1] == '\n' || (e[1] == '\r' && e[0] == '\n'));
 }
 
 void ClientStreamWriter::ping()
 {
     if (!m_client)
         return;
+    if (!relayBetweenEvents())
+        return; // a relayed event is half written: a ping now would land inside it
     m_out.clear();
     m_encoder->encode(StreamEvent::ping(), m_out);
     m_client->writeChunk(m_out);
@@ -61,6 +79,10 @@ void ClientStreamWriter::endWithError(const ApiError &error, bool anthropicWire)
     if (!m_client)
         return;
     m_out.clear();
+    // After relayed lines of an event whose blank line has not come, end that event first, so
+    // the error is an event of its own and not glued to it. (Only whole lines are relayed.)
+    if (!relayBetweenEvents())
+        m_out.append(m_relayEnd[2] == '\n' ? "\n" : "\n\n");
     if (m_encoder && !anthropicWire) {
         m_encoder->encode(StreamEvent::failure(error), m_out);
     } else {

@@ -40,6 +40,9 @@ public:
     void flush();
     // The upstream's bytes, unchanged (pass-through).
     void relay(const char *data, qsizetype size);
+    // True when nothing was relayed or the relayed bytes end with a blank line (between two
+    // events): only there may an event of ours (a ping, an error) go.
+    bool relayBetweenEvents() const;
     // Ends the stream with an error event. `anthropicWire`: encoded as Anthropic SSE whatever
     // the encoder (a relayed Anthropic stream has no encoder of ours).
     void endWithError(const ApiError &error, bool anthropicWire = false);
@@ -66,6 +69,8 @@ private:
     std::unique_ptr<StreamEncoder> m_encoder;
     QByteArray m_out;
     QTimer m_ping;
+    char m_relayEnd[3] = {0, 0, 0}; // the last bytes relayed, newest last
+    bool m_relayed = false;
     bool m_committed = false;
     bool m_ended = false;
     int m_endStatus = 0; // the status of a stream that ended (0: not ended, or never committed)

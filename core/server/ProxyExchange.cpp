@@ -173,6 +173,7 @@ void ProxyExchange::attempt(const Deployment &deployment)
     m_upstreamStatus = 0;
     m_upstreamHeaders.clear();
     m_body.clear();
+    m_relayTail.clear();
     m_decoder.reset();
     m_passthrough = m_adapter->passesThrough(m_dialect);
     // Bytes are relayed unchanged only while the client has seen nothing of ours; after our
@@ -317,7 +318,7 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
     m_events.clear();
     if (m_relay) {
         markContentSent();
-        m_writer->relay(data, size);
+        relayWholeLines(data, size);
         m_decoder->feed(data, size, m_events); // the usage tap
         for (const StreamEvent &event : m_events)
             noteEvent(event);
@@ -335,6 +336,29 @@ void ProxyExchange::httpResponseBody(const char *data, qsizetype size)
         handleEvents(m_events);
     }
     applyBackpressure();
+}
+
+void ProxyExchange::relayWholeLines(const char *data, qsizetype size)
+{
+    // Only whole lines reach the client: the end of a line still to come waits here. A line
+    // the decoder refuses (longer than the framing limit) or a stream cut in the middle of one
+    // then ends the client's stream with an error event of its own, never glued to half a
+    // line. Upstream chunks nearly always end on a line, so this rarely copies anything.
+    qsizetype lineEnd = size;
+    while (lineEnd > 0 && data[lineEnd - 1] != '\n')
+        --lineEnd;
+    if (lineEnd == 0) {
+        m_relayTail.append(data, size);
+        return;
+    }
+    if (m_relayTail.isEmpty()) {
+        m_writer->relay(data, lineEnd);
+    } else {
+        m_relayTail.append(data, lineEnd);
+        m_writer->relay(m_relayTail.constData(), m_relayTail.size());
+        m_relayTail.clear();
+    }
+    m_relayTail.append(data + lineEnd, size - lineEnd);
 }
 
 void ProxyExchange::applyBackpressure()
@@ -482,11 +506,16 @@ void ProxyExchange::httpResponseEnd()
         if (!truncated && m_record.errorType.isEmpty())
             storeInCache();
         // A stream that ended without message_stop gets an error event from the
-        // decoder: relay it rather than letting the client see a truncated answer.
-        if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error)
+        // decoder: relay it rather than letting the client see a truncated answer (and
+        // without the half line it was cut in).
+        if (!m_events.empty() && m_events.back().type == StreamEvent::Type::Error) {
             m_writer->endWithError(m_events.back().error, /*anthropicWire=*/true);
-        else
+        } else {
+            // A complete stream whose last line lacks its newline: that line goes as it came.
+            m_writer->relay(m_relayTail.constData(), m_relayTail.size());
             m_writer->end();
+        }
+        m_relayTail.clear();
         complete(200);
         return;
     }

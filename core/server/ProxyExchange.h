@@ -126,6 +126,7 @@ private:
     void onPing();
     void onClientGone();
     void applyBackpressure();
+    void relayWholeLines(const char *data, qsizetype size);
     void complete(int status);
     void storeInCache();
     QByteArray encodeClientError(const ApiError &error) const;
@@ -158,7 +159,8 @@ private:
     quint64 m_upstreamId = 0;
     int m_upstreamStatus = 0;
     HttpHeaders m_upstreamHeaders;
-    QByteArray m_body; // non-streaming answer or an upstream error body
+    QByteArray m_body;      // non-streaming answer or an upstream error body
+    QByteArray m_relayTail; // a relayed stream's line still without its newline
     qint64 m_estimatedInputTokens = 0;
     QString m_messageId;
     std::unique_ptr<StreamDecoder> m_decoder;

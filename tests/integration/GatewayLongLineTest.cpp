@@ -1,6 +1,7 @@
 // Issue #16 item 10: an upstream that never ends its line is stopped at the framing limit
 // (protocol/FramingLimits.h) and the client gets its dialect's error ending, not a hang or a
 // gateway buffering the whole line.
+#include "FakeAnthropic.h"
 #include "FakeOllama.h"
 #include "FakeOpenAi.h"
 #include "GatewayHarness.h"
@@ -92,4 +93,53 @@ TEST_CASE("an Ollama upstream's endless NDJSON line ends an OpenAI client's stre
               .contains(QStringLiteral("longer than 8192 KiB")));
     for (const SseEvent &event : events)
         CHECK(event.data != QByteArray("[DONE]"));
+}
+
+TEST_CASE("an Anthropic upstream's endless SSE line, relayed to an Anthropic client, ends with its own error event")
+{
+    // Pass-through relays the upstream's bytes; only whole lines, so the half line never reaches
+    // the client and the error is an event of its own, not glued to it.
+    FakeAnthropic upstream;
+    upstream.server().enqueue(
+        "/v1/messages",
+        FakeReply::endlessLine(
+            "text/event-stream",
+            "event: message_start\n"
+            "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+            "\"role\":\"assistant\",\"model\":\"up\",\"content\":[],\"stop_reason\":null,"
+            "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
+            "event: content_block_start\n"
+            "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"
+            "\n\n"
+            "event: content_block_delta\n"
+            "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"",
+            kEndless));
+    GatewayHarness gateway(configFor(QStringLiteral("anthropic/up"), upstream.baseUrl()));
+    REQUIRE(gateway.started());
+    const HttpResult result =
+        gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), true),
+                     GatewayHarness::anthropicHeaders(), 30000);
+    CHECK(result.status == 200);
+    INFO(result.body.left(2000).toStdString());
+    CHECK(result.body.size() < 64 * 1024); // the client never saw the line itself
+    // The upstream's whole events as they came, then ours. The "event: content_block_delta"
+    // line whose data never ended is closed by a blank line: an event without data, which SSE
+    // readers drop.
+    CHECK(result.body.contains("\n\nevent: content_block_delta\n\nevent: error\ndata: "));
+    const std::vector<SseEvent> events = result.events();
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].event == QByteArray("message_start"));
+    CHECK(events[1].event == QByteArray("content_block_start"));
+    CHECK(events[2].event == QByteArray("error"));
+    for (const SseEvent &event : events) {
+        if (event.data.isEmpty())
+            continue;
+        QJsonParseError parse{};
+        QJsonDocument::fromJson(event.data, &parse);
+        CHECK(parse.error == QJsonParseError::NoError); // nothing glued together
+    }
+    const QJsonObject error =
+        QJsonDocument::fromJson(events.back().data).object().value(QStringLiteral("error")).toObject();
+    CHECK(error.value(QStringLiteral("type")).toString() == QStringLiteral("api_error"));
+    CHECK(error.value(QStringLiteral("message")).toString().contains(QStringLiteral("longer than 8192 KiB")));
 }
