@@ -368,8 +368,9 @@ QVector<SpendTotal> SpendLog::totals(SpendGrouping grouping, qint64 sinceMsSince
 QVector<UsageRecord> SpendLog::last(int limit, qint64 sinceMsSinceEpoch) const
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.prepare(QStringLiteral("SELECT %1 FROM requests WHERE started_ms >= ? ORDER BY id DESC LIMIT ?")
-                      .arg(QLatin1String(kColumns)));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM requests WHERE started_ms >= ? ORDER BY started_ms DESC, id DESC LIMIT ?")
+            .arg(QLatin1String(kColumns)));
     query.addBindValue(sinceMsSinceEpoch);
     query.addBindValue(qMax(0, limit));
     QVector<UsageRecord> records;
@@ -431,13 +432,26 @@ QVector<SpendRow> SpendLog::page(const SpendFilter &filter, qint64 beforeId, int
 {
     QVariantList values;
     QString where = whereOf(filter, values);
+    const QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     if (beforeId > 0) {
-        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + QStringLiteral("id < ?");
-        values.append(beforeId);
+        // Continue after that row in the list's order (when requests started; rows are
+        // written as they finish, so ids alone would show the times out of order).
+        QSqlQuery at(db);
+        at.prepare(QStringLiteral("SELECT started_ms FROM requests WHERE id = ?"));
+        at.addBindValue(beforeId);
+        const QString and_ = where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ");
+        if (at.exec() && at.next()) {
+            const qint64 started = at.value(0).toLongLong();
+            where += and_ + QStringLiteral("(started_ms < ? OR (started_ms = ? AND id < ?))");
+            values << started << started << beforeId;
+        } else {
+            where += and_ + QStringLiteral("id < ?"); // that row is gone: by id then
+            values.append(beforeId);
+        }
     }
-    QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.prepare(
-        QStringLiteral("SELECT %1, id FROM requests%2 ORDER BY id DESC LIMIT ?").arg(QLatin1String(kColumns), where));
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("SELECT %1, id FROM requests%2 ORDER BY started_ms DESC, id DESC LIMIT ?")
+                      .arg(QLatin1String(kColumns), where));
     for (const QVariant &value : std::as_const(values))
         query.addBindValue(value);
     query.addBindValue(qMax(0, limit));

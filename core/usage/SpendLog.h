@@ -43,7 +43,7 @@ struct SpendFilter
     QString search;
 };
 
-// One request of the spend log with its row id (pages continue below the last id seen).
+// One request of the spend log with its row id (pages continue after the last row seen).
 struct SpendRow
 {
     qint64 id = 0;
@@ -81,8 +81,9 @@ public:
     QVector<SpendTotal> totals(SpendGrouping grouping, const SpendFilter &filter) const;
     // The last `limit` records since `sinceMsSinceEpoch`, newest first.
     QVector<UsageRecord> last(int limit, qint64 sinceMsSinceEpoch = 0) const;
-    // Up to `limit` requests matching `filter` with an id below `beforeId` (0: from the
-    // newest), newest first: a page of a log of any size, by the primary key.
+    // Up to `limit` requests matching `filter` that come after the row `beforeId` (0: from
+    // the newest), newest first by when they started (ties by id): a page of a log of any
+    // size, along the started_ms index.
     QVector<SpendRow> page(const SpendFilter &filter, qint64 beforeId, int limit) const;
     qint64 count(const SpendFilter &filter) const;
     // "ok", or what PRAGMA integrity_check reports.

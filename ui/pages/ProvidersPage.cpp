@@ -30,7 +30,7 @@ QTableView *table(const QString &objectName, QAbstractItemModel *model, QWidget 
 // As tall as its rows (within bounds), so a short list leaves no empty box on the page.
 void fitRows(QTableView *view, int maxRows)
 {
-    const int rows = qBound(2, view->model()->rowCount(), maxRows);
+    const int rows = qBound(1, view->model()->rowCount(), maxRows);
     const int height = 2 * view->frameWidth() + view->horizontalHeader()->sizeHint().height() +
                        rows * view->verticalHeader()->defaultSectionSize();
     view->setMinimumHeight(height);

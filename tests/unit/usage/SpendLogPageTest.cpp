@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <QFile>
 #include <QSet>
 #include <QTemporaryDir>
@@ -42,7 +44,7 @@ QStringList requestIds(const QVector<SpendRow> &rows)
 }
 } // namespace
 
-TEST_CASE("pages of the spend log: newest first, continued below the last id, every row once")
+TEST_CASE("pages of the spend log: newest first, continued after the last row, every row once")
 {
     QTemporaryDir dir;
     REQUIRE(dir.isValid());
@@ -67,6 +69,44 @@ TEST_CASE("pages of the spend log: newest first, continued below the last id, ev
     }
     CHECK(seen.size() == 250);
     CHECK(log.count(all) == 250);
+}
+
+TEST_CASE("pages follow when requests started, not the order they finished and were written in")
+{
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    SpendLog log;
+    REQUIRE(log.open(dir.filePath(QStringLiteral("usage.sqlite"))).hasValue());
+    // Written as they finish: a long stream that started first lands after short ones; some
+    // start in the same millisecond.
+    const QList<qint64> startedSeconds = {5, 1, 3, 3, 9, 0, 7, 3, 2, 8, 6, 4, 9, 1, 5, 0, 2, 7, 4, 6, 8, 3};
+    QVector<UsageRecord> batch;
+    for (int i = 0; i < startedSeconds.size(); ++i)
+        batch.append(makeUsageRecord(i, kBase + startedSeconds[i] * 1000));
+    REQUIRE(log.insert(batch).hasValue());
+
+    QList<QPair<qint64, qint64>> order; // (started ms, id) as the pages give them
+    qint64 before = 0;
+    for (;;) {
+        const QVector<SpendRow> page = log.page(SpendFilter{}, before, 5);
+        for (const SpendRow &row : page)
+            order.append({row.usage.request.startedAt.toMSecsSinceEpoch(), row.id});
+        if (page.size() < 5)
+            break;
+        before = page.last().id;
+    }
+    REQUIRE(order.size() == startedSeconds.size());
+    QList<QPair<qint64, qint64>> expected = order;
+    std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) { return a > b; });
+    CHECK(order == expected); // newest start first, ties newest id first, every row once
+    CHECK(QSet<QPair<qint64, qint64>>(order.begin(), order.end()).size() == order.size());
+    CHECK(order.first().first == kBase + 9000);
+    CHECK(order.last().first == kBase);
+    // The overview's latest requests follow the same order.
+    const QVector<UsageRecord> latest = log.last(3);
+    REQUIRE(latest.size() == 3);
+    CHECK(latest[0].request.startedAt.toMSecsSinceEpoch() == kBase + 9000);
+    CHECK(latest[2].request.startedAt.toMSecsSinceEpoch() == kBase + 8000);
 }
 
 TEST_CASE("spend log filters: time range, status, model, deployment, session, search")
