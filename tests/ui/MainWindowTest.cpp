@@ -99,6 +99,28 @@ TEST_CASE("the request log model keeps the newest requests first, within its cap
                     .contains(QStringLiteral("in=")));
 }
 
+TEST_CASE("the live chart's legend names deployments by model, and in full where that would not tell them apart")
+{
+    LiveChart chart(QStringLiteral("Output tokens/s"), QStringLiteral("tok/s"));
+    const QString seven = QStringLiteral("ollama/qwen2.5-coder:7b@127.0.0.1:11434");
+    const QString small = QStringLiteral("ollama/qwen2.5-coder:1.5b@127.0.0.1:11434");
+    const QString sevenElsewhere = QStringLiteral("ollama/qwen2.5-coder:7b@10.0.0.2:11434");
+    const qint64 now = 1'000'000;
+    chart.buffer().append(seven, now - 1000, 40);
+    chart.buffer().append(small, now - 1000, 80);
+    chart.buffer().append(QStringLiteral("my-id"), now - 1000, 10);
+    chart.redraw(now);
+    CHECK(chart.legendLabel(seven) == QStringLiteral("qwen2.5-coder:7b"));
+    CHECK(chart.legendLabel(small) == QStringLiteral("qwen2.5-coder:1.5b"));
+    CHECK(chart.legendLabel(QStringLiteral("my-id")) == QStringLiteral("my-id")); // a model_info.id as written
+    // The same model on a second host: both lines then carry their whole names.
+    chart.buffer().append(sevenElsewhere, now - 500, 20);
+    chart.redraw(now);
+    CHECK(chart.legendLabel(seven) == seven);
+    CHECK(chart.legendLabel(sevenElsewhere) == sevenElsewhere);
+    CHECK(chart.legendLabel(small) == QStringLiteral("qwen2.5-coder:1.5b"));
+}
+
 TEST_CASE("the deployment health model passes the model tester and keeps its rows on refresh")
 {
     DeploymentHealthModel model;

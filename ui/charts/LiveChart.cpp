@@ -56,12 +56,43 @@ void LiveChart::setSeriesColor(const QString &series, const QColor &color)
         line->setColor(color);
 }
 
+namespace {
+
+// A deployment's name as the legend shows it: "ollama/qwen2.5-coder:7b@127.0.0.1:11434" is
+// "qwen2.5-coder:7b" (the legend elides long names at their end, where two deployments of one
+// provider differ). Other names stay as they are.
+QString legendName(const QString &series)
+{
+    const qsizetype at = series.lastIndexOf(QLatin1Char('@'));
+    if (at <= 0)
+        return series;
+    const QString model = series.left(at);
+    const qsizetype slash = model.indexOf(QLatin1Char('/'));
+    return slash >= 0 ? model.mid(slash + 1) : model;
+}
+
+} // namespace
+
+QString LiveChart::legendLabel(const QString &series) const
+{
+    const QLineSeries *line = m_lines.value(series);
+    return line ? line->name() : QString();
+}
+
 QLineSeries *LiveChart::lineFor(const QString &series)
 {
     QLineSeries *&line = m_lines[series];
     if (!line) {
         line = new QLineSeries;
-        line->setName(series);
+        // The short name while it tells the lines apart; the whole names where it would not.
+        QString name = legendName(series);
+        for (auto other = m_lines.cbegin(); other != m_lines.cend(); ++other) {
+            if (other.value() && other.value() != line && other.value()->name() == name) {
+                other.value()->setName(other.key());
+                name = series;
+            }
+        }
+        line->setName(name);
         if (m_colors.contains(series))
             line->setColor(m_colors.value(series));
         m_chart->addSeries(line);

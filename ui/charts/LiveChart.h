@@ -30,6 +30,8 @@ public:
     void redraw(qint64 nowMs);
     int lineCount() const { return int(m_lines.size()); }
     int pointCount(const QString &series) const;
+    // What the legend says for `series` ("" before it is drawn).
+    QString legendLabel(const QString &series) const;
 
 private:
     QLineSeries *lineFor(const QString &series);
