@@ -27,6 +27,10 @@ LiveChart::LiveChart(const QString &title, const QString &unit, QWidget *parent)
     m_x->setLabelsFont(small);
     m_y->setLabelFormat(QStringLiteral("%.0f ") + unit);
     m_y->setLabelsFont(small);
+    // Deployment names are long: the axes' small font, and the whole name on hover where the
+    // legend still has to elide one.
+    m_chart->legend()->setFont(small);
+    m_chart->legend()->setShowToolTips(true);
     for (QValueAxis *axis : {m_x, m_y}) {
         axis->setLabelsColor(palette().text().color());
         axis->setTitleBrush(palette().text());
