@@ -143,8 +143,8 @@ TEST_CASE("a value that would make the config fail to load is refused")
     CHECK(strategy.error() == QStringLiteral("router_settings.routing_strategy must be one of simple-shuffle, "
                                              "least-busy, latency-based-routing, usage-based-routing, "
                                              "usage-based-routing-v2, cost-based-routing, got \"fastest\""));
-    REQUIRE(ConfigEditor::setValue(path, QStringLiteral("router_settings.routing_strategy"),
-                                   QStringLiteral("least-busy")));
+    REQUIRE(
+        ConfigEditor::setValue(path, QStringLiteral("router_settings.routing_strategy"), QStringLiteral("least-busy")));
     CHECK(ConfigLoader::loadFile(path).config.router.routingStrategy == QStringLiteral("least-busy"));
     writeAll(path, kConfig);
     QFile::remove(ConfigEditor::backupPath(path));
