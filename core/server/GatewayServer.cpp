@@ -119,17 +119,20 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
             qWarning("switchboard: %s", qPrintable(warning));
     }
     m_idleTrimTimer.setInterval(2000);
-    connect(&m_idleTrimTimer, &QTimer::timeout, this, &GatewayServer::trimIfIdle);
+    connect(&m_idleTrimTimer, &QTimer::timeout, this, &GatewayServer::trimHeap);
     m_idleTrimTimer.start();
 }
 
-void GatewayServer::trimIfIdle()
+void GatewayServer::trimHeap()
 {
     // Idle: requests finished since the last trim, none in the last tick, none in flight.
+    // Busy: every kBusyTrimTicks ticks all the same (see the header for why).
     const bool quiet = m_finishedSinceTrim == m_finishedAtLastTick;
     m_finishedAtLastTick = m_finishedSinceTrim;
-    if (!quiet || m_finishedSinceTrim == 0 || !m_exchanges.isEmpty())
+    const bool idle = quiet && m_finishedSinceTrim > 0 && m_exchanges.isEmpty();
+    if (!idle && ++m_busyTicks < kBusyTrimTicks)
         return;
+    m_busyTicks = 0;
     m_finishedSinceTrim = m_finishedAtLastTick = 0;
 #if defined(__GLIBC__)
     malloc_trim(0);

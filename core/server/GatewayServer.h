@@ -97,12 +97,19 @@ private:
     HttpClientPool *m_pool;
     GuardedTcpServer *m_tcp = nullptr;
     QSet<ProxyExchange *> m_exchanges;
-    // After a burst the allocator keeps the freed memory for reuse: once the gateway has
-    // been idle for a tick (2 s), the free pages go back to the system (glibc malloc_trim).
+    // The allocator keeps freed memory for reuse, and its pages stay resident. After a burst,
+    // once the gateway has been idle for a tick (2 s), the free pages go back to the system
+    // (glibc malloc_trim). Under steady load too, every kBusyTrimTicks ticks: each socket's
+    // 16 KB read and write chunks (Qt's) come and go with every connection, and a chunk
+    // that lands on pages no earlier one touched makes them resident for good, so with
+    // 1,000 streams RSS crept up ~2 MB a minute towards the whole heap (130 MB) while the
+    // heap itself stayed the same size. Trimming there takes ~0.1 ms.
+    static constexpr int kBusyTrimTicks = 5;
     QTimer m_idleTrimTimer;
     quint64 m_finishedSinceTrim = 0;
     quint64 m_finishedAtLastTick = 0;
-    void trimIfIdle();
+    int m_busyTicks = 0;
+    void trimHeap();
     QElapsedTimer m_uptime;
     quint64 m_requestCounter = 0;
     UsageTap *m_usage = nullptr;
