@@ -55,6 +55,7 @@ struct DeploymentState
     int order = 0;               // resolved; unset orders sort last
     double price = 0;            // USD per input + output token, for cost-based routing
     qint64 cooldownUntil = 0;    // clock ms; cooling while now < cooldownUntil
+    QString lastFailure;         // the last counted failure in words ("": not said)
     std::deque<qint64> failures; // times of counted failures within the last minute
     MinuteWindow usage;          // rpm / tpm this minute
     double latencyMs = -1;       // EWMA of time to first byte; -1: no sample yet
@@ -390,6 +391,7 @@ PickResult Router::pick(const QString &group, const RouteRequest &request, const
 
     constexpr qint64 kNever = std::numeric_limits<qint64>::max();
     qint64 soonest = kNever;
+    qint64 soonestCooling = kNever;
     bool atParallel = false, overRate = false, cooling = false;
     std::vector<int> &available = d->scratch;
     available.clear();
@@ -405,6 +407,11 @@ PickResult Router::pick(const QString &group, const RouteRequest &request, const
             continue;
         }
         if (state.cooldownUntil > now) {
+            if (state.cooldownUntil - now < soonestCooling) {
+                soonestCooling = state.cooldownUntil - now;
+                result.coolingId = deployment.id;
+                result.coolingBecause = state.lastFailure;
+            }
             soonest = std::min(soonest, state.cooldownUntil - now);
             cooling = true;
             continue;
@@ -500,12 +507,14 @@ void Router::attemptSucceeded(const Deployment &deployment, const QString &sessi
         d->affinity.set(sessionId, index);
 }
 
-void Router::attemptFailed(const Deployment &deployment, AttemptFailure failure, int retryAfterSeconds)
+void Router::attemptFailed(const Deployment &deployment, AttemptFailure failure, int retryAfterSeconds,
+                           const QString &reason)
 {
     const int index = d->indexOf(deployment);
     if (index < 0 || !countsTowardCooldown(failure))
         return;
     DeploymentState &state = d->states[size_t(index)];
+    state.lastFailure = reason;
     const qint64 now = d->now();
     if ((failure == AttemptFailure::RateLimited || failure == AttemptFailure::Overloaded) && retryAfterSeconds > 0) {
         // The upstream said when it will take requests again: believe it.

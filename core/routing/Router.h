@@ -58,6 +58,10 @@ struct PickResult
     qint64 retryAfterMs = -1;
     // The largest context among the deployments skipped as too small (0: none skipped).
     int largestContext = 0;
+    // Cooling down: the deployment that frees up first and the failure that put it there
+    // ("" when it was not said), so the answer can name the cause, not only the cooldown.
+    QString coolingId;
+    QString coolingBecause;
 };
 
 // Routing state and decisions for the whole gateway (lives on the gateway thread; not
@@ -96,7 +100,9 @@ public:
     void attemptStarted(const Deployment &deployment, qint64 estimatedTokens);
     void attemptSucceeded(const Deployment &deployment, const QString &sessionId, qint64 firstByteMs, qint64 totalMs,
                           qint64 tokens);
-    void attemptFailed(const Deployment &deployment, AttemptFailure failure, int retryAfterSeconds = -1);
+    // `reason`: the failure in words, kept for the answer while the deployment cools down.
+    void attemptFailed(const Deployment &deployment, AttemptFailure failure, int retryAfterSeconds = -1,
+                       const QString &reason = {});
     void attemptEnded(const Deployment &deployment); // after succeeded/failed: in-flight count goes down
 
     // Retry policy: how many extra attempts, and the delay before attempt `n` (1-based),

@@ -1,5 +1,7 @@
 #include "AttemptPlan.h"
 
+#include "usage/SecretRedaction.h"
+
 namespace sb {
 
 namespace {
@@ -37,6 +39,10 @@ AttemptStep AttemptPlan::next(Router &router, const RouteRequest &route)
         }
         if (picked.retryAfterMs >= 0 && (m_soonestMs < 0 || picked.retryAfterMs < m_soonestMs))
             m_soonestMs = picked.retryAfterMs;
+        if (!picked.coolingId.isEmpty() && m_coolingId.isEmpty()) {
+            m_coolingId = picked.coolingId;
+            m_coolingBecause = picked.coolingBecause;
+        }
         m_contextSkipped = std::max(m_contextSkipped, picked.largestContext);
         if (m_attempts == 0 && m_groupIndex == 0) {
             // Every deployment is at max_parallel_requests: wait for a slot (the exchange sets
@@ -118,11 +124,16 @@ AttemptStep AttemptPlan::giveUp(Router &router)
         // Said in Anthropic's words, Claude Code compacts the conversation instead of retrying.
         return giveUpWith(ApiError::promptTooLong(m_estimatedInputTokens, m_contextSkipped));
     }
-    // Never tried: every deployment is cooling down or over its limits.
-    return giveUpWith(ApiError::overloaded(QStringLiteral("every deployment that serves \"%1\" is cooling down after "
-                                                          "failures or over its limits; retry shortly")
-                                               .arg(m_clientModel),
-                                           secondsUntil(m_soonestMs)));
+    // Never tried: every deployment is cooling down or over its limits. Where one cools down
+    // after failures, the last of them says what is wrong (an Ollama that is not running
+    // is not "overloaded").
+    QString message = QStringLiteral("every deployment that serves \"%1\" is cooling down after failures or over "
+                                     "its limits; retry shortly")
+                          .arg(m_clientModel);
+    if (!m_coolingBecause.isEmpty())
+        message += QStringLiteral(" (%1 is cooling down after: %2)")
+                       .arg(m_coolingId, secret_redaction::storedErrorMessage(m_coolingBecause));
+    return giveUpWith(ApiError::overloaded(message, secondsUntil(m_soonestMs)));
 }
 
 } // namespace sb

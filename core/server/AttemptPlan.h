@@ -68,6 +68,8 @@ private:
     qint64 m_soonestMs = -1;     // when the first busy/cooling deployment frees up
     qint64 m_rateLimitedMs = -1; // >= 0: the group was over its rpm/tpm; when it frees up
     int m_contextSkipped = 0;    // > 0: deployments were skipped as too small; the largest context
+    QString m_coolingId;         // the first deployment found cooling down, and its last failure
+    QString m_coolingBecause;
     std::optional<ApiError> m_lastError;
     bool m_lastRetryable = false; // the last failure may pass with time (a backoff round helps)
     bool m_lastRelayable = false;

@@ -210,7 +210,7 @@ bool ProxyExchange::canRetry() const
 void ProxyExchange::attemptFailed(AttemptFailure failure, const ApiError &error, int retryAfterSeconds)
 {
     m_upstreamId = 0;
-    m_router->attemptFailed(m_deployment, failure, retryAfterSeconds);
+    m_router->attemptFailed(m_deployment, failure, retryAfterSeconds, error.message);
     endAttempt();
     const bool relayable = m_passthrough && m_relay && failure != AttemptFailure::Connect &&
                            failure != AttemptFailure::Timeout && m_upstreamStatus >= 300;
@@ -393,7 +393,7 @@ void ProxyExchange::endRelayWithError(const StreamEvent &failure)
         m_pool->cancel(m_upstreamId);
         m_upstreamId = 0;
     }
-    m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
+    m_router->attemptFailed(m_deployment, AttemptFailure::ServerError, -1, failure.error.message);
     endAttempt();
     m_record.errorType = failure.error.type;
     m_record.errorMessage = failure.error.message;
@@ -463,7 +463,7 @@ void ProxyExchange::handleEvents(StreamEvents &events)
             m_upstreamId = 0;
         }
         if (failed)
-            m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
+            m_router->attemptFailed(m_deployment, AttemptFailure::ServerError, -1, events.back().error.message);
         else
             m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_record.firstTokenMs, m_clock.elapsed(),
                                        qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
@@ -498,7 +498,8 @@ void ProxyExchange::httpResponseEnd()
             m_aggregator.add(m_events);
         const bool truncated = !m_events.empty() && m_events.back().type == StreamEvent::Type::Error;
         if (truncated || !m_record.errorType.isEmpty())
-            m_router->attemptFailed(m_deployment, AttemptFailure::ServerError);
+            m_router->attemptFailed(m_deployment, AttemptFailure::ServerError, -1,
+                                    truncated ? m_events.back().error.message : m_record.errorMessage);
         else
             m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_record.firstTokenMs, m_clock.elapsed(),
                                        qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));

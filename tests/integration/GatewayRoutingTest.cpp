@@ -134,9 +134,16 @@ TEST_CASE("failures cool a deployment down; a cooling group answers 529 with ret
     REQUIRE(gateway.started());
     HttpResult result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     CHECK(result.status == 500);
+    const QString failure = errorOf(result).value(QStringLiteral("message")).toString();
+    REQUIRE_FALSE(failure.isEmpty());
     result = gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("main"), false));
     CHECK(result.status == 529);
     CHECK(errorOf(result).value(QStringLiteral("type")).toString() == QStringLiteral("overloaded_error"));
+    // It says why the deployment cools down: the failure the first client was told.
+    CHECK(errorOf(result)
+              .value(QStringLiteral("message"))
+              .toString()
+              .endsWith(QStringLiteral(" is cooling down after: ") + failure + QLatin1Char(')')));
     CHECK(result.header("retry-after").toInt() >= 1);
     CHECK(upstream.turnCount() == 1); // the cooling deployment was not asked
     const QJsonObject health = gateway.get(QStringLiteral("/health")).json();

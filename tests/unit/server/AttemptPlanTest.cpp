@@ -188,6 +188,46 @@ TEST_CASE("a deployment at its parallel limit means wait; a cooling one means 52
     CHECK(cooled.next(bench.router, route).kind == Kind::Try);
 }
 
+TEST_CASE("a 529 for deployments cooling down after failures names the one that frees first and why, keys masked")
+{
+    Deployment near = deployment(QStringLiteral("ollama/qwen@127.0.0.1:11434"), QStringLiteral("main"));
+    Deployment far = deployment(QStringLiteral("openai/gpt@api.openai.com"), QStringLiteral("main"));
+    GatewayConfig config = routerConfig({near, far});
+    config.router.allowedFails = 0; // the first failure cools a deployment
+    config.router.cooldownSeconds = 30;
+    Bench bench(config);
+    const RouteRequest route = routeFor(QStringLiteral("main"));
+
+    // Before any failure was said in words, the answer is the plain one.
+    bench.router.attemptFailed(far, AttemptFailure::ServerError);
+    bench.now += 10'000; // `far` frees up 10 s after `near`
+    bench.router.attemptFailed(near, AttemptFailure::Connect, -1,
+                               QStringLiteral("Ollama at 127.0.0.1:11434 refused the connection"));
+    AttemptPlan plan(planFor(bench.router, QStringLiteral("main")), QStringLiteral("main"), 10);
+    const AttemptStep step = plan.next(bench.router, route);
+    REQUIRE(step.kind == Kind::GiveUp);
+    CHECK(step.error.httpStatus == 529);
+    CHECK(step.error.retryAfterSeconds == 20);
+    CHECK(step.error.message ==
+          QStringLiteral("every deployment that serves \"main\" is cooling down after failures or over its limits; "
+                         "retry shortly"));
+
+    // Now the one that frees first failed with a reason, one that quotes a key.
+    bench.router.attemptFailed(far, AttemptFailure::ServerError, -1,
+                               QStringLiteral("OpenAI answered 500: bad key sk-proj-abcdefghijklmnopqrstuvwx"));
+    // At +35 s both cool: `far` until +40 s (30 s after its second failure), `near` until +65 s.
+    bench.now += 25'000;
+    bench.router.attemptFailed(near, AttemptFailure::Connect, -1,
+                               QStringLiteral("Ollama at 127.0.0.1:11434 refused the connection"));
+    AttemptPlan named(planFor(bench.router, QStringLiteral("main")), QStringLiteral("main"), 10);
+    const AttemptStep again = named.next(bench.router, route);
+    REQUIRE(again.kind == Kind::GiveUp);
+    CHECK(again.error.retryAfterSeconds == 5);
+    CHECK(again.error.message.endsWith(
+        QStringLiteral("(openai/gpt@api.openai.com is cooling down after: OpenAI answered 500: bad key sk-proj-…)")));
+    CHECK_FALSE(again.error.message.contains(QStringLiteral("abcdefghij")));
+}
+
 TEST_CASE("a group over its rpm this minute is answered 429 until the minute turns")
 {
     Deployment limited = deployment(QStringLiteral("r"), QStringLiteral("main"));
