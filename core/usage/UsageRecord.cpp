@@ -21,6 +21,7 @@ QJsonObject UsageRecord::toJson() const
         {QStringLiteral("stream"), r.stream},
         {QStringLiteral("status"), r.status},
         {QStringLiteral("error_type"), r.errorType},
+        {QStringLiteral("error_message"), r.errorMessage},
         {QStringLiteral("input_tokens"), r.inputTokens},
         {QStringLiteral("output_tokens"), r.outputTokens},
         {QStringLiteral("cache_read_tokens"), r.cacheReadTokens},

@@ -52,7 +52,11 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     const HttpResult streamed =
         gateway.post(QStringLiteral("/v1/messages"), claudeCodeRequest(QStringLiteral("claude-sonnet-4-5"), true));
     REQUIRE(streamed.status == 200);
-    REQUIRE(gateway.get(QStringLiteral("/v1/models"), kNoToken).status == 401); // counted as a request too
+    const HttpResult refused = gateway.get(QStringLiteral("/v1/models"), kNoToken);
+    REQUIRE(refused.status == 401); // counted as a request too
+    const QString refusal =
+        refused.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    REQUIRE_FALSE(refusal.isEmpty());
     REQUIRE(waitUntil([&] { return gateway.records().size() == 5; }));
 
     const HttpResult stats = gateway.get(QStringLiteral("/stats"));
@@ -77,6 +81,9 @@ TEST_CASE("GET /stats, /logs and /metrics report the requests the gateway answer
     const QJsonArray entries = logs.json().value(QStringLiteral("logs")).toArray();
     REQUIRE(entries.size() == 2);
     CHECK(entries[0].toObject().value(QStringLiteral("status")).toInt() == 401);
+    // A failure says what the client was told; a success has no message.
+    CHECK(entries[0].toObject().value(QStringLiteral("error_message")).toString() == refusal);
+    CHECK(entries[1].toObject().value(QStringLiteral("error_message")).toString().isEmpty());
     const QJsonObject streamedEntry = entries[1].toObject();
     CHECK(streamedEntry.value(QStringLiteral("model")).toString() == QStringLiteral("claude-sonnet-4-5"));
     CHECK(streamedEntry.value(QStringLiteral("deployment")).toString() == id);
