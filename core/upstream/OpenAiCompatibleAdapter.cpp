@@ -26,7 +26,7 @@ HttpRequest OpenAiCompatibleAdapter::buildRequest(const Deployment &deployment, 
         Request folded;
         OpenAiEncodeOptions options;
         options.maxTokensCap = deployment.maxOutputTokens;
-        out.body = compactJson(OpenAiRequestCodec::encode(requestFor(deployment, call, folded), options));
+        out.body = OpenAiRequestCodec::encodeBytes(requestFor(deployment, call, folded), options);
         return out;
     }
     HttpRequest out = jsonRequest(endpoint(deployment, "/chat/completions"), call.stream);
@@ -35,7 +35,7 @@ HttpRequest OpenAiCompatibleAdapter::buildRequest(const Deployment &deployment, 
     Request folded;
     OpenAiEncodeOptions options;
     options.maxTokensCap = deployment.maxOutputTokens;
-    out.body = compactJson(OpenAiRequestCodec::encode(requestFor(deployment, call, folded), options));
+    out.body = OpenAiRequestCodec::encodeBytes(requestFor(deployment, call, folded), options);
     return out;
 }
 

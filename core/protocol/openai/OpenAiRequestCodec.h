@@ -27,6 +27,9 @@ public:
     // Canonical → an upstream body (vLLM, LM Studio, llama.cpp, OpenAI). Claude Code's
     // per-request billing line is dropped so local prefix caches keep hitting; thinking in
     // the history is dropped (these servers cannot verify it); top_k is not sent.
+    // The body as compact JSON bytes, written straight from the canonical Request (what
+    // goes upstream); encode() is the same body parsed, for callers that inspect it.
+    static QByteArray encodeBytes(const Request &request, const OpenAiEncodeOptions &options = {});
     static QJsonObject encode(const Request &request, const OpenAiEncodeOptions &options = {});
 };
 

@@ -2,11 +2,14 @@
 #include "protocol/FieldPath.h"
 #include "protocol/IdGenerator.h"
 #include "protocol/JsonStringWriter.h"
+#include "protocol/JsonWriter.h"
 #include "protocol/ThinkTagSplitter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+
+#include <cmath>
 
 using namespace sb;
 
@@ -35,6 +38,39 @@ TEST_CASE("JsonStringWriter replaces a lone surrogate and handles long strings")
     QByteArray longOut;
     JsonStringWriter::append(longOut, longText);
     CHECK(QJsonDocument::fromJson("[" + longOut + "]").array().at(0).toString() == longText);
+}
+
+TEST_CASE("JsonStringWriter writes strings longer than its block whole, with a pair or an escape on the boundary")
+{
+    // The writer works in blocks of 4,096 UTF-16 units: a surrogate pair split by the
+    // boundary, control characters (6 bytes each) filling whole blocks, and text appended
+    // after what the buffer already held must all come out exact.
+    const QString emoji = QStringLiteral("🎉"); // two UTF-16 units
+    for (const qsizetype before : {4094, 4095, 4096, 8191}) {
+        const QString text =
+            QString(before, QLatin1Char('a')) + emoji + QStringLiteral("é\x01") + QString(5000, QChar(0x1f));
+        QByteArray out("prefix:");
+        JsonStringWriter::append(out, text);
+        INFO("pair after " << before << " units");
+        REQUIRE(out.startsWith("prefix:\""));
+        const QByteArray literal = out.mid(7);
+        CHECK(QJsonDocument::fromJson("[" + literal + "]").array().at(0).toString() == text);
+        CHECK(literal.size() == 2 + before + 4 + 2 + 6 + 5000 * 6);
+    }
+}
+
+TEST_CASE("JsonWriter writes compact JSON with commas and colons where they belong")
+{
+    QByteArray out;
+    JsonWriter json(out);
+    json.beginObject().key(QLatin1String("a")).number(qint64(1)).key(QLatin1String("b")).beginArray();
+    json.string(QStringLiteral("x\"y")).number(0.1).number(std::nan("")).boolean(false).null();
+    json.beginObject().endObject().beginArray().endArray().raw(QByteArrayLiteral("{\"k\":[1,2]}"));
+    json.endArray().key(QLatin1String("c")).boolean(true).endObject();
+    CHECK(out == QByteArray(R"({"a":1,"b":["x\"y",0.1,null,false,null,{},[],{"k":[1,2]}],"c":true})"));
+    QJsonParseError error;
+    QJsonDocument::fromJson(out, &error);
+    CHECK(error.error == QJsonParseError::NoError);
 }
 
 TEST_CASE("IdGenerator makes prefixed 24-character alphanumeric ids")
