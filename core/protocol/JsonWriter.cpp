@@ -19,32 +19,17 @@ void JsonWriter::beforeValue()
     }
 }
 
-JsonWriter &JsonWriter::beginObject()
+JsonWriter &JsonWriter::open(char bracket)
 {
     beforeValue();
-    m_out.append('{');
+    m_out.append(bracket);
     m_firstInScope.push_back(true);
     return *this;
 }
 
-JsonWriter &JsonWriter::endObject()
+JsonWriter &JsonWriter::close(char bracket)
 {
-    m_out.append('}');
-    m_firstInScope.pop_back();
-    return *this;
-}
-
-JsonWriter &JsonWriter::beginArray()
-{
-    beforeValue();
-    m_out.append('[');
-    m_firstInScope.push_back(true);
-    return *this;
-}
-
-JsonWriter &JsonWriter::endArray()
-{
-    m_out.append(']');
+    m_out.append(bracket);
     m_firstInScope.pop_back();
     return *this;
 }

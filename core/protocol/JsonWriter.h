@@ -19,10 +19,10 @@ class JsonWriter final
 public:
     explicit JsonWriter(QByteArray &out) : m_out(out) {}
 
-    JsonWriter &beginObject();
-    JsonWriter &endObject();
-    JsonWriter &beginArray();
-    JsonWriter &endArray();
+    JsonWriter &beginObject() { return open('{'); }
+    JsonWriter &endObject() { return close('}'); }
+    JsonWriter &beginArray() { return open('['); }
+    JsonWriter &endArray() { return close(']'); }
     // An object key; `name` needs no escaping (ASCII letters, digits, '_').
     JsonWriter &key(QLatin1String name);
     JsonWriter &string(const QString &text);
@@ -37,6 +37,8 @@ public:
 
 private:
     void beforeValue();
+    JsonWriter &open(char bracket);
+    JsonWriter &close(char bracket);
 
     QByteArray &m_out;
     std::vector<bool> m_firstInScope; // per open object/array: nothing written in it yet
