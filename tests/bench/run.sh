@@ -39,6 +39,10 @@ t1=$(pin 1 "$load_bin" --port "$gw" --wait-200 /health/liveliness)
 launch_ms=$(( (t1 - t0) / 1000000 ))
 sleep 1
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+# The gateway's CPU time (user + system, in clock ticks) so far: per request, what it costs.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+clk_tck=$(getconf CLK_TCK)
+gw_pid=$gateway_pid
 rss_idle=$(rss_kb "$gateway_pid")
 token=$("$gateway_bin" token --config "$work/config.yaml")
 
@@ -47,22 +51,26 @@ run() { pin 1 "$load_bin" "$@" || true; }
 
 printf '\nSwitchboard %s gateway benchmark — %s, %s cores, %s\n\n' "$("$gateway_bin" --version | awk '{print $2}')" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
-printf '| scenario | direct req/s | via req/s | direct p50 ms | via p50 ms | added p50 ms | direct p99 ms | via p99 ms | errors |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '| scenario | direct req/s | via req/s | direct p50 ms | via p50 ms | added p50 ms | direct p99 ms | via p99 ms | errors | gateway CPU ms/req |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 row() { # name concurrency requests kb [--stream]
     local name=$1 c=$2 n=$3 kb=$4 extra=${5:-}
     run --port "$up" --path /v1/chat/completions --body openai --kb "$kb" --concurrency "$c" --requests 300 $extra >/dev/null
     run --port "$gw" --path /v1/messages --body anthropic --kb "$kb" --concurrency "$c" --requests 300 --token "$token" $extra >/dev/null
     local d v
     d=$(run --port "$up" --path /v1/chat/completions --body openai --kb "$kb" --concurrency "$c" --requests "$n" $extra)
+    local ticks0 ticks1
+    ticks0=$(cpu_ticks "$gw_pid")
     v=$(run --port "$gw" --path /v1/messages --body anthropic --kb "$kb" --concurrency "$c" --requests "$n" --token "$token" $extra)
+    ticks1=$(cpu_ticks "$gw_pid")
     local key50=p50_ms key99=p99_ms
     if [ -n "$extra" ]; then key50=ttfb_p50_ms; key99=ttfb_p99_ms; fi
-    printf '| %s | %s | %s | %s | %s | %.3f | %s | %s | %s/%s |\n' "$name" "$(field "$d" rps)" "$(field "$v" rps)" \
+    printf '| %s | %s | %s | %s | %s | %.3f | %s | %s | %s/%s | %.3f |\n' "$name" "$(field "$d" rps)" "$(field "$v" rps)" \
         "$(field "$d" $key50)" "$(field "$v" $key50)" "$(echo "$(field "$v" $key50) - $(field "$d" $key50)" | bc -l)" \
-        "$(field "$d" $key99)" "$(field "$v" $key99)" "$(field "$d" errors)" "$(field "$v" errors)"
+        "$(field "$d" $key99)" "$(field "$v" $key99)" "$(field "$d" errors)" "$(field "$v" errors)" \
+        "$(echo "($ticks1 - $ticks0) * 1000 / $clk_tck / $n" | bc -l)"
     if [ -n "$extra" ]; then
-        printf '| %s (whole stream) | | | %s | %s | %.3f | %s | %s | |\n' "$name" "$(field "$d" p50_ms)" "$(field "$v" p50_ms)" \
+        printf '| %s (whole stream) | | | %s | %s | %.3f | %s | %s | | |\n' "$name" "$(field "$d" p50_ms)" "$(field "$v" p50_ms)" \
             "$(echo "$(field "$v" p50_ms) - $(field "$d" p50_ms)" | bc -l)" "$(field "$d" p99_ms)" "$(field "$v" p99_ms)"
     fi
 }
@@ -74,14 +82,18 @@ sed 's/^model_list:/switchboard: {usage_enabled: false}\nmodel_list:/' "$work/co
 (pin_bg 0 "$gateway_bin" --headless --config "$work/config-plain.yaml" --port "$gw_plain") 2>"$work/gateway-plain.log" &
 pids+=($!)
 pin 1 "$load_bin" --port "$gw_plain" --wait-200 /health/liveliness >/dev/null
-saved_gw=$gw; gw=$gw_plain
+saved_gw=$gw; gw=$gw_plain; gw_pid=${pids[-1]}
 row "non-stream 2 KB, c=1, usage tap off" 1 3000 2
 row "non-stream 2 KB, c=64, usage tap off" 64 30000 2
-gw=$saved_gw
+gw=$saved_gw; gw_pid=$gateway_pid
 kill "${pids[-1]}" 2>/dev/null || true
 row "non-stream 50 KB, c=1" 1 1500 50
 row "non-stream 2 KB, c=64" 64 30000 2
 row "non-stream 50 KB, c=64" 64 6000 50
+# A Claude Code turn is 50-300 KB, many of them at once when subagents run.
+row "non-stream 60 KB, c=1" 1 1500 60
+row "non-stream 60 KB, c=16" 16 6000 60
+row "non-stream 60 KB, c=64" 64 6000 60
 row "stream 50 chunks, c=1 (first byte)" 1 1000 2 --stream
 row "stream 50 chunks, c=32 (first byte)" 32 5000 2 --stream
 
