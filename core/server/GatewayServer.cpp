@@ -126,11 +126,13 @@ GatewayServer::GatewayServer(const GatewayConfig &config, const QStringList &tok
 void GatewayServer::trimHeap()
 {
     // Idle: requests finished since the last trim, none in the last tick, none in flight.
-    // Busy: every kBusyTrimTicks ticks all the same (see the header for why).
+    // Busy (requests in flight or finishing): every kBusyTrimTicks ticks all the same (see
+    // the header for why). A gateway that has served nothing since its last trim is left alone.
     const bool quiet = m_finishedSinceTrim == m_finishedAtLastTick;
     m_finishedAtLastTick = m_finishedSinceTrim;
     const bool idle = quiet && m_finishedSinceTrim > 0 && m_exchanges.isEmpty();
-    if (!idle && ++m_busyTicks < kBusyTrimTicks)
+    const bool busy = !quiet || !m_exchanges.isEmpty();
+    if (!idle && !(busy && ++m_busyTicks >= kBusyTrimTicks))
         return;
     m_busyTicks = 0;
     m_finishedSinceTrim = m_finishedAtLastTick = 0;
