@@ -240,8 +240,12 @@ int runDesktop(QApplication &app, const GatewayLaunch &launch, const DesktopOpti
 
     // Claude Code: connect / disconnect through the same connector as `switchboard claude`.
     ClaudeCodeController claude(ClaudeCodeSetup::forGateway(gateway.config(), gateway.token()));
+    auto *claudePage = new ClaudeCodePage(&claude, &window);
     window.addPage(QStringLiteral("claude-code"), QObject::tr("Claude Code"),
-                   QStringLiteral(":/switchboard/icons/claude-code.svg"), new ClaudeCodePage(&claude, &window));
+                   QStringLiteral(":/switchboard/icons/claude-code.svg"), claudePage);
+    claudePage->setDeploymentHealth(gateway.deployments());
+    QObject::connect(&gateway, &GatewayController::healthChanged, claudePage,
+                     [claudePage, &gateway] { claudePage->setDeploymentHealth(gateway.deployments()); });
     // Hardware: probes off the GUI thread; pulls live in OllamaPulls, which outlives the window
     // being closed to the tray.
     const GatewayConfig &gatewayConfig = gateway.config();

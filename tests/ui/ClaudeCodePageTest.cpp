@@ -341,6 +341,55 @@ TEST_CASE("The Claude Code page shows which deployment answers opus, sonnet and 
     CHECK(child<QLabel>(page, "claude-route-haiku")->text().contains(QStringLiteral("ollama/llama3.2:3b")));
 }
 
+TEST_CASE("A Claude tier whose deployment cannot be reached says so, with what to do", "[ui][claudecode]")
+{
+    TestHome home;
+    ClaudeCodeController controller(home.setup());
+    ClaudeCodePage page(&controller);
+    QString haikuId, sonnetId;
+    for (const ClaudeModelRoute &route : controller.modelRoutes()) {
+        REQUIRE(route.deploymentIds.size() == route.deployments.size());
+        if (route.family == QStringLiteral("Haiku"))
+            haikuId = route.deploymentIds.value(0);
+        if (route.family == QStringLiteral("Sonnet"))
+            sonnetId = route.deploymentIds.value(0);
+    }
+    REQUIRE_FALSE(haikuId.isEmpty());
+    REQUIRE(haikuId != sonnetId);
+    auto *haiku = child<QLabel>(page, "claude-route-haiku");
+    CHECK_FALSE(haiku->text().contains(QStringLiteral("●")));
+
+    DeploymentHealth down;
+    down.id = haikuId;
+    down.state = DeploymentHealth::State::Unreachable;
+    down.message = health::unreachableAdvice(QStringLiteral("ollama"), QStringLiteral("http://127.0.0.1:11434"),
+                                             QStringLiteral("Connection refused"));
+    REQUIRE_FALSE(down.message.isEmpty());
+    DeploymentHealth up;
+    up.id = sonnetId;
+    up.state = DeploymentHealth::State::Reachable;
+    page.setDeploymentHealth({down, up});
+    haiku = child<QLabel>(page, "claude-route-haiku");
+    CHECK(haiku->text().contains(QStringLiteral("● ") + down.message.toHtmlEscaped()));
+    CHECK(haiku->text().contains(QStringLiteral("ollama/qwen2.5-coder:1.5b")));
+    CHECK_FALSE(child<QLabel>(page, "claude-route-sonnet")->text().contains(QStringLiteral("●")));
+
+    // Up, but its requests fail and it cools down: said so, with the failure.
+    down.state = DeploymentHealth::State::CoolingDown;
+    down.message = QStringLiteral("model \"qwen2.5-coder:1.5b\" not found, try pulling it first");
+    page.setDeploymentHealth({down, up});
+    CHECK(
+        child<QLabel>(page, "claude-route-haiku")
+            ->text()
+            .contains(QStringLiteral("● cooling down after failures: model &quot;qwen2.5-coder:1.5b&quot; not found")));
+
+    // Reachable again: the warning goes.
+    down.state = DeploymentHealth::State::Reachable;
+    down.message.clear();
+    page.setDeploymentHealth({down, up});
+    CHECK_FALSE(child<QLabel>(page, "claude-route-haiku")->text().contains(QStringLiteral("●")));
+}
+
 TEST_CASE("The page connects Claude Code to the address the CLI would", "[ui][claudecode]")
 {
     CHECK(ClaudeCodeSetup::baseUrlFor(QStringLiteral("0.0.0.0"), 4000) == QStringLiteral("http://127.0.0.1:4000"));

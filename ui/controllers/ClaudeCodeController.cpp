@@ -109,8 +109,10 @@ QList<ClaudeModelRoute> ClaudeCodeController::modelRoutesFor(const GatewayConfig
             route.group = plan->group;
             route.rule = plan->rule;
             route.fallbackGroups = plan->fallbackGroups;
-            for (const Deployment *deployment : table.candidates(plan->group))
+            for (const Deployment *deployment : table.candidates(plan->group)) {
                 route.deployments.append(QStringLiteral("%1 — %2").arg(deployment->model, deployment->upstreamLabel()));
+                route.deploymentIds.append(deployment->id);
+            }
         }
         routes.append(route);
     }

@@ -35,6 +35,7 @@ struct ClaudeModelRoute
     QString group;              // the model_name it resolves to; empty: nothing serves it
     QString rule;               // the switchboard.routes rule that fired, if any
     QStringList deployments;    // "ollama/qwen2.5-coder:7b — Ollama at 127.0.0.1:11434"
+    QStringList deploymentIds;  // their ids, in the same order (what health rows are keyed by)
     QStringList fallbackGroups; // tried once the group is exhausted
 };
 

@@ -272,6 +272,22 @@ void ClaudeCodePage::showStatus()
     updateButtons();
 }
 
+void ClaudeCodePage::setDeploymentHealth(const QVector<DeploymentHealth> &deployments)
+{
+    QHash<QString, DeploymentHealth> health;
+    for (const DeploymentHealth &row : deployments)
+        health.insert(row.id, row);
+    bool same = health.size() == m_health.size();
+    for (const DeploymentHealth &row : deployments) {
+        const auto old = m_health.constFind(row.id);
+        same = same && old != m_health.constEnd() && old->state == row.state && old->message == row.message;
+    }
+    if (same)
+        return; // the probe's usual refresh: nothing a reader would see changed
+    m_health = health;
+    showRoutes();
+}
+
 void ClaudeCodePage::showRoutes()
 {
     while (QLayoutItem *item = m_routes->takeAt(0)) {
@@ -294,8 +310,22 @@ void ClaudeCodePage::showRoutes()
                                              "these requests fail")));
         } else {
             QStringList parts;
-            for (const QString &deployment : route.deployments)
-                parts.append(deployment.toHtmlEscaped());
+            for (qsizetype i = 0; i < route.deployments.size(); ++i) {
+                QString part = route.deployments.at(i).toHtmlEscaped();
+                const auto health = m_health.constFind(route.deploymentIds.value(i));
+                if (health != m_health.constEnd() && !health->message.isEmpty() &&
+                    health->state != DeploymentHealth::State::Reachable) {
+                    // The probe's advice names the problem itself ("… not reachable: is `ollama
+                    // serve` running?"); a failing one is said to be failing first.
+                    QString said = health->message.toHtmlEscaped();
+                    if (health->state == DeploymentHealth::State::CoolingDown)
+                        said = tr("cooling down after failures: %1").arg(said);
+                    else if (health->state == DeploymentHealth::State::Failing)
+                        said = tr("its last request failed: %1").arg(said);
+                    part += QStringLiteral("<br>") + colored(kBad, QStringLiteral("● ") + said);
+                }
+                parts.append(part);
+            }
             QString text = parts.join(QStringLiteral("<br>"));
             QStringList via{tr("config entry %1").arg(code(route.group))};
             if (!route.rule.isEmpty())

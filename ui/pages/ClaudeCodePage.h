@@ -1,6 +1,9 @@
 #pragma once
 
 #include "controllers/ClaudeCodeController.h"
+#include "controllers/GatewayHealth.h"
+
+#include <QHash>
 
 #include <QWidget>
 
@@ -22,6 +25,9 @@ public:
 
     // "ANTHROPIC_API_KEY: sk-…wxyz → (not set)"; secrets are shortened.
     static QString describeChange(const ConnectorKeyChange &change);
+    // The gateway's view of its deployments (GatewayController::deployments()): a tier whose
+    // deployment cannot be reached or keeps failing says so beside it, with what to do.
+    void setDeploymentHealth(const QVector<DeploymentHealth> &deployments);
 
 private:
     void showStatus();
@@ -49,6 +55,7 @@ private:
     QLabel *m_result;
     QLabel *m_verifyResult;
     QGridLayout *m_routes;
+    QHash<QString, DeploymentHealth> m_health; // by deployment id
     ClaudeCodeController::Action m_previewAction = ClaudeCodeController::Action::Connect;
     bool m_verifying = false;
 };
