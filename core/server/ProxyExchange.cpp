@@ -237,6 +237,7 @@ std::optional<HttpRequest> ProxyExchange::buildUpstreamRequest()
     UpstreamCall call;
     call.clientDialect = m_dialect;
     call.clientBody = &m_request.body;
+    call.clientBytes = &m_request.rawBody;
     call.stream = m_stream;
     call.anthropicVersion = m_request.anthropicVersion;
     call.anthropicBeta = m_request.anthropicBeta;

@@ -1,5 +1,6 @@
 #include "AnthropicAdapter.h"
 
+#include "protocol/JsonSplice.h"
 #include "protocol/anthropic/AnthropicErrorCodec.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 #include "protocol/anthropic/AnthropicResponseCodec.h"
@@ -28,10 +29,18 @@ HttpRequest AnthropicAdapter::buildRequest(const Deployment &deployment, const U
         out.headers.append({QByteArrayLiteral("x-api-key"), deployment.apiKey.toUtf8()});
     if (!call.request) {
         // Pass-through: only the model changes, so every field and beta Claude Code relies on
-        // reaches the upstream intact.
-        QJsonObject body = *call.clientBody;
-        body.insert(QStringLiteral("model"), deployment.upstreamModel);
-        out.body = compactJson(body);
+        // reaches the upstream intact. The received bytes are spliced where they can be (no
+        // re-serializing of a 60 KB body); otherwise the parsed body is written anew.
+        std::optional<QByteArray> spliced;
+        if (call.clientBytes && !call.clientBytes->isEmpty())
+            spliced = withTopLevelString(*call.clientBytes, QLatin1String("model"), deployment.upstreamModel);
+        if (spliced) {
+            out.body = std::move(*spliced);
+        } else {
+            QJsonObject body = *call.clientBody;
+            body.insert(QStringLiteral("model"), deployment.upstreamModel);
+            out.body = compactJson(body);
+        }
     } else {
         out.body = compactJson(AnthropicRequestCodec::encode(*call.request));
     }

@@ -19,7 +19,7 @@ HttpRequest OllamaAdapter::buildRequest(const Deployment &deployment, const Upst
     OllamaOptions options;
     options.numCtx = deployment.contextLength > 0 ? deployment.contextLength : kDefaultOllamaContext;
     options.keepAlive = deployment.keepAlive;
-    out.body = compactJson(OllamaRequestCodec::encode(requestFor(deployment, call, folded), options));
+    out.body = OllamaRequestCodec::encodeBytes(requestFor(deployment, call, folded), options);
     return out;
 }
 

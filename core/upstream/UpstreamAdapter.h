@@ -25,6 +25,7 @@ struct UpstreamCall
 {
     ClientDialect clientDialect = ClientDialect::Anthropic;
     const QJsonObject *clientBody = nullptr; // as the client sent it
+    const QByteArray *clientBytes = nullptr; // the same body as received, when at hand
     const Request *request = nullptr;        // canonical (model and stream already set); null on pass-through
     bool stream = false;
     QByteArray anthropicVersion; // the client's headers, forwarded to Anthropic-format upstreams

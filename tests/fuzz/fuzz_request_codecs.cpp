@@ -1,7 +1,9 @@
 // A client's request body in either dialect (the first byte picks it): the decoder answers a
 // request or a described error, and a decoded request survives encode → decode for every
-// upstream dialect; encoding what was decoded and decoding it again is stable.
+// upstream dialect; encoding what was decoded and decoding it again is stable. The
+// pass-through's byte splice of the model agrees with parsing the body and setting it.
 #include "FuzzSupport.h"
+#include "protocol/JsonSplice.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 #include "protocol/ollama/OllamaRequestCodec.h"
 #include "protocol/openai/OpenAiRequestCodec.h"
@@ -16,10 +18,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     const bool openAi = data[0] & 1;
-    const QJsonDocument document =
-        QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1)));
+    const QByteArray bytes(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+    const QJsonDocument document = QJsonDocument::fromJson(bytes);
     if (!document.isObject())
         return 0;
+    if (const std::optional<QByteArray> spliced =
+            withTopLevelString(bytes, QLatin1String("model"), QStringLiteral("fuzz\"model"))))
+        {
+            QJsonObject expected = document.object();
+            expected.insert(QStringLiteral("model"), QStringLiteral("fuzz\"model"));
+            fuzz::require(QJsonDocument::fromJson(*spliced).object() == expected,
+                          "splicing the model gives what setting it on the parsed body gives");
+        }
     Request request;
     const Expected<void, ApiError> decoded = openAi ? OpenAiRequestCodec::decode(document.object(), request)
                                                     : AnthropicRequestCodec::decode(document.object(), request);
@@ -29,9 +39,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz::require(error.httpStatus >= 400 && error.httpStatus < 600, "a refusal has an error status");
         return 0;
     }
-    // Every upstream encoding of a decoded request is a JSON object that serialises.
-    (void)QJsonDocument(OpenAiRequestCodec::encode(request)).toJson(QJsonDocument::Compact);
-    (void)QJsonDocument(OllamaRequestCodec::encode(request, OllamaOptions{})).toJson(QJsonDocument::Compact);
+    // Every upstream body written as bytes parses as a JSON object (encode() is those bytes
+    // parsed back; a malformed byte stream would give an empty object).
+    fuzz::require(!OpenAiRequestCodec::encode(request).isEmpty(), "the OpenAI body is a JSON object");
+    fuzz::require(!OllamaRequestCodec::encode(request, OllamaOptions{}).isEmpty(), "the Ollama body is a JSON object");
 
     // Round trip through the Anthropic encoding: encode(decode(x)) is a fixed point.
     const QJsonObject once = AnthropicRequestCodec::encode(request);

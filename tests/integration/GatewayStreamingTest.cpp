@@ -246,6 +246,28 @@ TEST_CASE("an Anthropic upstream gets the body with only the model changed, and 
     CHECK(gateway.records().last().inputTokens == 12);
 }
 
+TEST_CASE("a pass-through sends the client's bytes with only the model's value changed")
+{
+    // Qt's JSON would have reordered the keys, dropped the spaces, written 1.0 as 1 and
+    // rounded the long integer; the spliced body keeps all of it.
+    Upstreams up;
+    GatewayHarness gateway(up.config());
+    REQUIRE(gateway.started());
+    up.anthropic.setApiKey(QStringLiteral("up-anthropic-key"));
+    up.anthropic.setTurn(FakeTurn::withText(QStringLiteral("hi")));
+    const QByteArray before = "{\n  \"stream\": false,\n  \"model\": \"via-anthropic\",\n  \"max_tokens\": 64,\n"
+                              "  \"temperature\": 1.0,\n  \"x_trace\": 12345678901234567890123,\n"
+                              "  \"messages\": [{\"role\": \"user\", \"content\": \"hello\"}]\n}";
+    const HttpResult result = gateway.postRaw(QStringLiteral("/v1/messages"), before);
+    REQUIRE(result.status == 200);
+    CHECK(result.json().value(QStringLiteral("content")).toArray().at(0).toObject().value(QStringLiteral("text")) ==
+          QStringLiteral("hi"));
+    REQUIRE(up.anthropic.turnRequests().size() == 1);
+    QByteArray expected = before;
+    expected.replace("\"via-anthropic\"", "\"claude-upstream\"");
+    CHECK(up.anthropic.turnRequests().first().body == expected);
+}
+
 TEST_CASE("non-streaming answers come back as one message from every kind of upstream")
 {
     Upstreams up;

@@ -1,22 +1,35 @@
 #include "OllamaRequestCodec.h"
 
+#include "protocol/JsonWriter.h"
+#include "protocol/RequestSize.h"
+
 #include <QHash>
-#include <QJsonArray>
+#include <QJsonDocument>
 
 namespace sb {
 
 namespace {
 
-QJsonObject message(const char *role, const QString &content)
+const QLatin1String kRole("role");
+const QLatin1String kContent("content");
+
+// Opens a message object with its role and content; the caller adds any other keys and
+// closes it.
+JsonWriter &beginMessage(JsonWriter &json, const char *role, const QString &content)
 {
-    return QJsonObject{{QStringLiteral("role"), QLatin1String(role)}, {QStringLiteral("content"), content}};
+    return json.beginObject().key(kRole).string(QLatin1String(role)).key(kContent).string(content);
+}
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 // Ollama takes base64 only; a URL image cannot be fetched by it and is named in the text instead.
-void appendImage(const ContentPart &image, QJsonArray &images, QString &text)
+void appendImage(const ContentPart &image, std::vector<const QString *> &images, QString &text)
 {
     if (!image.imageData.isEmpty()) {
-        images.append(image.imageData);
+        images.push_back(&image.imageData);
         return;
     }
     if (!text.isEmpty())
@@ -24,21 +37,21 @@ void appendImage(const ContentPart &image, QJsonArray &images, QString &text)
     text += QStringLiteral("[image: ") + image.imageUrl + QLatin1Char(']');
 }
 
-void encodeUser(const Message &source, const QHash<QString, QString> &toolNames, QJsonArray &messages)
+void encodeUser(const Message &source, const QHash<QString, QString> &toolNames, JsonWriter &json)
 {
     QString text;
-    QJsonArray images;
+    std::vector<const QString *> images; // base64 payloads, in order
     for (const ContentPart &part : source.content) {
         switch (part.kind) {
         case ContentPart::Kind::ToolResult: {
             QString result = part.resultText();
             if (part.isError)
                 result.prepend(QStringLiteral("Error: "));
-            QJsonObject tool = message("tool", result);
+            beginMessage(json, "tool", result);
             const QString name = toolNames.value(part.toolId);
             if (!name.isEmpty())
-                tool.insert(QLatin1String("tool_name"), name);
-            messages.append(tool);
+                json.key(QLatin1String("tool_name")).string(name);
+            json.endObject();
             for (const ContentPart &inner : part.resultParts) {
                 if (inner.kind == ContentPart::Kind::Image)
                     appendImage(inner, images, text);
@@ -54,19 +67,23 @@ void encodeUser(const Message &source, const QHash<QString, QString> &toolNames,
         default: break;
         }
     }
-    if (text.isEmpty() && images.isEmpty())
+    if (text.isEmpty() && images.empty())
         return;
-    QJsonObject user = message("user", text);
-    if (!images.isEmpty())
-        user.insert(QLatin1String("images"), images);
-    messages.append(user);
+    beginMessage(json, "user", text);
+    if (!images.empty()) {
+        json.key(QLatin1String("images")).beginArray();
+        for (const QString *image : images)
+            json.string(*image);
+        json.endArray();
+    }
+    json.endObject();
 }
 
-void encodeAssistant(const Message &source, QHash<QString, QString> &toolNames, QJsonArray &messages)
+void encodeAssistant(const Message &source, QHash<QString, QString> &toolNames, JsonWriter &json)
 {
     QString text;
     QString thinking;
-    QJsonArray toolCalls;
+    std::vector<const ContentPart *> toolCalls;
     for (const ContentPart &part : source.content) {
         if (part.kind == ContentPart::Kind::Text) {
             if (!text.isEmpty())
@@ -76,86 +93,107 @@ void encodeAssistant(const Message &source, QHash<QString, QString> &toolNames, 
             thinking += part.text;
         } else if (part.kind == ContentPart::Kind::ToolUse) {
             toolNames.insert(part.toolId, part.toolName);
-            toolCalls.append(
-                QJsonObject{{QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), part.toolName},
-                                                                     {QStringLiteral("arguments"), part.toolInput}}}});
+            toolCalls.push_back(&part);
         }
     }
-    if (text.isEmpty() && toolCalls.isEmpty() && thinking.isEmpty())
+    if (text.isEmpty() && toolCalls.empty() && thinking.isEmpty())
         return;
-    QJsonObject assistant = message("assistant", text);
+    beginMessage(json, "assistant", text);
     if (!thinking.isEmpty())
-        assistant.insert(QLatin1String("thinking"), thinking);
-    if (!toolCalls.isEmpty())
-        assistant.insert(QLatin1String("tool_calls"), toolCalls);
-    messages.append(assistant);
+        json.key(QLatin1String("thinking")).string(thinking);
+    if (!toolCalls.empty()) {
+        json.key(QLatin1String("tool_calls")).beginArray();
+        for (const ContentPart *call : toolCalls) {
+            json.beginObject().key(QLatin1String("function")).beginObject();
+            json.key(QLatin1String("name")).string(call->toolName);
+            json.key(QLatin1String("arguments")).raw(compact(call->toolInput));
+            json.endObject().endObject();
+        }
+        json.endArray();
+    }
+    json.endObject();
 }
 
 } // namespace
 
 QJsonObject OllamaRequestCodec::encode(const Request &request, const OllamaOptions &options)
 {
-    QJsonArray messages;
+    return QJsonDocument::fromJson(encodeBytes(request, options)).object();
+}
+
+QByteArray OllamaRequestCodec::encodeBytes(const Request &request, const OllamaOptions &options)
+{
+    QByteArray out;
+    out.reserve(approximateTextUnits(request) + 16 * 1024); // one allocation for the usual (ASCII) body
+    JsonWriter json(out);
+    json.beginObject().key(QLatin1String("model")).string(request.model);
+    json.key(QLatin1String("messages")).beginArray();
     const QString system = joinedText(request.system, true);
     if (!system.isEmpty())
-        messages.append(message("system", system));
+        beginMessage(json, "system", system).endObject();
     QHash<QString, QString> toolNames; // tool_use id → name: Ollama matches results by name
     for (const Message &source : request.messages) {
         switch (source.role) {
         case Message::Role::System: {
             const QString text = joinedText(source.content, true);
             if (!text.isEmpty())
-                messages.append(message("system", text));
+                beginMessage(json, "system", text).endObject();
             break;
         }
-        case Message::Role::User: encodeUser(source, toolNames, messages); break;
-        case Message::Role::Assistant: encodeAssistant(source, toolNames, messages); break;
+        case Message::Role::User: encodeUser(source, toolNames, json); break;
+        case Message::Role::Assistant: encodeAssistant(source, toolNames, json); break;
         }
     }
-
-    QJsonObject body;
-    body.insert(QLatin1String("model"), request.model);
-    body.insert(QLatin1String("messages"), messages);
+    json.endArray();
 
     const bool toolsOff = request.toolChoice && request.toolChoice->mode == ToolChoice::Mode::None;
     if (!request.tools.empty() && !toolsOff) {
-        QJsonArray tools;
+        json.key(QLatin1String("tools")).beginArray();
         for (const Tool &tool : request.tools) {
-            tools.append(QJsonObject{
-                {QStringLiteral("type"), QStringLiteral("function")},
-                {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), tool.name},
-                                                         {QStringLiteral("description"), tool.description},
-                                                         {QStringLiteral("parameters"), tool.inputSchema}}}});
+            json.beginObject().key(QLatin1String("type")).string(QLatin1String("function"));
+            json.key(QLatin1String("function")).beginObject().key(QLatin1String("name")).string(tool.name);
+            json.key(QLatin1String("description")).string(tool.description);
+            json.key(QLatin1String("parameters")).raw(compact(tool.inputSchema));
+            json.endObject().endObject();
         }
-        body.insert(QLatin1String("tools"), tools);
+        json.endArray();
     }
-    body.insert(QLatin1String("stream"), request.stream);
+    json.key(QLatin1String("stream")).boolean(request.stream);
 
-    QJsonObject modelOptions;
+    json.key(QLatin1String("options")).beginObject();
     if (options.numCtx > 0)
-        modelOptions.insert(QLatin1String("num_ctx"), options.numCtx);
+        json.key(QLatin1String("num_ctx")).number(qint64(options.numCtx));
     if (request.maxTokens > 0)
-        modelOptions.insert(QLatin1String("num_predict"), request.maxTokens);
+        json.key(QLatin1String("num_predict")).number(qint64(request.maxTokens));
     if (request.temperature)
-        modelOptions.insert(QLatin1String("temperature"), *request.temperature);
+        json.key(QLatin1String("temperature")).number(*request.temperature);
     if (request.topP)
-        modelOptions.insert(QLatin1String("top_p"), *request.topP);
+        json.key(QLatin1String("top_p")).number(*request.topP);
     if (request.topK)
-        modelOptions.insert(QLatin1String("top_k"), *request.topK);
-    if (!request.stopSequences.isEmpty())
-        modelOptions.insert(QLatin1String("stop"), QJsonArray::fromStringList(request.stopSequences));
-    body.insert(QLatin1String("options"), modelOptions);
+        json.key(QLatin1String("top_k")).number(qint64(*request.topK));
+    if (!request.stopSequences.isEmpty()) {
+        json.key(QLatin1String("stop")).beginArray();
+        for (const QString &stop : request.stopSequences)
+            json.string(stop);
+        json.endArray();
+    }
+    json.endObject();
 
     if (!options.keepAlive.isEmpty()) {
         // A bare number means seconds and must be sent as a number: Ollama parses strings as
         // Go durations, which need a unit.
         bool isNumber = false;
         const qint64 seconds = options.keepAlive.toLongLong(&isNumber);
-        body.insert(QLatin1String("keep_alive"), isNumber ? QJsonValue(seconds) : QJsonValue(options.keepAlive));
+        json.key(QLatin1String("keep_alive"));
+        if (isNumber)
+            json.number(seconds);
+        else
+            json.string(options.keepAlive);
     }
     if (options.think)
-        body.insert(QLatin1String("think"), *options.think);
-    return body;
+        json.key(QLatin1String("think")).boolean(*options.think);
+    json.endObject();
+    return out;
 }
 
 } // namespace sb

@@ -2,6 +2,7 @@
 
 #include "protocol/Request.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -22,6 +23,9 @@ struct OllamaOptions
 class OllamaRequestCodec final
 {
 public:
+    // The body as bytes, written directly (the request path's form).
+    static QByteArray encodeBytes(const Request &request, const OllamaOptions &options);
+    // The same body as an object (encodeBytes parsed back), for tests and non-hot callers.
     static QJsonObject encode(const Request &request, const OllamaOptions &options);
 };
 

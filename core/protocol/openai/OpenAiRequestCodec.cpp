@@ -2,6 +2,7 @@
 
 #include "protocol/JsonFieldReader.h"
 #include "protocol/JsonWriter.h"
+#include "protocol/RequestSize.h"
 
 #include "protocol/FieldPath.h"
 
@@ -429,27 +430,6 @@ void encodeAssistant(const Message &source, qsizetype messageIndex, std::deque<Q
     json.endObject();
 }
 
-// About as many bytes as the body's text will take (exact for ASCII): what to reserve.
-qsizetype textUnits(const Request &request)
-{
-    const auto partUnits = [](const ContentPart &part) {
-        qsizetype units = part.text.size() + part.imageData.size() + part.imageUrl.size();
-        for (const ContentPart &inner : part.resultParts)
-            units += inner.text.size() + inner.imageData.size() + inner.imageUrl.size();
-        return units;
-    };
-    qsizetype units = 0;
-    for (const ContentPart &part : request.system)
-        units += partUnits(part);
-    for (const Message &message : request.messages) {
-        for (const ContentPart &part : message.content)
-            units += partUnits(part);
-    }
-    for (const Tool &tool : request.tools)
-        units += tool.description.size();
-    return units;
-}
-
 } // namespace
 
 Expected<void, ApiError> OpenAiRequestCodec::decode(const QJsonObject &body, Request &out)
@@ -534,7 +514,7 @@ QJsonObject OpenAiRequestCodec::encode(const Request &request, const OpenAiEncod
 QByteArray OpenAiRequestCodec::encodeBytes(const Request &request, const OpenAiEncodeOptions &options)
 {
     QByteArray out;
-    out.reserve(textUnits(request) + 16 * 1024); // one allocation for the usual (ASCII) body
+    out.reserve(approximateTextUnits(request) + 16 * 1024); // one allocation for the usual (ASCII) body
     JsonWriter json(out);
     json.beginObject().key(QLatin1String("model")).string(request.model);
     json.key(QLatin1String("messages")).beginArray();
