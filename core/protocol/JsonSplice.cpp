@@ -2,6 +2,8 @@
 
 #include "JsonStringWriter.h"
 
+#include <cstring>
+
 #include <vector>
 
 namespace sb {
@@ -13,22 +15,23 @@ bool isSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// Walks valid JSON text without building anything. Strings are crossed with memchr (the
+// bulk of a Claude Code body is prompt text), so the scan costs far less than a parse.
 class Scanner
 {
 public:
-    explicit Scanner(const QByteArray &text) : m_data(text.constData()), m_size(text.size()) {}
+    explicit Scanner(const QByteArray &text) : m_begin(text.constData()), m_at(m_begin), m_end(m_begin + text.size()) {}
 
-    qsizetype position() const { return m_at; }
-    bool atEnd() const { return m_at >= m_size; }
-    char peek() const { return m_at < m_size ? m_data[m_at] : '\0'; }
+    qsizetype position() const { return m_at - m_begin; }
+    bool atEnd() const { return m_at >= m_end; }
     void skipSpace()
     {
-        while (m_at < m_size && isSpace(m_data[m_at]))
+        while (m_at < m_end && isSpace(*m_at))
             ++m_at;
     }
     bool take(char c)
     {
-        if (peek() != c)
+        if (m_at >= m_end || *m_at != c)
             return false;
         ++m_at;
         return true;
@@ -38,58 +41,72 @@ public:
     {
         if (!take('"'))
             return false;
-        while (m_at < m_size) {
-            const char c = m_data[m_at++];
-            if (c == '"')
-                return true;
-            if (c == '\\') {
-                if (escaped)
-                    *escaped = true;
-                ++m_at; // the escaped character (a \u's digits are plain characters)
-            }
-        }
-        return false;
+        const char *end = closingQuote(m_at, m_end);
+        if (!end)
+            return false;
+        if (escaped)
+            *escaped = std::memchr(m_at, '\\', size_t(end - m_at)) != nullptr;
+        m_at = end + 1;
+        return true;
     }
-    // Any value: a string, an object or array (brackets counted, strings skipped), or a
+    // Any value: a string, an object or array (brackets counted, strings crossed), or a
     // number or literal (up to the next delimiter).
     bool skipValue()
     {
-        const char first = peek();
+        if (m_at >= m_end)
+            return false;
+        const char first = *m_at;
         if (first == '"')
             return skipString();
         if (first == '{' || first == '[') {
+            const char *p = m_at;
+            const char *const end = m_end;
             qsizetype depth = 0;
-            while (m_at < m_size) {
-                const char c = m_data[m_at];
+            while (p < end) {
+                const char c = *p;
                 if (c == '"') {
-                    if (!skipString())
+                    p = closingQuote(p + 1, end);
+                    if (!p)
                         return false;
-                    continue;
-                }
-                ++m_at;
-                if (c == '{' || c == '[') {
+                } else if (c == '{' || c == '[') {
                     ++depth;
-                } else if (c == '}' || c == ']') {
-                    if (--depth == 0)
-                        return true;
+                } else if ((c == '}' || c == ']') && --depth == 0) {
+                    m_at = p + 1;
+                    return true;
                 }
+                ++p;
             }
             return false;
         }
-        const qsizetype start = m_at;
-        while (m_at < m_size) {
-            const char c = m_data[m_at];
-            if (c == ',' || c == '}' || c == ']' || isSpace(c))
-                break;
+        const char *start = m_at;
+        while (m_at < m_end && *m_at != ',' && *m_at != '}' && *m_at != ']' && !isSpace(*m_at))
             ++m_at;
-        }
         return m_at > start;
     }
 
 private:
-    const char *m_data;
-    qsizetype m_size;
-    qsizetype m_at = 0;
+    // The quote that ends the string whose text starts at `from`: the first one not escaped,
+    // i.e. not preceded by an odd run of backslashes.
+    static const char *closingQuote(const char *from, const char *end)
+    {
+        const char *p = from;
+        while (p < end) {
+            const char *quote = static_cast<const char *>(std::memchr(p, '"', size_t(end - p)));
+            if (!quote)
+                return nullptr;
+            qsizetype backslashes = 0;
+            for (const char *b = quote; b > from && b[-1] == '\\'; --b)
+                ++backslashes;
+            if (backslashes % 2 == 0)
+                return quote;
+            p = quote + 1;
+        }
+        return nullptr;
+    }
+
+    const char *m_begin;
+    const char *m_at;
+    const char *m_end;
 };
 
 } // namespace

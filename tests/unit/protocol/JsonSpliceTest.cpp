@@ -37,7 +37,8 @@ TEST_CASE("the replacement is escaped and any kind of old value is replaced")
 {
     const QString value = QStringLiteral("a\"b\\c\n你好");
     for (const char *old :
-         {"\"m\"", "null", "42", "-1.5e3", "true", "{\"a\":[1,{\"b\":\"}\"}]}", "[\"]\",[]]", "\"\\\"\\\\\\u0041\""}) {
+         {"\"m\"", "null", "42", "-1.5e3", "true", "{\"a\":[1,{\"b\":\"}\"}]}", "[\"]\",[]]", "\"\\\"\\\\\\u0041\"",
+          R"("ends in a backslash\\")", R"("\\\"}]")", R"({"k":"\\","q":"\"{","r":["\\\\"]})"}) {
         INFO(old);
         const QByteArray body = QByteArray("{\"a\":1,\"model\":") + old + ",\"z\":[true]}";
         const std::optional<QByteArray> out = withTopLevelString(body, QLatin1String("model"), value);
