@@ -16,7 +16,7 @@ namespace {
 const DialectCodecs kAnthropic{
     ClientDialect::Anthropic,
     &AnthropicRequestCodec::decode,
-    &AnthropicResponseCodec::encode,
+    &AnthropicResponseCodec::encodeBytes,
     &AnthropicErrorCodec::encode,
     [](const QString &, const QJsonObject &) -> std::unique_ptr<StreamEncoder> {
         return std::make_unique<AnthropicSseEncoder>();
@@ -26,7 +26,7 @@ const DialectCodecs kAnthropic{
 const DialectCodecs kOpenAi{
     ClientDialect::OpenAi,
     [](const QJsonObject &body, Request &out) { return OpenAiRequestCodec::decode(body, out); },
-    &OpenAiResponseCodec::encode,
+    &OpenAiResponseCodec::encodeBytes,
     [](const ApiError &error, const QString &) { return OpenAiErrorCodec::encode(error); },
     [](const QString &clientModel, const QJsonObject &requestBody) -> std::unique_ptr<StreamEncoder> {
         const bool includeUsage = requestBody.value(QLatin1String("stream_options"))

@@ -26,7 +26,7 @@ struct DialectCodecs
 {
     ClientDialect dialect;
     Expected<void, ApiError> (*decodeRequest)(const QJsonObject &body, Request &out);
-    QJsonObject (*encodeResponse)(const Response &response);
+    QByteArray (*encodeResponse)(const Response &response); // the whole answer's body
     // `requestId` goes into the body where the dialect carries one (Anthropic's request_id).
     QByteArray (*encodeError)(const ApiError &error, const QString &requestId);
     // The encoder for a streamed answer to `requestBody` (OpenAI reads

@@ -546,8 +546,7 @@ void GatewayServer::serveCached(ClientConnection *client, RequestRecord &record,
     if (!record.stream) {
         ClientConnection::Headers headers = head;
         headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-        const QJsonObject body = DialectCodecs::of(request.dialect).encodeResponse(response);
-        client->respond(200, headers, compact(body));
+        client->respond(200, headers, DialectCodecs::of(request.dialect).encodeResponse(response));
     } else {
         // A hit on a streaming request replays as a proper stream.
         const std::unique_ptr<StreamEncoder> encoder =

@@ -14,11 +14,6 @@ namespace sb {
 namespace {
 constexpr qsizetype kMaxErrorBody = 1024 * 1024;
 
-QByteArray json(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
 // Rough token count of a request body: about four bytes of JSON per token.
 qint64 estimateTokens(qint64 bytes)
 {
@@ -600,14 +595,14 @@ void ProxyExchange::finishNonStreaming()
     m_record.cacheReadTokens = response.usage.cacheReadTokens;
     m_record.cacheWriteTokens = response.usage.cacheWriteTokens;
     m_record.outputTokens = response.usage.outputTokens;
-    const QByteArray body = json(DialectCodecs::of(m_dialect).encodeResponse(response));
+    const QByteArray body = DialectCodecs::of(m_dialect).encodeResponse(response);
     if (m_client)
         m_client->respond(200, answerHeaders(QByteArrayLiteral("application/json")), body);
     m_router->attemptSucceeded(m_deployment, m_route.sessionId, m_clock.elapsed(), m_clock.elapsed(),
                                qMax<qint64>(0, m_record.inputTokens) + qMax<qint64>(0, m_record.outputTokens));
     endAttempt();
     if (m_cacheStore)
-        m_cacheStore(json(AnthropicResponseCodec::encode(response)));
+        m_cacheStore(AnthropicResponseCodec::encodeBytes(response));
     complete(200);
 }
 
@@ -685,7 +680,7 @@ void ProxyExchange::storeInCache()
 {
     if (!m_cacheStore || !m_aggregator.isComplete() || m_aggregator.failed())
         return;
-    m_cacheStore(json(AnthropicResponseCodec::encode(m_aggregator.response())));
+    m_cacheStore(AnthropicResponseCodec::encodeBytes(m_aggregator.response()));
 }
 
 void ProxyExchange::cut(const QString &reason)

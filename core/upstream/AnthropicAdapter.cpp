@@ -42,7 +42,7 @@ HttpRequest AnthropicAdapter::buildRequest(const Deployment &deployment, const U
             out.body = compactJson(body);
         }
     } else {
-        out.body = compactJson(AnthropicRequestCodec::encode(*call.request));
+        out.body = AnthropicRequestCodec::encodeBytes(*call.request);
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "AnthropicContentCodec.h"
 
+#include <QJsonDocument>
+
 namespace sb {
 
 namespace {
@@ -161,63 +163,57 @@ Expected<void, ApiError> AnthropicContentCodec::decodeBlock(const QJsonObject &b
     return unexpected(path.error(QStringLiteral("unknown content block type \"%1\"").arg(type)));
 }
 
-QJsonObject AnthropicContentCodec::encodePart(const ContentPart &part)
+void AnthropicContentCodec::writePart(JsonWriter &json, const ContentPart &part)
 {
-    QJsonObject block;
+    const QLatin1String type("type");
+    json.beginObject();
     switch (part.kind) {
     case ContentPart::Kind::Text:
-        block.insert(QLatin1String("type"), QLatin1String("text"));
-        block.insert(QLatin1String("text"), part.text);
+        json.key(type).string(QLatin1String("text")).key(QLatin1String("text")).string(part.text);
         break;
-    case ContentPart::Kind::Image: {
-        QJsonObject source;
+    case ContentPart::Kind::Image:
+        json.key(type).string(QLatin1String("image")).key(QLatin1String("source")).beginObject();
         if (!part.imageUrl.isEmpty()) {
-            source.insert(QLatin1String("type"), QLatin1String("url"));
-            source.insert(QLatin1String("url"), part.imageUrl);
+            json.key(type).string(QLatin1String("url")).key(QLatin1String("url")).string(part.imageUrl);
         } else {
-            source.insert(QLatin1String("type"), QLatin1String("base64"));
-            source.insert(QLatin1String("media_type"), part.mediaType);
-            source.insert(QLatin1String("data"), part.imageData);
+            json.key(type).string(QLatin1String("base64"));
+            json.key(QLatin1String("media_type")).string(part.mediaType);
+            json.key(QLatin1String("data")).string(part.imageData);
         }
-        block.insert(QLatin1String("type"), QLatin1String("image"));
-        block.insert(QLatin1String("source"), source);
+        json.endObject();
         break;
-    }
     case ContentPart::Kind::ToolUse:
-        block.insert(QLatin1String("type"), QLatin1String("tool_use"));
-        block.insert(QLatin1String("id"), part.toolId);
-        block.insert(QLatin1String("name"), part.toolName);
-        block.insert(QLatin1String("input"), part.toolInput);
+        json.key(type).string(QLatin1String("tool_use")).key(QLatin1String("id")).string(part.toolId);
+        json.key(QLatin1String("name")).string(part.toolName);
+        json.key(QLatin1String("input")).raw(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact));
         break;
     case ContentPart::Kind::ToolResult:
-        block.insert(QLatin1String("type"), QLatin1String("tool_result"));
-        block.insert(QLatin1String("tool_use_id"), part.toolId);
+        json.key(type).string(QLatin1String("tool_result")).key(QLatin1String("tool_use_id")).string(part.toolId);
+        json.key(QLatin1String("content"));
         if (part.resultParts.size() == 1 && part.resultParts.front().kind == ContentPart::Kind::Text)
-            block.insert(QLatin1String("content"), part.resultParts.front().text);
+            json.string(part.resultParts.front().text);
         else
-            block.insert(QLatin1String("content"), encodeParts(part.resultParts));
+            writeParts(json, part.resultParts);
         if (part.isError)
-            block.insert(QLatin1String("is_error"), true);
+            json.key(QLatin1String("is_error")).boolean(true);
         break;
     case ContentPart::Kind::Thinking:
-        block.insert(QLatin1String("type"), QLatin1String("thinking"));
-        block.insert(QLatin1String("thinking"), part.text);
-        block.insert(QLatin1String("signature"), part.signature);
+        json.key(type).string(QLatin1String("thinking")).key(QLatin1String("thinking")).string(part.text);
+        json.key(QLatin1String("signature")).string(part.signature);
         break;
     case ContentPart::Kind::RedactedThinking:
-        block.insert(QLatin1String("type"), QLatin1String("redacted_thinking"));
-        block.insert(QLatin1String("data"), part.redactedData);
+        json.key(type).string(QLatin1String("redacted_thinking")).key(QLatin1String("data")).string(part.redactedData);
         break;
     }
-    return block;
+    json.endObject();
 }
 
-QJsonArray AnthropicContentCodec::encodeParts(const std::vector<ContentPart> &parts)
+void AnthropicContentCodec::writeParts(JsonWriter &json, const std::vector<ContentPart> &parts)
 {
-    QJsonArray blocks;
+    json.beginArray();
     for (const ContentPart &part : parts)
-        blocks.append(encodePart(part));
-    return blocks;
+        writePart(json, part);
+    json.endArray();
 }
 
 } // namespace sb

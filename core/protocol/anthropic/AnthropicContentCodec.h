@@ -3,6 +3,7 @@
 #include "Expected.h"
 
 #include "protocol/FieldPath.h"
+#include "protocol/JsonWriter.h"
 #include "protocol/Request.h"
 
 #include <QJsonArray>
@@ -23,8 +24,9 @@ public:
     static Expected<void, ApiError> decodeContent(const QJsonValue &content, const FieldPath &path,
                                                   std::vector<ContentPart> &out);
     static Expected<void, ApiError> decodeBlock(const QJsonObject &block, const FieldPath &path, ContentPart &out);
-    static QJsonObject encodePart(const ContentPart &part);
-    static QJsonArray encodeParts(const std::vector<ContentPart> &parts);
+    // One part as a block, and parts as an array of blocks, written straight to bytes.
+    static void writePart(JsonWriter &json, const ContentPart &part);
+    static void writeParts(JsonWriter &json, const std::vector<ContentPart> &parts);
 };
 
 } // namespace sb

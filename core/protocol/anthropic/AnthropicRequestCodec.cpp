@@ -3,8 +3,11 @@
 #include "AnthropicContentCodec.h"
 #include "protocol/FieldPath.h"
 #include "protocol/JsonFieldReader.h"
+#include "protocol/JsonWriter.h"
+#include "protocol/RequestSize.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <algorithm>
 
@@ -260,90 +263,106 @@ Expected<void, ApiError> AnthropicRequestCodec::decode(const QJsonObject &body, 
 
 QJsonObject AnthropicRequestCodec::encode(const Request &request)
 {
-    QJsonObject body;
-    body.insert(QLatin1String("model"), request.model);
+    return QJsonDocument::fromJson(encodeBytes(request)).object();
+}
 
-    QJsonArray system;
+QByteArray AnthropicRequestCodec::encodeBytes(const Request &request)
+{
+    QByteArray out;
+    out.reserve(approximateTextUnits(request) + 16 * 1024); // one allocation for the usual (ASCII) body
+    JsonWriter json(out);
+    json.beginObject().key(QLatin1String("model")).string(request.model);
+
+    // The top-level system parts, then the text of system entries inside the conversation, in
+    // order: Anthropic takes system text only at the top.
+    std::vector<const ContentPart *> system;
     for (const ContentPart &part : request.system)
-        system.append(AnthropicContentCodec::encodePart(part));
-
-    QJsonArray messages;
+        system.push_back(&part);
     for (const Message &message : request.messages) {
-        if (message.role == Message::Role::System) {
-            for (const ContentPart &part : message.content) {
-                if (part.kind == ContentPart::Kind::Text)
-                    system.append(AnthropicContentCodec::encodePart(part));
-            }
+        if (message.role != Message::Role::System)
             continue;
+        for (const ContentPart &part : message.content) {
+            if (part.kind == ContentPart::Kind::Text)
+                system.push_back(&part);
         }
-        QJsonObject object;
-        object.insert(QLatin1String("role"),
-                      message.role == Message::Role::Assistant ? QLatin1String("assistant") : QLatin1String("user"));
-        object.insert(QLatin1String("content"), AnthropicContentCodec::encodeParts(message.content));
-        messages.append(object);
     }
-    if (!system.isEmpty())
-        body.insert(QLatin1String("system"), system);
-    body.insert(QLatin1String("messages"), messages);
-    body.insert(QLatin1String("max_tokens"), request.maxTokens > 0 ? request.maxTokens : kDefaultMaxTokens);
+    if (!system.empty()) {
+        json.key(QLatin1String("system")).beginArray();
+        for (const ContentPart *part : system)
+            AnthropicContentCodec::writePart(json, *part);
+        json.endArray();
+    }
+
+    json.key(QLatin1String("messages")).beginArray();
+    for (const Message &message : request.messages) {
+        if (message.role == Message::Role::System)
+            continue;
+        json.beginObject().key(QLatin1String("role"));
+        json.string(message.role == Message::Role::Assistant ? QLatin1String("assistant") : QLatin1String("user"));
+        json.key(QLatin1String("content"));
+        AnthropicContentCodec::writeParts(json, message.content);
+        json.endObject();
+    }
+    json.endArray();
+    json.key(QLatin1String("max_tokens")).number(qint64(request.maxTokens > 0 ? request.maxTokens : kDefaultMaxTokens));
 
     if (!request.tools.empty()) {
-        QJsonArray tools;
+        json.key(QLatin1String("tools")).beginArray();
         for (const Tool &tool : request.tools) {
-            QJsonObject object;
-            object.insert(QLatin1String("name"), tool.name);
+            json.beginObject().key(QLatin1String("name")).string(tool.name);
             if (!tool.description.isEmpty())
-                object.insert(QLatin1String("description"), tool.description);
-            object.insert(QLatin1String("input_schema"), tool.inputSchema);
-            tools.append(object);
+                json.key(QLatin1String("description")).string(tool.description);
+            json.key(QLatin1String("input_schema")).raw(QJsonDocument(tool.inputSchema).toJson(QJsonDocument::Compact));
+            json.endObject();
         }
-        body.insert(QLatin1String("tools"), tools);
+        json.endArray();
     }
     if (request.toolChoice) {
         const ToolChoice &choice = *request.toolChoice;
-        QJsonObject object;
+        json.key(QLatin1String("tool_choice")).beginObject().key(QLatin1String("type"));
         switch (choice.mode) {
-        case ToolChoice::Mode::Auto: object.insert(QLatin1String("type"), QLatin1String("auto")); break;
-        case ToolChoice::Mode::Any: object.insert(QLatin1String("type"), QLatin1String("any")); break;
-        case ToolChoice::Mode::None: object.insert(QLatin1String("type"), QLatin1String("none")); break;
+        case ToolChoice::Mode::Auto: json.string(QLatin1String("auto")); break;
+        case ToolChoice::Mode::Any: json.string(QLatin1String("any")); break;
+        case ToolChoice::Mode::None: json.string(QLatin1String("none")); break;
         case ToolChoice::Mode::Tool:
-            object.insert(QLatin1String("type"), QLatin1String("tool"));
-            object.insert(QLatin1String("name"), choice.name);
+            json.string(QLatin1String("tool")).key(QLatin1String("name")).string(choice.name);
             break;
         }
         if (choice.disableParallel && choice.mode != ToolChoice::Mode::None)
-            object.insert(QLatin1String("disable_parallel_tool_use"), true);
-        body.insert(QLatin1String("tool_choice"), object);
+            json.key(QLatin1String("disable_parallel_tool_use")).boolean(true);
+        json.endObject();
     }
 
     if (request.temperature)
-        body.insert(QLatin1String("temperature"), *request.temperature);
+        json.key(QLatin1String("temperature")).number(*request.temperature);
     if (request.topP)
-        body.insert(QLatin1String("top_p"), *request.topP);
+        json.key(QLatin1String("top_p")).number(*request.topP);
     if (request.topK)
-        body.insert(QLatin1String("top_k"), *request.topK);
-    if (!request.stopSequences.isEmpty())
-        body.insert(QLatin1String("stop_sequences"), QJsonArray::fromStringList(request.stopSequences));
+        json.key(QLatin1String("top_k")).number(qint64(*request.topK));
+    if (!request.stopSequences.isEmpty()) {
+        json.key(QLatin1String("stop_sequences")).beginArray();
+        for (const QString &stop : request.stopSequences)
+            json.string(stop);
+        json.endArray();
+    }
     if (request.stream)
-        body.insert(QLatin1String("stream"), true);
+        json.key(QLatin1String("stream")).boolean(true);
 
     if (request.thinking.mode == ThinkingConfig::Mode::Enabled) {
-        QJsonObject thinking;
-        thinking.insert(QLatin1String("type"), QLatin1String("enabled"));
         // Anthropic rejects budgets below 1024 tokens.
-        thinking.insert(QLatin1String("budget_tokens"), std::max(1024, request.thinking.budgetTokens));
-        body.insert(QLatin1String("thinking"), thinking);
+        json.key(QLatin1String("thinking")).beginObject().key(QLatin1String("type")).string(QLatin1String("enabled"));
+        json.key(QLatin1String("budget_tokens")).number(qint64(std::max(1024, request.thinking.budgetTokens)));
+        json.endObject();
     } else if (request.thinking.mode == ThinkingConfig::Mode::Adaptive) {
-        QJsonObject thinking;
-        thinking.insert(QLatin1String("type"), QLatin1String("adaptive"));
-        body.insert(QLatin1String("thinking"), thinking);
+        json.key(QLatin1String("thinking")).beginObject().key(QLatin1String("type")).string(QLatin1String("adaptive"));
+        json.endObject();
     }
     if (!request.userId.isEmpty()) {
-        QJsonObject metadata;
-        metadata.insert(QLatin1String("user_id"), request.userId);
-        body.insert(QLatin1String("metadata"), metadata);
+        json.key(QLatin1String("metadata")).beginObject().key(QLatin1String("user_id")).string(request.userId);
+        json.endObject();
     }
-    return body;
+    json.endObject();
+    return out;
 }
 
 } // namespace sb

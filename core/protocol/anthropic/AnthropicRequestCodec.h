@@ -5,6 +5,7 @@
 #include "protocol/ApiError.h"
 #include "protocol/Request.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 
 #include <optional>
@@ -24,6 +25,8 @@ public:
     static Expected<void, ApiError> decode(const QJsonObject &body, Request &out);
     // Canonical → a body for an Anthropic-format upstream (when the client spoke another
     // dialect). System entries inside the conversation are folded into `system`, in order.
+    static QByteArray encodeBytes(const Request &request);
+    // The same body as an object (encodeBytes parsed back), for tests and non-hot callers.
     static QJsonObject encode(const Request &request);
 };
 

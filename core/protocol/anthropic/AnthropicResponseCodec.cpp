@@ -4,6 +4,7 @@
 #include "protocol/IdGenerator.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace sb {
 
@@ -16,24 +17,38 @@ qint64 orZero(qint64 value)
 
 QJsonObject AnthropicResponseCodec::encode(const Response &response)
 {
-    QJsonObject usage;
-    usage.insert(QLatin1String("input_tokens"), orZero(response.usage.inputTokens));
-    usage.insert(QLatin1String("output_tokens"), orZero(response.usage.outputTokens));
-    usage.insert(QLatin1String("cache_creation_input_tokens"), response.usage.cacheWriteTokens);
-    usage.insert(QLatin1String("cache_read_input_tokens"), response.usage.cacheReadTokens);
+    return QJsonDocument::fromJson(encodeBytes(response)).object();
+}
 
-    QJsonObject body;
-    body.insert(QLatin1String("id"), response.id.isEmpty() ? IdGenerator::messageId() : response.id);
-    body.insert(QLatin1String("type"), QLatin1String("message"));
-    body.insert(QLatin1String("role"), QLatin1String("assistant"));
-    body.insert(QLatin1String("model"), response.model);
-    body.insert(QLatin1String("content"), AnthropicContentCodec::encodeParts(response.content));
+QByteArray AnthropicResponseCodec::encodeBytes(const Response &response)
+{
+    QByteArray out;
+    out.reserve(512);
+    JsonWriter json(out);
+    json.beginObject().key(QLatin1String("id")).string(response.id.isEmpty() ? IdGenerator::messageId() : response.id);
+    json.key(QLatin1String("type")).string(QLatin1String("message"));
+    json.key(QLatin1String("role")).string(QLatin1String("assistant"));
+    json.key(QLatin1String("model")).string(response.model);
+    json.key(QLatin1String("content"));
+    AnthropicContentCodec::writeParts(json, response.content);
     const QString stopReason = stopReasonName(response.stopReason);
-    body.insert(QLatin1String("stop_reason"), stopReason.isEmpty() ? QJsonValue() : QJsonValue(stopReason));
-    body.insert(QLatin1String("stop_sequence"),
-                response.stopSequence.isEmpty() ? QJsonValue() : QJsonValue(response.stopSequence));
-    body.insert(QLatin1String("usage"), usage);
-    return body;
+    json.key(QLatin1String("stop_reason"));
+    if (stopReason.isEmpty())
+        json.null();
+    else
+        json.string(stopReason);
+    json.key(QLatin1String("stop_sequence"));
+    if (response.stopSequence.isEmpty())
+        json.null();
+    else
+        json.string(response.stopSequence);
+    json.key(QLatin1String("usage")).beginObject();
+    json.key(QLatin1String("input_tokens")).number(orZero(response.usage.inputTokens));
+    json.key(QLatin1String("output_tokens")).number(orZero(response.usage.outputTokens));
+    json.key(QLatin1String("cache_creation_input_tokens")).number(response.usage.cacheWriteTokens);
+    json.key(QLatin1String("cache_read_input_tokens")).number(response.usage.cacheReadTokens);
+    json.endObject().endObject();
+    return out;
 }
 
 Expected<void, ApiError> AnthropicResponseCodec::decode(const QJsonObject &body, Response &out)

@@ -1,6 +1,7 @@
 #include "OpenAiResponseCodec.h"
 
 #include "protocol/IdGenerator.h"
+#include "protocol/JsonWriter.h"
 #include "protocol/ThinkTagSplitter.h"
 
 #include <QDateTime>
@@ -54,55 +55,72 @@ QString OpenAiResponseCodec::fallbackToolCallId(const QString &completionId, int
 
 QJsonObject OpenAiResponseCodec::encode(const Response &response)
 {
+    return QJsonDocument::fromJson(encodeBytes(response)).object();
+}
+
+QByteArray OpenAiResponseCodec::encodeBytes(const Response &response)
+{
     const QString id = completionId(response.id);
     QString text;
     QString reasoning;
-    QJsonArray toolCalls;
+    std::vector<std::pair<const ContentPart *, int>> toolCalls; // with their block index
     for (size_t blockIndex = 0; blockIndex < response.content.size(); ++blockIndex) {
         const ContentPart &part = response.content[blockIndex];
         switch (part.kind) {
         case ContentPart::Kind::Text: text += part.text; break;
         case ContentPart::Kind::Thinking: reasoning += part.text; break;
-        case ContentPart::Kind::ToolUse:
-            toolCalls.append(QJsonObject{
-                {QStringLiteral("id"), part.toolId.isEmpty() ? fallbackToolCallId(id, int(blockIndex)) : part.toolId},
-                {QStringLiteral("type"), QStringLiteral("function")},
-                {QStringLiteral("function"),
-                 QJsonObject{{QStringLiteral("name"), part.toolName},
-                             {QStringLiteral("arguments"),
-                              QString::fromUtf8(QJsonDocument(part.toolInput).toJson(QJsonDocument::Compact))}}}});
-            break;
+        case ContentPart::Kind::ToolUse: toolCalls.emplace_back(&part, int(blockIndex)); break;
         default: break;
         }
     }
-    QJsonObject message{
-        {QStringLiteral("role"), QStringLiteral("assistant")},
-        {QStringLiteral("content"), text.isEmpty() && !toolCalls.isEmpty() ? QJsonValue() : QJsonValue(text)}};
-    if (!toolCalls.isEmpty())
-        message.insert(QLatin1String("tool_calls"), toolCalls);
+
+    QByteArray out;
+    out.reserve(text.size() + reasoning.size() + 512);
+    JsonWriter json(out);
+    json.beginObject().key(QLatin1String("id")).string(id);
+    json.key(QLatin1String("object")).string(QLatin1String("chat.completion"));
+    json.key(QLatin1String("created")).number(QDateTime::currentSecsSinceEpoch());
+    json.key(QLatin1String("model")).string(response.model);
+    json.key(QLatin1String("choices")).beginArray().beginObject().key(QLatin1String("index")).number(qint64(0));
+    json.key(QLatin1String("message")).beginObject().key(QLatin1String("role")).string(QLatin1String("assistant"));
+    json.key(QLatin1String("content"));
+    if (text.isEmpty() && !toolCalls.empty())
+        json.null();
+    else
+        json.string(text);
+    if (!toolCalls.empty()) {
+        json.key(QLatin1String("tool_calls")).beginArray();
+        for (const auto &[part, blockIndex] : toolCalls) {
+            json.beginObject().key(QLatin1String("id"));
+            json.string(part->toolId.isEmpty() ? fallbackToolCallId(id, blockIndex) : part->toolId);
+            json.key(QLatin1String("type")).string(QLatin1String("function"));
+            json.key(QLatin1String("function")).beginObject().key(QLatin1String("name")).string(part->toolName);
+            json.key(QLatin1String("arguments"))
+                .string(QString::fromUtf8(QJsonDocument(part->toolInput).toJson(QJsonDocument::Compact)));
+            json.endObject().endObject();
+        }
+        json.endArray();
+    }
     if (!reasoning.isEmpty())
-        message.insert(QLatin1String("reasoning_content"), reasoning);
+        json.key(QLatin1String("reasoning_content")).string(reasoning);
+    json.endObject();
+    json.key(QLatin1String("logprobs")).null();
+    json.key(QLatin1String("finish_reason")).string(finishReason(response.stopReason));
+    json.endObject().endArray();
 
     const qint64 input = std::max<qint64>(0, response.usage.inputTokens) + response.usage.cacheReadTokens +
                          response.usage.cacheWriteTokens;
     const qint64 output = std::max<qint64>(0, response.usage.outputTokens);
-    QJsonObject usage{{QStringLiteral("prompt_tokens"), input},
-                      {QStringLiteral("completion_tokens"), output},
-                      {QStringLiteral("total_tokens"), input + output}};
-    if (response.usage.cacheReadTokens > 0)
-        usage.insert(QLatin1String("prompt_tokens_details"),
-                     QJsonObject{{QStringLiteral("cached_tokens"), response.usage.cacheReadTokens}});
-
-    const QJsonObject choice{{QStringLiteral("index"), 0},
-                             {QStringLiteral("message"), message},
-                             {QStringLiteral("logprobs"), QJsonValue()},
-                             {QStringLiteral("finish_reason"), finishReason(response.stopReason)}};
-    return QJsonObject{{QStringLiteral("id"), id},
-                       {QStringLiteral("object"), QStringLiteral("chat.completion")},
-                       {QStringLiteral("created"), QDateTime::currentSecsSinceEpoch()},
-                       {QStringLiteral("model"), response.model},
-                       {QStringLiteral("choices"), QJsonArray{choice}},
-                       {QStringLiteral("usage"), usage}};
+    json.key(QLatin1String("usage")).beginObject().key(QLatin1String("prompt_tokens")).number(input);
+    json.key(QLatin1String("completion_tokens")).number(output);
+    json.key(QLatin1String("total_tokens")).number(input + output);
+    if (response.usage.cacheReadTokens > 0) {
+        json.key(QLatin1String("prompt_tokens_details")).beginObject();
+        json.key(QLatin1String("cached_tokens")).number(response.usage.cacheReadTokens);
+        json.endObject();
+    }
+    json.endObject().endObject();
+    return out;
 }
 
 Expected<void, ApiError> OpenAiResponseCodec::decode(const QJsonObject &body, Response &out)

@@ -5,6 +5,7 @@
 #include "protocol/ApiError.h"
 #include "protocol/Response.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 
 #include <optional>
@@ -15,6 +16,9 @@ namespace sb {
 class OpenAiResponseCodec final
 {
 public:
+    // A chat.completion body for an OpenAI client, written straight to bytes.
+    static QByteArray encodeBytes(const Response &response);
+    // The same body as an object (encodeBytes parsed back), for tests.
     static QJsonObject encode(const Response &response);
     // An upstream's answer. `reasoning_content` / `reasoning`, or a leading
     // `<think>…</think>` in the content, becomes a thinking part.
