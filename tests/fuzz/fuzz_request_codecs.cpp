@@ -23,13 +23,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!document.isObject())
         return 0;
     if (const std::optional<QByteArray> spliced =
-            withTopLevelString(bytes, QLatin1String("model"), QStringLiteral("fuzz\"model"))))
-        {
-            QJsonObject expected = document.object();
-            expected.insert(QStringLiteral("model"), QStringLiteral("fuzz\"model"));
-            fuzz::require(QJsonDocument::fromJson(*spliced).object() == expected,
-                          "splicing the model gives what setting it on the parsed body gives");
-        }
+            withTopLevelString(bytes, QLatin1String("model"), QStringLiteral("fuzz\"model"))) {
+        QJsonObject expected = document.object();
+        expected.insert(QStringLiteral("model"), QStringLiteral("fuzz\"model"));
+        fuzz::require(QJsonDocument::fromJson(*spliced).object() == expected,
+                      "splicing the model gives what setting it on the parsed body gives");
+    }
     Request request;
     const Expected<void, ApiError> decoded = openAi ? OpenAiRequestCodec::decode(document.object(), request)
                                                     : AnthropicRequestCodec::decode(document.object(), request);
