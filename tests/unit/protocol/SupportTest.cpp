@@ -40,6 +40,34 @@ TEST_CASE("JsonStringWriter replaces a lone surrogate and handles long strings")
     CHECK(QJsonDocument::fromJson("[" + longOut + "]").array().at(0).toString() == longText);
 }
 
+TEST_CASE("JsonStringWriter escapes a special character at every offset of a run of plain ASCII")
+{
+    // Plain ASCII goes through four units at a time; a character that needs more than a copy
+    // must be caught wherever it sits in such a group, and text around it kept exact.
+    const QString specials[] = {QStringLiteral("\""), QStringLiteral("\\"),  QStringLiteral("\n"),
+                                QString(QChar(0x1f)), QString(QChar(0x7f)),  QStringLiteral("é"),
+                                QStringLiteral("🎉"),  QString(QChar(0xdc00))};
+    for (const QString &special : specials) {
+        for (int offset = 0; offset < 12; ++offset) {
+            const QString text = QString(offset, QLatin1Char('a')) + special + QStringLiteral("bcdefghij");
+            QByteArray out;
+            JsonStringWriter::append(out, text);
+            INFO("unit " << int(special.at(0).unicode()) << " at " << offset);
+            const QString expected = special == QString(QChar(0xdc00)) ? QString(offset, QLatin1Char('a')) +
+                                                                             QChar(0xfffd) + QStringLiteral("bcdefghij")
+                                                                       : text;
+            CHECK(QJsonDocument::fromJson("[" + out + "]").array().at(0).toString() == expected);
+            CHECK(out.startsWith("\"" + QByteArray(offset, 'a')));
+            CHECK(out.endsWith("bcdefghij\""));
+        }
+    }
+    // Units that only look plain in their low byte (0x0122, 0x015c, 0x0161) are not narrowed.
+    const QString wide = QStringLiteral("abc") + QChar(0x0122) + QChar(0x015c) + QChar(0x0161) + QStringLiteral("defg");
+    QByteArray out;
+    JsonStringWriter::append(out, wide);
+    CHECK(out == QByteArray("\"abc\xc4\xa2\xc5\x9c\xc5\xa1" "defg\""));
+}
+
 TEST_CASE("JsonStringWriter writes strings longer than its block whole, with a pair or an escape on the boundary")
 {
     // The writer works in blocks of 4,096 UTF-16 units: a surrogate pair split by the
