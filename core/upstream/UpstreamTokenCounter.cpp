@@ -1,5 +1,6 @@
 #include "UpstreamTokenCounter.h"
 
+#include "protocol/JsonSplice.h"
 #include "protocol/Request.h"
 #include "protocol/anthropic/AnthropicRequestCodec.h"
 #include "protocol/openai/OpenAiRequestCodec.h"
@@ -80,9 +81,15 @@ Expected<TokenCountRequest, QString> UpstreamTokenCounter::buildRequest(TokenCou
         if (!base.endsWith(QLatin1String("/v1")))
             base += QLatin1String("/v1");
         request.url = QUrl(base + QLatin1String("/messages/count_tokens"));
-        QJsonObject body = document.object();
-        body.insert(QLatin1String("model"), upstreamModel);
-        request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        // The client's bytes with only the model changed, as the pass-through sends them.
+        if (std::optional<QByteArray> spliced =
+                withTopLevelString(anthropicBody, QLatin1String("model"), upstreamModel)) {
+            request.body = std::move(*spliced);
+        } else {
+            QJsonObject body = document.object();
+            body.insert(QLatin1String("model"), upstreamModel);
+            request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        }
         request.headers.append({QByteArrayLiteral("anthropic-version"), QByteArray(kAnthropicVersion)});
         if (!apiKey.isEmpty())
             request.headers.append({QByteArrayLiteral("x-api-key"), apiKey.toUtf8()});

@@ -57,6 +57,11 @@ TEST_CASE("Anthropic count_tokens request: the body with the upstream model, ver
     CHECK(body.value(QLatin1String("model")).toString() == QStringLiteral("claude-sonnet-4-5-20250929"));
     CHECK(body.value(QLatin1String("messages")) == json(kCountBody).value(QLatin1String("messages")));
     CHECK(body.value(QLatin1String("tools")) == json(kCountBody).value(QLatin1String("tools")));
+    // Byte for byte the client's body but for the model, as the pass-through sends it.
+    QByteArray expected(kCountBody);
+    expected.replace(QByteArray("\"") + json(kCountBody).value(QLatin1String("model")).toString().toUtf8() + "\"",
+                     "\"claude-sonnet-4-5-20250929\"");
+    CHECK(request->body == expected);
 
     // An api_base that already ends in /v1 (and a trailing slash) is not doubled.
     const auto v1 =
