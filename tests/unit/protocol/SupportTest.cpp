@@ -65,7 +65,8 @@ TEST_CASE("JsonStringWriter escapes a special character at every offset of a run
     const QString wide = QStringLiteral("abc") + QChar(0x0122) + QChar(0x015c) + QChar(0x0161) + QStringLiteral("defg");
     QByteArray out;
     JsonStringWriter::append(out, wide);
-    CHECK(out == QByteArray("\"abc\xc4\xa2\xc5\x9c\xc5\xa1" "defg\""));
+    CHECK(out == QByteArray("\"abc\xc4\xa2\xc5\x9c\xc5\xa1"
+                            "defg\""));
 }
 
 TEST_CASE("JsonStringWriter writes strings longer than its block whole, with a pair or an escape on the boundary")
