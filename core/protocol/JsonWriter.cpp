@@ -56,6 +56,14 @@ JsonWriter &JsonWriter::string(QLatin1String text)
     return string(QString(text));
 }
 
+JsonWriter &JsonWriter::strings(const QStringList &items)
+{
+    beginArray();
+    for (const QString &item : items)
+        string(item);
+    return endArray();
+}
+
 JsonWriter &JsonWriter::number(qint64 value)
 {
     beforeValue();

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QLatin1String>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -27,6 +28,8 @@ public:
     JsonWriter &key(QLatin1String name);
     JsonWriter &string(const QString &text);
     JsonWriter &string(QLatin1String text);
+    // An array of strings.
+    JsonWriter &strings(const QStringList &items);
     JsonWriter &number(qint64 value);
     // Shortest round-trip form, as QJsonDocument writes it; NaN and infinities as null.
     JsonWriter &number(double value);

@@ -339,12 +339,8 @@ QByteArray AnthropicRequestCodec::encodeBytes(const Request &request)
         json.key(QLatin1String("top_p")).number(*request.topP);
     if (request.topK)
         json.key(QLatin1String("top_k")).number(qint64(*request.topK));
-    if (!request.stopSequences.isEmpty()) {
-        json.key(QLatin1String("stop_sequences")).beginArray();
-        for (const QString &stop : request.stopSequences)
-            json.string(stop);
-        json.endArray();
-    }
+    if (!request.stopSequences.isEmpty())
+        json.key(QLatin1String("stop_sequences")).strings(request.stopSequences);
     if (request.stream)
         json.key(QLatin1String("stream")).boolean(true);
 

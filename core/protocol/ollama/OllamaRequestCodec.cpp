@@ -171,12 +171,8 @@ QByteArray OllamaRequestCodec::encodeBytes(const Request &request, const OllamaO
         json.key(QLatin1String("top_p")).number(*request.topP);
     if (request.topK)
         json.key(QLatin1String("top_k")).number(qint64(*request.topK));
-    if (!request.stopSequences.isEmpty()) {
-        json.key(QLatin1String("stop")).beginArray();
-        for (const QString &stop : request.stopSequences)
-            json.string(stop);
-        json.endArray();
-    }
+    if (!request.stopSequences.isEmpty())
+        json.key(QLatin1String("stop")).strings(request.stopSequences);
     json.endObject();
 
     if (!options.keepAlive.isEmpty()) {

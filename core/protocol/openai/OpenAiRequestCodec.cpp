@@ -578,12 +578,8 @@ QByteArray OpenAiRequestCodec::encodeBytes(const Request &request, const OpenAiE
         json.key(QLatin1String("temperature")).number(*request.temperature);
     if (request.topP)
         json.key(QLatin1String("top_p")).number(*request.topP);
-    if (!request.stopSequences.isEmpty()) {
-        json.key(QLatin1String("stop")).beginArray();
-        for (const QString &stop : request.stopSequences)
-            json.string(stop);
-        json.endArray();
-    }
+    if (!request.stopSequences.isEmpty())
+        json.key(QLatin1String("stop")).strings(request.stopSequences);
     if (request.stream) {
         json.key(QLatin1String("stream")).boolean(true);
         json.key(QLatin1String("stream_options")).beginObject().key(QLatin1String("include_usage")).boolean(true);

@@ -95,8 +95,14 @@ TEST_CASE("JsonWriter writes compact JSON with commas and colons where they belo
     json.beginObject().key(QLatin1String("a")).number(qint64(1)).key(QLatin1String("b")).beginArray();
     json.string(QStringLiteral("x\"y")).number(0.1).number(std::nan("")).boolean(false).null();
     json.beginObject().endObject().beginArray().endArray().raw(QByteArrayLiteral("{\"k\":[1,2]}"));
-    json.endArray().key(QLatin1String("c")).boolean(true).endObject();
-    CHECK(out == QByteArray(R"({"a":1,"b":["x\"y",0.1,null,false,null,{},[],{"k":[1,2]}],"c":true})"));
+    json.endArray().key(QLatin1String("c")).boolean(true);
+    json.key(QLatin1String("d"))
+        .strings({QStringLiteral("p"), QStringLiteral("q\n")})
+        .key(QLatin1String("e"))
+        .strings({});
+    json.endObject();
+    CHECK(out ==
+          QByteArray(R"({"a":1,"b":["x\"y",0.1,null,false,null,{},[],{"k":[1,2]}],"c":true,"d":["p","q\n"],"e":[]})"));
     QJsonParseError error;
     QJsonDocument::fromJson(out, &error);
     CHECK(error.error == QJsonParseError::NoError);
