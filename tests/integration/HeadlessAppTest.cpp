@@ -139,10 +139,18 @@ TEST_CASE("first run writes the default config, creates a token and logs each re
         QStringLiteral("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z GET /v1/models 401 authentication_error in=- out=- \\d+ms"));
     CHECK(line.match(app.log()).hasMatch());
 
+    // Lines are written in batches; a stop right after a burst of requests still writes every
+    // one of them, before "stopping".
+    const qsizetype before = app.log().count(QStringLiteral("GET /health/liveliness 200"));
+    for (int i = 0; i < 5; ++i)
+        REQUIRE(get(port, QStringLiteral("/health/liveliness"), {}) == "200");
     ::kill(app.process().processId(), SIGTERM);
     REQUIRE(app.waitForExit(10000));
     CHECK(app.process().exitStatus() == QProcess::NormalExit);
     CHECK(app.process().exitCode() == 0);
+    const QString log = app.log();
+    CHECK(log.count(QStringLiteral("GET /health/liveliness 200")) == before + 5);
+    CHECK(log.lastIndexOf(QStringLiteral("GET /health/liveliness 200")) < log.indexOf(QStringLiteral("stopping")));
 }
 
 TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
@@ -176,6 +184,8 @@ TEST_CASE("SIGTERM ends an open stream with an error event and exits cleanly")
     REQUIRE(app.waitForExit(10000));
     CHECK(app.process().exitCode() == 0);
     CHECK(app.log().contains(QStringLiteral("stopping")));
+    // The stream ended while the gateway stopped; its line is written all the same.
+    CHECK(app.log().contains(QStringLiteral("POST /v1/messages claude-opus-5-5")));
     delete reply;
 }
 
