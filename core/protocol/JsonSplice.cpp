@@ -10,6 +10,8 @@ namespace sb {
 
 namespace {
 
+constexpr qsizetype kMaxKeys = 64;
+
 bool isSpace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -132,7 +134,11 @@ std::optional<QByteArray> withTopLevelString(const QByteArray &object, QLatin1St
                 return std::nullopt; // the key would have to be decoded to be compared
             const QByteArrayView name(object.constData() + keyStart + 1, scan.position() - keyStart - 2);
             // A repeated key would reach the upstream twice, and it may read the other copy
-            // than Qt did; the general path keeps one.
+            // than Qt did; the general path keeps one. Requests have a dozen top-level keys;
+            // past kMaxKeys the pairwise check would cost more than a parse, so the general
+            // path takes those too.
+            if (qsizetype(keys.size()) >= kMaxKeys)
+                return std::nullopt;
             for (const QByteArrayView &seen : keys) {
                 if (seen == name)
                     return std::nullopt;

@@ -64,6 +64,18 @@ TEST_CASE("bodies the scan does not vouch for are left to the general path")
     CHECK_FALSE(splice("{\"model\":\"x\""));                  // cut short
     CHECK_FALSE(splice("{\"model\":\"x"));
     CHECK_FALSE(splice(""));
+    // A body with more top-level keys than any request has (checking them pairwise for
+    // repeats would be quadratic): the general path.
+    QByteArray manyKeys = "{\"model\":\"x\"";
+    for (int i = 0; i < 100000; ++i)
+        manyKeys += ",\"k" + QByteArray::number(i) + "\":0";
+    manyKeys += '}';
+    CHECK_FALSE(splice(manyKeys));
+    QByteArray enoughKeys = "{\"model\":\"x\"";
+    for (int i = 0; i < 60; ++i)
+        enoughKeys += ",\"k" + QByteArray::number(i) + "\":0";
+    enoughKeys += '}';
+    CHECK(splice(enoughKeys) == QByteArray(enoughKeys).replace("\"x\"", "\"qwen\""));
     CHECK(splice(" \t\r\n{ \"model\" : \"x\" } \n") == QByteArray(" \t\r\n{ \"model\" : \"qwen\" } \n"));
     CHECK(splice("{\"model\":\"x\",\"mode\":\"y\",\"models\":1}") ==
           QByteArray("{\"model\":\"qwen\",\"mode\":\"y\",\"models\":1}"));
